@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench/boottime.sh - how long the initramfs phase takes, per initrd.
+#
+# Boots each image N times, interleaved (A B C A B C ...) so drift in the
+# host's load hits all images alike, and reads the guest's own clock off the
+# console: "Run /init as init process" to the root's "realinit: started" kmsg
+# line (scripts/mkroot-tiny.sh's probe). Prints a table; never judges.
+set -eu
+
+prog=boottime
+RUN9P=${RUN9P:-$(dirname "$0")/../scripts/run9p}
+
+usage() {
+	cat <<'EOF'
+usage: bench/boottime.sh [-n N] -k KERNEL_IMAGE -r ROOTDIR [--csv FILE]
+                         [--logs DIR] [--timeout S] NAME=INITRD[:EXTRA_APPEND] ...
+
+Boot every image N times (default 5), interleaved, under TCG with
+scripts/run9p, and report per image the initramfs phase (kernel timestamp of
+"Run /init as init process" to that of the root's "realinit: started") and
+the guest time at realinit: median, min, max in ms, and the ratio of the
+medians to the first image given (the reference).
+ROOTDIR must have an init that logs "realinit: started" to /dev/kmsg first
+and then powers off: make one with scripts/mkroot-tiny.sh DIR.
+
+  -n N            boots per image (default 5)
+  -k FILE         kernel image (vmlinuz)
+  -r DIR          root directory shared over 9p
+  --csv FILE      also write one row per boot
+  --logs DIR      keep console logs there (default: a new /tmp/boottime.* dir)
+  --timeout S     per boot, passed to run9p (default 120)
+  NAME=INITRD[:EXTRA_APPEND]  an image, and extra kernel arguments for it
+Environment: RUN9P (default scripts/run9p next to this script).
+EOF
+}
+
+log() { echo "$prog: $*" >&2; }
+die() {
+	log "$*"
+	exit 2
+}
+
+# parse_log FILE: one line "run_init_ms realinit_ms mod_ms mount_ms tmp_ms
+# start_ms", "-" for what the console does not show. The step lines are
+# init9p's own, or the baseline's (bench/busybox-initrd.sh) in the same words.
+parse_log() {
+	tr -d '\r' <"$1" | awk '
+	function ts(line) {
+		if (!match(line, /^\[ *[0-9]+\.[0-9]+\]/)) return "-"
+		line = substr(line, 2, RLENGTH - 2)
+		return sprintf("%.3f", line * 1000)
+	}
+	# The number before " ms" in a step line.
+	function ms(line) {
+		match(line, /[0-9]+ ms/)
+		return substr(line, RSTART, RLENGTH - 3) + 0
+	}
+	BEGIN { ri = rl = mod = mnt = tmp = start = "-" }
+	/\] Run \/init as init process/ && ri == "-" { ri = ts($0) }
+	/\] realinit: started/ && rl == "-" { rl = ts($0) }
+	!/(init9p|bbinit): / { next }
+	/: loaded [0-9]+ modules in [0-9]+ ms/ && mod == "-" { mod = ms($0) }
+	/: mounted tmpfs on [^ ]+ in [0-9]+ ms/ { if (tmp == "-") tmp = ms($0); next }
+	/: mounted [^ ]+ on [^ ]+ in [0-9]+ ms/ && mnt == "-" { mnt = ms($0) }
+	/: starting [^ ]+ after [0-9]+ ms/ && start == "-" { start = ms($0) }
+	END { print ri, rl, mod, mnt, tmp, start }'
+}
+
+# summarize RESULTS_TSV: the tables. Rows: idx name round status rc
+# run_init realinit phase mod mount tmp start.
+summarize() {
+	awk -F '\t' -v nboots="$nboots" '
+	function stats(list,   v, n, i, j, x) {
+		n = split(list, v, " ")
+		if (n == 0) return "- - -"
+		for (i = 2; i <= n; i++) {	# insertion sort: mawk has no asort
+			x = v[i] + 0
+			for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]
+			v[j + 1] = x
+		}
+		med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		return sprintf("%.0f %.0f %.0f", med, v[1], v[n])
+	}
+	function ratio(a, b) { return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+	function add(k, x) { if (x != "-") vals[k] = vals[k] " " x }
+	{
+		if (!($1 in name)) { name[$1] = $2; order[++nimg] = $1 }
+		tries[$1]++
+		if ($4 != "ok") { failed[$1] = failed[$1] " " $3 ":" $4; next }
+		ok[$1]++
+		add($1 ",phase", $8); add($1 ",at", $7)
+		add($1 ",mod", $9); add($1 ",mount", $10); add($1 ",tmp", $11); add($1 ",start", $12)
+	}
+	END {
+		printf "%-14s %5s | %-30s | %-30s\n", "", "", "initramfs phase, ms", "guest time at realinit, ms"
+		printf "%-14s %5s | %7s %7s %7s %6s | %7s %7s %7s %6s\n", "image", "ok", \
+			"median", "min", "max", "ratio", "median", "min", "max", "ratio"
+		for (i = 1; i <= nimg; i++) {
+			k = order[i]
+			split(stats(vals[k ",phase"]), p, " "); split(stats(vals[k ",at"]), a, " ")
+			if (i == 1) { refp = p[1]; refa = a[1] }
+			printf "%-14s %2d/%-2d | %7s %7s %7s %6s | %7s %7s %7s %6s\n", name[k], ok[k], tries[k], \
+				p[1], p[2], p[3], ratio(p[1], refp), a[1], a[2], a[3], ratio(a[1], refa)
+		}
+		print ""
+		print "steps the initrd reported itself (init9p: / bbinit: lines), median ms:"
+		printf "%-14s %8s %8s %8s %8s\n", "image", "modules", "9p mount", "tmpfs", "to exec"
+		for (i = 1; i <= nimg; i++) {
+			k = order[i]
+			printf "%-14s", name[k]
+			n = split("mod mount tmp start", s, " ")
+			for (j = 1; j <= n; j++) { split(stats(vals[k "," s[j]]), m, " "); printf " %8s", m[1] }
+			print ""
+		}
+		for (i = 1; i <= nimg; i++)
+			if (failed[order[i]] != "")
+				printf "failed boots of %s (round:why):%s\n", name[order[i]], failed[order[i]]
+	}' "$1"
+}
+
+nboots=5 kernel="" rootdir="" csv="" logdir="" timeout=120
+specs=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) [ $# -ge 2 ] || die "-n needs a number"; nboots=$2; shift ;;
+	-k) [ $# -ge 2 ] || die "-k needs a kernel image"; kernel=$2; shift ;;
+	-r) [ $# -ge 2 ] || die "-r needs a directory"; rootdir=$2; shift ;;
+	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
+	--logs) [ $# -ge 2 ] || die "--logs needs a directory"; logdir=$2; shift ;;
+	--timeout) [ $# -ge 2 ] || die "--timeout needs seconds"; timeout=$2; shift ;;
+	-h | --help) usage; exit 0 ;;
+	-*) die "unknown option '$1' (see --help)" ;;
+	*=*) specs+=("$1") ;;
+	*) die "'$1' is not NAME=INITRD[:EXTRA_APPEND] (see --help)" ;;
+	esac
+	shift
+done
+
+[[ $nboots =~ ^[1-9][0-9]*$ ]] || die "-n '$nboots' is not a positive number"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout '$timeout' is not a positive number"
+[ -n "$kernel" ] || die "no kernel: give -k KERNEL_IMAGE"
+[ -f "$kernel" ] || die "kernel image '$kernel' does not exist"
+[ -n "$rootdir" ] || die "no root directory: give -r DIR (make one with scripts/mkroot-tiny.sh DIR)"
+[ -x "$rootdir/sbin/init" ] || die "'$rootdir' has no executable sbin/init (make it with scripts/mkroot-tiny.sh DIR)"
+[ ${#specs[@]} -gt 0 ] || die "no image: give one or more NAME=INITRD[:EXTRA_APPEND]"
+[ -x "$RUN9P" ] || die "$RUN9P not found or not executable (set RUN9P=)"
+
+names=() initrds=() extras=()
+declare -A seen=()
+for spec in "${specs[@]}"; do
+	name=${spec%%=*} rest=${spec#*=}
+	initrd=${rest%%:*} extra=""
+	[ "$initrd" = "$rest" ] || extra=${rest#*:}
+	[[ $name =~ ^[A-Za-z0-9._-]+$ ]] || die "image name '$name': use letters, digits, . _ -"
+	[ -z "${seen[$name]:-}" ] || die "image name '$name' is given twice"
+	[ -f "$initrd" ] || die "$name: initrd '$initrd' does not exist"
+	seen[$name]=1
+	names+=("$name") initrds+=("$initrd") extras+=("$extra")
+done
+
+[ -n "$logdir" ] || logdir=$(mktemp -d /tmp/boottime.XXXXXX)
+mkdir -p "$logdir"
+results=$logdir/results.tsv
+: >"$results"
+
+total=$((nboots * ${#names[@]})) k=0
+for round in $(seq 1 "$nboots"); do
+	for i in "${!names[@]}"; do
+		k=$((k + 1))
+		name=${names[$i]}
+		out=$logdir/$name.$round.log
+		rc=0
+		"$RUN9P" --accel tcg --timeout "$timeout" -k "$kernel" -i "${initrds[$i]}" \
+			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
+		read -r ri rl mod mnt tmp start < <(parse_log "$out")
+		phase=- status=ok
+		if [ "$ri" = - ]; then
+			status=no-run-init
+		elif [ "$rl" = - ]; then
+			status=no-realinit
+		else
+			phase=$(awk -v a="$ri" -v b="$rl" 'BEGIN { printf "%.3f", b - a }')
+		fi
+		# A timeout or a QEMU error before realinit names the failure better.
+		if [ $status != ok ]; then
+			[ $rc = 124 ] && status=timeout
+			[ $rc != 0 ] && [ $rc != 124 ] && status=rc$rc
+		fi
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" "$round" \
+			"$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start" "$out" >>"$results"
+		msg=$status
+		[ "$phase" = - ] || msg="$status, $phase ms"
+		log "boot $k/$total: $name round $round: $msg"
+	done
+done
+
+if [ -n "$csv" ]; then
+	{
+		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,log"
+		# "-" (not seen) becomes an empty field.
+		cut -f 2- "$results" | awk -F '\t' -v OFS=, '{ for (i = 1; i <= NF; i++) if ($i == "-") $i = ""; $1 = $1; print }'
+	} >"$csv"
+fi
+
+echo "boottime: $nboots boots per image, interleaved; TCG; kernel $(basename "$kernel")"
+echo "initramfs phase = kernel timestamps from \"Run /init as init process\" to \"realinit: started\""
+summarize "$results"
+echo "console logs: $logdir"

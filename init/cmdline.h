@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/cmdline.h - the kernel command line, read once into one struct.
+ *
+ * Splitting follows the kernel's next_arg(): blanks separate, double
+ * quotes group and are stripped, "--" ends the kernel's part. A key given
+ * twice keeps its last value, as the kernel and klibc's getarg do.
+ */
+#ifndef I9P_CMDLINE_H
+#define I9P_CMDLINE_H
+
+#include <stddef.h>
+
+#define I9P_CMDLINE_MAX 4096
+
+struct i9p_cmdline {
+	const char *root;	/* root= tag, "" if absent */
+	const char *rootfstype;	/* "" if absent */
+	const char *rootflags;	/* "" if absent */
+	int rdonly;		/* 1 "ro", 0 "rw", -1 neither (kernel: ro) */
+	const char *init;	/* init=, "" if absent */
+	int rootwait;		/* wait forever for the tag */
+	long rootdelay;		/* seconds, -1 if absent */
+	int has_panic;		/* panic= given */
+	long panic;		/* seconds; < 0 reboots at once */
+	long timeout;		/* root9p.timeout=, -1 if absent */
+	const char *tmp;	/* root9p.tmp=, "" if absent (means on) */
+	int shell;		/* -1 unset, else root9p.shell / rd.shell */
+	int debug;		/* root9p.debug */
+	const char *modules;	/* root9p.modules=a,b, "" if absent */
+	const char *brk;	/* break= / rd.break point, "" none */
+
+	/* Everything split, for module.param=value look-ups. */
+	int nparams;
+	const char *key[256];
+	const char *val[256];	/* NULL for a bare word */
+	char buf[I9P_CMDLINE_MAX];
+};
+
+/*
+ * Split TEXT (a copy is kept in C->buf) and fill C. Unknown keys are
+ * kept in key[]/val[] only. Returns 0, or -E2BIG when TEXT does not fit
+ * (the tail is dropped, the rest is still parsed).
+ */
+int i9p_cmdline_parse(const char *text, struct i9p_cmdline *c);
+
+/*
+ * Collect the "MODULE.param=value" entries for MODULE ('-' and '_' are
+ * the same, as for modprobe) into OUT as "param=value ...", quoting
+ * values with blanks. Returns the length, or -E2BIG.
+ */
+int i9p_cmdline_modparams(const struct i9p_cmdline *c, const char *module,
+			  char *out, size_t len);
+
+#endif

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/switchroot.c - switch from the initramfs to the 9p root.
+ *
+ * rootfs cannot be pivot_root'ed away, so this is the switch_root dance
+ * of klibc's run-init and busybox: MS_MOVE the new root onto "/", chroot
+ * into it. Before that, the initramfs's files are deleted to give their
+ * memory back, staying on rootfs's own device.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init/log.h"
+#include "init/switchroot.h"
+
+#define RAMFS_MAGIC 0x858458f6
+#define TMPFS_MAGIC 0x01021994
+
+static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
+static const char *const default_inits[] = {
+	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"
+};
+
+int i9p_init_check(const char *newroot, const char *init)
+{
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	/* A child chroots, so absolute symlinks (/sbin/init -> /lib/systemd/
+	 * systemd) resolve inside the new root, not in the initramfs. */
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (chroot(newroot) < 0 || chdir("/") < 0)
+			_exit(EIO);
+		if (stat(init, &st) < 0)
+			_exit(errno);
+		if (!S_ISREG(st.st_mode))
+			_exit(EACCES);
+		_exit(access(init, X_OK) < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
+const char *i9p_init_choose(const char *newroot, const char *requested)
+{
+	size_t i;
+	int err;
+
+	if (*requested) {
+		err = i9p_init_check(newroot, requested);
+		errno = -err;
+		return err ? NULL : requested;
+	}
+	for (i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++)
+		if (i9p_init_check(newroot, default_inits[i]) == 0)
+			return default_inits[i];
+	errno = ENOENT;
+	return NULL;
+}
+
+int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, err = 0, e;
+
+	fd = dup(dfd);
+	if (fd < 0)
+		return -errno;
+	/* A dup shares the offset of an earlier walk (klibc: no rewinddir). */
+	lseek(fd, 0, SEEK_SET);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* The guard of the whole file: another device is a mount
+		 * (the 9p root, moved /dev ...), never entered. */
+		if (st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dfd, n, O_RDONLY | O_DIRECTORY |
+					 O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub < 0) {
+				err = err ? err : -errno;
+				continue;
+			}
+			e = i9p_nuke(sub, dev, dry_run, count);
+			close(sub);
+			err = err ? err : e;
+		}
+		(*count)++;
+		if (dry_run)
+			continue;
+		if (unlinkat(dfd, n, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0
+		    && !err)
+			err = -errno;
+	}
+	closedir(d);
+	return err;
+}
+
+/* The checks that make the wipe safe; 0 or -errno with *STEP set. */
+static int check_switch(const char *newroot, struct stat *rootst,
+			const char **step)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	*step = "check that init9p is PID 1";
+	if (getpid() != 1)
+		return -EPERM;
+	*step = "check the initramfs root";
+	if (statfs("/", &sfs) < 0 || stat("/", rootst) < 0)
+		return -errno;
+	if ((unsigned long)sfs.f_type != RAMFS_MAGIC &&
+	    (unsigned long)sfs.f_type != TMPFS_MAGIC)
+		return -EINVAL;
+	*step = "check the new root";
+	if (stat(newroot, &st) < 0)
+		return -errno;
+	if (st.st_dev == rootst->st_dev)
+		return -EXDEV;	/* nothing mounted there: refuse to wipe */
+	return 0;
+}
+
+static void move_api_mounts(const char *newroot, dev_t rootdev)
+{
+	char target[256];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++) {
+		const char *m = api_mounts[i];
+
+		if (stat(m, &st) < 0 || st.st_dev == rootdev)
+			continue;	/* not mounted here */
+		snprintf(target, sizeof(target), "%s%s", newroot, m);
+		if (mount(m, target, NULL, MS_MOVE, NULL) == 0)
+			continue;
+		/* The root has no such folder: leave nothing mounted on the
+		 * doomed initramfs. */
+		i9p_log("cannot move %s to %s: %s; unmounting it", m, target,
+			strerror(errno));
+		umount2(m, MNT_DETACH);
+	}
+}
+
+int i9p_switch_root(const char *newroot, const char *init, char **argv,
+		    const char **step)
+{
+	struct stat rootst;
+	long count = 0;
+	int rootfd, err;
+
+	err = check_switch(newroot, &rootst, step);
+	if (err)
+		return err;
+	move_api_mounts(newroot, rootst.st_dev);
+
+	*step = "wipe the initramfs";
+	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	if (chdir(newroot) < 0) {
+		err = -errno;
+		close(rootfd);
+		return err;
+	}
+	err = i9p_nuke(rootfd, rootst.st_dev, 0, &count);
+	close(rootfd);
+	if (err)	/* memory stays used, the boot goes on */
+		i9p_log("wiping the initramfs left files behind: %s",
+			strerror(-err));
+	i9p_debug("removed %ld initramfs entries", count);
+
+	*step = "move the new root onto /";
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return -errno;
+	*step = "chroot into the new root";
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return -errno;
+
+	/* The old /dev/console node is gone with the initramfs; reopen it
+	 * from the moved devtmpfs so init gets a live console. */
+	err = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (err >= 0) {
+		dup2(err, 0);
+		dup2(err, 1);
+		dup2(err, 2);
+		if (err > 2)
+			close(err);
+	}
+	i9p_log_drain();
+	*step = "exec the real init";
+	argv[0] = (char *)init;
+	execv(init, argv);
+	return -errno;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/switchroot.h - hand the machine to the real root: pick its init,
+ * move the API mounts, wipe the initramfs, chroot, exec.
+ *
+ * The wipe is the one destructive step of init9p. It runs last, after
+ * every check, and never crosses onto another filesystem: the new root is
+ * the host's directory over 9p, and crossing into it would delete the
+ * host's files.
+ */
+#ifndef I9P_SWITCHROOT_H
+#define I9P_SWITCHROOT_H
+
+#include <sys/types.h>
+
+/*
+ * 0 when INIT (absolute) is an executable regular file inside NEWROOT,
+ * resolving symlinks as the real init will see them (a child chroots
+ * to check); -errno otherwise.
+ */
+int i9p_init_check(const char *newroot, const char *init);
+
+/*
+ * With REQUESTED ("" for none), the init to run: REQUESTED itself, or the
+ * first usable of the kernel's list (/sbin/init, /etc/init, /bin/init,
+ * /bin/sh). Returns it, or NULL when there is none (errno set).
+ */
+const char *i9p_init_choose(const char *newroot, const char *requested);
+
+/*
+ * Remove what is below the directory open as DFD and lives on device
+ * DEV; directories on other devices (mount points) are left whole.
+ * With DRY_RUN only count. *COUNT gets the entries removed. 0 or -errno
+ * of the first failure (the walk goes on past it).
+ */
+int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count);
+
+/*
+ * Move /dev /proc /sys /run into NEWROOT, wipe the initramfs, make NEWROOT
+ * "/" and exec INIT with ARGV (argv[0] is replaced by INIT). Checks first
+ * that this is PID 1 on a ramfs/tmpfs root and that NEWROOT is another
+ * filesystem. Returns only on failure: -errno, with *STEP naming it.
+ */
+int i9p_switch_root(const char *newroot, const char *init, char **argv,
+		    const char **step);
+
+#endif

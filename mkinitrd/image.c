@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkinitrd/image.c - assemble the entries of the initrd.
+ *
+ * Only collects (the cpio writer sorts and emits): the skeleton from a
+ * table, /init, each module decompressed to plain .ko (the guest has no
+ * decompressor), and root9p.load, the order init9p loads them in.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mkinitrd/decompress.h"
+#include "mkinitrd/elf.h"
+#include "mkinitrd/image.h"
+#include "mkinitrd/util.h"
+
+#define CONSOLE_MAJOR 5
+#define CONSOLE_MINOR 1
+
+/* Mount points and /dev/console: what init9p expects before it runs. */
+static const struct {
+	const char *path;
+	enum r9p_cpio_type type;
+	unsigned perm, rmajor, rminor;
+} skeleton[] = {
+	{ "dev", R9P_CPIO_DIR, 0755, 0, 0 },
+	{ "dev/console", R9P_CPIO_CHAR, 0600, CONSOLE_MAJOR, CONSOLE_MINOR },
+	{ "proc", R9P_CPIO_DIR, 0755, 0, 0 },
+	{ "sys", R9P_CPIO_DIR, 0755, 0, 0 },
+	{ "root", R9P_CPIO_DIR, 0700, 0, 0 },
+	{ "run", R9P_CPIO_DIR, 0755, 0, 0 },
+	{ "tmp", R9P_CPIO_DIR, 01777, 0, 0 },
+};
+
+/* Tried in order, relative to mkinitrd9p's own directory. */
+static const char *const init_near_exe[] = {
+	"klibc/init9p", "musl/init9p", "glibc/init9p", "init9p",
+};
+
+int r9p_image_find_init(char **path, char **why)
+{
+	char exe[4096], *dir, *cand, *tried = xstrdup(""), *t;
+	ssize_t n;
+	size_t i;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	dir = n > 0 ? dirname(exe) : NULL;
+	for (i = 0; i <= sizeof(init_near_exe) / sizeof(init_near_exe[0]); i++) {
+		if (i < sizeof(init_near_exe) / sizeof(init_near_exe[0]))
+			cand = dir ? xasprintf("%s/%s", dir, init_near_exe[i]) : NULL;
+		else
+			cand = xstrdup(LIBEXECDIR "/init9p");
+		if (!cand)
+			continue;
+		if (access(cand, R_OK) == 0) {
+			free(tried);
+			*path = cand;
+			return 0;
+		}
+		t = xasprintf("%s%s%s", tried, *tried ? ", " : "", cand);
+		free(tried);
+		free(cand);
+		tried = t;
+	}
+	*why = xasprintf("find init9p: not in %s: build it (make) or give "
+			 "--init PATH", tried);
+	free(tried);
+	return -ENOENT;
+}
+
+static int add_init(struct r9p_cpio *c, const char *init, int verbose,
+		    char **why)
+{
+	unsigned char *buf;
+	size_t len;
+	int err;
+
+	err = r9p_read_file(init, &buf, &len);
+	if (err) {
+		*why = xasprintf("read init %s: %s: give --init the path of "
+				 "init9p", init, strerror(-err));
+		return err;
+	}
+	/* Only a warning: a script with #! and a static shell also works. */
+	if (r9p_elf_is_static(buf, len) == 0)
+		fprintf(stderr, "mkinitrd9p: warning: %s is dynamically linked;"
+			" the initrd has no libraries, so it will not start\n",
+			init);
+	if (verbose)
+		fprintf(stderr, "mkinitrd9p: /init <- %s (%zu bytes)\n", init,
+			len);
+	err = r9p_cpio_add_file(c, "init", 0755, buf, len);
+	if (err)
+		*why = xasprintf("add /init: %s", strerror(-err));
+	return err;
+}
+
+/* Read one module, decompressing .ko.xz/.ko.zst/.ko.gz by their magic. */
+static int read_module(const struct r9p_module *m, unsigned char **out,
+		       size_t *outlen, char **why)
+{
+	unsigned char *raw, *plain;
+	size_t len, plen, used;
+	enum r9p_comp comp;
+	int err;
+
+	err = r9p_read_file(m->path, &raw, &len);
+	if (err) {
+		*why = xasprintf("read module %s: %s: is the kernel tree "
+				 "complete? (rerun depmod)", m->path,
+				 strerror(-err));
+		return err;
+	}
+	comp = r9p_comp_detect(raw, len, NULL);
+	if (comp != R9P_COMP_NONE) {
+		err = r9p_decompress(comp, raw, len, &plain, &plen, &used);
+		free(raw);
+		if (err) {
+			*why = xasprintf("decompress module %s (%s): %s",
+					 m->path, r9p_comp_name(comp),
+					 strerror(-err));
+			return err;
+		}
+		raw = plain;
+		len = plen;
+	}
+	if (!r9p_elf_is_elf(raw, len)) {
+		free(raw);
+		*why = xasprintf("read module %s: not an ELF file (nor a "
+				 "gzip/xz/zstd one holding it)", m->path);
+		return -ENOEXEC;
+	}
+	*out = raw;
+	*outlen = len;
+	return 0;
+}
+
+static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
+		       char **why)
+{
+	const struct r9p_modset *ms = o->ms;
+	const struct r9p_module *m;
+	unsigned char *buf;
+	char *path, *list = xstrdup(""), *t;
+	size_t i, len;
+	int err = 0;
+
+	for (i = 0; i < ms->n; i++) {
+		m = &ms->v[ms->order[i]];
+		err = read_module(m, &buf, &len, why);
+		if (err)
+			break;
+		if (o->verbose)
+			fprintf(stderr, "mkinitrd9p: module %s <- %s (%zu bytes)\n",
+				m->name, m->path, len);
+		path = xasprintf("lib/modules/%s/%s", o->kver, m->relpath);
+		err = r9p_cpio_add_file(c, path, 0644, buf, len);
+		if (err) {
+			*why = xasprintf("add /%s: %s", path, strerror(-err));
+			free(path);
+			break;
+		}
+		free(path);
+		t = xasprintf("%s%s\n", list, m->relpath);
+		free(list);
+		list = t;
+	}
+	if (!err) {
+		path = xasprintf("lib/modules/%s/root9p.load", o->kver);
+		err = r9p_cpio_add_file(c, path, 0644, (unsigned char *)list,
+					strlen(list));
+		list = NULL;	/* owned by the archive now */
+		if (err)
+			*why = xasprintf("add /%s: %s", path, strerror(-err));
+		free(path);
+	}
+	free(list);
+	return err;
+}
+
+int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
+		      char **why)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(skeleton) / sizeof(skeleton[0]); i++) {
+		if (skeleton[i].type == R9P_CPIO_DIR)
+			err = r9p_cpio_add_dir(c, skeleton[i].path,
+					       skeleton[i].perm);
+		else
+			err = r9p_cpio_add_node(c, skeleton[i].path,
+						skeleton[i].type,
+						skeleton[i].perm,
+						skeleton[i].rmajor,
+						skeleton[i].rminor);
+		if (err)
+			*why = xasprintf("add /%s: %s", skeleton[i].path,
+					 strerror(-err));
+	}
+	if (!err)
+		err = add_init(c, o->init, o->verbose, why);
+	if (!err)
+		err = add_modules(c, o, why);
+	if (!err && o->rescue)
+		err = r9p_image_add_rescue(c, o->rescue, o->init, o->verbose,
+					   why);
+	return err;
+}

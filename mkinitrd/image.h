@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkinitrd/image.h - decide what goes into a root9p initrd.
+ *
+ * Fills a r9p_cpio with the layout of DESIGN.md: /init, the skeleton
+ * directories and /dev/console, the modules (decompressed) and their
+ * load list, and optionally a busybox rescue shell. Returns 0 or -errno,
+ * with *why (malloc'd) saying what failed and what to try.
+ */
+#ifndef R9P_MKINITRD_IMAGE_H
+#define R9P_MKINITRD_IMAGE_H
+
+#include "mkinitrd/cpio.h"
+#include "mkinitrd/modules.h"
+
+/* Where `make install` puts init9p; the build passes $(PREFIX)/lib/root9p. */
+#ifndef LIBEXECDIR
+#define LIBEXECDIR "/usr/local/lib/root9p"
+#endif
+
+struct r9p_image_opts {
+	const char *kver;
+	const char *init;		/* host path of init9p */
+	const char *rescue;		/* busybox to add, or NULL */
+	const struct r9p_modset *ms;
+	int verbose;			/* describe each step on stderr */
+};
+
+/* Where init9p is when --init is not given; *path is malloc'd. */
+int r9p_image_find_init(char **path, char **why);
+
+int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
+		      char **why);
+
+/* rescue.c: busybox, one symlink per applet, and mount9p if static. */
+int r9p_image_add_rescue(struct r9p_cpio *c, const char *busybox,
+			 const char *init, int verbose, char **why);
+
+#endif

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkinitrd/main.c - mkinitrd9p: the command line of the initrd generator.
+ *
+ * Parses options, then drives the parts: modules.c (what to load),
+ * image.c (what goes in), cpio.c + compress.c (the bytes), written to
+ * OUT.tmp and renamed so a failure never leaves half an image.
+ * Exit status: 0 done, 1 failed, 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mkinitrd/compress.h"
+#include "mkinitrd/cpio.h"
+#include "mkinitrd/image.h"
+#include "mkinitrd/listimg.h"
+#include "mkinitrd/moddir.h"
+#include "mkinitrd/modules.h"
+#include "mkinitrd/util.h"
+
+#ifndef R9P_VERSION
+#define R9P_VERSION "unknown"
+#endif
+
+#define DEFAULT_RESCUE "/bin/busybox"
+
+enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
+       OPT_VERSION };
+
+static const struct option long_opts[] = {
+	{ "kver", required_argument, NULL, 'k' },
+	{ "base", required_argument, NULL, 'b' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "init", required_argument, NULL, OPT_INIT },
+	{ "compress", required_argument, NULL, OPT_COMPRESS },
+	{ "rescue-shell", optional_argument, NULL, OPT_RESCUE },
+	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "list", required_argument, NULL, OPT_LIST },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+"usage: mkinitrd9p -k KVER [-b BASEDIR] -o OUT [options]\n"
+"       mkinitrd9p --list IMAGE\n"
+"\n"
+"Write an initrd that boots a root filesystem shared over virtio-9p.\n"
+"\n"
+"  -k, --kver KVER          kernel version (a directory under lib/modules)\n"
+"  -b, --base BASEDIR       root holding lib/modules/KVER or usr/lib/modules/KVER\n"
+"                           (default /; e.g. an unpacked kernel package)\n"
+"  -o, --output OUT         image to write (via OUT.tmp, then renamed)\n"
+"      --init PATH          init9p to put at /init (default: next to mkinitrd9p,\n"
+"                           then " LIBEXECDIR ")\n"
+"      --compress=C         gzip (default), zstd, xz or none\n"
+"      --rescue-shell[=BB]  add a static busybox (default " DEFAULT_RESCUE ")\n"
+"                           as /bin/sh and its applets, plus a static mount9p\n"
+"                           found next to init9p\n"
+"      --modules=a,b        more modules (names or aliases) and their deps\n"
+"      --list IMAGE         print the contents of any newc initrd\n"
+"  -v, --verbose            say what goes in and where it comes from\n"
+"  -h, --help               this text\n"
+"      --version            print the version\n"
+"\n"
+"SOURCE_DATE_EPOCH (seconds) sets the mtime of every entry (default 0).\n";
+
+struct opts {
+	const char *kver, *base, *out, *init, *rescue, *list;
+	enum r9p_comp comp;
+	const char **modules;
+	size_t nmodules;
+	int verbose;
+};
+
+/* Split "a,b" into names (empty ones dropped); the strings are kept. */
+static void add_module_names(struct opts *o, char *arg)
+{
+	char *name;
+
+	while ((name = strsep(&arg, ","))) {
+		if (!*name)
+			continue;
+		o->modules = xrealloc(o->modules,
+				      (o->nmodules + 1) * sizeof(*o->modules));
+		o->modules[o->nmodules++] = name;
+	}
+}
+
+static int usage_error(const char *msg, const char *what)
+{
+	fprintf(stderr, "mkinitrd9p: %s%s%s\nTry 'mkinitrd9p --help'.\n", msg,
+		what ? " " : "", what ? what : "");
+	return 2;
+}
+
+/* 0 ok, else the exit status to leave with (help/version: -1). */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->base = "/";
+	o->comp = R9P_COMP_GZIP;
+	opterr = 0;	/* one message, ours */
+	while ((c = getopt_long(argc, argv, ":k:b:o:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->kver = optarg; break;
+		case 'b': o->base = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'v': o->verbose = 1; break;
+		case OPT_INIT: o->init = optarg; break;
+		case OPT_LIST: o->list = optarg; break;
+		case OPT_MODULES: add_module_names(o, optarg); break;
+		case OPT_RESCUE:
+			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
+			break;
+		case OPT_COMPRESS:
+			if (r9p_comp_parse(optarg, &o->comp))
+				return usage_error("--compress takes gzip, zstd, "
+						   "xz or none, not", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case OPT_VERSION:
+			printf("mkinitrd9p %s\n", R9P_VERSION);
+			return -1;
+		case ':':
+			return usage_error("missing value for",
+					   argv[optind - 1]);
+		default:
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	if (o->list)
+		return 0;
+	if (!o->kver || !*o->kver || strchr(o->kver, '/'))
+		return usage_error("-k KVER is required (a kernel version, e.g. "
+				   "6.1.0-25-amd64)", NULL);
+	if (!o->out || !*o->out)
+		return usage_error("-o OUT is required", NULL);
+	return 0;
+}
+
+/* SOURCE_DATE_EPOCH, checked: digits only and within newc's 32 bits. */
+static int source_date(uint32_t *mtime)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v = 0;
+	const char *p;
+
+	*mtime = 0;
+	if (!s)
+		return 0;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 0xffffffffULL)
+			break;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	if (!*s || *p || v > 0xffffffffULL) {
+		fprintf(stderr, "mkinitrd9p: SOURCE_DATE_EPOCH=%s: not a number "
+			"of seconds (digits only, at most 4294967295): fix or "
+			"unset it\n", s);
+		return -EINVAL;
+	}
+	*mtime = (uint32_t)v;
+	return 0;
+}
+
+/* Compress and write the archive to tmp, then rename it to out. */
+static int write_image(struct r9p_cpio *c, const struct opts *o,
+		       uint32_t mtime, uint64_t *raw, uint64_t *packed)
+{
+	char *tmp = xasprintf("%s.tmp", o->out);
+	struct r9p_zout *z = NULL;
+	const char *step = "create";
+	int fd, err;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	step = "write";
+	/* umask must not decide the mode of a file meant for others. */
+	err = fchmod(fd, 0644) < 0 ? -errno : 0;
+	if (!err)
+		err = r9p_zout_open(&z, o->comp, fd);
+	if (!err)
+		err = r9p_cpio_write(c, mtime, r9p_zout_write, z, raw);
+	if (!err) {
+		err = r9p_zout_finish(z, packed);
+		z = NULL;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	fd = -1;
+	if (err)
+		goto fail;
+	step = "rename";
+	if (rename(tmp, o->out) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	r9p_zout_free(z);
+	if (fd >= 0)
+		close(fd);
+	fprintf(stderr, "mkinitrd9p: %s %s: %s%s\n", step,
+		strcmp(step, "rename") ? tmp : o->out, strerror(-err),
+		err == -ENOSPC ? ": free some space" :
+		err == -ENOENT || err == -EACCES ?
+		": check that the output directory exists and is writable" : "");
+	unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+static void print_plan(const struct r9p_modset *ms, const char *dir)
+{
+	size_t i;
+
+	fprintf(stderr, "mkinitrd9p: modules from %s, load order:", dir);
+	for (i = 0; i < ms->n; i++)
+		fprintf(stderr, " %s", ms->v[ms->order[i]].name);
+	fputc('\n', stderr);
+	for (i = 0; i < ms->nbuiltin; i++)
+		fprintf(stderr, "mkinitrd9p: %s is built into the kernel\n",
+			ms->builtin[i]);
+}
+
+static uint64_t kib(uint64_t bytes)
+{
+	return (bytes + 512) / 1024;
+}
+
+static int generate(const struct opts *o)
+{
+	uint64_t t0 = r9p_now_ms(), raw = 0, packed = 0;
+	struct r9p_image_opts io;
+	struct r9p_modset ms;
+	struct r9p_cpio c;
+	char *dir = NULL, *init = NULL, *why = NULL, sizes[96];
+	size_t i, files = 0;
+	uint32_t mtime;
+	int err;
+
+	memset(&ms, 0, sizeof(ms));
+	r9p_cpio_init(&c);
+	err = source_date(&mtime);
+	if (err)
+		return err;
+	err = r9p_moddir_find(o->base, o->kver, &dir, &why);
+	if (!err)
+		err = r9p_modules_resolve(&ms, dir, o->kver, o->modules,
+					  o->nmodules, &why);
+	if (!err && o->verbose)
+		print_plan(&ms, dir);
+	if (!err)
+		err = o->init ? 0 : r9p_image_find_init(&init, &why);
+	if (!err) {
+		io.kver = o->kver;
+		io.init = o->init ? o->init : init;
+		io.rescue = o->rescue;
+		io.ms = &ms;
+		io.verbose = o->verbose;
+		err = r9p_image_collect(&c, &io, &why);
+	}
+	if (why)
+		fprintf(stderr, "mkinitrd9p: %s\n", why);
+	if (!err)
+		err = write_image(&c, o, mtime, &raw, &packed);
+	if (!err) {
+		for (i = 0; i < c.n; i++)
+			files += c.v[i].type == R9P_CPIO_FILE;
+		if (o->comp == R9P_COMP_NONE)
+			snprintf(sizes, sizeof(sizes), "%llu KiB, uncompressed",
+				 (unsigned long long)kib(raw));
+		else
+			snprintf(sizes, sizeof(sizes), "%llu KiB compressed / "
+				 "%llu KiB, %s", (unsigned long long)kib(packed),
+				 (unsigned long long)kib(raw),
+				 r9p_comp_name(o->comp));
+		fprintf(stderr, "mkinitrd9p: wrote %s (%zu files, %zu entries, "
+			"%s) for %s in %llu ms\n", o->out, files, c.n, sizes,
+			o->kver, (unsigned long long)(r9p_now_ms() - t0));
+	}
+	free(why);
+	free(dir);
+	free(init);
+	r9p_cpio_free(&c);
+	r9p_modset_free(&ms);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	char *why = NULL;
+	int rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc) {
+		free(o.modules);
+		return rc < 0 ? 0 : rc;
+	}
+	if (o.list) {
+		rc = r9p_list_image(o.list, stdout, &why);
+		if (rc)
+			fprintf(stderr, "mkinitrd9p: %s\n", why);
+		free(why);
+	} else {
+		rc = generate(&o);
+	}
+	free(o.modules);
+	if (fflush(stdout) != 0) {
+		perror("mkinitrd9p: write standard output");
+		rc = -EIO;
+	}
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkinitrd/modules.h - which kernel modules the image needs, and in what order.
+ *
+ * The only user of libkmod (modules.c). Given a kernel's module directory
+ * and module names (names or aliases, '-' or '_'), resolve the closure
+ * over dependencies and "pre:" soft dependencies, skipping built-ins, and
+ * order it with loadlist.c. On failure, *why gets a message (malloc'd).
+ */
+#ifndef R9P_MKINITRD_MODULES_H
+#define R9P_MKINITRD_MODULES_H
+
+#include <stddef.h>
+
+struct r9p_module {
+	char *name;	/* as the kernel knows it, e.g. "9pnet_virtio" */
+	char *path;	/* file on the host, maybe .ko.xz/.ko.zst/.ko.gz */
+	char *relpath;	/* in the image under /lib/modules/KVER, ends in .ko */
+	size_t *deps;	/* indices into r9p_modset.v */
+	size_t ndeps;
+};
+
+struct r9p_modset {
+	struct r9p_module *v;
+	size_t n;
+	size_t *order;		/* indices into v, dependencies first */
+	char **builtin;		/* asked-for names that are built in */
+	size_t nbuiltin;
+};
+
+/*
+ * Resolve what a 9p root needs (virtio_pci, 9pnet_virtio, 9p) plus
+ * extra[0..nextra), and their closure. Every name must be a module or
+ * built in; a kernel lacking a required one is refused by name.
+ */
+int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
+			const char *kver, const char *const *extra,
+			size_t nextra, char **why);
+
+void r9p_modset_free(struct r9p_modset *ms);
+
+#endif

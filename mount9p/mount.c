@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount9p/mount.c - wait for a virtio-9p tag, then mount it with retry.
+ *
+ * Polling is cheap (one readdir of a small sysfs directory every 20 ms)
+ * and needs no uevent listener in PID 1. ENOENT right after the tag
+ * appears means "no channels available" yet: retry it quickly, every
+ * other error is final.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "mount9p/mount.h"
+#include "mount9p/tags.h"
+
+#define POLL_US		20000	/* between two looks at sysfs */
+#define PROGRESS_MS	5000	/* between two "still waiting" calls */
+#define RETRY_FAST_US	10000	/* first mount retries */
+#define RETRY_US	20000
+#define RETRY_FAST_N	5
+
+long long r9p_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static int expired(long long start, long long timeout_ms)
+{
+	return timeout_ms >= 0 && r9p_now_ms() - start >= timeout_ms;
+}
+
+int r9p_wait_tag(const char *tag, long long timeout_ms,
+		 r9p_wait_fn progress, void *ctx)
+{
+	long long start = r9p_now_ms(), next = start + PROGRESS_MS, now;
+	int r;
+
+	if (!tag || !*tag)
+		return -EINVAL;
+	for (;;) {
+		r = r9p_tag_present(tag);
+		if (r)
+			return r > 0 ? 0 : r;
+		if (expired(start, timeout_ms))
+			return -ETIMEDOUT;
+		now = r9p_now_ms();
+		if (progress && now >= next) {
+			progress(ctx, tag, now - start);
+			next = now + PROGRESS_MS;
+		}
+		usleep(POLL_US);
+	}
+}
+
+unsigned long r9p_mount_flags(const struct r9p_opts *o)
+{
+	return o->mflags | (o->rdonly == 1 ? (unsigned long)MS_RDONLY : 0);
+}
+
+int r9p_mount(const char *tag, const char *dir, const struct r9p_opts *o,
+	      long long timeout_ms, int *tries)
+{
+	long long start = r9p_now_ms();
+	struct stat st;
+	int n = 0, err;
+
+	if (tries)
+		*tries = 0;
+	if (!tag || !*tag)
+		return -EINVAL;
+	/* mount(2) says ENOENT for a missing DIR too: do not retry that. */
+	if (stat(dir, &st) < 0)
+		return -errno;
+	for (;;) {
+		n++;
+		if (mount(tag, dir, "9p", r9p_mount_flags(o), o->data) == 0) {
+			err = 0;
+			break;
+		}
+		err = -errno;
+		if (err != -ENOENT || expired(start, timeout_ms))
+			break;
+		usleep(n <= RETRY_FAST_N ? RETRY_FAST_US : RETRY_US);
+	}
+	if (tries)
+		*tries = n;
+	return err;
+}
+
+static const struct {
+	int err;
+	const char *hint;
+} hints[] = {
+	{ ENOENT, "the tag is not ready yet or does not exist: check QEMU's "
+		  "mount_tag= against mount9p --tags" },
+	{ EBUSY, "a tag can be mounted once at a time: unmount it first, or "
+		 "export the directory again under a second tag" },
+	{ EINVAL, "the kernel refused the options, or the transport module "
+		  "(9pnet_virtio) is not loaded: mount9p --explain -o OPTS "
+		  "shows what the kernel takes, dmesg says which one" },
+	{ ENODEV, "this kernel has no 9p filesystem: load the 9p module "
+		  "(modprobe 9p) or build it with CONFIG_9P_FS" },
+	{ EPROTONOSUPPORT, "no such 9p transport in this kernel: load it "
+			   "(9pnet_virtio for trans=virtio)" },
+	{ EPERM, "mounting needs CAP_SYS_ADMIN: run it as root" },
+	{ EACCES, "the host refused access: check QEMU's security_model= "
+		  "and the host directory's permissions" },
+	{ ENOTDIR, "the mount point is not a directory" },
+	{ ENOMEM, "not enough memory for the 9p buffers: try a smaller "
+		  "msize=" },
+	{ EIO, "the 9p server failed: look at QEMU's messages and dmesg" },
+	{ ETIMEDOUT, "the 9p server did not answer: is the host side alive?" },
+	{ ENOPROTOOPT, "the transport lacks options it needs (trans=fd takes "
+		       "rfdno= and wfdno=)" },
+};
+
+const char *r9p_mount_hint(int err)
+{
+	unsigned i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (hints[i].err == err)
+			return hints[i].hint;
+	return "dmesg shows the kernel's 9p messages";
+}

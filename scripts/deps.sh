@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# scripts/deps.sh - install the Debian packages root9p builds and tests with.
+#
+# Installs only what dpkg-query says is missing; runs `apt-get update` only then.
+# Non-interactive (works as root with no stdin, e.g. CI=true). As non-root it
+# names the missing packages and fails. Prints one line on success.
+set -eu
+
+PKGS="qemu-system-x86 klibc-utils libklibc-dev musl-tools libkmod-dev
+busybox-static cpio zstd xz-utils initramfs-tools dracut-core debootstrap
+clang libclang-rt-14-dev pkg-config zlib1g-dev liblzma-dev libzstd-dev
+make gcc ca-certificates"
+
+# One dpkg-query for all: it prints the known packages and fails on unknown ones.
+# shellcheck disable=SC2086 # $PKGS is a list of package names
+present=" $(dpkg-query -W -f '${Package} ${db:Status-Status}\n' $PKGS 2>/dev/null |
+	awk '$2 == "installed" { printf "%s ", $1 }' || true)"
+missing=""
+for p in $PKGS; do
+	case "$present" in
+	*" $p "*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+missing=${missing# }
+
+if [ -z "$missing" ]; then
+	echo "deps: all $(echo "$PKGS" | wc -w) packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: $missing" >&2
+	echo "deps: as root, run: apt-get install $missing" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp "${TMPDIR:-/tmp}/root9p-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
+# shellcheck disable=SC2086 # $missing is a list of package names
+if ! { apt-get -q update && apt-get -q -y --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	install $missing; } >"$log" 2>&1 </dev/null; then
+	tail -n 20 "$log" >&2
+	echo "deps: apt-get failed installing: $missing" >&2
+	echo "deps: check the network and /etc/apt/sources.list*, then run: apt-get install $missing" >&2
+	exit 1
+fi
+echo "deps: installed $missing"

@@ -1,0 +1,96 @@
+#!/bin/sh
+# scripts/mkroot-tiny.sh - a tiny root directory for 9p boot tests and the
+# demo: busybox-static, and an init that probes the guest and powers off.
+#
+#   scripts/mkroot-tiny.sh DIR [MOUNT9P_BINARY]
+#
+# The probe (/sbin/init) prints "@@ key value" lines on the console (the
+# host reads them even when the root is read-only) and copies what it saw
+# into /out when it can write. It powers the guest off when done; with
+# probe.hold on the command line it starts a shell on the console instead.
+set -eu
+
+dir=${1:?usage: mkroot-tiny.sh DIR [MOUNT9P_BINARY]}
+mount9p=${2:-}
+busybox=/bin/busybox
+
+if ! "$busybox" --list >/dev/null 2>&1 || ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then
+	echo "mkroot-tiny: $busybox is not a static busybox: apt-get install busybox-static" >&2
+	exit 1
+fi
+
+mkdir -p "$dir"
+cd "$dir"
+mkdir -p bin sbin etc dev proc sys run root out probe
+mkdir -p -m 1777 tmp
+cp "$busybox" bin/busybox
+for applet in $(bin/busybox --list); do
+	[ "$applet" = busybox ] && continue
+	[ -e "bin/$applet" ] || ln -s busybox "bin/$applet"
+done
+if [ -n "$mount9p" ]; then
+	cp "$mount9p" bin/mount9p
+fi
+echo "tiny9p" > etc/hostname
+echo "root:x:0:0:root:/root:/bin/sh" > etc/passwd
+echo "root:x:0:" > etc/group
+
+cat > sbin/init <<'PROBE'
+#!/bin/sh
+# The probe: what did the kernel and init9p leave us?
+# First line: a kmsg line, so the console shows when the real init began
+# on the kernel's clock (bench/ measures "Run /init" to this line).
+echo "<5>realinit: started" > /dev/kmsg 2>/dev/null
+export PATH=/bin:/sbin
+say() { echo "@@ $*"; }
+arg() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" /proc/cmdline | tail -n 1; }
+
+[ -e /proc/self ] || mount -t proc proc /proc
+say pid $$
+say argv0 "$0"
+say argc $#
+i=1
+for a in "$@"; do say "arg$i" "$a"; i=$((i + 1)); done
+say cmdline "$(cat /proc/cmdline)"
+while read -r id parent devno fsroot mnt rest; do
+	case "$mnt" in /|/tmp) ;; *) continue ;; esac
+	say mountinfo "$id $parent $devno $fsroot $mnt $rest"
+done < /proc/self/mountinfo
+while read -r src mnt type opts rest; do
+	say mount "$mnt $type $src $opts"
+done < /proc/mounts
+say tmpmode "$(stat -c %a /tmp)"
+say initramfs_left "$(ls /init /lib/modules 2>/dev/null | wc -l)"
+for m in 9p 9pnet 9pnet_virtio; do
+	[ -d /sys/module/$m ] && say module "$m"
+done
+dmesg | grep 'init9p:' | sed 's/^/@@ dmesg /'
+
+# Unlinked-but-open file in /tmp: ftruncate fails on 9p, works on tmpfs.
+if [ -x /bin/unlinkprobe ]; then /bin/unlinkprobe /tmp | sed 's/^/@@ unlink /'; fi
+
+token=$(arg probe.token)
+if (echo "$token" > /out/written) 2>/dev/null; then
+	say write ok
+	cp /proc/self/mountinfo /out/mountinfo
+	sync
+else
+	say write failed
+fi
+if [ -x /bin/mount9p ]; then
+	/bin/mount9p --tags 2>&1 | sed 's/^/@@ tags /'
+	explain=$(arg probe.explain)
+	if [ -n "$explain" ]; then
+		/bin/mount9p --explain -o "$explain" > /tmp/explain 2>&1
+		say explain_rc $?
+		sed 's/^/@@ explain /' /tmp/explain
+	fi
+fi
+if grep -q 'probe.hold' /proc/cmdline; then
+	say hold
+	exec sh
+fi
+say done yes
+poweroff -f
+PROBE
+chmod 0755 sbin/init

@@ -1,0 +1,221 @@
+#!/bin/bash
+# tests/boot/run.sh - boot real Debian kernels on a 9p root through
+# root9p's initrd, under QEMU TCG, and check from inside the guest (the
+# probe's "@@" lines) and from the host (the root directory's files).
+#
+#   tests/boot/run.sh [--libc klibc|musl|glibc] [--kernels "bookworm trixie"]
+#
+# Ends with "boot-LIBC: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+LIBC=klibc
+KERNELS="bookworm trixie"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--libc) LIBC=$2; shift 2 ;;
+	--kernels) KERNELS=$2; shift 2 ;;
+	*) echo "usage: $0 [--libc L] [--kernels LIST]" >&2; exit 2 ;;
+	esac
+done
+O=${O:-build}
+. tests/boot/lib.sh
+
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-boot.XXXXXX")
+LOGDIR=$WORK/logs
+mkdir -p "$LOGDIR"
+trap 'rm -rf "$WORK/root-"*' EXIT
+echo "boot tests ($LIBC): work dir $WORK"
+
+HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+
+# The howto's command line, exactly, plus the probe's token.
+case_howto() {
+	token=howto-$RANDOM-$$
+	before=$(treesum "$ROOT")
+	boot "$K-howto" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		--cmdline "root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token"
+	local root_mi tmp_mi
+	root_mi=$(mountinfo_of /)
+	tmp_mi=$(mountinfo_of /tmp)
+	check "$K howto: the guest ran the probe to the end" probe_is done yes
+	check "$K howto: / is 9p from tag fsRoot" \
+		grep -qE ' - 9p fsRoot ' <<<"$root_mi"
+	check "$K howto: msize shows the virtio clamp (512000)" \
+		grep -q 'msize=512000' <<<"$root_mi"
+	check "$K howto: cache as this kernel prints it ($CACHE_SHOWN)" \
+		grep -q "$CACHE_SHOWN" <<<"$root_mi"
+	check "$K howto: posixacl" grep -q 'posixacl' <<<"$root_mi"
+	check "$K howto: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
+	check "$K howto: /tmp is tmpfs nosuid,nodev" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$tmp_mi"
+	check "$K howto: /tmp mode 1777" probe_is tmpmode 1777
+	check "$K howto: initramfs wiped (no /init, no /lib/modules)" probe_is initramfs_left 0
+	check "$K howto: 9p modules loaded" probe_has module '^9pnet_virtio$'
+	check "$K howto: init9p logged the mount with its time and options" \
+		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=$CACHE_WORD posixacl\)" <(console)
+	check "$K howto: init9p reported the msize clamp" \
+		has "msize 5000000 requested, kernel uses 512000 (virtio maximum)"
+	check "$K howto: init9p logged module loading and total time" \
+		grep -qE 'init9p: loaded [0-9]+ modules in [0-9]+ ms' <(console)
+	check "$K howto: init9p's lines reached /dev/kmsg" probe_has dmesg 'init9p: starting /sbin/init after [0-9]+ ms'
+	check "$K howto: init is PID 1 with no arguments" \
+		eval '[ "$(probe pid)" = 1 ] && [ "$(probe argc)" = 0 ]'
+	check "$K howto: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	check "$K howto: nothing else changed in the root directory" \
+		[ "$before" = "$(treesum "$ROOT")" ]
+	check "$K howto: mount9p --tags in the guest lists fsRoot as mounted" \
+		probe_has tags 'fsRoot.*virtio[0-9]+.*mounted'
+}
+
+# ro on the command line gives a read-only root; nothing at all changes.
+case_ro() {
+	before=$(treesum "$ROOT")
+	rm -f "$ROOT/out/written"
+	boot "$K-ro" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --ro -a "probe.token=ro"
+	check "$K ro: / is mounted read-only" \
+		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
+	check "$K ro: the guest could not write" probe_is write failed
+	check "$K ro: /tmp is still a writable tmpfs" \
+		grep -qE ' /tmp rw,[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
+	check "$K ro: the root directory is unchanged" \
+		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+}
+
+# init= and the arguments after "--" reach the real init unchanged;
+# root9p.tmp=off leaves /tmp on 9p; defaults fill a bare rootflags.
+case_init_args() {
+	boot "$K-init" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		--cmdline "root=fsRoot rootfstype=9p rw console=ttyS0 root9p.tmp=off init=/probe/init2 -- alpha \"beta gamma\" --delta"
+	check "$K init=: the requested init ran" probe_is argv0 /probe/init2
+	check "$K init=: three arguments" probe_is argc 3
+	check "$K init=: arguments unchanged" \
+		eval '[ "$(probe arg1)" = alpha ] && [ "$(probe arg2)" = "beta gamma" ] && [ "$(probe arg3)" = --delta ]'
+	check "$K root9p.tmp=off: /tmp is not a tmpfs" \
+		eval '[ -z "$(mountinfo_of /tmp)" ]'
+	check "$K root9p.tmp=off: init9p said so" has "no tmpfs on /root/tmp: root9p.tmp=off"
+	check "$K defaults: msize=512000 and cache filled in" \
+		grep -qE "msize=512000.*$CACHE_SHOWN|$CACHE_SHOWN.*msize=512000" <<<"$(mountinfo_of /)"
+}
+
+# A root= tag that does not exist: the message names the real tag, in time.
+case_bad_tag() {
+	before=$(treesum "$ROOT")
+	boot "$K-badtag" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		--cmdline "root=nosuchtag rootfstype=9p rw console=ttyS0 root9p.timeout=2 panic=1"
+	check "$K bad tag: message lists the tags present" \
+		has 'mount tag "nosuchtag" not found after 2 s; tags present: fsRoot'
+	check "$K bad tag: says what to try" has "init9p: try: set root= to one of the tags present"
+	check "$K bad tag: panic=1 rebooted (QEMU ended by itself)" [ "$RC" -ne 124 ]
+	check "$K bad tag: no kernel panic" hasnt "Kernel panic"
+	check "$K bad tag: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+}
+
+# init= that does not exist: refused before anything is deleted.
+case_bad_init() {
+	before=$(treesum "$ROOT")
+	boot "$K-badinit" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		-a "init=/no/such/init panic=1"
+	check "$K bad init=: the message names it" \
+		has "init9p: cannot find the init to run: /no/such/init in the root: No such file or directory"
+	check "$K bad init=: no kernel panic" hasnt "Kernel panic"
+	check "$K bad init=: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+}
+
+# No shell, no panic=: init9p waits and says so, never exits.
+case_wait() {
+	boot_bg "$K-wait" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		--cmdline "root=nosuchtag rootfstype=9p console=ttyS0 root9p.timeout=1"
+	wait_for "waiting. Fix the kernel command line and reboot" 90
+	check "$K no shell: init9p says it waits" has "no rescue shell in this image"
+	sleep 2
+	check "$K no shell: PID 1 did not exit" hasnt "Kernel panic"
+	stop_bg 0
+}
+
+# The rescue shell, driven over the serial console.
+case_rescue() {
+	boot_bg "$K-rescue" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
+		--cmdline "root=nosuchtag rootfstype=9p console=ttyS0 root9p.timeout=1"
+	if wait_for "starting a rescue shell" 90; then
+		sleep 1
+		# The UART may drop the first bytes: lead with a comment line.
+		send '################################'
+		send 'echo RESCUE-$((6*7)); ls /lib/modules; echo TAGS-$(cat /sys/bus/virtio/drivers/9pnet_virtio/*/mount_tag)'
+		wait_for "TAGS-fsRoot" 30
+		send 'mount9p --tags; poweroff -f'
+	fi
+	stop_bg 30
+	check "$K rescue: the shell ran commands" has "RESCUE-42"
+	check "$K rescue: the shell sees the image and the tag" has "TAGS-fsRoot"
+	check "$K rescue: mount9p is in the image" grep -qE '^fsRoot' <(console)
+}
+
+# rootflags checked by mount9p at boot: warnings go on, errors stop; and
+# mount9p --explain inside the guest judges for the running kernel.
+case_opts() {
+	boot "$K-optwarn" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		-o "cahce=loose,mmap,msize=5000000" -a "probe.explain=cache=readahead"
+	check "$K rootflags: cahce=loose boots with a typo warning" \
+		has "init9p: warning: cahce=loose: unknown option, Linux $KMM ignores it; did you mean cache?"
+	check "$K rootflags: the guest ran the probe to the end" probe_is done yes
+	if [ "$KMM" = 6.1 ]; then
+		check "$K rootflags: the bare word mmap is taken, no warning" hasnt "ignores the bare word mmap"
+		check "$K mount9p --explain in the guest refuses cache=readahead" \
+			eval '[ "$(probe explain_rc)" = 1 ] && probe_has explain "error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)"'
+	else
+		check "$K rootflags: the bare word mmap warns" \
+			has "init9p: warning: mmap: Linux $KMM ignores the bare word mmap (bare cache words ended in 6.4); write cache=mmap"
+		check "$K mount9p --explain in the guest accepts cache=readahead" \
+			eval '[ "$(probe explain_rc)" = 0 ] && probe_has explain "^trans=virtio,version=9p2000.L,msize=512000,cache=readahead$"'
+	fi
+
+	before=$(treesum "$ROOT")
+	boot "$K-readahead" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		-o "cache=readahead" -a "panic=1"
+	if [ "$KMM" = 6.1 ]; then
+		check "$K cache=readahead is refused at boot with mount9p's message" \
+			has "init9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)"
+		check "$K cache=readahead: nothing was mounted, no panic" \
+			eval 'hasnt "mounted fsRoot" && hasnt "Kernel panic"'
+		check "$K cache=readahead: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+	else
+		check "$K cache=readahead is accepted and shows as cache=0x1" \
+			grep -q ',cache=0x1' <<<"$(mountinfo_of /)"
+	fi
+}
+
+for K in $KERNELS; do
+	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
+		fail "$K: fetch the kernel"
+		continue
+	fi
+	eval "$env_text"
+	case $K in
+	# 6.1 shows the cache mode as a bare word, 6.4+ as a bitmask.
+	bookworm) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
+	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
+	esac
+	KMM=$(echo "$KVER" | cut -d. -f1-2)
+	IMG=$WORK/$K.img
+	IMG_RESCUE=$WORK/$K-rescue.img
+	ROOT=$WORK/root-$K
+	LOG=
+	check "$K: mkinitrd9p builds the image" \
+		"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" -o "$IMG"
+	check "$K: mkinitrd9p builds the rescue image" \
+		"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" \
+		--rescue-shell -o "$IMG_RESCUE"
+	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p"
+	mkdir -p "$ROOT/probe"
+	ln -sf /sbin/init "$ROOT/probe/init2"
+	case_howto
+	case_ro
+	case_init_args
+	case_bad_tag
+	case_bad_init
+	case_wait
+	case_rescue
+	case_opts
+done
+t_done "boot-$LIBC"

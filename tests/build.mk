@@ -1,0 +1,14 @@
+# tests/build.mk - unit tests (each folder appends its programs to
+# UNIT_TESTS) and boot tests (real kernel, QEMU, 9p).
+#
+# Each unit test program prints "NAME: N passed, N failed"; `make unit`
+# adds them up into the one closing line CI reads.
+
+UNIT_TESTS ?=
+
+unit: $(UNIT_TESTS)
+	@tests/unit/run.sh $(UNIT_TESTS)
+
+# Boot tests for one libc (LIBC=...); `make check` runs klibc and musl.
+boot: all
+	tests/boot/run.sh --libc $(LIBC)

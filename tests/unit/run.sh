@@ -1,0 +1,20 @@
+#!/bin/sh
+# tests/unit/run.sh - run each unit test program, add up their
+# "N passed, N failed" lines into one closing line.
+set -u
+pass=0 fail=0 broken=0
+for t in "$@"; do
+	out=$("$t" 2>&1); rc=$?
+	printf '%s\n' "$out"
+	line=$(printf '%s\n' "$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "unit: $t printed no closing line (exit $rc)"
+		broken=$((broken + 1)); continue
+	fi
+	set -- $line
+	pass=$((pass + $1)); fail=$((fail + $2))
+	[ "$rc" -ne 0 ] && [ "$2" -eq 0 ] && broken=$((broken + 1))
+done
+fail=$((fail + broken))
+echo "unit: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

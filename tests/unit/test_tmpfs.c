@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test_tmpfs.c - root9p.tmp parsing, and the skip rules of
+ * the /tmp mount on a fake root (nothing is mounted here).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tmpfs/tmpfs.h"
+#include "tests/unit/t.h"
+
+static const struct {
+	const char *value;
+	int on;
+	unsigned long mflags;
+	const char *data;
+} cases[] = {
+	{ "",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
+	{ "on",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
+	{ "1",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
+	{ "off",		0, 0, "" },
+	{ "0",			0, 0, "" },
+	{ "size=50%",		1, 0, "size=50%" },
+	{ "mode=1777,nosuid,nodev,noexec,size=1g", 1,
+	  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=1g" },
+	{ "nosuid,suid",	1, 0, "" },
+	{ ",,mode=0700,,",	1, 0, "mode=0700" },
+};
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+int main(void)
+{
+	struct r9p_tmp t;
+	char msg[200], reason[200], dir[] = "/tmp/r9p-tmpfs-XXXXXX", p[300];
+	char big[400];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(r9p_tmp_parse(cases[i].value, &t, msg, sizeof(msg)) == 0,
+		      "%s", cases[i].value);
+		CHECK(t.on == cases[i].on && t.mflags == cases[i].mflags,
+		      "\"%s\": on %d flags %#lx", cases[i].value, t.on, t.mflags);
+		CHECK_STR(t.data, cases[i].data, cases[i].value);
+	}
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(r9p_tmp_parse(big, &t, msg, sizeof(msg)) < 0, "long value");
+	CHECK(strstr(msg, "root9p.tmp") != NULL, "message names the key: %s",
+	      msg);
+
+	/* Skip rules, on a fake root: no /tmp, then fstab has /tmp, off. */
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	r9p_tmp_parse("", &t, msg, sizeof(msg));
+	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
+	      "no /tmp folder must be skipped");
+	CHECK(strstr(reason, "no /tmp") != NULL, "%s", reason);
+	snprintf(p, sizeof(p), "%s/tmp", dir);
+	CHECK(access(p, F_OK) < 0, "the folder must not be created");
+	snprintf(p, sizeof(p), "%s/etc", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/etc/fstab", dir);
+	write_file(p, "# tmpfs /tmp tmpfs\nfsRoot / 9p rw 0 0\n"
+		      "tmpfs /tmp tmpfs size=1g 0 0\n");
+	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
+	      "fstab /tmp must be skipped");
+	CHECK(strstr(reason, "fstab") != NULL, "%s", reason);
+	r9p_tmp_parse("off", &t, msg, sizeof(msg));
+	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1, "off");
+	CHECK(strstr(reason, "off") != NULL, "%s", reason);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/etc", dir);
+	rmdir(p);
+	rmdir(dir);
+	return t_done("tmpfs");
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tmpfs/tmpfs.h - the /tmp workaround: a tmpfs on NEWROOT/tmp.
+ *
+ * On 9p, a file that is unlinked while open cannot be ftruncate()d (and
+ * on older QEMU not even fstat()ed): programs that keep such files in
+ * /tmp (apt, editors, databases) fail. A tmpfs on /tmp avoids it for any
+ * distro without an edit inside the guest.
+ */
+#ifndef R9P_TMPFS_H
+#define R9P_TMPFS_H
+
+#define R9P_TMP_DEFAULT "mode=1777,nosuid,nodev"
+
+struct r9p_tmp {
+	int on;
+	unsigned long mflags;	/* MS_NOSUID ... */
+	char data[256];		/* tmpfs options: mode=1777,size=50% ... */
+};
+
+/*
+ * Parse root9p.tmp's value: "" or "on" (the default options), "off", or
+ * tmpfs options that replace the default ones. Returns 0 or -EINVAL
+ * (with MSG, LEN bytes, saying why).
+ */
+int r9p_tmp_parse(const char *value, struct r9p_tmp *t, char *msg, int len);
+
+/*
+ * Mount the tmpfs on NEWROOT/tmp unless T is off or the root mounts /tmp
+ * itself (an /etc/fstab line for /tmp). Never creates the folder: the
+ * host directory changes only by what the guest writes. Returns 0 when
+ * mounted, 1 when skipped (REASON, LEN bytes, says why), or -errno.
+ */
+int r9p_tmp_mount(const char *newroot, const struct r9p_tmp *t,
+		  char *reason, int len);
+
+#endif
