@@ -84,17 +84,8 @@ static void setup_early(void)
 				early_mounts[i].dir, strerror(errno));
 	}
 	/* Without a /dev/console node the kernel starts us with no fds. */
-	if (fcntl(2, F_GETFD) < 0) {
-		int fd = open("/dev/console", O_RDWR | O_NOCTTY);
-
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			if (fd > 2)
-				close(fd);
-		}
-	}
+	if (fcntl(2, F_GETFD) < 0)
+		i9p_log_open_console();
 	i9p_log_open_kmsg();
 }
 

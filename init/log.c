@@ -7,6 +7,7 @@
  * console; dmesg and the journal still get them with kernel timestamps.
  * kmsg rate-limits writers, so verbose lines stay on the console only.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,20 @@
 
 static int kmsg_fd = -1;
 static int debug_on;
+
+int i9p_log_open_console(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
 
 void i9p_log_open_kmsg(void)
 {

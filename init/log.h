@@ -9,6 +9,9 @@
 #ifndef I9P_LOG_H
 #define I9P_LOG_H
 
+/* Open /dev/console as fds 0, 1 and 2. Returns 0 or -errno. */
+int i9p_log_open_console(void);
+
 /* Open /dev/kmsg once devtmpfs is mounted; before that, console only. */
 void i9p_log_open_kmsg(void);
 

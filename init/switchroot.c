@@ -207,14 +207,7 @@ int i9p_switch_root(const char *newroot, const char *init, char **argv,
 
 	/* The old /dev/console node is gone with the initramfs; reopen it
 	 * from the moved devtmpfs so init gets a live console. */
-	err = open("/dev/console", O_RDWR | O_NOCTTY);
-	if (err >= 0) {
-		dup2(err, 0);
-		dup2(err, 1);
-		dup2(err, 2);
-		if (err > 2)
-			close(err);
-	}
+	i9p_log_open_console();
 	i9p_log_drain();
 	*step = "exec the real init";
 	argv[0] = (char *)init;

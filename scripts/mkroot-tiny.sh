@@ -12,6 +12,8 @@ set -eu
 
 dir=${1:?usage: mkroot-tiny.sh DIR [MOUNT9P_BINARY]}
 mount9p=${2:-}
+# Absolute, since the copies below happen after cd "$dir".
+case $mount9p in ""|/*) ;; *) mount9p=$PWD/$mount9p ;; esac
 busybox=/bin/busybox
 
 if ! "$busybox" --list >/dev/null 2>&1 || ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then

@@ -206,7 +206,8 @@ for K in $KERNELS; do
 	check "$K: mkinitrd9p builds the rescue image" \
 		"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" \
 		--rescue-shell -o "$IMG_RESCUE"
-	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p"
+	check "$K: the tiny probe root is made" \
+		scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p"
 	mkdir -p "$ROOT/probe"
 	ln -sf /sbin/init "$ROOT/probe/init2"
 	case_howto
