@@ -80,7 +80,7 @@ static void setup_early(void)
 		if (mount(early_mounts[i].fstype, early_mounts[i].dir,
 			  early_mounts[i].fstype, early_mounts[i].flags,
 			  NULL) < 0 && errno != EBUSY)
-			i9p_log("cannot mount %s on %s: %s", early_mounts[i].fstype,
+			i9p_error("cannot mount %s on %s: %s", early_mounts[i].fstype,
 				early_mounts[i].dir, strerror(errno));
 	}
 	/* Without a /dev/console node the kernel starts us with no fds. */
@@ -116,10 +116,12 @@ static void print_diags(const struct r9p_diags *d)
 {
 	int i;
 
-	for (i = 0; i < d->n; i++)
-		if (d->d[i].level != R9P_ERR)
-			i9p_log("%s: %s", r9p_level_name(d->d[i].level),
-				d->d[i].text);
+	for (i = 0; i < d->n; i++) {
+		if (d->d[i].level == R9P_WARN)
+			i9p_warn("warning: %s", d->d[i].text);
+		else if (d->d[i].level == R9P_INFO)
+			i9p_log("note: %s", d->d[i].text);
+	}
 }
 
 /* Read the command line and the root options; 0 or the failure shown. */
@@ -139,7 +141,7 @@ static int read_config(struct boot *b)
 	}
 	line[n] = '\0';
 	if (i9p_cmdline_parse(line, &b->cmd) < 0)
-		i9p_log("warning: the command line is longer than %d bytes; "
+		i9p_warn("warning: the command line is longer than %d bytes; "
 			"its tail is ignored", I9P_CMDLINE_MAX - 1);
 	i9p_log_set_debug(b->cmd.debug);
 	i9p_debug("command line: %s", line);
@@ -212,7 +214,7 @@ static void say_waiting(void *ctx, const char *tag, long long waited)
 	char tags[512];
 
 	(void)ctx;
-	i9p_log("still waiting for mount tag %s after %lld s (present: %s)",
+	i9p_warn("still waiting for mount tag %s after %lld s (present: %s)",
 		tag, waited / 1000, r9p_tags_describe(tags, sizeof(tags)));
 }
 
@@ -292,7 +294,7 @@ static void mount_tmp(struct boot *b)
 	if (err > 0)
 		i9p_log("no tmpfs on %s/tmp: %s", NEWROOT, reason);
 	else if (err < 0)	/* the root works without it: go on */
-		i9p_log("cannot mount tmpfs on %s/tmp (%s): %s; /tmp stays on "
+		i9p_warn("cannot mount tmpfs on %s/tmp (%s): %s; /tmp stays on "
 			"9p", NEWROOT, b->tmp.data, strerror(-err));
 	else
 		i9p_log("mounted tmpfs on %s/tmp in %lld ms (%s)", NEWROOT,

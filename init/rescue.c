@@ -30,7 +30,7 @@ static int run_shell(const char *why)
 
 	if (access(SHELL, X_OK) < 0)
 		return -errno;
-	i9p_log("starting a rescue shell (%s); exit it to try the boot again",
+	i9p_error("starting a rescue shell (%s); exit it to try the boot again",
 		why);
 	i9p_log_drain();
 	pid = fork();
@@ -65,13 +65,13 @@ static int shell_allowed(const struct i9p_cmdline *c)
 void i9p_fail(const struct i9p_cmdline *c, const char *what,
 	      const char *why, const char *try_)
 {
-	i9p_log("cannot %s: %s", what, why);
+	i9p_error("cannot %s: %s", what, why);
 	if (try_ && *try_)
-		i9p_log("try: %s", try_);
+		i9p_error("try: %s", try_);
 
 	if (c->has_panic && c->panic != 0) {
 		if (c->panic > 0) {
-			i9p_log("rebooting in %ld s (panic=%ld)", c->panic,
+			i9p_error("rebooting in %ld s (panic=%ld)", c->panic,
 				c->panic);
 			i9p_log_drain();
 			sleep((unsigned)c->panic);
@@ -81,7 +81,7 @@ void i9p_fail(const struct i9p_cmdline *c, const char *what,
 	}
 	if (shell_allowed(c) && run_shell(what) == 0)
 		return;
-	i9p_log("no rescue shell in this image (mkinitrd9p --rescue-shell "
+	i9p_error("no rescue shell in this image (mkinitrd9p --rescue-shell "
 		"adds one); waiting. Fix the kernel command line and reboot.");
 	i9p_log_drain();
 	for (;;) {
@@ -101,6 +101,6 @@ void i9p_break(const char *point)
 	strncat(why, point, sizeof(why) - strlen(why) - 1);
 	err = run_shell(why);
 	if (err)
-		i9p_log("break=%s: no shell in this image (%s); going on",
+		i9p_warn("break=%s: no shell in this image (%s); going on",
 			point, strerror(-err));
 }

@@ -164,7 +164,7 @@ static void move_api_mounts(const char *newroot, dev_t rootdev)
 			continue;
 		/* The root has no such folder: leave nothing mounted on the
 		 * doomed initramfs. */
-		i9p_log("cannot move %s to %s: %s; unmounting it", m, target,
+		i9p_warn("cannot move %s to %s: %s; unmounting it", m, target,
 			strerror(errno));
 		umount2(m, MNT_DETACH);
 	}
@@ -194,7 +194,7 @@ int i9p_switch_root(const char *newroot, const char *init, char **argv,
 	err = i9p_nuke(rootfd, rootst.st_dev, 0, &count);
 	close(rootfd);
 	if (err)	/* memory stays used, the boot goes on */
-		i9p_log("wiping the initramfs left files behind: %s",
+		i9p_warn("wiping the initramfs left files behind: %s",
 			strerror(-err));
 	i9p_debug("removed %ld initramfs entries", count);
 

@@ -2,18 +2,20 @@
 # scripts/mkroot-tiny.sh - a tiny root directory for 9p boot tests and the
 # demo: busybox-static, and an init that probes the guest and powers off.
 #
-#   scripts/mkroot-tiny.sh DIR [MOUNT9P_BINARY]
+#   scripts/mkroot-tiny.sh DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]
 #
-# The probe (/sbin/init) prints "@@ key value" lines on the console (the
-# host reads them even when the root is read-only) and copies what it saw
+# The probe (/sbin/init) prints "@@ key value" lines to the kernel log,
+# hence the console (the host reads them even when the root is read-only) and copies what it saw
 # into /out when it can write. It powers the guest off when done; with
 # probe.hold on the command line it starts a shell on the console instead.
 set -eu
 
-dir=${1:?usage: mkroot-tiny.sh DIR [MOUNT9P_BINARY]}
+dir=${1:?usage: mkroot-tiny.sh DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]}
 mount9p=${2:-}
+unlinkprobe=${3:-}
 # Absolute, since the copies below happen after cd "$dir".
 case $mount9p in ""|/*) ;; *) mount9p=$PWD/$mount9p ;; esac
+case $unlinkprobe in ""|/*) ;; *) unlinkprobe=$PWD/$unlinkprobe ;; esac
 busybox=/bin/busybox
 
 if ! "$busybox" --list >/dev/null 2>&1 || ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then
@@ -33,6 +35,7 @@ done
 if [ -n "$mount9p" ]; then
 	cp "$mount9p" bin/mount9p
 fi
+[ -z "$unlinkprobe" ] || cp "$unlinkprobe" bin/unlinkprobe
 echo "tiny9p" > etc/hostname
 echo "root:x:0:0:root:/root:/bin/sh" > etc/passwd
 echo "root:x:0:" > etc/group
@@ -44,7 +47,10 @@ cat > sbin/init <<'PROBE'
 # on the kernel's clock (bench/ measures "Run /init" to this line).
 echo "<5>realinit: started" > /dev/kmsg 2>/dev/null
 export PATH=/bin:/sbin
-say() { echo "@@ $*"; }
+# Through the kernel log: printk reaches the console even when a loaded
+# TCG host stalls the UART's tty output (see init/log.c).
+say() { echo "<5>@@ $*" > /dev/kmsg; }
+sayall() { while IFS= read -r l; do say "$1 $l"; done; }
 arg() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" /proc/cmdline | tail -n 1; }
 
 [ -e /proc/self ] || mount -t proc proc /proc
@@ -66,10 +72,15 @@ say initramfs_left "$(ls /init /lib/modules 2>/dev/null | wc -l)"
 for m in 9p 9pnet 9pnet_virtio; do
 	[ -d /sys/module/$m ] && say module "$m"
 done
-dmesg | grep 'init9p:' | sed 's/^/@@ dmesg /'
+dmesg | grep 'init9p:' | sayall dmesg
+
+# probe.params=mod/param,...: module parameters as the kernel holds them.
+for p in $(arg probe.params | tr , ' '); do
+	say param "$p $(cat /sys/module/$p 2>/dev/null || cat /sys/module/${p%%/*}/parameters/${p#*/} 2>&1)"
+done
 
 # Unlinked-but-open file in /tmp: ftruncate fails on 9p, works on tmpfs.
-if [ -x /bin/unlinkprobe ]; then /bin/unlinkprobe /tmp | sed 's/^/@@ unlink /'; fi
+if [ -x /bin/unlinkprobe ]; then /bin/unlinkprobe /tmp | sayall unlink; fi
 
 token=$(arg probe.token)
 if (echo "$token" > /out/written) 2>/dev/null; then
@@ -80,12 +91,12 @@ else
 	say write failed
 fi
 if [ -x /bin/mount9p ]; then
-	/bin/mount9p --tags 2>&1 | sed 's/^/@@ tags /'
+	/bin/mount9p --tags 2>&1 | sayall tags
 	explain=$(arg probe.explain)
 	if [ -n "$explain" ]; then
 		/bin/mount9p --explain -o "$explain" > /tmp/explain 2>&1
 		say explain_rc $?
-		sed 's/^/@@ explain /' /tmp/explain
+		sayall explain < /tmp/explain
 	fi
 fi
 if grep -q 'probe.hold' /proc/cmdline; then

@@ -18,8 +18,9 @@ check() {
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
-# Console lines as printed, without the serial line's \r.
-console() { tr -d '\r' < "$LOG"; }
+# Console lines without the serial line's \r.
+# Kernel-log lines (init9p's, the probe's "@@") lose their timestamp.
+console() { tr -d '\r' < "$LOG" | sed 's/^\[ *[0-9]*\.[0-9]*\] //'; }
 # has PATTERN: the console shows a line matching the fixed string.
 has() { console | grep -qF -- "$1"; }
 hasnt() { ! has "$1"; }

@@ -72,12 +72,15 @@ case_howto() {
 case_ro() {
 	before=$(treesum "$ROOT")
 	rm -f "$ROOT/out/written"
-	boot "$K-ro" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --ro -a "probe.token=ro"
+	boot "$K-ro" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --ro \
+		-a "probe.token=ro $MODPARAM=3 probe.params=${MODPARAM%%.*}/debug"
 	check "$K ro: / is mounted read-only" \
 		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
 	check "$K ro: the guest could not write" probe_is write failed
 	check "$K ro: /tmp is still a writable tmpfs" \
 		grep -qE ' /tmp rw,[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
+	check "$K module.param=value reached the module ($MODPARAM=3)" \
+		probe_is param "${MODPARAM%%.*}/debug 3"
 	check "$K ro: the root directory is unchanged" \
 		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
 }
@@ -130,6 +133,16 @@ case_wait() {
 	check "$K no shell: init9p says it waits" has "no rescue shell in this image"
 	sleep 2
 	check "$K no shell: PID 1 did not exit" hasnt "Kernel panic"
+	stop_bg 0
+}
+
+# rootwait: waits past the timeout, saying so every few seconds.
+case_rootwait() {
+	boot_bg "$K-rootwait" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
+		--cmdline "root=nosuchtag rootfstype=9p console=ttyS0 root9p.timeout=1 rootwait"
+	check "$K rootwait: still waiting after the timeout, with the tags present" \
+		wait_for "still waiting for mount tag nosuchtag after 5 s (present: fsRoot)" 90
+	check "$K rootwait: no failure reported meanwhile" hasnt "cannot find the root"
 	stop_bg 0
 }
 
@@ -197,6 +210,8 @@ for K in $KERNELS; do
 	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
 	esac
 	KMM=$(echo "$KVER" | cut -d. -f1-2)
+	# A module of the image with a readable parameter (6.12 builds fscache in).
+	case $KMM in 6.1) MODPARAM=fscache.debug ;; *) MODPARAM=netfs.debug ;; esac
 	IMG=$WORK/$K.img
 	IMG_RESCUE=$WORK/$K-rescue.img
 	ROOT=$WORK/root-$K
@@ -216,6 +231,7 @@ for K in $KERNELS; do
 	case_bad_tag
 	case_bad_init
 	case_wait
+	case_rootwait
 	case_rescue
 	case_opts
 done

@@ -1,0 +1,335 @@
+#!/bin/bash
+# tests/boot/dracut.sh - dracut 059 (Debian's dracut-core) images with
+# root9p's dracut module, booted on a 9p root under QEMU TCG.
+#
+#   tests/boot/dracut.sh [--stock] [--bench N] [--no-debian]
+#
+# Builds two images for Debian 12's kernel (no-hostonly; one with systemd,
+# one with dracut's script init), both with 90root9p and the stock 95virtfs,
+# from a private copy of dracut's module tree (dracutbasedir): the machine's
+# /usr/lib/dracut and /etc/dracut.conf* are only read, and checked unchanged
+# at the end. Each image boots root=TAG rootfstype=9p, root=virtfs:TAG and a
+# refused rootflags (dracut's emergency shell, driven over the console); the
+# systemd image also boots a debootstrapped Debian (scripts/mkroot9p) to
+# multi-user.target. --stock adds images with only 95virtfs, for comparison;
+# --bench N boots every image kind N times and prints "Run /init" to
+# real-init times. Ends with "dracut: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+O=${O:-build}
+STOCK=0 BENCH=0 DEBIAN=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--stock) STOCK=1; shift ;;
+	--bench) BENCH=$2; STOCK=1; shift 2 ;;
+	--no-debian) DEBIAN=0; shift ;;
+	*) echo "usage: $0 [--stock] [--bench N] [--no-debian]" >&2; exit 2 ;;
+	esac
+done
+. tests/boot/lib.sh
+
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-dracut.XXXXXX")
+LOGDIR=$WORK/logs
+mkdir -p "$LOGDIR" "$WORK/conf" "$WORK/tmp"
+trap 'rm -rf "$WORK/root" "$WORK/debian" "$WORK/base" "$WORK/tmp" "$WORK/"*.img' EXIT
+echo "dracut tests: work dir $WORK"
+
+HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+# The big modules of a generic image (every storage driver, keymaps, LVM,
+# RAID, crypto) take minutes to gather and have no part in a 9p boot.
+OMIT="kernel-modules kernel-modules-extra i18n console-setup crypt dm dmraid lvm mdraid nvdimm"
+SYSTEMD_MODS="systemd systemd-initrd dracut-systemd"
+
+# What the machine's dracut reads: names, modes, sizes, times, contents.
+dracut_sum() {
+	find /usr/lib/dracut /etc/dracut.conf /etc/dracut.conf.d -printf '%p %y %m %s %T@ %l\n' 2>/dev/null | sort | md5sum
+}
+
+# A dracut module tree of our own: links to the machine's, plus 90root9p.
+make_base() {
+	local f
+	mkdir -p "$WORK/base/modules.d"
+	for f in /usr/lib/dracut/*; do
+		[ "${f##*/}" = modules.d ] || ln -s "$f" "$WORK/base/"
+	done
+	for f in /usr/lib/dracut/modules.d/*; do
+		ln -s "$f" "$WORK/base/modules.d/"
+	done
+	cp -r hooks/dracut/90root9p "$WORK/base/modules.d/"
+}
+
+# build NAME systemd|script MODULES: dracut NAME.img; BUILD_S, SIZE.
+declare -A BUILD_S SIZE
+build() {
+	local name=$1 kind=$2 mods=$3 omit=$OMIT t0 rc
+	[ "$kind" = script ] && omit="$omit $SYSTEMD_MODS"
+	t0=$(date +%s%N)
+	dracutbasedir=$WORK/base ROOT9P_MOUNT9P=$WORK/mount9p \
+		dracut --no-hostonly --kver "$KVER" --kmoddir "$MODDIR" \
+		-c /dev/null --confdir "$WORK/conf" --tmpdir "$WORK/tmp" --force \
+		--add "$mods" --omit "$omit" "$WORK/$name.img" \
+		>"$LOGDIR/$name.dracut.log" 2>&1 && rc=0 || rc=$?
+	BUILD_S[$name]=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.1f", n / 1e9 }')
+	SIZE[$name]=$(stat -c %s "$WORK/$name.img" 2>/dev/null || echo 0)
+	lsinitrd "$WORK/$name.img" 2>/dev/null >"$WORK/$name.list"
+	[ "$rc" -eq 0 ] && [ "${SIZE[$name]}" -gt 0 ]
+}
+# in_img NAME PATH: the image has PATH.
+in_img() { grep -qE " $2( -> .*)?\$" "$WORK/$1.list"; }
+
+# ms from the kernel's "Run /init" to the probe's first kmsg line.
+init_ms() {
+	console | awk '
+		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
+		/^\[ *[0-9.]+\] realinit: started/ && a { printf "%d\n", (t($0) - a) * 1000; exit }'
+}
+
+# Console lines without colours (systemd's status lines).
+plain() { console | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
+said() { plain | grep -qE -- "$1"; }
+
+# Every boot of the probe root: it ran, / is 9p from fsRoot, /tmp is tmpfs.
+check_common() {
+	local n=$1
+	check "$n: the probe ran to the end" probe_is done yes
+	check "$n: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
+	check "$n: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
+		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
+	check "$n: root9p logged the tmpfs" has "root9p: mounted tmpfs on /sysroot/tmp (mode=1777,nosuid,nodev)"
+	check "$n: the real init is PID 1, nothing of the initramfs left" \
+		eval 'probe_is pid 1 && probe_is initramfs_left 0'
+}
+
+# The howto's command line: rootflags honoured, the write reaches the host.
+case_howto() {
+	local img=$1 kind=$2 n="$2 root=fsRoot rootfstype=9p" token=dracut-$RANDOM-$$ before root_mi
+	before=$(treesum "$ROOT")
+	rm -f "$ROOT/out/written"
+	boot "$kind-howto" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token"
+	T_INIT[$img]=$(init_ms)
+	root_mi=$(mountinfo_of /)
+	check_common "$n"
+	check "$n: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
+	check "$n: cache as 6.1 prints it (,mmap,)" grep -q ',mmap,' <<<"$root_mi"
+	check "$n: posixacl" grep -q 'posixacl' <<<"$root_mi"
+	check "$n: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
+	check "$n: mount9p's note on the msize clamp reached the console" \
+		said 'mount9p: note: msize 5000000 requested, kernel uses 512000 \(virtio maximum\)'
+	check "$n: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	check "$n: nothing else changed in the root directory" [ "$before" = "$(treesum "$ROOT")" ]
+	if [ "$kind" = systemd ]; then
+		check "$n: systemd mounted root9p's sysroot.mount through mount9p" \
+			eval 'said "Mounted sysroot.mount.*9p root fsRoot on /sysroot" && said "mount\[[0-9]+\]: fsRoot on /sysroot type 9p"'
+	else
+		check "$n: dracut's init mounted it through root9p's hook" \
+			eval 'has "root9p: fsRoot on /sysroot type 9p" && has "dracut: Mounted root filesystem fsRoot"'
+	fi
+}
+
+# root=virtfs:TAG (95virtfs's syntax, both modules in the image), read-only,
+# rootflags honoured where 95virtfs would replace them.
+case_virtfs() {
+	local img=$1 kind=$2 n="$2 root=virtfs:fsRoot ro" before root_mi
+	before=$(treesum "$ROOT")
+	rm -f "$ROOT/out/written"
+	boot "$kind-virtfs" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=virtfs:fsRoot ro rootflags=cache=loose,msize=262144 console=ttyS0 probe.token=ro"
+	root_mi=$(mountinfo_of /)
+	check_common "$n"
+	check "$n: rootflags honoured (msize=262144, loose), defaults added" \
+		eval 'grep -q "msize=262144" <<<"$root_mi" && grep -q ",loose," <<<"$root_mi" && grep -q "trans=virtio" <<<"$root_mi"'
+	check "$n: / is read-only, the guest could not write" \
+		eval 'grep -qE "^[0-9]+ [0-9]+ [0-9:]+ / / ro" <<<"$root_mi" && probe_is write failed'
+	check "$n: the root directory is unchanged" \
+		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+	check "$n: 95virtfs's mount hook stayed out (no remount)" hasnt "Remounting fsRoot"
+}
+
+# A rootflags the kernel refuses: mount9p's message, dracut's emergency
+# shell (driven over the console), nothing mounted, nothing changed.
+case_badflags() {
+	local img=$1 kind=$2 n="$2 bad rootflags" before prompt
+	before=$(treesum "$ROOT")
+	boot_bg "$kind-badflags" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p rootflags=cache=readahead console=ttyS0"
+	if [ "$kind" = systemd ]; then prompt="Press Enter for maintenance"; else prompt="Dropping to debug shell."; fi
+	if wait_for "$prompt" 200; then
+		sleep 2
+		# the first bytes may be lost: lead with an empty line
+		send ''
+		sleep 1
+		send 'echo SHELL-$((6*7)); cat /proc/mounts; echo END-$((6*7))'
+		wait_for "END-42" 60
+		send 'echo o > /proc/sysrq-trigger'
+	fi
+	stop_bg 30
+	check "$n: stopped with mount9p's message" \
+		said 'mount9p: error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)'
+	check "$n: dracut's emergency shell ran commands" has "SHELL-42"
+	check "$n: nothing mounted on /sysroot" eval 'has END-42 && ! said "^fsRoot /sysroot 9p"'
+	check "$n: no kernel panic" hasnt "Kernel panic"
+	check "$n: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+	if [ "$kind" = systemd ]; then
+		check "$n: sysroot.mount failed, emergency mode" \
+			eval 'said "Failed to mount sysroot.mount" && said "Entering emergency mode"'
+	else
+		check "$n: dracut said why it stopped" has "dracut: FATAL: root9p: rootflags refused: mount9p: error: cache=readahead"
+	fi
+}
+
+# The stock 95virtfs module alone, for comparison (not counted).
+case_stock() {
+	local img=$1 kind=$2
+	boot "$img" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff"
+	T_INIT[$img]=$(init_ms)
+	if probe_is done yes; then
+		echo "  info $img: booted; / mounted as: $(mountinfo_of / | sed 's/.* - //'); /tmp: $(mountinfo_of /tmp | sed 's/.* - //;s/^$/not a tmpfs/')"
+	else
+		echo "  info $img: did not boot: $(plain | grep -E 'Dependency failed|FATAL|Failed to mount|Could not boot' | head -n 2 | tr '\n' ' ')"
+	fi
+}
+
+# A debootstrapped Debian (scripts/mkroot9p): a unit that runs once
+# multi-user.target is reached, prints what it saw and powers off.
+debian_probe() {
+	local root=$1
+	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
+	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
+#!/bin/sh
+# What a Debian guest booted through dracut's systemd initrd on 9p sees.
+exec >/dev/ttyS0 2>&1
+say() { echo "@@ $*"; }
+say state "$(systemctl is-system-running --wait)"
+say target "$(systemctl is-active multi-user.target)"
+say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
+while read -r id parent devno fsroot mnt rest; do
+	case "$mnt" in /|/tmp) say mountinfo "$id $parent $devno $fsroot $mnt $rest" ;; esac
+done </proc/self/mountinfo
+say initrd "$(systemd-analyze 2>/dev/null | head -n 1)"
+say done yes
+systemctl poweroff --no-block
+EOF
+	chmod 0755 "$root/usr/local/sbin/root9p-probe"
+	cat >"$root/etc/systemd/system/root9p-probe.service" <<'EOF'
+[Unit]
+Description=root9p probe: record what the guest saw, then power off
+After=multi-user.target
+
+[Service]
+# simple, not oneshot: is-system-running --wait must not wait for us
+Type=simple
+ExecStart=/usr/local/sbin/root9p-probe
+
+[Install]
+WantedBy=multi-user.target
+EOF
+	ln -sf /etc/systemd/system/root9p-probe.service \
+		"$root/etc/systemd/system/multi-user.target.wants/root9p-probe.service"
+}
+
+case_debian() {
+	local deb=$WORK/debian n="systemd debian"
+	if ! scripts/mkroot9p debian "$deb" >"$LOGDIR/mkroot9p.log" 2>&1; then
+		LOG=$LOGDIR/mkroot9p.log
+		fail "$n: scripts/mkroot9p debian builds the root"
+		LOG=
+		return
+	fi
+	debian_probe "$deb"
+	BOOT_TIMEOUT=400 boot debian -k "$KERNEL_IMAGE" -i "$WORK/systemd.img" -r "$deb" --cmdline \
+		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
+	check "$n: systemd reached multi-user.target" probe_is target active
+	check "$n: / is 9p from fsRoot with the requested options" \
+		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
+	check "$n: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
+	check "$n: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	echo "  info $n: state $(probe state); failed units: $(probe failed); $(probe initrd)"
+}
+
+# stats LIST: min/median/max
+stats() { tr ' ' '\n' | grep -E '^[0-9]+$' | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%d / %d / %d ms (n=%d)", v[1], v[int((NR + 1) / 2)], v[NR], NR; else printf "-" }'; }
+
+bench() {
+	local img cmd i times
+	echo "=== timing: $BENCH boots per image, Run /init to realinit (min / median / max)"
+	for img in "${IMAGES[@]}"; do
+		[ -f "$WORK/$img.img" ] || continue
+		case $img in
+		stock-*) cmd="root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff" ;;
+		*) cmd="root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0" ;;
+		esac
+		times=
+		for i in $(seq "$BENCH"); do
+			boot "bench-$img-$i" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline "$cmd"
+			times="$times $(init_ms)"
+		done
+		printf '  %-14s %s\n' "$img" "$(stats <<<"$times")"
+	done
+}
+
+# --- setup ---------------------------------------------------------------------
+declare -A T_INIT
+if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
+	fail "fetch Debian 12's kernel"
+	t_done dracut
+	exit 1
+fi
+eval "$env_text"
+# a private copy: a concurrent build must not swap it under dracut
+cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run make)"; t_done dracut; exit 1; }
+ROOT=$WORK/root
+scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
+# systemd's switch-root wants an OS tree (os-release), as any distro root has
+printf 'NAME="root9p probe"\nID=root9p-probe\n' >"$ROOT/etc/os-release"
+sum_before=$(dracut_sum)
+make_base
+
+IMAGES=(script systemd)
+check "build the script image (root9p + virtfs, no systemd)" build script script "root9p virtfs"
+check "build the systemd image (root9p + virtfs)" build systemd systemd "root9p virtfs"
+if [ "$STOCK" = 1 ]; then
+	IMAGES+=(stock-script stock-systemd)
+	check "build the stock script image (virtfs only)" build stock-script script virtfs
+	check "build the stock systemd image (virtfs only)" build stock-systemd systemd virtfs
+fi
+for img in script systemd; do
+	check "$img image: mount9p, mount.9p, the hooks" eval \
+		'in_img $img usr/sbin/mount9p && in_img $img usr/sbin/mount.9p &&
+		 in_img $img usr/lib/dracut/hooks/cmdline/30-parse-root9p.sh &&
+		 in_img $img usr/lib/dracut/hooks/mount/10-mount-root9p.sh &&
+		 in_img $img usr/lib/dracut/hooks/pre-pivot/10-tmp-root9p.sh &&
+		 in_img $img "usr/lib/modules/$KVER/kernel/net/9p/9pnet_virtio.ko"'
+done
+check "systemd image: root9p-generator; script image: none" eval \
+	'in_img systemd usr/lib/systemd/system-generators/root9p-generator &&
+	 ! in_img script usr/lib/systemd/system-generators/root9p-generator'
+
+# --- boots ---------------------------------------------------------------------
+for kind in script systemd; do
+	[ -f "$WORK/$kind.img" ] || continue
+	case_howto "$kind" "$kind"
+	case_virtfs "$kind" "$kind"
+	case_badflags "$kind" "$kind"
+done
+if [ "$STOCK" = 1 ]; then
+	for kind in script systemd; do
+		[ -f "$WORK/stock-$kind.img" ] && case_stock "stock-$kind" "$kind"
+	done
+fi
+if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then
+	if [ -x scripts/mkroot9p ]; then case_debian; else echo "  (Debian root skipped: no scripts/mkroot9p)"; fi
+fi
+[ "$BENCH" -gt 0 ] && bench
+
+LOG=
+check "the machine's /usr/lib/dracut and /etc/dracut.conf* are unchanged" [ "$sum_before" = "$(dracut_sum)" ]
+
+echo "=== images (bookworm $KVER): size, build time, Run /init to realinit (one boot)"
+for img in "${IMAGES[@]}"; do
+	printf '  %-14s %6s KiB  %5s s  %s ms\n' "$img" $((${SIZE[$img]:-0} / 1024)) "${BUILD_S[$img]:-?}" "${T_INIT[$img]:--}"
+done
+t_done dracut

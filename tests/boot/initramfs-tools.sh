@@ -1,0 +1,454 @@
+#!/bin/bash
+# tests/boot/initramfs-tools.sh - root9p's initramfs-tools integration on
+# the real thing: Debian's mkinitramfs with our files where `make install`
+# puts them, Debian 12's kernel, QEMU TCG, checks from inside the guest.
+#
+#   tests/boot/initramfs-tools.sh [--timing N] [--no-debian]
+#
+# The machine is not changed: images are built in a private mount
+# namespace (unshare -m) in which the installed files are overlaid on
+# /usr/share/initramfs-tools and the fetched kernel's modules and config
+# appear in /lib/modules and /boot; the configuration is a temporary
+# CONFDIR (mkinitramfs -d). MODULES=list, so an image holds what the hooks
+# add and nothing the host suggests: MODULES=dep would look at the host's
+# hardware, MODULES=most adds disk and net drivers (and no 9p at all).
+# Images build in parallel, boots run in two lanes. --timing N then boots
+# N times each: today's hand-made setup (9p modules in CONFDIR/modules, no
+# root9p, stock local flow), root9p with the howto's line, root9p with
+# boot=9p, one at a time, and prints image sizes, build times and the time
+# from "Run /init" to the real init. Ends with
+# "initramfs-tools: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+TIMING=0
+DEBIAN=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timing) TIMING=$2; shift 2 ;;
+	--no-debian) DEBIAN=0; shift ;;
+	*) echo "usage: $0 [--timing N] [--no-debian]" >&2; exit 2 ;;
+	esac
+done
+O=${O:-build}
+LIBC=${LIBC:-klibc}
+. tests/boot/lib.sh
+
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-itools.XXXXXX")
+LOGDIR=$WORK/logs
+mkdir -p "$LOGDIR"
+trap 'rm -rf "$WORK/root"* "$WORK/debian" "$WORK/ov-"* "$WORK/"*.x "$WORK/stage"' EXIT
+echo "initramfs-tools tests: work dir $WORK"
+
+HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+# 6.1 prints the cache mode as a bare word.
+CACHE_SHOWN=,mmap,
+
+# What the tests must leave as they found it.
+machine_state() {
+	for d in /usr/share/initramfs-tools /etc/initramfs-tools /boot /lib/modules; do
+		if [ -e "$d" ]; then
+			find "$d/" -printf '%p %y %m %s %T@ %l\n' | sort
+		else
+			echo "$d absent"
+		fi
+	done | md5sum | cut -d' ' -f1
+}
+
+# mkconf DIR [LINE...]: a CONFDIR; LINEs are added to initramfs.conf.
+mkconf() {
+	local dir=$1 line
+	shift
+	mkdir -p "$dir/conf.d" "$dir/hooks" "$dir/scripts"
+	{
+		printf '%s\n' MODULES=list BUSYBOX=auto KEYMAP=n COMPRESS=zstd \
+			DEVICE= NFSROOT=auto RUNSIZE=10% FSTYPE=auto
+		for line in "$@"; do echo "$line"; done
+	} >"$dir/initramfs.conf"
+	# The host's swap is no guest's resume device.
+	echo RESUME=none >"$dir/conf.d/resume"
+	: >"$dir/modules"
+}
+
+# mkimg NAME CONFDIR [STAGE]: $WORK/NAME.img from mkinitramfs -d CONFDIR
+# for $KVER, STAGE's usr/share/initramfs-tools over the real one (none: the
+# stock files only); the build time in ms goes to $WORK/NAME.ms.
+mkimg() {
+	local name=$1 conf=$2 stage=${3:-} t0 rc
+	t0=$(date +%s%N)
+	unshare -m sh -euc '
+		stage=$1 conf=$2 out=$3 kver=$4 kbase=$5 ov=$6
+		mount --make-rprivate /
+		# A read-only overlay: our files over the real ones, nothing written.
+		if [ -n "$stage" ]; then
+			mount -t overlay root9p-it -o "lowerdir=$stage/usr/share/initramfs-tools:/usr/share/initramfs-tools" \
+				/usr/share/initramfs-tools
+		fi
+		# mkinitramfs reads /lib/modules/KVER and /boot/config-KVER at fixed
+		# places: /lib gets a writable overlay (upper layer in $ov) for the
+		# mount point, and the fetched kernel is bound there.
+		lib=$(readlink -f /lib)
+		mkdir -p "$ov/up" "$ov/wk"
+		mount -t overlay root9p-it -o "lowerdir=$lib,upperdir=$ov/up,workdir=$ov/wk" "$lib"
+		mkdir -p "$lib/modules/$kver"
+		mount --bind "$kbase/lib/modules/$kver" "$lib/modules/$kver"
+		mount --bind "$kbase/boot" /boot
+		# The hook looks for mount9p where make install PREFIX=/usr put it.
+		if [ -n "$stage" ]; then
+			mkdir -p /usr/lib/root9p
+			cp "$stage/usr/lib/root9p/mount9p" /usr/lib/root9p/mount9p
+		fi
+		mkinitramfs -d "$conf" -o "$out" "$kver"
+	' sh "$stage" "$conf" "$WORK/$name.img" "$KVER" "$KERNEL_BASE" "$WORK/ov-$name" \
+		>"$LOGDIR/$name.mkinitramfs.log" 2>&1 && rc=0 || rc=$?
+	echo $((($(date +%s%N) - t0) / 1000000)) >"$WORK/$name.ms"
+	rm -rf "$WORK/ov-$name"
+	lsinitramfs "$WORK/$name.img" 2>/dev/null | sort >"$WORK/$name.list"
+	return "$rc"
+}
+
+# image_checked NAME DESCRIPTION: after mkimg NAME ran (rc in $WORK/NAME.rc).
+declare -A SIZE BUILD
+image_checked() {
+	LOG=$LOGDIR/$1.mkinitramfs.log
+	check "mkinitramfs builds $2" [ "$(cat "$WORK/$1.rc")" = 0 ]
+	LOG=
+	SIZE[$1]=$(stat -c %s "$WORK/$1.img" 2>/dev/null || echo 0)
+	BUILD[$1]=$(cat "$WORK/$1.ms")
+}
+
+# in_img NAME PATH: the image lists PATH (exactly).
+in_img() { grep -qxF -- "$2" "$WORK/$1.list"; }
+# img_cat NAME PATH: a file of the image (unmkinitramfs puts the main
+# archive in main/ when there is an early one).
+img_cat() {
+	[ -d "$WORK/$1.x" ] || unmkinitramfs "$WORK/$1.img" "$WORK/$1.x" 2>/dev/null
+	if [ -d "$WORK/$1.x/main" ]; then cat "$WORK/$1.x/main/$2"; else cat "$WORK/$1.x/$2"; fi
+}
+# said PATTERN: a line from user space (not the kernel's) matches.
+said() { console | grep -v '^\[' | grep -qE -- "$1"; }
+
+# ms from the kernel's "Run /init" to the real init's first kmsg line
+# (the probe's "realinit: started", or systemd's first).
+init_ms() {
+	console | awk '
+		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
+		/^\[ *[0-9.]+\] (realinit: started|systemd\[1\]: )/ && a { printf "%d\n", (t($0) - a) * 1000; exit }'
+}
+
+# boot_howto NAME IMG [ARGS]: the howto's command line (+ ARGS).
+boot_howto() {
+	local n=$1 img=$2
+	shift 2
+	token=$n-$RANDOM-$$
+	rm -f "$ROOT/out/written"
+	before=$(treesum "$ROOT")
+	boot "$n" -k "$KERNEL_IMAGE" -i "$img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token $*"
+}
+
+# The facts of tests/boot/run.sh's howto case, through initramfs-tools.
+check_howto() {
+	local n=$1 root_mi tmp_mi
+	root_mi=$(mountinfo_of /)
+	tmp_mi=$(mountinfo_of /tmp)
+	check "$n: the guest ran the probe to the end" probe_is done yes
+	check "$n: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$root_mi"
+	check "$n: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
+	check "$n: cache as 6.1 prints it ($CACHE_SHOWN)" grep -q "$CACHE_SHOWN" <<<"$root_mi"
+	check "$n: posixacl" grep -q 'posixacl' <<<"$root_mi"
+	check "$n: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
+	check "$n: /tmp is tmpfs nosuid,nodev" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$tmp_mi"
+	check "$n: /tmp mode 1777" probe_is tmpmode 1777
+	check "$n: initramfs gone (no /init, no /lib/modules)" probe_is initramfs_left 0
+	check "$n: 9p modules loaded" probe_has module '^9pnet_virtio$'
+	check "$n: the real init is PID 1" probe_is pid 1
+	check "$n: mount9p reported the msize clamp" \
+		has "mount9p: note: msize 5000000 requested, kernel uses 512000 (virtio maximum)"
+	check "$n: root9p said where the tmpfs went" \
+		has "root9p: mounted tmpfs on /root/tmp (mode=1777,nosuid,nodev)"
+	check "$n: no fsck noise" eval '! said "fsck|file system check"'
+	check "$n: no warning or failure from initramfs-tools" \
+		eval '! said "Warning: |Failure: |Gave up waiting"'
+	check "$n: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	check "$n: nothing else changed in the root directory" \
+		[ "$before" = "$(treesum "$ROOT")" ]
+	check "$n: mount9p --tags in the guest lists fsRoot as mounted" \
+		probe_has tags 'fsRoot.*virtio[0-9]+.*mounted'
+}
+
+# qemu_tag TAG: one more 9p device for $ROOT with a tag run9p refuses (it
+# is a QEMU id there too): plain QEMU arguments, one per line.
+qemu_tag() {
+	printf '%s\n' -fsdev "local,id=fsx,path=$ROOT,security_model=passthrough,multidevs=remap" \
+		-device "virtio-9p-pci,fsdev=fsx,mount_tag=$1"
+}
+
+# --- lane 1: the probe root through both images --------------------------------
+lane1() {
+	local QARGS
+	ROOT=$WORK/root1
+	scripts/mkroot-tiny.sh "$ROOT" "$STAGE/usr/sbin/mount9p"
+
+	# The howto's line, no boot=: init-top/root9p hands over to scripts/9p.
+	boot_howto howto "$WORK/it.img"
+	check_howto "howto (local flow, busybox)"
+	echo "  howto: Run /init to the real init: $(init_ms) ms (lanes in parallel)"
+
+	boot_howto howto-9p "$WORK/it.img" boot=9p
+	check_howto "howto + boot=9p"
+	echo "  boot=9p: Run /init to the real init: $(init_ms) ms (lanes in parallel)"
+
+	# A hex-looking tag: /init's parse_numeric makes ROOT=/dev/block/202:254.
+	# Also ro and root9p.tmp=off, on the klibc-only image.
+	before=$(treesum "$ROOT")
+	rm -f "$ROOT/out/written"
+	boot cafe -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$ROOT" -t cafe --ro -a "root9p.tmp=off"
+	check "tag cafe (klibc): / is 9p from tag cafe" grep -qE ' - 9p cafe ' <<<"$(mountinfo_of /)"
+	check "tag cafe: ro gives a read-only root" \
+		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
+	check "tag cafe: the guest could not write" probe_is write failed
+	check "root9p.tmp=off: no tmpfs on /tmp, and root9p said so" \
+		eval '[ -z "$(mountinfo_of /tmp)" ] && has "root9p: no tmpfs on /root/tmp: root9p.tmp=off"'
+	check "tag cafe: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+
+	# /dev/root, virtme's and u-root's tag: `local` would wait 30 s for a
+	# block device. QEMU takes the tag.
+	mapfile -t QARGS < <(qemu_tag /dev/root)
+	boot devroot -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$ROOT" --cmdline \
+		"root=/dev/root rw rootfstype=9p console=ttyS0 root9p.tmp=size=8m,mode=1777" -- "${QARGS[@]}"
+	check "tag /dev/root (klibc): / is 9p from tag /dev/root" \
+		grep -qE ' - 9p /dev/root ' <<<"$(mountinfo_of /)"
+	check "tag /dev/root: no wait for a block device" hasnt "Waiting for root file system"
+	check "root9p.tmp=size=8m,mode=1777: /tmp is that tmpfs" \
+		grep -qE ' /tmp rw,relatime .*- tmpfs .*size=8192k' <<<"$(mountinfo_of /tmp)"
+
+	# A tag with '=' (resolve_device would take it for a KEY=VALUE spec).
+	mapfile -t QARGS < <(qemu_tag 'root=9p')
+	boot tageq -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" --cmdline \
+		"root=root=9p rw rootfstype=9p boot=9p console=ttyS0" -- "${QARGS[@]}"
+	check "tag root=9p (boot=9p): / is 9p from tag root=9p" \
+		grep -qE ' - 9p root=9p ' <<<"$(mountinfo_of /)"
+
+	# A tag that is not there: the tags present, within root9p.timeout.
+	boot notag -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" --cmdline \
+		"root=nosuchtag rootfstype=9p console=ttyS0 root9p.timeout=2 panic=1"
+	check "missing tag: says which tags are there" \
+		grep -qE 'root9p: cannot find the root: mount tag nosuchtag not found after 2 s \(present: fsRoot' <(console)
+	check "missing tag: panic= reboot, QEMU ended by itself" [ "$RC" -ne 124 ]
+}
+
+# --- lane 2: failures, boot=local, a real Debian root ----------------------------
+# The probe unit waits for the boot to finish, prints what it saw, powers off.
+debian_probe() {
+	local root=$1
+	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
+	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
+#!/bin/sh
+# What a Debian guest booted through initramfs-tools on 9p sees.
+exec >/dev/ttyS0 2>&1
+say() { echo "@@ $*"; }
+say state "$(systemctl is-system-running --wait)"
+say target "$(systemctl is-active multi-user.target)"
+say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
+while read -r id parent devno fsroot mnt rest; do
+	case "$mnt" in /|/tmp) say mountinfo "$id $parent $devno $fsroot $mnt $rest" ;; esac
+done </proc/self/mountinfo
+say opts "$(awk '$2 == "/" { print $4 }' /proc/mounts)"
+say tmp "$(findmnt -no FSTYPE,OPTIONS /tmp)"
+say done yes
+systemctl poweroff --no-block
+EOF
+	chmod 0755 "$root/usr/local/sbin/root9p-probe"
+	cat >"$root/etc/systemd/system/root9p-probe.service" <<'EOF'
+[Unit]
+Description=root9p probe: record what the guest saw, then power off
+After=multi-user.target
+
+[Service]
+# simple, not oneshot: is-system-running --wait must not wait for us.
+Type=simple
+ExecStart=/usr/local/sbin/root9p-probe
+
+[Install]
+WantedBy=multi-user.target
+EOF
+	ln -sf /etc/systemd/system/root9p-probe.service \
+		"$root/etc/systemd/system/multi-user.target.wants/root9p-probe.service"
+}
+
+lane2() {
+	ROOT=$WORK/root2
+	scripts/mkroot-tiny.sh "$ROOT" "$STAGE/usr/sbin/mount9p"
+
+	# A bad rootflags: mount9p's message, then initramfs-tools' panic (panic=1
+	# reboots, so QEMU ends by itself); nothing is mounted or written.
+	before=$(treesum "$ROOT")
+	boot badflags -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$ROOT" -o "cache=readahead" -a "panic=1"
+	check "bad rootflags: mount9p's error" \
+		has "mount9p: error: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)"
+	check "bad rootflags: the panic says what and what to try" \
+		eval 'has "root9p: cannot use rootflags: cache=readahead is not a cache mode" && has "root9p: try: fix rootflags="'
+	check "bad rootflags: initramfs-tools' panic= reboot, QEMU ended by itself" \
+		eval 'has "Rebooting automatically due to panic= boot argument" && [ "$RC" -ne 124 ]'
+	check "bad rootflags: the probe never ran, no kernel panic" \
+		eval '[ -z "$(probe pid)" ] && hasnt "Kernel panic"'
+	check "bad rootflags: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+
+	# An explicit boot=local is left to initramfs-tools' own flow.
+	boot_howto stock-local "$WORK/it.img" boot=local
+	check "boot=local: the stock flow mounted the root, without root9p" \
+		eval 'probe_is done yes && hasnt "root9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
+
+	if [ "$DEBIAN" = 0 ]; then
+		echo "  (Debian root skipped: --no-debian)"
+	elif [ ! -x scripts/mkroot9p ]; then
+		echo "  (Debian root skipped: no scripts/mkroot9p)"
+	elif [ "$DEB_RC" != 0 ]; then
+		LOG=$LOGDIR/mkroot9p.log
+		fail "mkroot9p debian makes a Debian root"
+	else
+		# No --kernel-modules: the 9p modules come from the initramfs.
+		debian_probe "$DEB"
+		BOOT_TIMEOUT=400 boot debian -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$DEB" --cmdline \
+			"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
+		check "debian (klibc image): systemd reached multi-user.target" probe_is target active
+		check "debian: the system is running, no unit failed" probe_is state running
+		check "debian: / is 9p from fsRoot with the requested options" \
+			grep -qE ' / rw,.* - 9p fsRoot .*msize=512000.*posixacl' <<<"$(mountinfo_of /)"
+		check "debian: /tmp is root9p's tmpfs" probe_has tmp '^tmpfs +rw,nosuid,nodev'
+		check "debian: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+		echo "  debian: Run /init to systemd: $(init_ms) ms; failed units: $(probe failed)"
+	fi
+}
+
+# --- install, as a distro package would ----------------------------------------
+state_before=$(machine_state)
+STAGE=$WORK/stage
+IT=$STAGE/usr/share/initramfs-tools
+check "make install PREFIX=/usr DESTDIR=... succeeds" \
+	make -s install O="$O" LIBC="$LIBC" PREFIX=/usr DESTDIR="$STAGE"
+check "install: hook and conf hook in /usr/share/initramfs-tools" \
+	eval '[ -x "$IT/hooks/root9p" ] && [ -f "$IT/conf-hooks.d/root9p" ]'
+check "install: boot scripts scripts/9p and scripts/init-top/root9p (executable)" \
+	eval '[ -f "$IT/scripts/9p" ] && [ -x "$IT/scripts/init-top/root9p" ]'
+check "install: mount9p in /usr/sbin, static" \
+	eval '[ -x "$STAGE/usr/sbin/mount9p" ] && ! ldd "$STAGE/usr/sbin/mount9p" >/dev/null 2>&1'
+check "install: the hook looks for mount9p in PREFIX/lib/root9p" \
+	grep -q 'ROOT9P_MOUNT9P:-/usr/lib/root9p/mount9p}' "$IT/hooks/root9p"
+check "install: shell syntax of the scripts (dash -n)" \
+	eval 'for f in "$IT/hooks/root9p" "$IT/scripts/9p" "$IT/scripts/init-top/root9p" "$IT/conf-hooks.d/root9p"; do dash -n "$f" || exit 1; done'
+
+if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
+	fail "fetch the bookworm kernel"
+	t_done initramfs-tools
+	exit 1
+fi
+eval "$env_text"
+
+# --- images, built side by side --------------------------------------------------
+mkconf "$WORK/conf"
+mkconf "$WORK/conf-klibc" BUSYBOX=n
+mkconf "$WORK/conf-off"
+echo ROOT9P=no >"$WORK/conf-off/conf.d/root9p"
+for spec in "it conf" "it-klibc conf-klibc" "it-off conf-off"; do
+	set -- $spec
+	(mkimg "$1" "$WORK/$2" "$STAGE"; echo $? >"$WORK/$1.rc") &
+done
+if [ "$DEBIAN" = 1 ] && [ -x scripts/mkroot9p ]; then
+	DEB=$WORK/debian
+	scripts/mkroot9p debian "$DEB" >"$LOGDIR/mkroot9p.log" 2>&1 &
+	DEB_PID=$!
+fi
+wait $(jobs -p | grep -vx "${DEB_PID:-}")
+DEB_RC=
+
+image_checked it "an image with root9p (busybox)"
+check "image: mount9p in /usr/sbin" in_img it usr/sbin/mount9p
+for ko in fs/9p/9p net/9p/9pnet net/9p/9pnet_virtio drivers/virtio/virtio_pci \
+	fs/netfs/netfs fs/fscache/fscache; do
+	check "image: ${ko##*/}.ko (the hook, or what it depends on)" \
+		in_img it "usr/lib/modules/$KVER/kernel/$ko.ko"
+done
+check "image: scripts/9p and scripts/init-top/root9p" \
+	eval 'in_img it scripts/9p && in_img it scripts/init-top/root9p'
+check "image: init-top/ORDER runs root9p" \
+	grep -qxF '/scripts/init-top/root9p "$@"' <(img_cat it scripts/init-top/ORDER)
+check "image: nothing force-loaded (no 9p in conf/modules)" \
+	eval '! img_cat it conf/modules 2>/dev/null | grep -qE "9p|virtio"'
+
+image_checked it-klibc "an image with root9p, no busybox (klibc's tools only)"
+check "image (BUSYBOX=n): no busybox, mount9p present" \
+	eval '! in_img it-klibc usr/bin/busybox && in_img it-klibc usr/sbin/mount9p'
+
+image_checked it-off "an image with ROOT9P=no"
+check "ROOT9P=no: no mount9p, no 9p module, no root9p boot script" \
+	eval '! grep -vxF conf/conf.d/root9p "$WORK/it-off.list" | grep -qE "mount9p|9p|root9p"'
+check "ROOT9P=no: root9p's image has that and mount9p, modules, scripts more" \
+	eval '[ -z "$(comm -13 "$WORK/it.list" "$WORK/it-off.list" | grep -vxF conf/conf.d/root9p)" ] &&
+		[ -z "$(comm -23 "$WORK/it.list" "$WORK/it-off.list" |
+			grep -vE "^(usr/sbin/mount9p|scripts/9p|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
+echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[it] - SIZE[it-off])) B)"
+
+# --- boots: two lanes side by side ------------------------------------------------
+[ -z "${DEB_PID:-}" ] || { wait "$DEB_PID" && DEB_RC=0 || DEB_RC=$?; }
+(lane1) >"$WORK/lane1.out" 2>&1 &
+(lane2) >"$WORK/lane2.out" 2>&1 &
+wait
+for lane in lane1 lane2; do
+	cat "$WORK/$lane.out"
+	T_PASS=$((T_PASS + $(grep -c '^  ok   ' "$WORK/$lane.out")))
+	T_FAIL=$((T_FAIL + $(grep -c '^  FAIL ' "$WORK/$lane.out")))
+done
+
+# --- timing: one boot at a time ----------------------------------------------------
+# stats N...: min, median, max
+stats() {
+	printf '%s\n' "$@" | grep . | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "min %d, median %d, max %d ms (%d boots)", v[1], v[int((NR + 1) / 2)], v[NR], NR }'
+}
+if [ "$TIMING" -gt 0 ]; then
+	mkconf "$WORK/conf-stock"
+	mkconf "$WORK/conf-hand"
+	printf '%s\n' 9p 9pnet 9pnet_virtio virtio_pci >"$WORK/conf-hand/modules"
+	# One build at a time, for comparable build times.
+	for spec in "stock conf-stock none" "hand conf-hand none" "it conf stage" "it-off conf-off stage"; do
+		set -- $spec
+		stage=$STAGE
+		[ "$3" = none ] && stage=
+		mkimg "$1" "$WORK/$2" "$stage"
+		echo $? >"$WORK/$1.rc"
+	done
+	image_checked stock "the stock image (no root9p)"
+	image_checked hand "today's hand-made image (9p modules in CONFDIR/modules)"
+	image_checked it "the image with root9p, once more"
+	image_checked it-off "the image with ROOT9P=no, once more"
+	for i in stock hand it it-off; do
+		printf '  image %-7s %9d B  built in %6d ms\n' "$i" "${SIZE[$i]}" "${BUILD[$i]}"
+	done
+	ROOT=$WORK/root-timing
+	scripts/mkroot-tiny.sh "$ROOT" "$STAGE/usr/sbin/mount9p"
+	th=() tl=() t9=()
+	for i in $(seq "$TIMING"); do
+		boot_howto "time-hand-$i" "$WORK/hand.img"
+		check "timing: hand-made image boots the howto line ($i)" probe_is done yes
+		th+=("$(init_ms)")
+		boot_howto "time-local-$i" "$WORK/it.img"
+		check "timing: root9p, howto line ($i)" probe_is done yes
+		tl+=("$(init_ms)")
+		boot_howto "time-9p-$i" "$WORK/it.img" boot=9p
+		check "timing: root9p, boot=9p ($i)" probe_is done yes
+		t9+=("$(init_ms)")
+	done
+	echo "  Run /init to the real init:"
+	echo "    hand-made image, stock local flow: $(stats "${th[@]}")"
+	echo "    root9p, howto line (no boot=):     $(stats "${tl[@]}")"
+	echo "    root9p, boot=9p:                   $(stats "${t9[@]}")"
+fi
+
+check "the machine is unchanged (/usr/share/initramfs-tools, /etc/initramfs-tools, /boot, /lib/modules)" \
+	[ "$state_before" = "$(machine_state)" ]
+check "no mount left behind" eval '! grep -q root9p-it /proc/mounts'
+t_done initramfs-tools
