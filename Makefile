@@ -61,6 +61,7 @@ include mount9p/build.mk
 include tmpfs/build.mk
 include init/build.mk
 include mkinitrd/build.mk
+include mkroot/build.mk
 include hooks/build.mk
 include tests/build.mk
 

@@ -21,7 +21,7 @@ flags=trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl
 scripts/run9p --accel tcg --timeout 180 -k "$KERNEL_IMAGE" -i "$demo/initrd.img" \
 	-r "$demo/root" --cmdline "root=fsRoot rw rootfstype=9p rootflags=$flags console=ttyS0 probe.token=hello-from-the-guest" \
 	</dev/null | tr -d '\r' | tee "$demo/console.log" |
-	grep -E '(\] |^)(init9p:|@@ mount |@@ done)|Run /init|realinit'
+	grep -E '^(\[[ 0-9.]*\] )?(init9p:|@@ mount |@@ done)|Run /init|realinit'
 
 echo
 echo "== what the guest wrote to the host directory =="

@@ -86,8 +86,10 @@ ln -f /root/hl1 /root/ghl && ln -sfn hl1 /root/gsym &&
 	say guestlinks "$(stat -c %h /root/hl1) $(readlink /root/gsym) $(cat /root/gsym)"
 rm -f /root/ghl /root/gsym
 say setuid_runs "$(su -s /bin/sh -c 'id -un' nobody 2>&1)"
+t0=$(cut -d. -f1 /proc/uptime)
 cd /root && apt-get install -y ./r9p-hello_*.deb >/tmp/apt.log 2>&1
 say apt_rc $?
+say apt_s $(($(cut -d. -f1 /proc/uptime) - t0))
 tail -n 2 /tmp/apt.log | while read -r l; do say apt "$l"; done
 say dpkg "$(dpkg-query -W -f '${Status} ${Version}' r9p-hello)"
 /usr/local/sbin/unlinkprobe /tmp | while read -r l; do say unlink_tmp "$l"; done
@@ -128,7 +130,8 @@ check_debian_boot() {
 	check "$m: the probe ran to the end" probe_is done yes
 	mu=$(probe multiuser_us)
 	check "$m: multi-user.target was reached" [ -n "$mu" ] && [ "$mu" != 0 ]
-	echo "  ($m: multi-user.target after $(secs "${mu:-0}") s of guest time; boot $BOOT_S s wall)"
+	echo "  ($m: multi-user.target after $(secs "${mu:-0}") s of guest time;" \
+		"apt-get install $(probe apt_s) s; boot to poweroff $BOOT_S s wall)"
 	check "$m: no failed units ($(probe failed | paste -sd' ' -))" [ -z "$(probe failed)" ]
 	check "$m: the serial getty ran" probe_is getty active
 	check "$m: / is 9p, /tmp is tmpfs" eval 'probe_is rootfs 9p && probe_is tmpfs tmpfs'
@@ -269,11 +272,17 @@ check "root9p.tmp=off: ftruncate on an unlinked 9p file fails" probe_has unlink 
 check "root9p.tmp=off: read and write still work" \
 	eval 'probe_is unlink "fstat ok" && probe unlink | grep -qx "read ok" && probe unlink | grep -qx "write ok"'
 echo "  (9p passthrough: $(probe unlink | paste -sd, -))"
-check "convert the imported root to mapped-xattr" \
-	"$MK" convert "$TINY" --to mapped-xattr --owner "$QUID:$QUID"
-RUN9P=$ART/run9p-user boot tiny-9p-mapped -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" \
+# The same with no root at all: import and convert as the uid, then boot.
+UTINY=$WORK/imp-user/root
+mkdir -p "$WORK/imp-user" && chown "$QUID:$QUID" "$WORK/imp-user"
+as_user() { setpriv --reuid="$QUID" --regid="$QUID" --clear-groups "$@"; }
+check "import as an ordinary user" as_user "$MK" import "$ART/tiny.tar.gz" "$UTINY"
+check "convert to mapped-xattr as that user" \
+	eval 'as_user env O="$O" "$MK" convert "$UTINY" --to mapped-xattr >"$LOGDIR/convert-user.log" 2>&1'
+RUN9P=$ART/run9p-user boot tiny-9p-mapped -k "$ART/vmlinuz" -i "$IMG" -r "$UTINY" \
 	--security-model mapped-xattr -a "panic=-1 root9p.tmp=off"
-check "imported root boots unprivileged with mapped-xattr" probe_is done yes
+check "a root imported and booted with no root rights runs its init" probe_is done yes
+check "... and the guest's root owns its files there (it can write /out)" probe_is write ok
 echo "  (9p mapped-xattr: $(probe unlink | paste -sd, -))"
 
 # import refuses what would land outside DIR, or a DIR in use.

@@ -1,0 +1,27 @@
+# mkroot/build.mk - mkroot9p-convert, the host program behind
+# `scripts/mkroot9p convert` (QEMU's mapped-xattr form of a root directory),
+# and its unit test.
+
+MKROOT_SRCS := mkroot/main.c mkroot/convert.c mkroot/tree.c mkroot/virtfs.c
+MKROOT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MKROOT_SRCS))
+MKROOT_HDRS := mkroot/convert.h mkroot/virtfs.h
+
+all: $(O)/mkroot9p-convert
+
+$(MKROOT_OBJS): $(MKROOT_HDRS)
+
+$(O)/mkroot9p-convert: $(MKROOT_OBJS)
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
+
+$(O)/test_mkroot: tests/unit/test_mkroot.c $(O)/obj/mkroot/convert.o \
+		$(O)/obj/mkroot/tree.o $(O)/obj/mkroot/virtfs.o $(MKROOT_HDRS)
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o,$^)
+
+UNIT_TESTS += $(O)/test_mkroot
+
+# scripts/mkroot9p finds the converter in ../lib/root9p when installed.
+install: install-mkroot
+.PHONY: install-mkroot
+install-mkroot: $(O)/mkroot9p-convert
+	install -D -m 0755 scripts/mkroot9p $(DESTDIR)$(PREFIX)/bin/mkroot9p
+	install -D -m 0755 $(O)/mkroot9p-convert $(DESTDIR)$(PREFIX)/lib/root9p/mkroot9p-convert

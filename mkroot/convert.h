@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkroot/convert.h - rewrite a root directory between QEMU's passthrough
+ * and mapped-xattr forms, in place, one entry at a time.
+ *
+ * passthrough: real owners, modes, symlinks and device nodes (QEMU as root).
+ * mapped-xattr: every file and directory owned by one host user with modes
+ * 0600/0700 (QEMU's defaults for files it creates); what the guest sees is in
+ * user.virtfs.* (mkroot/virtfs.h); symlinks, device nodes, fifos and sockets
+ * are regular files (a symlink's holds its target). Entries already in the
+ * wanted form are left alone, so a run can be repeated or resumed.
+ */
+#ifndef R9P_CONVERT_H
+#define R9P_CONVERT_H
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* Host modes QEMU gives files and directories it creates in mapped mode
+ * (SM_LOCAL_MODE_BITS, SM_LOCAL_DIR_MODE_BITS; -fsdev fmode=/dmode=). */
+#define R9P_CONV_FMODE 0600
+#define R9P_CONV_DMODE 0700
+
+/* A symlink or special file with more than one name: where its first name
+ * went, so the others become hard links to the rewritten file. */
+struct r9p_conv_link {
+	dev_t dev;
+	ino_t ino;
+	char *rel;
+};
+
+struct r9p_conv {
+	/* settings */
+	int to_mapped;			/* 1: to mapped-xattr, 0: to passthrough */
+	uid_t owner_uid;		/* host owner in mapped-xattr */
+	gid_t owner_gid;
+	int self_is_root;		/* 0: the caller's own files stand for root's */
+	uid_t self_uid;
+	gid_t self_gid;
+	int verbose;
+	int rootfd;			/* DIR, for linkat() of hard links */
+	/* counts, for the closing line */
+	unsigned long entries, meta, rewritten, relinked, already, skipped;
+	unsigned long caps_lost, acls, mismatched;
+	/* hard links of rewritten entries */
+	struct r9p_conv_link *links;
+	size_t nlinks, cap;
+};
+
+/*
+ * Convert NAME in DIRFD (its lstat in ST; REL its path in the tree, for
+ * messages and hard links). Returns 0 or -errno; on error, *STEP names the
+ * system call that failed.
+ */
+int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
+		      const struct stat *st, const char *rel, const char **step);
+
+/* Free the hard-link table. */
+void r9p_convert_free(struct r9p_conv *c);
+
+/*
+ * Convert the whole tree under DIR (DIR included), never following a
+ * symlink and never entering another filesystem (mount points are counted
+ * in SKIPPED). Prints the first error as "mkroot9p-convert: REL: STEP: why"
+ * and returns -errno, else 0.
+ */
+int r9p_convert_tree(struct r9p_conv *c, const char *dir);
+
+/* Name of the temporary file used while rewriting an entry in place. */
+#define R9P_CONV_TMP ".mkroot9p-convert.tmp"
+
+#endif
