@@ -4,13 +4,15 @@
 #
 #   tests/boot/dracut.sh [--stock] [--bench N] [--no-debian]
 #
-# Builds two images for Debian 12's kernel (no-hostonly; one with systemd,
-# one with dracut's script init), both with 90root9p and the stock 95virtfs,
-# from a private copy of dracut's module tree (dracutbasedir): the machine's
-# /usr/lib/dracut and /etc/dracut.conf* are only read, and checked unchanged
-# at the end. Each image boots root=TAG rootfstype=9p, root=virtfs:TAG and a
-# refused rootflags (dracut's emergency shell, driven over the console); the
-# systemd image also boots a debootstrapped Debian (scripts/mkroot9p) to
+# First the module's command-line rules on the host (getarg stubbed, mount9p
+# judging for 6.1). Then two images for Debian 12's kernel (no-hostonly; one
+# with systemd, one with dracut's script init), both with 90root9p and the
+# stock 95virtfs, built from a private copy of dracut's module tree
+# (dracutbasedir): the machine's /usr/lib/dracut and /etc/dracut.conf* are
+# only read, and checked unchanged at the end. Each image boots
+# root=TAG rootfstype=9p, root=virtfs:TAG and a refused rootflags (dracut's
+# emergency shell, driven over the console); the systemd image also boots a
+# missing tag and a debootstrapped Debian (scripts/mkroot9p) to
 # multi-user.target. --stock adds images with only 95virtfs, for comparison;
 # --bench N boots every image kind N times and prints "Run /init" to
 # real-init times. Ends with "dracut: N passed, N failed".
@@ -62,7 +64,8 @@ make_base() {
 declare -A BUILD_S SIZE
 build() {
 	local name=$1 kind=$2 mods=$3 omit=$OMIT t0 rc
-	[ "$kind" = script ] && omit="$omit $SYSTEMD_MODS"
+	# dracut fails rather than leave out systemd when the host lacks it
+	if [ "$kind" = script ]; then omit="$omit $SYSTEMD_MODS"; else mods="$mods $SYSTEMD_MODS"; fi
 	t0=$(date +%s%N)
 	dracutbasedir=$WORK/base ROOT9P_MOUNT9P=$WORK/mount9p \
 		dracut --no-hostonly --kver "$KVER" --kmoddir "$MODDIR" \
@@ -77,9 +80,10 @@ build() {
 # in_img NAME PATH: the image has PATH.
 in_img() { grep -qE " $2( -> .*)?\$" "$WORK/$1.list"; }
 
-# ms from the kernel's "Run /init" to the probe's first kmsg line.
+# ms from the kernel's "Run /init" to the probe's first kmsg line (the
+# raw log: console() drops the kernel's timestamps).
 init_ms() {
-	console | awk '
+	tr -d '\r' <"$LOG" | awk '
 		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
 		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
 		/^\[ *[0-9.]+\] realinit: started/ && a { printf "%d\n", (t($0) - a) * 1000; exit }'
@@ -91,40 +95,40 @@ said() { plain | grep -qE -- "$1"; }
 
 # Every boot of the probe root: it ran, / is 9p from fsRoot, /tmp is tmpfs.
 check_common() {
-	local n=$1
-	check "$n: the probe ran to the end" probe_is done yes
-	check "$n: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
-	check "$n: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
+	local lbl=$1
+	check "$lbl: the probe ran to the end" probe_is done yes
+	check "$lbl: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
+	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
 		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
-	check "$n: root9p logged the tmpfs" has "root9p: mounted tmpfs on /sysroot/tmp (mode=1777,nosuid,nodev)"
-	check "$n: the real init is PID 1, nothing of the initramfs left" \
+	check "$lbl: root9p logged the tmpfs" has "root9p: mounted tmpfs on /sysroot/tmp (mode=1777,nosuid,nodev)"
+	check "$lbl: the real init is PID 1, nothing of the initramfs left" \
 		eval 'probe_is pid 1 && probe_is initramfs_left 0'
 }
 
 # The howto's command line: rootflags honoured, the write reaches the host.
 case_howto() {
-	local img=$1 kind=$2 n="$2 root=fsRoot rootfstype=9p" token=dracut-$RANDOM-$$ before root_mi
+	local img=$1 kind=$2 lbl="$2 root=fsRoot rootfstype=9p" token=dracut-$RANDOM-$$ before root_mi
 	before=$(treesum "$ROOT")
 	rm -f "$ROOT/out/written"
 	boot "$kind-howto" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token"
 	T_INIT[$img]=$(init_ms)
 	root_mi=$(mountinfo_of /)
-	check_common "$n"
-	check "$n: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
-	check "$n: cache as 6.1 prints it (,mmap,)" grep -q ',mmap,' <<<"$root_mi"
-	check "$n: posixacl" grep -q 'posixacl' <<<"$root_mi"
-	check "$n: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
-	check "$n: mount9p's note on the msize clamp reached the console" \
+	check_common "$lbl"
+	check "$lbl: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
+	check "$lbl: cache as 6.1 prints it (,mmap,)" grep -q ',mmap,' <<<"$root_mi"
+	check "$lbl: posixacl" grep -q 'posixacl' <<<"$root_mi"
+	check "$lbl: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
+	check "$lbl: mount9p's note on the msize clamp reached the console" \
 		said 'mount9p: note: msize 5000000 requested, kernel uses 512000 \(virtio maximum\)'
-	check "$n: the guest's write reached the host" \
+	check "$lbl: the guest's write reached the host" \
 		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
-	check "$n: nothing else changed in the root directory" [ "$before" = "$(treesum "$ROOT")" ]
+	check "$lbl: nothing else changed in the root directory" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$n: systemd mounted root9p's sysroot.mount through mount9p" \
+		check "$lbl: systemd mounted root9p's sysroot.mount through mount9p" \
 			eval 'said "Mounted sysroot.mount.*9p root fsRoot on /sysroot" && said "mount\[[0-9]+\]: fsRoot on /sysroot type 9p"'
 	else
-		check "$n: dracut's init mounted it through root9p's hook" \
+		check "$lbl: dracut's init mounted it through root9p's hook" \
 			eval 'has "root9p: fsRoot on /sysroot type 9p" && has "dracut: Mounted root filesystem fsRoot"'
 	fi
 }
@@ -132,26 +136,26 @@ case_howto() {
 # root=virtfs:TAG (95virtfs's syntax, both modules in the image), read-only,
 # rootflags honoured where 95virtfs would replace them.
 case_virtfs() {
-	local img=$1 kind=$2 n="$2 root=virtfs:fsRoot ro" before root_mi
+	local img=$1 kind=$2 lbl="$2 root=virtfs:fsRoot ro" before root_mi
 	before=$(treesum "$ROOT")
 	rm -f "$ROOT/out/written"
 	boot "$kind-virtfs" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=virtfs:fsRoot ro rootflags=cache=loose,msize=262144 console=ttyS0 probe.token=ro"
 	root_mi=$(mountinfo_of /)
-	check_common "$n"
-	check "$n: rootflags honoured (msize=262144, loose), defaults added" \
+	check_common "$lbl"
+	check "$lbl: rootflags honoured (msize=262144, loose), defaults added" \
 		eval 'grep -q "msize=262144" <<<"$root_mi" && grep -q ",loose," <<<"$root_mi" && grep -q "trans=virtio" <<<"$root_mi"'
-	check "$n: / is read-only, the guest could not write" \
+	check "$lbl: / is read-only, the guest could not write" \
 		eval 'grep -qE "^[0-9]+ [0-9]+ [0-9:]+ / / ro" <<<"$root_mi" && probe_is write failed'
-	check "$n: the root directory is unchanged" \
+	check "$lbl: the root directory is unchanged" \
 		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
-	check "$n: 95virtfs's mount hook stayed out (no remount)" hasnt "Remounting fsRoot"
+	check "$lbl: 95virtfs's mount hook stayed out (no remount)" hasnt "Remounting fsRoot"
 }
 
 # A rootflags the kernel refuses: mount9p's message, dracut's emergency
 # shell (driven over the console), nothing mounted, nothing changed.
 case_badflags() {
-	local img=$1 kind=$2 n="$2 bad rootflags" before prompt
+	local img=$1 kind=$2 lbl="$2 bad rootflags" before prompt
 	before=$(treesum "$ROOT")
 	boot_bg "$kind-badflags" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=cache=readahead console=ttyS0"
@@ -166,42 +170,55 @@ case_badflags() {
 		send 'echo o > /proc/sysrq-trigger'
 	fi
 	stop_bg 30
-	check "$n: stopped with mount9p's message" \
+	check "$lbl: stopped with mount9p's message" \
 		said 'mount9p: error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)'
-	check "$n: dracut's emergency shell ran commands" has "SHELL-42"
-	check "$n: nothing mounted on /sysroot" eval 'has END-42 && ! said "^fsRoot /sysroot 9p"'
-	check "$n: no kernel panic" hasnt "Kernel panic"
-	check "$n: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+	check "$lbl: dracut's emergency shell ran commands" has "SHELL-42"
+	check "$lbl: nothing mounted on /sysroot" eval 'has END-42 && ! said "^fsRoot /sysroot 9p"'
+	check "$lbl: no kernel panic" hasnt "Kernel panic"
+	check "$lbl: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$n: sysroot.mount failed, emergency mode" \
-			eval 'said "Failed to mount sysroot.mount" && said "Entering emergency mode"'
+		check "$lbl: sysroot.mount failed, emergency mode" \
+			eval 'said "Failed to mount sysroot" && said "Entering emergency mode"'
 	else
-		check "$n: dracut said why it stopped" has "dracut: FATAL: root9p: rootflags refused: mount9p: error: cache=readahead"
+		check "$lbl: dracut said why it stopped" has "dracut: FATAL: root9p: rootflags refused: mount9p: error: cache=readahead"
 	fi
+}
+
+# A tag that is not there (systemd image: root9p.timeout reaches mount9p
+# through sysroot.mount): mount9p's message names the tags present.
+case_notag() {
+	local img=$1 kind=$2 lbl="$2 missing tag"
+	boot "$kind-notag" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=nosuchtag rootfstype=9p root9p.timeout=3 console=ttyS0 rd.shell=0 rd.emergency=poweroff"
+	check "$lbl: mount9p waited root9p.timeout=3 s and named the tags present" \
+		said 'mount9p: error: mount tag nosuchtag not found after 3 s \(present: fsRoot'
+	check "$lbl: rd.emergency=poweroff ended the boot, no panic" \
+		eval '[ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]'
 }
 
 # The stock 95virtfs module alone, for comparison (not counted).
 case_stock() {
-	local img=$1 kind=$2
+	local img=$1
 	boot "$img" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff"
 	T_INIT[$img]=$(init_ms)
 	if probe_is done yes; then
-		echo "  info $img: booted; / mounted as: $(mountinfo_of / | sed 's/.* - //'); /tmp: $(mountinfo_of /tmp | sed 's/.* - //;s/^$/not a tmpfs/')"
+		echo "  info $img: booted; / mounted as: $(mountinfo_of / | sed 's/.* - //'); /tmp: $(mountinfo_of /tmp | sed 's/.* - //' | grep . || echo "no tmpfs")"
 	else
 		echo "  info $img: did not boot: $(plain | grep -E 'Dependency failed|FATAL|Failed to mount|Could not boot' | head -n 2 | tr '\n' ' ')"
 	fi
 }
 
 # A debootstrapped Debian (scripts/mkroot9p): a unit that runs once
-# multi-user.target is reached, prints what it saw and powers off.
+# multi-user.target is reached, writes what it saw into the root (the
+# serial getty starting at the same time hangs up ttyS0) and powers off.
 debian_probe() {
 	local root=$1
 	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
 	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
 #!/bin/sh
 # What a Debian guest booted through dracut's systemd initrd on 9p sees.
-exec >/dev/ttyS0 2>&1
+exec >/var/lib/root9p-probe.txt 2>&1
 say() { echo "@@ $*"; }
 say state "$(systemctl is-system-running --wait)"
 say target "$(systemctl is-active multi-user.target)"
@@ -211,6 +228,7 @@ while read -r id parent devno fsroot mnt rest; do
 done </proc/self/mountinfo
 say initrd "$(systemd-analyze 2>/dev/null | head -n 1)"
 say done yes
+sync
 systemctl poweroff --no-block
 EOF
 	chmod 0755 "$root/usr/local/sbin/root9p-probe"
@@ -232,22 +250,29 @@ EOF
 }
 
 case_debian() {
-	local deb=$WORK/debian n="systemd debian"
+	local deb=$WORK/debian lbl="systemd debian"
 	if ! scripts/mkroot9p debian "$deb" >"$LOGDIR/mkroot9p.log" 2>&1; then
 		LOG=$LOGDIR/mkroot9p.log
-		fail "$n: scripts/mkroot9p debian builds the root"
+		fail "$lbl: scripts/mkroot9p debian builds the root"
 		LOG=
 		return
 	fi
 	debian_probe "$deb"
+	rm -f "$deb/var/lib/root9p-probe.txt"
 	BOOT_TIMEOUT=400 boot debian -k "$KERNEL_IMAGE" -i "$WORK/systemd.img" -r "$deb" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
-	check "$n: systemd reached multi-user.target" probe_is target active
-	check "$n: / is 9p from fsRoot with the requested options" \
+	check "$lbl: the boot went through root9p's sysroot.mount" \
+		said "mount\[[0-9]+\]: fsRoot on /sysroot type 9p"
+	# the probe's findings, as if on the console
+	cp "$deb/var/lib/root9p-probe.txt" "$LOGDIR/debian.probe" 2>/dev/null || : >"$LOGDIR/debian.probe"
+	LOG=$LOGDIR/debian.probe
+	check "$lbl: systemd reached multi-user.target" probe_is target active
+	check "$lbl: / is 9p from fsRoot with the requested options" \
 		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
-	check "$n: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
-	check "$n: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
-	echo "  info $n: state $(probe state); failed units: $(probe failed); $(probe initrd)"
+	check "$lbl: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
+	check "$lbl: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
+	LOG=
 }
 
 # stats LIST: min/median/max
@@ -257,7 +282,8 @@ bench() {
 	local img cmd i times
 	echo "=== timing: $BENCH boots per image, Run /init to realinit (min / median / max)"
 	for img in "${IMAGES[@]}"; do
-		[ -f "$WORK/$img.img" ] || continue
+		# 95virtfs's systemd image does not boot a 9p root at all
+		[ -f "$WORK/$img.img" ] && [ "$img" != stock-systemd ] || continue
 		case $img in
 		stock-*) cmd="root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff" ;;
 		*) cmd="root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0" ;;
@@ -271,6 +297,68 @@ bench() {
 	done
 }
 
+# --- root9p-lib.sh on the host -------------------------------------------------
+# The command-line rules with dracut's getarg family stubbed over $CMDLINE,
+# mount9p judging for Linux 6.1 (R9P_KERNEL), log lines on stdout.
+lib_run() {
+	CMDLINE=$1 R9P_KERNEL=6.1 PATH="$WORK/bin:$PATH" bash -c '
+		getcmdline() { printf "%s" "$CMDLINE"; }
+		getarg() {
+			local w v= hit=1
+			for w in $CMDLINE; do
+				case $1 in
+				*=) case $w in "$1"*) v=${w#"$1"}; hit=0 ;; esac ;;
+				*) case $w in "$1" | "$1="*) v=${w#"$1"}; v=${v#=}; hit=0 ;; esac ;;
+				esac
+			done
+			[ $hit = 0 ] && echo "$v"
+			return $hit
+		}
+		getargbool() {
+			local b d=$1; shift
+			b=$(getarg "$@") || b=$d
+			case $b in 0 | no | off) return 1 ;; esac
+			return 0
+		}
+		. hooks/dracut/90root9p/root9p-lib.sh
+		r9p_log() { shift; echo "log: $*"; }
+		if ! r9p_parse; then echo "not ours"; exit 0; fi
+		echo "tag=$R9P_TAG timeout=$R9P_TIMEOUT tmp=$R9P_TMP"
+		if r9p_check; then echo "options=$R9P_OPTIONS"; else echo "refused=$R9P_ERROR"; fi'
+}
+# lib_is CMDLINE PATTERN: the output of lib_run matches PATTERN (grep -E).
+lib_is() { lib_run "$1" | grep -qE -- "$2"; }
+
+lib_checks() {
+	local d="root9p-lib.sh" def="trans=virtio,version=9p2000.L,msize=512000,cache=mmap"
+	mkdir -p "$WORK/bin"
+	ln -sf "$WORK/mount9p" "$WORK/bin/mount9p"
+	check "$d: root=TAG rootfstype=9p: read-only, defaults added" \
+		lib_is "root=fsRoot rootfstype=9p" "^options=ro,$def\$"
+	check "$d: root=virtfs:TAG rw, rootflags kept" \
+		lib_is "root=virtfs:fsRoot rw rootflags=cache=loose,posixacl" "^options=rw,trans=virtio,version=9p2000.L,msize=512000,cache=loose,posixacl\$"
+	check "$d: ro inside rootflags wins over rw" \
+		lib_is "root=fsRoot rootfstype=9p rw rootflags=ro,nosuid" "^options=ro,nosuid,$def\$"
+	check "$d: the last of ro and rw wins" lib_is "root=fsRoot rootfstype=9p ro rw" "^options=rw,"
+	check "$d: not ours: a block device, no rootfstype, another type" eval \
+		'lib_is "root=/dev/vda1" "^not ours" && lib_is "root=fsRoot" "^not ours" &&
+		 lib_is "root=fsRoot rootfstype=ext4" "^not ours"'
+	check "$d: refused rootflags carry mount9p's error" \
+		lib_is "root=fsRoot rootfstype=9p rootflags=cache=readahead" \
+		"^refused=mount9p: error: cache=readahead is not a cache mode of Linux 6.1"
+	check "$d: a typo warns and goes on" eval \
+		'lib_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^log: mount9p: warning: cahce=loose: unknown option" &&
+		 lib_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^options=ro,$def,cahce=loose\$"'
+	check "$d: root9p.timeout, default 10, bad values warn" eval \
+		'lib_is "root=a rootfstype=9p root9p.timeout=3" "timeout=3 " &&
+		 lib_is "root=a rootfstype=9p" "timeout=10 " &&
+		 lib_is "root=a rootfstype=9p root9p.timeout=3s" "^log: warning: root9p.timeout=3s is not whole seconds"'
+	check "$d: root9p.tmp on, off, options" eval \
+		'lib_is "root=a rootfstype=9p" "tmp=mode=1777,nosuid,nodev\$" &&
+		 lib_is "root=a rootfstype=9p root9p.tmp=off" "tmp=\$" &&
+		 lib_is "root=a rootfstype=9p root9p.tmp=size=64m,mode=1777" "tmp=size=64m,mode=1777\$"'
+}
+
 # --- setup ---------------------------------------------------------------------
 declare -A T_INIT
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
@@ -281,10 +369,13 @@ fi
 eval "$env_text"
 # a private copy: a concurrent build must not swap it under dracut
 cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run make)"; t_done dracut; exit 1; }
+lib_checks
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
-# systemd's switch-root wants an OS tree (os-release), as any distro root has
+# systemd's switch-root wants an OS tree: os-release, and /usr /var /mnt,
+# which it creates when missing (as any distro root has them)
 printf 'NAME="root9p probe"\nID=root9p-probe\n' >"$ROOT/etc/os-release"
+mkdir -m 0755 "$ROOT/usr" "$ROOT/var" "$ROOT/mnt"
 sum_before=$(dracut_sum)
 make_base
 
@@ -315,9 +406,10 @@ for kind in script systemd; do
 	case_virtfs "$kind" "$kind"
 	case_badflags "$kind" "$kind"
 done
+[ -f "$WORK/systemd.img" ] && case_notag systemd systemd
 if [ "$STOCK" = 1 ]; then
 	for kind in script systemd; do
-		[ -f "$WORK/stock-$kind.img" ] && case_stock "stock-$kind" "$kind"
+		[ -f "$WORK/stock-$kind.img" ] && case_stock "stock-$kind"
 	done
 fi
 if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# hooks/dracut/90root9p/module-setup.sh - dracut module root9p: a root
+# filesystem on a virtio-9p mount tag, mounted by mount9p.
+#
+# Included on request (dracut --add root9p, add_dracutmodules+=" root9p "),
+# or by itself in a hostonly image of a host whose root is 9p. Installs the
+# 9p and virtio modules, mount9p ($ROOT9P_MOUNT9P, else the installed one),
+# the hooks of dracut's script initrd and, in a systemd initrd, a generator
+# that writes sysroot.mount.
+
+# `make install` writes its $(PREFIX)/lib/root9p/mount9p here.
+R9P_INSTALLED_MOUNT9P=@MOUNT9P@
+
+# $ROOT9P_MOUNT9P, the installed one, or where a package would put it.
+r9p_find_mount9p() {
+    local p
+    for p in "$ROOT9P_MOUNT9P" "$R9P_INSTALLED_MOUNT9P" /usr/lib/root9p/mount9p \
+        /usr/local/lib/root9p/mount9p /usr/sbin/mount9p /usr/local/sbin/mount9p; do
+        [[ $p && -x $p ]] && echo "$p" && return 0
+    done
+    return 1
+}
+
+# called by dracut
+check() {
+    local fs
+    if [[ $hostonly ]] || [[ $mount_needs ]]; then
+        for fs in "${host_fs_types[@]}"; do
+            [[ $fs == 9p ]] && break
+        done
+        [[ $fs == 9p ]] || return 255
+    fi
+    if ! r9p_find_mount9p > /dev/null; then
+        derror "root9p: no mount9p: run root9p's make install, or set ROOT9P_MOUNT9P=/path/to/mount9p"
+        return 1
+    fi
+    [[ $fs == 9p ]] && return 0
+    # a generic image gets it only on request
+    return 255
+}
+
+# called by dracut
+depends() {
+    echo base
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    # the root needs them whatever the build host has loaded
+    hostonly='' instmods 9p 9pnet 9pnet_virtio virtio_pci
+}
+
+# called by dracut
+install() {
+    local mount9p
+    mount9p=$(r9p_find_mount9p) || return 1
+    inst_binary "$mount9p" /usr/sbin/mount9p
+    inst_script "$moddir/mount.9p.sh" /usr/sbin/mount.9p
+    inst_simple "$moddir/root9p-lib.sh" /lib/root9p-lib.sh
+    inst_multiple modprobe sed
+
+    inst_hook cmdline 30 "$moddir/parse-root9p.sh"
+    # before 95virtfs's mount hook (99): the first hook that mounts a usable
+    # root ends dracut's mount loop, so virtfs's never runs for our roots
+    inst_hook mount 10 "$moddir/mount-root9p.sh"
+    inst_hook pre-pivot 10 "$moddir/tmp-root9p.sh"
+
+    if dracut_module_included systemd; then
+        inst_script "$moddir/root9p-generator.sh" \
+            "$systemdutildir"/system-generators/root9p-generator
+    fi
+}
