@@ -5,7 +5,7 @@
 # Suites: unit tests, the parser fuzz run (beside the others), mkinitrd9p
 # on real kernels, boot tests with init9p built against each libc of
 # R9P_LIBCS (default klibc musl glibc), mkroot9p's Debian roots, the
-# dracut module. A suite
+# dracut and initramfs-tools integrations. A suite
 # that ends without its closing line counts as one failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -94,6 +94,7 @@ done
 
 run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
+run initramfs-tools tests/boot/initramfs-tools.sh
 
 wait "$fuzz_pid"
 run fuzz fuzz_result "$fuzz_log"
