@@ -232,21 +232,7 @@ sync
 systemctl poweroff --no-block
 EOF
 	chmod 0755 "$root/usr/local/sbin/root9p-probe"
-	cat >"$root/etc/systemd/system/root9p-probe.service" <<'EOF'
-[Unit]
-Description=root9p probe: record what the guest saw, then power off
-After=multi-user.target
-
-[Service]
-# simple, not oneshot: is-system-running --wait must not wait for us
-Type=simple
-ExecStart=/usr/local/sbin/root9p-probe
-
-[Install]
-WantedBy=multi-user.target
-EOF
-	ln -sf /etc/systemd/system/root9p-probe.service \
-		"$root/etc/systemd/system/multi-user.target.wants/root9p-probe.service"
+	probe_unit "$root"
 }
 
 case_debian() {

@@ -92,6 +92,26 @@ stop_bg() {
 	rm -f "$LOGDIR/$name.in"
 }
 
+# probe_unit ROOT: a systemd unit that runs ROOT's /usr/local/sbin/root9p-probe
+# (the caller writes it) once multi-user.target is reached.
+probe_unit() {
+	cat >"$1/etc/systemd/system/root9p-probe.service" <<'EOF'
+[Unit]
+Description=root9p probe: record what the guest saw, then power off
+After=multi-user.target
+
+[Service]
+# simple, not oneshot: is-system-running --wait must not wait for us.
+Type=simple
+ExecStart=/usr/local/sbin/root9p-probe
+
+[Install]
+WantedBy=multi-user.target
+EOF
+	ln -sf /etc/systemd/system/root9p-probe.service \
+		"$1/etc/systemd/system/multi-user.target.wants/root9p-probe.service"
+}
+
 t_done() {
 	echo "$1: $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
