@@ -156,20 +156,8 @@ boot_howto() {
 
 # The facts of tests/boot/run.sh's howto case, through initramfs-tools.
 check_howto() {
-	local n=$1 root_mi tmp_mi
-	root_mi=$(mountinfo_of /)
-	tmp_mi=$(mountinfo_of /tmp)
-	check "$n: the guest ran the probe to the end" probe_is done yes
-	check "$n: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$root_mi"
-	check "$n: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
-	check "$n: cache as 6.1 prints it ($CACHE_SHOWN)" grep -q "$CACHE_SHOWN" <<<"$root_mi"
-	check "$n: posixacl" grep -q 'posixacl' <<<"$root_mi"
-	check "$n: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
-	check "$n: /tmp is tmpfs nosuid,nodev" \
-		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$tmp_mi"
-	check "$n: /tmp mode 1777" probe_is tmpmode 1777
-	check "$n: initramfs gone (no /init, no /lib/modules)" probe_is initramfs_left 0
-	check "$n: 9p modules loaded" probe_has module '^9pnet_virtio$'
+	local n=$1
+	check_9p_root "$n"
 	check "$n: the real init is PID 1" probe_is pid 1
 	check "$n: mount9p reported the msize clamp" \
 		has "mount9p: note: msize 5000000 requested, kernel uses 512000 (virtio maximum)"

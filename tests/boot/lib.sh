@@ -92,6 +92,27 @@ stop_bg() {
 	rm -f "$LOGDIR/$name.in"
 }
 
+# check_9p_root LABEL: what every initrd must leave behind with the howto's
+# rootflags: a 9p root from fsRoot with msize clamped, the cache mode as
+# this kernel prints it ($CACHE_SHOWN), posixacl, rw, a tmpfs /tmp, the
+# initramfs gone, the 9p modules loaded. Reads the probe of the last boot.
+check_9p_root() {
+	local root_mi tmp_mi
+	root_mi=$(mountinfo_of /)
+	tmp_mi=$(mountinfo_of /tmp)
+	check "$1: the guest ran the probe to the end" probe_is done yes
+	check "$1: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$root_mi"
+	check "$1: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
+	check "$1: cache as this kernel prints it ($CACHE_SHOWN)" grep -q "$CACHE_SHOWN" <<<"$root_mi"
+	check "$1: posixacl" grep -q 'posixacl' <<<"$root_mi"
+	check "$1: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
+	check "$1: /tmp is tmpfs nosuid,nodev" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$tmp_mi"
+	check "$1: /tmp mode 1777" probe_is tmpmode 1777
+	check "$1: initramfs gone (no /init, no /lib/modules)" probe_is initramfs_left 0
+	check "$1: 9p modules loaded" probe_has module '^9pnet_virtio$'
+}
+
 # probe_unit ROOT: a systemd unit that runs ROOT's /usr/local/sbin/root9p-probe
 # (the caller writes it) once multi-user.target is reached.
 probe_unit() {

@@ -34,23 +34,7 @@ case_howto() {
 	before=$(treesum "$ROOT")
 	boot "$K-howto" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token"
-	local root_mi tmp_mi
-	root_mi=$(mountinfo_of /)
-	tmp_mi=$(mountinfo_of /tmp)
-	check "$K howto: the guest ran the probe to the end" probe_is done yes
-	check "$K howto: / is 9p from tag fsRoot" \
-		grep -qE ' - 9p fsRoot ' <<<"$root_mi"
-	check "$K howto: msize shows the virtio clamp (512000)" \
-		grep -q 'msize=512000' <<<"$root_mi"
-	check "$K howto: cache as this kernel prints it ($CACHE_SHOWN)" \
-		grep -q "$CACHE_SHOWN" <<<"$root_mi"
-	check "$K howto: posixacl" grep -q 'posixacl' <<<"$root_mi"
-	check "$K howto: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
-	check "$K howto: /tmp is tmpfs nosuid,nodev" \
-		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$tmp_mi"
-	check "$K howto: /tmp mode 1777" probe_is tmpmode 1777
-	check "$K howto: initramfs wiped (no /init, no /lib/modules)" probe_is initramfs_left 0
-	check "$K howto: 9p modules loaded" probe_has module '^9pnet_virtio$'
+	check_9p_root "$K howto"
 	check "$K howto: init9p logged the mount with its time and options" \
 		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=$CACHE_WORD posixacl\)" <(console)
 	check "$K howto: init9p reported the msize clamp" \
