@@ -62,6 +62,7 @@ include tmpfs/build.mk
 include init/build.mk
 include mkinitrd/build.mk
 include mkroot/build.mk
+include bench/build.mk
 include hooks/build.mk
 include tests/build.mk
 

@@ -35,15 +35,15 @@ Environment: RUN9P (default scripts/run9p next to this script).
 EOF
 }
 
-log() { echo "$prog: $*" >&2; }
-die() {
-	log "$*"
-	exit 2
-}
+. "$(dirname "$0")/lib.sh"
 
 # parse_log FILE: one line "run_init_ms realinit_ms mod_ms mount_ms tmp_ms
-# start_ms", "-" for what the console does not show. The step lines are
-# init9p's own, or the baseline's (bench/busybox-initrd.sh) in the same words.
+# start_ms unpack0_ms unpack1_ms p9net_ms v9fs_ms", "-" for what the console
+# does not show. The step lines are init9p's own, or the baseline's
+# (bench/busybox-initrd.sh) in the same words; the last four are the
+# kernel's: unpacking the initramfs (start, end: it runs alongside the
+# kernel's own start-up), the 9p client and the 9p filesystem registering
+# (the modules loaded, whoever loaded them).
 parse_log() {
 	tr -d '\r' <"$1" | awk '
 	function ts(line) {
@@ -56,33 +56,31 @@ parse_log() {
 		match(line, /[0-9]+ ms/)
 		return substr(line, RSTART, RLENGTH - 3) + 0
 	}
-	BEGIN { ri = rl = mod = mnt = tmp = start = "-" }
+	BEGIN { ri = rl = mod = mnt = tmp = start = u0 = u1 = net = fs = "-" }
 	/\] Run \/init as init process/ && ri == "-" { ri = ts($0) }
 	/\] realinit: started/ && rl == "-" { rl = ts($0) }
+	/\] Trying to unpack rootfs image as initramfs/ && u0 == "-" { u0 = ts($0) }
+	/\] Freeing initrd memory/ && u1 == "-" { u1 = ts($0) }
+	/\] 9pnet: Installing 9P2000 support/ && net == "-" { net = ts($0) }
+	/\] 9p: Installing v9fs/ && fs == "-" { fs = ts($0) }
 	!/(init9p|bbinit): / { next }
 	/: loaded [0-9]+ modules in [0-9]+ ms/ && mod == "-" { mod = ms($0) }
 	/: mounted tmpfs on [^ ]+ in [0-9]+ ms/ { if (tmp == "-") tmp = ms($0); next }
 	/: mounted [^ ]+ on [^ ]+ in [0-9]+ ms/ && mnt == "-" { mnt = ms($0) }
 	/: starting [^ ]+ after [0-9]+ ms/ && start == "-" { start = ms($0) }
-	END { print ri, rl, mod, mnt, tmp, start }'
+	END { print ri, rl, mod, mnt, tmp, start, u0, u1, net, fs }'
 }
 
 # summarize RESULTS_TSV: the tables. Rows: idx name round status rc
 # run_init realinit phase mod mount tmp start.
 summarize() {
-	awk -F '\t' -v nboots="$nboots" '
-	function stats(list,   v, n, i, j, x) {
-		n = split(list, v, " ")
+	awk -F '\t' -v nboots="$nboots" "$AWK_STATS"'
+	# "median min max", rounded
+	function stats(list,   v, n) {
+		n = sorted(list, v)
 		if (n == 0) return "- - -"
-		for (i = 2; i <= n; i++) {	# insertion sort: mawk has no asort
-			x = v[i] + 0
-			for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]
-			v[j + 1] = x
-		}
-		med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-		return sprintf("%.0f %.0f %.0f", med, v[1], v[n])
+		return sprintf("%.0f %.0f %.0f", median(list), v[1], v[n])
 	}
-	function ratio(a, b) { return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b) }
 	function add(k, x) { if (x != "-") vals[k] = vals[k] " " x }
 	{
 		if (!($1 in name)) { name[$1] = $2; order[++nimg] = $1 }
@@ -91,27 +89,42 @@ summarize() {
 		ok[$1]++
 		add($1 ",phase", $8); add($1 ",at", $7)
 		add($1 ",mod", $9); add($1 ",mount", $10); add($1 ",tmp", $11); add($1 ",start", $12)
+		add($1 ",u0", $13); add($1 ",u1", $14); add($1 ",ri", $6); add($1 ",fs", $16); add($1 ",rl", $7)
+		if ($16 != "-") { add($1 ",tofs", $16 - $6); add($1 ",fsto", $7 - $16) }
 	}
 	END {
-		printf "%-14s %5s | %-30s | %-30s\n", "", "", "initramfs phase, ms", "guest time at realinit, ms"
-		printf "%-14s %5s | %7s %7s %7s %6s | %7s %7s %7s %6s\n", "image", "ok", \
+		printf "%-17s %5s | %-30s | %-30s\n", "", "", "initramfs phase, ms", "guest time at realinit, ms"
+		printf "%-17s %5s | %7s %7s %7s %6s | %7s %7s %7s %6s\n", "image", "ok", \
 			"median", "min", "max", "ratio", "median", "min", "max", "ratio"
 		for (i = 1; i <= nimg; i++) {
 			k = order[i]
 			split(stats(vals[k ",phase"]), p, " "); split(stats(vals[k ",at"]), a, " ")
 			if (i == 1) { refp = p[1]; refa = a[1] }
-			printf "%-14s %2d/%-2d | %7s %7s %7s %6s | %7s %7s %7s %6s\n", name[k], ok[k], tries[k], \
+			printf "%-17s %2d/%-2d | %7s %7s %7s %6s | %7s %7s %7s %6s\n", name[k], ok[k], tries[k], \
 				p[1], p[2], p[3], ratio(p[1], refp), a[1], a[2], a[3], ratio(a[1], refa)
 		}
 		print ""
 		print "steps the initrd reported itself (init9p: / bbinit: lines), median ms:"
-		printf "%-14s %8s %8s %8s %8s\n", "image", "modules", "9p mount", "tmpfs", "to exec"
+		printf "%-17s %8s %8s %8s %8s\n", "image", "modules", "9p mount", "tmpfs", "to exec"
 		for (i = 1; i <= nimg; i++) {
 			k = order[i]
-			printf "%-14s", name[k]
+			printf "%-17s", name[k]
 			n = split("mod mount tmp start", s, " ")
 			for (j = 1; j <= n; j++) { split(stats(vals[k "," s[j]]), m, " "); printf " %8s", m[1] }
 			print ""
+		}
+		print ""
+		print "timeline, median guest time in ms (kernel messages; \"9p loaded\": 9p: Installing v9fs):"
+		printf "%-17s %8s %8s %8s %8s %8s | %9s %9s\n", "image", "unpack", "unpacked", "Run", "9p", "realinit", \
+			"Run /init", "9p loaded"
+		printf "%-17s %8s %8s %8s %8s %8s | %9s %9s\n", "", "initrd", "", "/init", "loaded", "", "-> 9p", "-> real"
+		for (i = 1; i <= nimg; i++) {
+			k = order[i]
+			printf "%-17s", name[k]
+			n = split("u0 u1 ri fs rl", s, " ")
+			for (j = 1; j <= n; j++) { split(stats(vals[k "," s[j]]), m, " "); printf " %8s", m[1] }
+			split(stats(vals[k ",tofs"]), m, " "); printf " | %9s", m[1]
+			split(stats(vals[k ",fsto"]), m, " "); printf " %9s\n", m[1]
 		}
 		for (i = 1; i <= nimg; i++)
 			if (failed[order[i]] != "")
@@ -173,7 +186,7 @@ for round in $(seq 1 "$nboots"); do
 		rc=0
 		"$RUN9P" --accel tcg --timeout "$timeout" -k "$kernel" -i "${initrds[$i]}" \
 			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
-		read -r ri rl mod mnt tmp start < <(parse_log "$out")
+		read -r ri rl mod mnt tmp start u0 u1 net fs < <(parse_log "$out")
 		phase=- status=ok
 		if [ "$ri" = - ]; then
 			status=no-run-init
@@ -187,8 +200,9 @@ for round in $(seq 1 "$nboots"); do
 			[ $rc = 124 ] && status=timeout
 			[ $rc != 0 ] && [ $rc != 124 ] && status=rc$rc
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" "$round" \
-			"$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start" "$out" >>"$results"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" \
+			"$round" "$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start" \
+			"$u0" "$u1" "$net" "$fs" "$out" >>"$results"
 		msg=$status
 		[ "$phase" = - ] || msg="$status, $phase ms"
 		log "boot $k/$total: $name round $round: $msg"
@@ -197,7 +211,7 @@ done
 
 if [ -n "$csv" ]; then
 	{
-		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,log"
+		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,unpack_start_ms,unpack_end_ms,9pnet_ms,v9fs_ms,log"
 		# "-" (not seen) becomes an empty field.
 		cut -f 2- "$results" | awk -F '\t' -v OFS=, '{ for (i = 1; i <= NF; i++) if ($i == "-") $i = ""; $1 = $1; print }'
 	} >"$csv"

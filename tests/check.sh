@@ -5,7 +5,8 @@
 # Suites: unit tests, the parser fuzz run (beside the others), mkinitrd9p
 # on real kernels, boot tests with init9p built against each libc of
 # R9P_LIBCS (default klibc musl glibc), mkroot9p's Debian roots, the
-# dracut and initramfs-tools integrations. A suite
+# dracut and initramfs-tools integrations, a smoke run of the benchmarks.
+# A suite
 # that ends without its closing line counts as one failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -92,9 +93,31 @@ for libc in $LIBCS; do
 	run "boot-$libc" tests/boot/run.sh --libc "$libc"
 done
 
+# bench_smoke: `bench/run.sh --smoke` (one build and one boot per image,
+# small I/O) ran to its end and printed its tables. One check: the harness
+# works; no figure is judged.
+bench_smoke() {
+	local dir rc=0 missing=""
+	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
+	bench/run.sh --smoke -o "$dir" || rc=$?
+	for t in "image  *gz/zst KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done"; do
+		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
+	done
+	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
+	[ -s "$dir/io.csv" ] || missing="$missing io.csv"
+	if [ "$rc" = 0 ] && [ -z "$missing" ]; then
+		echo "bench: 1 passed, 0 failed (results in $dir)"
+	else
+		echo "bench: 0 passed, 1 failed (exit $rc; missing:${missing:- nothing}; results in $dir)"
+	fi
+	# the images and logs are big: keep them only when something is amiss
+	[ "$rc" != 0 ] || [ -n "$missing" ] || rm -rf "$dir/images" "$dir/boot-logs" "$dir/io-logs"
+}
+
 run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
+run bench bench_smoke
 
 wait "$fuzz_pid"
 run fuzz fuzz_result "$fuzz_log"

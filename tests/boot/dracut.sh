@@ -2,7 +2,7 @@
 # tests/boot/dracut.sh - dracut 059 (Debian's dracut-core) images with
 # root9p's dracut module, booted on a 9p root under QEMU TCG.
 #
-#   tests/boot/dracut.sh [--stock] [--bench N] [--no-debian]
+#   tests/boot/dracut.sh [--no-debian]
 #
 # First the module's command-line rules on the host (getarg stubbed, mount9p
 # judging for 6.1). Then two images for Debian 12's kernel (no-hostonly; one
@@ -13,22 +13,21 @@
 # root=TAG rootfstype=9p, root=virtfs:TAG and a refused rootflags (dracut's
 # emergency shell, driven over the console); the systemd image also boots a
 # missing tag and a debootstrapped Debian (scripts/mkroot9p) to
-# multi-user.target. --stock adds images with only 95virtfs, for comparison;
-# --bench N boots every image kind N times and prints "Run /init" to
-# real-init times. Ends with "dracut: N passed, N failed".
+# multi-user.target. Images are built by scripts/distro-images.sh (shared
+# with bench/, which compares them with the stock 95virtfs images).
+# Ends with "dracut: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 O=${O:-build}
-STOCK=0 BENCH=0 DEBIAN=1
+DEBIAN=1
 while [ $# -gt 0 ]; do
 	case $1 in
-	--stock) STOCK=1; shift ;;
-	--bench) BENCH=$2; STOCK=1; shift 2 ;;
 	--no-debian) DEBIAN=0; shift ;;
-	*) echo "usage: $0 [--stock] [--bench N] [--no-debian]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--no-debian]" >&2; exit 2 ;;
 	esac
 done
 . tests/boot/lib.sh
+. scripts/distro-images.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-dracut.XXXXXX")
 LOGDIR=$WORK/logs
@@ -37,40 +36,18 @@ trap 'rm -rf "$WORK/root" "$WORK/debian" "$WORK/base" "$WORK/tmp" "$WORK/"*.img'
 echo "dracut tests: work dir $WORK"
 
 HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
-# The big modules of a generic image (every storage driver, keymaps, LVM,
-# RAID, crypto) take minutes to gather and have no part in a 9p boot.
-OMIT="kernel-modules kernel-modules-extra i18n console-setup crypt dm dmraid lvm mdraid nvdimm"
-SYSTEMD_MODS="systemd systemd-initrd dracut-systemd"
 
 # What the machine's dracut reads: names, modes, sizes, times, contents.
 dracut_sum() {
 	find /usr/lib/dracut /etc/dracut.conf /etc/dracut.conf.d -printf '%p %y %m %s %T@ %l\n' 2>/dev/null | sort | md5sum
 }
 
-# A dracut module tree of our own: links to the machine's, plus 90root9p.
-make_base() {
-	local f
-	mkdir -p "$WORK/base/modules.d"
-	for f in /usr/lib/dracut/*; do
-		[ "${f##*/}" = modules.d ] || ln -s "$f" "$WORK/base/"
-	done
-	for f in /usr/lib/dracut/modules.d/*; do
-		ln -s "$f" "$WORK/base/modules.d/"
-	done
-	cp -r hooks/dracut/90root9p "$WORK/base/modules.d/"
-}
-
-# build NAME systemd|script MODULES: dracut NAME.img; BUILD_S, SIZE.
+# build NAME systemd|script MODULES: $WORK/NAME.img; BUILD_S, SIZE.
 declare -A BUILD_S SIZE
 build() {
-	local name=$1 kind=$2 mods=$3 omit=$OMIT t0 rc
-	# dracut fails rather than leave out systemd when the host lacks it
-	if [ "$kind" = script ]; then omit="$omit $SYSTEMD_MODS"; else mods="$mods $SYSTEMD_MODS"; fi
+	local name=$1 t0 rc
 	t0=$(date +%s%N)
-	dracutbasedir=$WORK/base ROOT9P_MOUNT9P=$WORK/mount9p \
-		dracut --no-hostonly --kver "$KVER" --kmoddir "$MODDIR" \
-		-c /dev/null --confdir "$WORK/conf" --tmpdir "$WORK/tmp" --force \
-		--add "$mods" --omit "$omit" "$WORK/$name.img" \
+	ROOT9P_MOUNT9P=$WORK/mount9p dracut_image "$WORK/$name.img" "$2" "$3" "$DRACUT_LEAN_OMIT" "$WORK/base" "$WORK" \
 		>"$LOGDIR/$name.dracut.log" 2>&1 && rc=0 || rc=$?
 	BUILD_S[$name]=$(awk -v n=$(($(date +%s%N) - t0)) 'BEGIN { printf "%.1f", n / 1e9 }')
 	SIZE[$name]=$(stat -c %s "$WORK/$name.img" 2>/dev/null || echo 0)
@@ -196,19 +173,6 @@ case_notag() {
 		eval '[ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]'
 }
 
-# The stock 95virtfs module alone, for comparison (not counted).
-case_stock() {
-	local img=$1
-	boot "$img" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
-		"root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff"
-	T_INIT[$img]=$(init_ms)
-	if probe_is done yes; then
-		echo "  info $img: booted; / mounted as: $(mountinfo_of / | sed 's/.* - //'); /tmp: $(mountinfo_of /tmp | sed 's/.* - //' | grep . || echo "no tmpfs")"
-	else
-		echo "  info $img: did not boot: $(plain | grep -E 'Dependency failed|FATAL|Failed to mount|Could not boot' | head -n 2 | tr '\n' ' ')"
-	fi
-}
-
 # A debootstrapped Debian (scripts/mkroot9p): a unit that runs once
 # multi-user.target is reached, writes what it saw into the root (the
 # serial getty starting at the same time hangs up ttyS0) and powers off.
@@ -259,28 +223,6 @@ case_debian() {
 	check "$lbl: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
 	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
 	LOG=
-}
-
-# stats LIST: min/median/max
-stats() { tr ' ' '\n' | grep -E '^[0-9]+$' | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%d / %d / %d ms (n=%d)", v[1], v[int((NR + 1) / 2)], v[NR], NR; else printf "-" }'; }
-
-bench() {
-	local img cmd i times
-	echo "=== timing: $BENCH boots per image, Run /init to realinit (min / median / max)"
-	for img in "${IMAGES[@]}"; do
-		# 95virtfs's systemd image does not boot a 9p root at all
-		[ -f "$WORK/$img.img" ] && [ "$img" != stock-systemd ] || continue
-		case $img in
-		stock-*) cmd="root=virtfs:fsRoot rw rootflags=$HOWTO_FLAGS console=ttyS0 rd.shell=0 rd.emergency=poweroff" ;;
-		*) cmd="root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0" ;;
-		esac
-		times=
-		for i in $(seq "$BENCH"); do
-			boot "bench-$img-$i" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline "$cmd"
-			times="$times $(init_ms)"
-		done
-		printf '  %-14s %s\n' "$img" "$(stats <<<"$times")"
-	done
 }
 
 # --- root9p-lib.sh on the host -------------------------------------------------
@@ -363,16 +305,11 @@ scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
 printf 'NAME="root9p probe"\nID=root9p-probe\n' >"$ROOT/etc/os-release"
 mkdir -m 0755 "$ROOT/usr" "$ROOT/var" "$ROOT/mnt"
 sum_before=$(dracut_sum)
-make_base
+dracut_tree "$WORK/base" hooks/dracut/90root9p
 
 IMAGES=(script systemd)
 check "build the script image (root9p + virtfs, no systemd)" build script script "root9p virtfs"
 check "build the systemd image (root9p + virtfs)" build systemd systemd "root9p virtfs"
-if [ "$STOCK" = 1 ]; then
-	IMAGES+=(stock-script stock-systemd)
-	check "build the stock script image (virtfs only)" build stock-script script virtfs
-	check "build the stock systemd image (virtfs only)" build stock-systemd systemd virtfs
-fi
 for img in script systemd; do
 	check "$img image: mount9p, mount.9p, the hooks" eval \
 		'in_img $img usr/sbin/mount9p && in_img $img usr/sbin/mount.9p &&
@@ -393,15 +330,9 @@ for kind in script systemd; do
 	case_badflags "$kind" "$kind"
 done
 [ -f "$WORK/systemd.img" ] && case_notag systemd systemd
-if [ "$STOCK" = 1 ]; then
-	for kind in script systemd; do
-		[ -f "$WORK/stock-$kind.img" ] && case_stock "stock-$kind"
-	done
-fi
 if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then
 	if [ -x scripts/mkroot9p ]; then case_debian; else echo "  (Debian root skipped: no scripts/mkroot9p)"; fi
 fi
-[ "$BENCH" -gt 0 ] && bench
 
 LOG=
 check "the machine's /usr/lib/dracut and /etc/dracut.conf* are unchanged" [ "$sum_before" = "$(dracut_sum)" ]

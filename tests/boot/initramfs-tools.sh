@@ -3,7 +3,7 @@
 # the real thing: Debian's mkinitramfs with our files where `make install`
 # puts them, Debian 12's kernel, QEMU TCG, checks from inside the guest.
 #
-#   tests/boot/initramfs-tools.sh [--timing N] [--no-debian]
+#   tests/boot/initramfs-tools.sh [--no-debian]
 #
 # The machine is not changed: images are built in a private mount
 # namespace (unshare -m) in which the installed files are overlaid on
@@ -12,33 +12,29 @@
 # CONFDIR (mkinitramfs -d). MODULES=list, so an image holds what the hooks
 # add and nothing the host suggests: MODULES=dep would look at the host's
 # hardware, MODULES=most adds disk and net drivers (and no 9p at all).
-# Images build in parallel, boots run in two lanes. --timing N then boots
-# N times each: today's hand-made setup (9p modules in CONFDIR/modules, no
-# root9p, stock local flow), root9p with the howto's line, root9p with
-# boot=9p, one at a time, and prints image sizes, build times and the time
-# from "Run /init" to the real init. Ends with
-# "initramfs-tools: N passed, N failed".
+# Images build in parallel (scripts/distro-images.sh, shared with bench/),
+# boots run in two lanes. Timing against the stock images is bench/'s job.
+# Ends with "initramfs-tools: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-TIMING=0
 DEBIAN=1
 while [ $# -gt 0 ]; do
 	case $1 in
-	--timing) TIMING=$2; shift 2 ;;
 	--no-debian) DEBIAN=0; shift ;;
-	*) echo "usage: $0 [--timing N] [--no-debian]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--no-debian]" >&2; exit 2 ;;
 	esac
 done
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 . tests/boot/lib.sh
+. scripts/distro-images.sh
 
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-itools.XXXXXX")
 LOGDIR=$WORK/logs
 mkdir -p "$LOGDIR"
 # Logs and image listings stay; the images too when a check failed.
 cleanup() {
-	rm -rf "$WORK/root"* "$WORK/debian" "$WORK/ov-"* "$WORK/"*.x "$WORK/stage"
+	rm -rf "$WORK/root"* "$WORK/debian" "$WORK/"*.x "$WORK/stage"
 	[ "$T_FAIL" -gt 0 ] || rm -f "$WORK/"*.img
 }
 trap cleanup EXIT
@@ -59,54 +55,22 @@ machine_state() {
 	done | md5sum | cut -d' ' -f1
 }
 
-# mkconf DIR [LINE...]: a CONFDIR; LINEs are added to initramfs.conf.
+# mkconf DIR [LINE...]: a CONFDIR with MODULES=list, so an image holds what
+# the hooks add and nothing the host suggests; LINEs are added.
 mkconf() {
-	local dir=$1 line
+	local dir=$1
 	shift
-	mkdir -p "$dir/conf.d" "$dir/hooks" "$dir/scripts"
-	{
-		printf '%s\n' MODULES=list BUSYBOX=auto KEYMAP=n COMPRESS=zstd \
-			DEVICE= NFSROOT=auto RUNSIZE=10% FSTYPE=auto
-		for line in "$@"; do echo "$line"; done
-	} >"$dir/initramfs.conf"
-	# The host's swap is no guest's resume device.
-	echo RESUME=none >"$dir/conf.d/resume"
-	: >"$dir/modules"
+	itools_conf "$dir" MODULES=list "$@"
 }
 
-# mkimg NAME CONFDIR [STAGE]: $WORK/NAME.img from mkinitramfs -d CONFDIR
-# for $KVER, STAGE's usr/share/initramfs-tools over the real one (none: the
-# stock files only); wall and CPU seconds go to $WORK/NAME.ms.
+# mkimg NAME CONFDIR [STAGE]: $WORK/NAME.img (scripts/distro-images.sh);
+# wall and CPU seconds go to $WORK/NAME.ms, the listing to $WORK/NAME.list.
 mkimg() {
 	local name=$1 conf=$2 stage=${3:-} rc TIMEFORMAT='%R %U %S'
-	{ time unshare -m sh -euc '
-		stage=$1 conf=$2 out=$3 kver=$4 kbase=$5 ov=$6
-		mount --make-rprivate /
-		# A read-only overlay: our files over the real ones, nothing written.
-		if [ -n "$stage" ]; then
-			mount -t overlay root9p-it -o "lowerdir=$stage/usr/share/initramfs-tools:/usr/share/initramfs-tools" \
-				/usr/share/initramfs-tools
-		fi
-		# mkinitramfs reads /lib/modules/KVER and /boot/config-KVER at fixed
-		# places: /lib gets a writable overlay (upper layer in $ov) for the
-		# mount point, and the fetched kernel is bound there.
-		lib=$(readlink -f /lib)
-		mkdir -p "$ov/up" "$ov/wk"
-		mount -t overlay root9p-it -o "lowerdir=$lib,upperdir=$ov/up,workdir=$ov/wk" "$lib"
-		mkdir -p "$lib/modules/$kver"
-		mount --bind "$kbase/lib/modules/$kver" "$lib/modules/$kver"
-		mount --bind "$kbase/boot" /boot
-		# The hook looks for mount9p where make install PREFIX=/usr put it.
-		if [ -n "$stage" ]; then
-			mkdir -p /usr/lib/root9p
-			cp "$stage/usr/lib/root9p/mount9p" /usr/lib/root9p/mount9p
-		fi
-		mkinitramfs -d "$conf" -o "$out" "$kver"
-	' sh "$stage" "$conf" "$WORK/$name.img" "$KVER" "$KERNEL_BASE" "$WORK/ov-$name" \
+	{ time itools_image "$WORK/$name.img" "$conf" "$stage" \
 		>"$LOGDIR/$name.mkinitramfs.log" 2>&1; } 2>"$WORK/$name.time" && rc=0 || rc=$?
 	# wall and CPU (user + system, all processes) seconds
 	awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "$WORK/$name.time" >"$WORK/$name.ms"
-	rm -rf "$WORK/ov-$name"
 	lsinitramfs "$WORK/$name.img" 2>/dev/null | sort >"$WORK/$name.list"
 	return "$rc"
 }
@@ -416,51 +380,6 @@ for lane in lane1 lane2; do
 	T_PASS=$((T_PASS + $(grep -c '^  ok   ' "$WORK/$lane.out")))
 	T_FAIL=$((T_FAIL + $(grep -c '^  FAIL ' "$WORK/$lane.out")))
 done
-
-# --- timing: one boot at a time ----------------------------------------------------
-# stats N...: min, median, max
-stats() {
-	printf '%s\n' "$@" | grep . | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) printf "min %d, median %d, max %d ms (%d boots)", v[1], v[int((NR + 1) / 2)], v[NR], NR }'
-}
-if [ "$TIMING" -gt 0 ]; then
-	mkconf "$WORK/conf-stock"
-	mkconf "$WORK/conf-hand"
-	printf '%s\n' 9p 9pnet 9pnet_virtio virtio_pci >"$WORK/conf-hand/modules"
-	# One build at a time, for comparable build times.
-	for spec in "stock conf-stock none" "hand conf-hand none" "it conf stage" "it-off conf-off stage"; do
-		set -- $spec
-		stage=$STAGE
-		[ "$3" = none ] && stage=
-		mkimg "$1" "$WORK/$2" "$stage"
-		echo $? >"$WORK/$1.rc"
-	done
-	image_checked stock "the stock image (no root9p)"
-	image_checked hand "today's hand-made image (9p modules in CONFDIR/modules)"
-	image_checked it "the image with root9p, once more"
-	image_checked it-off "the image with ROOT9P=no, once more"
-	for i in stock hand it it-off; do
-		printf '  image %-7s %9d B  built in %s s wall, %s s CPU\n' "$i" "${SIZE[$i]}" ${BUILD[$i]}
-	done
-	ROOT=$WORK/root-timing
-	scripts/mkroot-tiny.sh "$ROOT" "$STAGE/usr/sbin/mount9p"
-	th=() tl=() t9=()
-	for i in $(seq "$TIMING"); do
-		boot_howto "time-hand-$i" "$WORK/hand.img"
-		check "timing: hand-made image boots the howto line ($i)" probe_is done yes
-		th+=("$(init_ms)")
-		boot_howto "time-local-$i" "$WORK/it.img"
-		check "timing: root9p, howto line ($i)" probe_is done yes
-		tl+=("$(init_ms)")
-		boot_howto "time-9p-$i" "$WORK/it.img" boot=9p
-		check "timing: root9p, boot=9p ($i)" probe_is done yes
-		t9+=("$(init_ms)")
-	done
-	echo "  Run /init to the real init:"
-	echo "    hand-made image, stock local flow: $(stats "${th[@]}")"
-	echo "    root9p, howto line (no boot=):     $(stats "${tl[@]}")"
-	echo "    root9p, boot=9p:                   $(stats "${t9[@]}")"
-fi
 
 check "the machine is unchanged (/usr/share/initramfs-tools, /etc/initramfs-tools, /boot, /lib/modules)" \
 	[ "$state_before" = "$(machine_state)" ]

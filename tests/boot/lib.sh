@@ -20,7 +20,9 @@ check() {
 
 # Console lines without the serial line's \r.
 # Kernel-log lines (init9p's, the probe's "@@") lose their timestamp.
-console() { tr -d '\r' < "$LOG" | sed 's/^\[ *[0-9]*\.[0-9]*\] //'; }
+# Terminal escapes go too: systemd's status lines (ESC[K, colours) share
+# the serial line with kmsg and can land before a timestamp.
+console() { tr -d '\r' < "$LOG" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/^\[ *[0-9]*\.[0-9]*\] //'; }
 # has PATTERN: the console shows a line matching the fixed string.
 has() { console | grep -qF -- "$1"; }
 hasnt() { ! has "$1"; }

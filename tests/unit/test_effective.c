@@ -5,7 +5,8 @@
  *
  * Samples follow the kernels' show_options: 6.1 prints the cache mode as
  * a bare word and sets dirsync; 6.12 prints "cache=0x5" (6.4-6.18 without
- * the %#x fix print "cache=5"); msize only when not the default 131096.
+ * the %#x fix print "cache=5"); msize only when not the default (131072
+ * on 6.1, 131096 from 6.2).
  */
 #include <errno.h>
 #include <limits.h>
@@ -199,13 +200,22 @@ static void test_compare(void)
 		       "version=9p2000.L"), "version");
 	CHECK(has_note(&d, "access=client requested, kernel uses access=user"),
 	      "access falls back");
+	/* The default msize /proc/mounts leaves out: 128 KiB on 6.1,
+	 * 128 KiB + 24 from 6.2. */
 	compare("6.1", "msize=65536", 0, "1 2 0:1 / /d rw - 9p d "
 		"rw,trans=virtio", &d);
+	CHECK(has_note(&d, "msize 65536 requested, kernel uses 131072"),
+	      "default msize not shown (6.1)");
+	compare("6.12", "msize=65536", 0, "1 2 0:1 / /d rw - 9p d "
+		"rw,trans=virtio", &d);
 	CHECK(has_note(&d, "msize 65536 requested, kernel uses 131096"),
-	      "default msize not shown");
-	compare("6.1", "msize=131096,noextend,trans=virtio", 0, "1 2 0:1 / /d "
+	      "default msize not shown (6.12)");
+	compare("6.1", "msize=131072,noextend,trans=virtio", 0, "1 2 0:1 / /d "
 		"rw - 9p d rw,trans=virtio,noextend", &d);
 	CHECK(d.n == 0, "default msize and noextend match, got %d notes", d.n);
+	compare("6.12", "msize=131096,trans=virtio", 0, "1 2 0:1 / /d "
+		"rw - 9p d rw,trans=virtio", &d);
+	CHECK(d.n == 0, "default msize on 6.12 matches, got %d notes", d.n);
 }
 
 int main(void)

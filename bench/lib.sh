@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+# bench/lib.sh - what the bench scripts share; sourced. The caller sets prog.
+
+log() { echo "$prog: $*" >&2; }
+die() {
+	log "$*"
+	exit 2
+}
+
+# awk functions for the tables, put in front of an awk program:
+#   sorted(list, v)  the numbers of LIST (space-separated) into v[1..n], sorted; n
+#   median(list)     their median, "-" for none
+#   ratio(a, b)      a / b, 2 decimals; "-" when either is "-" or b is 0
+# (insertion sort: Debian's awk is mawk, which has no asort)
+# shellcheck disable=SC2016 # awk's $ fields, not the shell's
+AWK_STATS='
+function sorted(list, v,   n, i, j, x) {
+	n = split(list, v, " ")
+	for (i = 2; i <= n; i++) {
+		x = v[i] + 0
+		for (j = i - 1; j >= 1 && v[j] + 0 > x; j--) v[j + 1] = v[j]
+		v[j + 1] = x
+	}
+	return n
+}
+function median(list,   v, n) {
+	n = sorted(list, v)
+	if (n == 0) return "-"
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function ratio(a, b) { return (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+'
