@@ -167,9 +167,9 @@ What each cache mode trades (Linux 6.1):
           are much slower than with none or mmap (seqwrite above).
   fscache loose plus a persistent cache on a guest disk; needs cachefilesd
           (not measured here).
-msize matters for data only: lookups and stats send the same small requests
-with none and mmap, so kernel and root9p differ there by the host's noise.
-The default should stay root9p's, msize=512000,cache=mmap: as coherent as the
+Lookups and stats send the same small requests with none and mmap; where a
+run shows kernel and root9p apart on stat, run more rounds (-n) before
+reading anything into it: the host's noise moves whole boots. The default should stay root9p's, msize=512000,cache=mmap: as coherent as the
 kernel's cache=none, with shared writable mmap, and the larger msize saves
 round trips on every large read and write. cache=loose is the option to give
 (rootflags=cache=loose) when the guest is the only writer of the tree (a

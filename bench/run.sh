@@ -5,12 +5,12 @@
 # Debian 12's kernel under QEMU TCG: image figures, boot times with a
 # timeline picture, guest I/O with three rootflags sets.
 #
-#   bench/run.sh [--quick | --smoke] [-n N] [-o DIR]
+#   bench/run.sh [--quick | --smoke] [-n BOOTS] [--builds N] [--io-rounds N] [-o DIR]
 #
 # --quick: one build and one boot per image, lean distro images, small I/O
 # workloads (under 5 minutes); --smoke: the same with every image, for
 # `make check` (figures printed, none judged). Default: 3 builds, N=5 boots
-# per image, 2 I/O rounds.
+# per image, 1 I/O round.
 # Everything goes to DIR (default results/bench-DATE, not committed):
 # report.txt (the tables), images.csv, boot.csv, io.csv, timeline.svg, logs.
 set -eu
@@ -19,24 +19,28 @@ O=${O:-build}
 export O
 
 # Full: 3 builds per image, one at a time (the host's two CPUs are shared:
-# side by side, each build takes twice the CPU), 5 boots, 2 I/O rounds (tar
-# of /usr is a minute per cache=none boot). --quick builds the distro
+# side by side, each build takes twice the CPU), 5 boots, 1 I/O round (tar
+# of /usr takes half a minute per cache=none boot; --io-rounds 3 for the
+# spread). About 30 minutes on this 2-CPU machine, mostly the distro builds. --quick builds the distro
 # images lean (the tests' configurations: minutes less to build, seconds
 # less to boot) and leaves out dracut-sd-root9p (not one of the issue's
 # six); --smoke (for make check) is --quick with every image.
-builds=3 boots=5 io_args=(-n 2) out="" mode=full only="" lean=""
+builds=3 boots=5 io_args=(-n 1) out="" mode=full only="" lean=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) mode=quick builds=1 boots=1 io_args=(--quick) lean=--lean
 		only="busybox itools-stock dracut-stock init9p itools-root9p dracut-root9p" ;;
 	--smoke) mode=smoke builds=1 boots=1 io_args=(--quick) lean=--lean ;;
 	-n) [ $# -ge 2 ] || { echo "bench: -n needs a number" >&2; exit 2; }; boots=$2; shift ;;
+	--builds) [ $# -ge 2 ] || { echo "bench: --builds needs a number" >&2; exit 2; }; builds=$2; shift ;;
+	--io-rounds) [ $# -ge 2 ] || { echo "bench: --io-rounds needs a number" >&2; exit 2; }; io_args=(-n "$2"); shift ;;
 	-o) [ $# -ge 2 ] || { echo "bench: -o needs a directory" >&2; exit 2; }; out=$2; shift ;;
-	*) echo "usage: bench/run.sh [--quick | --smoke] [-n N] [-o DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/run.sh [--quick | --smoke] [-n BOOTS] [--builds N] [--io-rounds N] [-o DIR]" >&2; exit 2 ;;
 	esac
 	shift
 done
 [[ $boots =~ ^[1-9][0-9]*$ ]] || { echo "bench: -n '$boots' is not a positive number" >&2; exit 2; }
+[[ $builds =~ ^[1-9][0-9]*$ ]] || { echo "bench: --builds '$builds' is not a positive number" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (mkinitramfs in a private mount namespace, 9p passthrough)" >&2; exit 2; }
 
 start=$(date +%s)
