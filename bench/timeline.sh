@@ -34,7 +34,7 @@ $col["status"] != "ok" { next }
 {
 	img = $col["image"]
 	if (!(img in seen)) { seen[img] = 1; order[++n] = img }
-	split("run_init_ms realinit_ms unpack_start_ms unpack_end_ms v9fs_ms", keys, " ")
+	split("run_init_ms realinit_ms initramfs_ms unpack_start_ms unpack_end_ms v9fs_ms", keys, " ")
 	for (k in keys) if ($col[keys[k]] != "") v[img, keys[k]] = v[img, keys[k]] " " $col[keys[k]]
 }
 END {
@@ -48,7 +48,9 @@ END {
 		box(u0 / 1000, u1 / 1000, y, 15965202)
 		if (fs != "" && fs > ri) { box(ri / 1000, fs / 1000, y, 3897538); box(fs / 1000, rl / 1000, y, 3054159) }
 		else box(ri / 1000, rl / 1000, y, 3897538)
-		printf "# label %d %s %.2f %.0f\n", y, img, rl / 1000, rl - ri
+		# the label is the median phase of the boots (as boottime.sh prints
+		# it), not the difference of the two medians the bar ends at
+		printf "# label %d %s %.2f %.0f\n", y, img, rl / 1000, med(v[img, "initramfs_ms"])
 	}
 }' "$csv" >"$data"
 grep -qv '^#' "$data" || die "no good boot in '$csv': nothing to draw"
