@@ -28,12 +28,13 @@ ALL="busybox itools-stock dracut-stock init9p itools-root9p dracut-root9p dracut
 
 usage() {
 	cat <<EOF
-usage: bench/images.sh [-n N] [-j J] [--lean] [--only "NAME..."] -o DIR [--csv FILE]
+usage: bench/images.sh [-n N] [--lean] [--only "NAME..."] -o DIR [--csv FILE]
 
-Build each image N times (default 3; rounds interleaved, J builds at a time,
-default 1) into DIR/NAME.img and print its figures; DIR/NAME.list is its
-listing. Build time is given as wall clock and as CPU (user + system of
-all its processes); J > 1 distorts both (the host's CPUs are shared).
+Build each image N times (default 3; one at a time, rounds interleaved)
+into DIR/NAME.img and print its figures; DIR/NAME.list is its listing.
+Build time is given as wall clock and as CPU (user + system of all its
+processes). Builds never run side by side: on a host of shared CPUs each
+would take twice the CPU.
 --lean builds the distro images the tests' way (initramfs-tools
 MODULES=list, dracut without kernel-modules, i18n, lvm, crypt ...): a
 quick run's images, not what a distro ships.
@@ -44,11 +45,10 @@ EOF
 }
 . bench/lib.sh
 
-n=3 jobs=1 out="" csv="" only=$ALL lean=0
+n=3 out="" csv="" only=$ALL lean=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; n=$2; shift ;;
-	-j) [ $# -ge 2 ] || die "-j needs a number"; jobs=$2; shift ;;
 	--lean) lean=1 ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
@@ -59,7 +59,6 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ $n =~ ^[1-9][0-9]*$ ]] || die "-n '$n' is not a positive number"
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "-j '$jobs' is not a positive number"
 [ -n "$out" ] || die "no output directory: give -o DIR"
 for v in KVER KERNEL_BASE MODDIR; do
 	[ -n "${!v:-}" ] || die "$v is not set: eval \"\$(scripts/fetch-kernel.sh --env bookworm)\" first"
@@ -105,23 +104,22 @@ build() {
 }
 
 # build_one NAME ROUND: one timed build; its row (name round status wall_ms
-# cpu_ms bytes sha256-prefix) goes to $work/row.NAME.ROUND. CPU is user +
-# system of every process of the build: it hardly moves when builds run
-# side by side (-j 2), the wall clock does.
+# cpu_ms bytes sha256-prefix) on stdout. CPU is user + system of every
+# process of the build.
 build_one() {
 	local name=$1 round=$2 img=$work/$1.$2.img blog=$out/logs/$1.build$2.log rc=0 TIMEFORMAT='%R %U %S'
-	local wall user sys
+	local wall user sys cpu
 	{ time build "$name" "$img" >"$blog" 2>&1; } 2>"$img.time" || rc=$?
 	read -r wall user sys <"$img.time"
 	wall=$(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }')
 	cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
 	if [ $rc != 0 ] || [ ! -s "$img" ]; then
 		log "$name build $round failed (rc $rc): see $blog"
-		printf '%s\t%s\tfailed\t%s\t%s\t-\t-\n' "$name" "$round" "$wall" "$cpu" >"$work/row.$name.$round"
+		printf '%s\t%s\tfailed\t%s\t%s\t-\t-\n' "$name" "$round" "$wall" "$cpu"
 		return
 	fi
 	printf '%s\t%s\tok\t%s\t%s\t%s\t%s\n' "$name" "$round" "$wall" "$cpu" "$(stat -c %s "$img")" \
-		"$(sha256sum <"$img" | cut -c1-16)" >"$work/row.$name.$round"
+		"$(sha256sum <"$img" | cut -c1-16)"
 	log "$name build $round: $wall ms wall, $cpu ms CPU"
 }
 
@@ -132,14 +130,7 @@ rows=$out/builds.tsv
 for round in $(seq "$n"); do
 	for name in $only; do
 		[ "$round" = 1 ] || [[ $once != *" $name "* ]] || continue
-		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-		build_one "$name" "$round" &
-	done
-done
-wait
-for round in $(seq "$n"); do
-	for name in $only; do
-		[ ! -f "$work/row.$name.$round" ] || cat "$work/row.$name.$round"
+		build_one "$name" "$round"
 	done
 done >"$rows"
 
@@ -168,7 +159,7 @@ fi
 # files: its regular files.
 kind="stock configurations"
 [ "$lean" = 0 ] || kind="LEAN configurations (MODULES=list, dracut without its big groups)"
-echo "images for Linux $KVER, $kind: $n build(s) each, $jobs at a time, SOURCE_DATE_EPOCH set"
+echo "images for Linux $KVER, $kind: $n build(s) each, one at a time, SOURCE_DATE_EPOCH set"
 for name in $only; do
 	list=$out/$name.list
 	if [ -s "$list" ]; then

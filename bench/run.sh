@@ -62,12 +62,10 @@ main() {
 	bench/images.sh -n "$builds" $lean ${only:+--only "$only"} -o "$out/images" --csv "$out/images.csv"
 
 	# --- boots ------------------------------------------------------------------
-	# The probe root of the boot tests; systemd's switch-root (dracut-sd-root9p)
-	# wants an OS tree: os-release, /usr /var /mnt.
+	# The probe root of the boot tests (an OS tree, as dracut-sd-root9p's
+	# systemd wants one).
 	root=$out/root
 	scripts/mkroot-tiny.sh "$root" >/dev/null
-	printf 'NAME="root9p probe"\nID=root9p-probe\n' >"$root/etc/os-release"
-	mkdir -p "$root/usr" "$root/var" "$root/mnt"
 	# init9p first: the ratios are to it. Every image gets run9p's command line
 	# (the howto's root=fsRoot rootfstype=9p, root9p's default rootflags);
 	# stock dracut's 95virtfs wants root=virtfs:TAG (the last root= wins).

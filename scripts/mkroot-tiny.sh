@@ -25,7 +25,9 @@ fi
 
 mkdir -p "$dir"
 cd "$dir"
-mkdir -p bin sbin etc dev proc sys run root out probe
+# usr, var, mnt and os-release make it an OS tree as systemd's switch-root
+# (dracut's systemd initrd) wants one; it would create the dirs otherwise.
+mkdir -p bin sbin etc dev proc sys run root out probe usr var mnt
 mkdir -p -m 1777 tmp
 cp "$busybox" bin/busybox
 for applet in $(bin/busybox --list); do
@@ -39,6 +41,7 @@ fi
 echo "tiny9p" > etc/hostname
 echo "root:x:0:0:root:/root:/bin/sh" > etc/passwd
 echo "root:x:0:" > etc/group
+printf 'NAME="root9p probe"\nID=root9p-probe\n' > etc/os-release
 
 cat > sbin/init <<'PROBE'
 #!/bin/sh

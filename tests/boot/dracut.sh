@@ -31,7 +31,7 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-dracut.XXXXXX")
 LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR" "$WORK/conf" "$WORK/tmp"
+mkdir -p "$LOGDIR"
 trap 'rm -rf "$WORK/root" "$WORK/debian" "$WORK/base" "$WORK/tmp" "$WORK/"*.img' EXIT
 echo "dracut tests: work dir $WORK"
 
@@ -300,10 +300,6 @@ cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run ma
 lib_checks
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
-# systemd's switch-root wants an OS tree: os-release, and /usr /var /mnt,
-# which it creates when missing (as any distro root has them)
-printf 'NAME="root9p probe"\nID=root9p-probe\n' >"$ROOT/etc/os-release"
-mkdir -m 0755 "$ROOT/usr" "$ROOT/var" "$ROOT/mnt"
 sum_before=$(dracut_sum)
 dracut_tree "$WORK/base" hooks/dracut/90root9p
 
