@@ -72,14 +72,14 @@ parse_log() {
 }
 
 # summarize RESULTS_TSV: the tables. Rows: idx name round status rc
-# run_init realinit phase mod mount tmp start.
+# run_init realinit phase mod mount tmp start unpack0 unpack1 9pnet v9fs log.
 summarize() {
 	awk -F '\t' -v nboots="$nboots" "$AWK_STATS"'
 	# "median min max", rounded
 	function stats(list,   v, n) {
 		n = sorted(list, v)
 		if (n == 0) return "- - -"
-		return sprintf("%.0f %.0f %.0f", median(list), v[1], v[n])
+		return sprintf("%.0f %.0f %.0f", mid(v, n), v[1], v[n])
 	}
 	function add(k, x) { if (x != "-") vals[k] = vals[k] " " x }
 	{

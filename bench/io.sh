@@ -115,7 +115,7 @@ summarize() {
 			for (j = 1; j <= nset; j++) {
 				s = order[j]
 				n = sorted(rate[s "," k], v)
-				med = median(rate[s "," k])
+				med = n ? mid(v, n) : "-"
 				printf "  %-8s %2d/%-2d %9s %9s %9s %7s %9s\n", name[s], n, tries[s], num(med), \
 					n ? num(v[1]) : "-", n ? num(v[n]) : "-", ratio(med, ref), \
 					n ? sprintf("%.3f", median(secs[s "," k])) : "-"

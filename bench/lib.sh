@@ -9,7 +9,8 @@ die() {
 
 # awk functions for the tables, put in front of an awk program:
 #   sorted(list, v)  the numbers of LIST (space-separated) into v[1..n], sorted; n
-#   median(list)     their median, "-" for none
+#   mid(v, n)        the median of a sorted v[1..n], n > 0
+#   median(list)     the median of LIST, "-" for none
 #   ratio(a, b)      a / b, 2 decimals; "-" when either is "-" or b is 0
 # (insertion sort: Debian's awk is mawk, which has no asort)
 # shellcheck disable=SC2016 # awk's $ fields, not the shell's
@@ -23,10 +24,10 @@ function sorted(list, v,   n, i, j, x) {
 	}
 	return n
 }
+function mid(v, n) { return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
 function median(list,   v, n) {
 	n = sorted(list, v)
-	if (n == 0) return "-"
-	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	return n == 0 ? "-" : mid(v, n)
 }
 function ratio(a, b) { return (a == "-" || b == "-" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
 '
