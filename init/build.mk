@@ -1,6 +1,6 @@
 # init/build.mk - init9p, the static PID 1 (klcc by default; LIBC=musl,
 # LIBC=glibc also build it).
-INIT_SRCS := init/init9p.c init/cmdline.c init/modload.c init/switchroot.c \
+INIT_SRCS := init/init9p.c init/modload.c init/switchroot.c \
              init/rescue.c init/log.c init/compat.c $(TMPFS_SRCS)
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
@@ -10,7 +10,7 @@ $(GO)/init9p: $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 
 # Unit tests build the pieces for the host.
-$(O)/test_cmdline: tests/unit/test_cmdline.c $(O)/obj/init/cmdline.o
+$(O)/test_cmdline: tests/unit/test_cmdline.c $(O)/obj/mount9p/cmdline.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
 
 $(O)/test_tmpfs: tests/unit/test_tmpfs.c $(O)/obj/tmpfs/tmpfs.o

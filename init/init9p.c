@@ -17,7 +17,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "init/cmdline.h"
+#include "mount9p/cmdline.h"
 #include "init/log.h"
 #include "init/modload.h"
 #include "init/rescue.h"
@@ -63,7 +63,7 @@ static const struct {
 };
 
 struct boot {
-	struct i9p_cmdline cmd;
+	struct r9p_cmdline cmd;
 	struct r9p_kernel kernel;
 	struct r9p_opts opts;
 	struct r9p_tmp tmp;
@@ -127,7 +127,7 @@ static void print_diags(const struct r9p_diags *d)
 /* Read the command line and the root options; 0 or the failure shown. */
 static int read_config(struct boot *b)
 {
-	char line[I9P_CMDLINE_MAX], msg[256];
+	char line[R9P_CMDLINE_MAX], msg[256];
 	int fd, n, i;
 
 	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
@@ -140,9 +140,9 @@ static int read_config(struct boot *b)
 		return -1;
 	}
 	line[n] = '\0';
-	if (i9p_cmdline_parse(line, &b->cmd) < 0)
+	if (r9p_cmdline_parse(line, &b->cmd) < 0)
 		i9p_warn("warning: the command line is longer than %d bytes; "
-			"its tail is ignored", I9P_CMDLINE_MAX - 1);
+			"its tail is ignored", R9P_CMDLINE_MAX - 1);
 	i9p_log_set_debug(b->cmd.debug);
 	i9p_debug("command line: %s", line);
 

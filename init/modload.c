@@ -36,7 +36,7 @@ void i9p_module_name(const char *path, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static int load_one(const struct i9p_cmdline *c, const char *path,
+static int load_one(const struct r9p_cmdline *c, const char *path,
 		    struct i9p_modload *r)
 {
 	char name[64], params[512];
@@ -44,7 +44,7 @@ static int load_one(const struct i9p_cmdline *c, const char *path,
 	int fd, err;
 
 	i9p_module_name(path, name, sizeof(name));
-	if (i9p_cmdline_modparams(c, name, params, sizeof(params)) < 0) {
+	if (r9p_cmdline_modparams(c, name, params, sizeof(params)) < 0) {
 		snprintf(r->failed, sizeof(r->failed), "%s", path);
 		snprintf(r->hint, sizeof(r->hint),
 			 "shorten the %s.* parameters on the command line", name);
@@ -106,7 +106,7 @@ static int find_module(const char *dir, const char *name, char *path,
 	return found;
 }
 
-static int load_list(const struct i9p_cmdline *c, const char *kdir,
+static int load_list(const struct r9p_cmdline *c, const char *kdir,
 		     struct i9p_modload *r)
 {
 	char list[300], line[512], path[800];
@@ -139,7 +139,7 @@ static int load_list(const struct i9p_cmdline *c, const char *kdir,
 	return err;
 }
 
-static int load_extra(const struct i9p_cmdline *c, const char *kdir,
+static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 		      struct i9p_modload *r)
 {
 	char names[256], path[800], *p, *name;
@@ -164,7 +164,7 @@ static int load_extra(const struct i9p_cmdline *c, const char *kdir,
 	return 0;
 }
 
-int i9p_modules_load(const struct i9p_cmdline *c, struct i9p_modload *r)
+int i9p_modules_load(const struct r9p_cmdline *c, struct i9p_modload *r)
 {
 	struct utsname u;
 	char kdir[300];

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "init/cmdline.h"
+#include "mount9p/cmdline.h"
 
 struct i9p_modload {
 	int loaded;		/* modules loaded (or already there) */
@@ -24,7 +24,7 @@ struct i9p_modload {
  * (root9p.modules=a,b), passing each its module.param=value entries from
  * the command line. Returns 0 or -errno, with R filled in.
  */
-int i9p_modules_load(const struct i9p_cmdline *c, struct i9p_modload *r);
+int i9p_modules_load(const struct r9p_cmdline *c, struct i9p_modload *r);
 
 /* "9p" from "kernel/fs/9p/9p.ko" (into OUT, LEN bytes). */
 void i9p_module_name(const char *path, char *out, size_t len);

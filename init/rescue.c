@@ -57,12 +57,12 @@ static int run_shell(const char *why)
 	return 0;
 }
 
-static int shell_allowed(const struct i9p_cmdline *c)
+static int shell_allowed(const struct r9p_cmdline *c)
 {
 	return c->shell != 0;
 }
 
-void i9p_fail(const struct i9p_cmdline *c, const char *what,
+void i9p_fail(const struct r9p_cmdline *c, const char *what,
 	      const char *why, const char *try_)
 {
 	i9p_error("cannot %s: %s", what, why);

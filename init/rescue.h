@@ -10,13 +10,13 @@
 #ifndef I9P_RESCUE_H
 #define I9P_RESCUE_H
 
-#include "init/cmdline.h"
+#include "mount9p/cmdline.h"
 
 /*
  * Report a failed step. Returns only when a rescue shell was run and
  * exited: the caller then tries the boot again.
  */
-void i9p_fail(const struct i9p_cmdline *c, const char *what,
+void i9p_fail(const struct r9p_cmdline *c, const char *what,
 	      const char *why, const char *try_);
 
 /* At break point POINT (break=/rd.break=), run the rescue shell if any. */

@@ -6,22 +6,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "init/cmdline.h"
+#include "mount9p/cmdline.h"
 #include "tests/unit/t.h"
 
 struct str_case {
 	const char *line;
-	const char *(*get)(const struct i9p_cmdline *c);
+	const char *(*get)(const struct r9p_cmdline *c);
 	const char *want;
 };
 
-static const char *g_root(const struct i9p_cmdline *c) { return c->root; }
-static const char *g_flags(const struct i9p_cmdline *c) { return c->rootflags; }
-static const char *g_init(const struct i9p_cmdline *c) { return c->init; }
-static const char *g_type(const struct i9p_cmdline *c) { return c->rootfstype; }
-static const char *g_tmp(const struct i9p_cmdline *c) { return c->tmp; }
-static const char *g_brk(const struct i9p_cmdline *c) { return c->brk; }
-static const char *g_mods(const struct i9p_cmdline *c) { return c->modules; }
+static const char *g_root(const struct r9p_cmdline *c) { return c->root; }
+static const char *g_flags(const struct r9p_cmdline *c) { return c->rootflags; }
+static const char *g_init(const struct r9p_cmdline *c) { return c->init; }
+static const char *g_type(const struct r9p_cmdline *c) { return c->rootfstype; }
+static const char *g_tmp(const struct r9p_cmdline *c) { return c->tmp; }
+static const char *g_brk(const struct r9p_cmdline *c) { return c->brk; }
+static const char *g_mods(const struct r9p_cmdline *c) { return c->modules; }
 
 static const struct str_case str_cases[] = {
 	{ "root=fsRoot rw rootfstype=9p rootflags=trans=virtio,version=9p2000.L,"
@@ -92,12 +92,12 @@ static const struct mod_case mod_cases[] = {
 
 int main(void)
 {
-	static struct i9p_cmdline c;
-	char out[256], big[I9P_CMDLINE_MAX + 100];
+	static struct r9p_cmdline c;
+	char out[256], big[R9P_CMDLINE_MAX + 100];
 	size_t i;
 
 	for (i = 0; i < sizeof(str_cases) / sizeof(str_cases[0]); i++) {
-		CHECK(i9p_cmdline_parse(str_cases[i].line, &c) == 0, "%s",
+		CHECK(r9p_cmdline_parse(str_cases[i].line, &c) == 0, "%s",
 		      str_cases[i].line);
 		CHECK_STR(str_cases[i].get(&c), str_cases[i].want,
 			  str_cases[i].line);
@@ -105,7 +105,7 @@ int main(void)
 	for (i = 0; i < sizeof(num_cases) / sizeof(num_cases[0]); i++) {
 		const struct num_case *n = &num_cases[i];
 
-		i9p_cmdline_parse(n->line, &c);
+		r9p_cmdline_parse(n->line, &c);
 		CHECK(c.rdonly == n->rdonly && c.rootwait == n->rootwait &&
 		      c.shell == n->shell && c.debug == n->debug &&
 		      c.has_panic == n->has_panic &&
@@ -122,8 +122,8 @@ int main(void)
 
 		if (strcmp(want, "m.v") == 0)
 			want = "v=\"a b\"";
-		i9p_cmdline_parse(m->line, &c);
-		CHECK(i9p_cmdline_modparams(&c, m->module, out, sizeof(out)) >= 0,
+		r9p_cmdline_parse(m->line, &c);
+		CHECK(r9p_cmdline_modparams(&c, m->module, out, sizeof(out)) >= 0,
 		      "%s", m->line);
 		CHECK_STR(out, want, m->line);
 	}
@@ -132,11 +132,11 @@ int main(void)
 	memset(big, 'x', sizeof(big));
 	memcpy(big, "root=t ", 7);
 	big[sizeof(big) - 1] = '\0';
-	CHECK(i9p_cmdline_parse(big, &c) < 0, "overlong line not reported");
+	CHECK(r9p_cmdline_parse(big, &c) < 0, "overlong line not reported");
 	CHECK_STR(c.root, "t", "overlong line");
 
 	/* A parameter string that does not fit is refused, not cut. */
-	i9p_cmdline_parse("m.a=1 m.b=2", &c);
-	CHECK(i9p_cmdline_modparams(&c, "m", out, 5) < 0, "short buffer");
+	r9p_cmdline_parse("m.a=1 m.b=2", &c);
+	CHECK(r9p_cmdline_modparams(&c, "m", out, 5) < 0, "short buffer");
 	return t_done("cmdline");
 }

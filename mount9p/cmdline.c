@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init/cmdline.c - split /proc/cmdline the way the kernel does and pick
+ * mount9p/cmdline.c - split /proc/cmdline the way the kernel does and pick
  * out the keys init9p acts on.
  *
  * The splitting mirrors lib/cmdline.c next_arg(): a double quote toggles
@@ -13,17 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "init/cmdline.h"
+#include "mount9p/cmdline.h"
 
 enum kind { K_STR, K_LONG, K_BOOL, K_RO, K_RW, K_PANIC, K_BREAK };
 
 struct key {
 	const char *name;
 	enum kind kind;
-	size_t off;		/* where in struct i9p_cmdline */
+	size_t off;		/* where in struct r9p_cmdline */
 };
 
-#define OFF(f) offsetof(struct i9p_cmdline, f)
+#define OFF(f) offsetof(struct r9p_cmdline, f)
 
 static const struct key keys[] = {
 	{ "root",		K_STR,	 OFF(root) },
@@ -112,7 +112,7 @@ static long parse_long(const char *v, long dflt)
 	return *end ? dflt : n;
 }
 
-static void apply(struct i9p_cmdline *c, const struct key *k, const char *v)
+static void apply(struct r9p_cmdline *c, const struct key *k, const char *v)
 {
 	char *field = (char *)c + k->off;
 
@@ -142,7 +142,7 @@ static void apply(struct i9p_cmdline *c, const struct key *k, const char *v)
 	}
 }
 
-int i9p_cmdline_parse(const char *text, struct i9p_cmdline *c)
+int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 {
 	char *p, *param, *val;
 	size_t i, n = strlen(text);
@@ -195,7 +195,7 @@ static int same_module(const char *a, const char *b, size_t n)
 	return b[n] == '\0';
 }
 
-int i9p_cmdline_modparams(const struct i9p_cmdline *c, const char *module,
+int r9p_cmdline_modparams(const struct r9p_cmdline *c, const char *module,
 			  char *out, size_t len)
 {
 	size_t used = 0;

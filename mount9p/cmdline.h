@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init/cmdline.h - the kernel command line, read once into one struct.
+ * mount9p/cmdline.h - the kernel command line, read once into one struct.
  *
  * Splitting follows the kernel's next_arg(): blanks separate, double
  * quotes group and are stripped, "--" ends the kernel's part. A key given
  * twice keeps its last value, as the kernel and klibc's getarg do.
  */
-#ifndef I9P_CMDLINE_H
-#define I9P_CMDLINE_H
+#ifndef R9P_CMDLINE_H
+#define R9P_CMDLINE_H
 
 #include <stddef.h>
 
-#define I9P_CMDLINE_MAX 4096
+#define R9P_CMDLINE_MAX 4096
 
-struct i9p_cmdline {
+struct r9p_cmdline {
 	const char *root;	/* root= tag, "" if absent */
 	const char *rootfstype;	/* "" if absent */
 	const char *rootflags;	/* "" if absent */
@@ -34,7 +34,7 @@ struct i9p_cmdline {
 	int nparams;
 	const char *key[256];
 	const char *val[256];	/* NULL for a bare word */
-	char buf[I9P_CMDLINE_MAX];
+	char buf[R9P_CMDLINE_MAX];
 };
 
 /*
@@ -42,14 +42,14 @@ struct i9p_cmdline {
  * kept in key[]/val[] only. Returns 0, or -E2BIG when TEXT does not fit
  * (the tail is dropped, the rest is still parsed).
  */
-int i9p_cmdline_parse(const char *text, struct i9p_cmdline *c);
+int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c);
 
 /*
  * Collect the "MODULE.param=value" entries for MODULE ('-' and '_' are
  * the same, as for modprobe) into OUT as "param=value ...", quoting
  * values with blanks. Returns the length, or -E2BIG.
  */
-int i9p_cmdline_modparams(const struct i9p_cmdline *c, const char *module,
+int r9p_cmdline_modparams(const struct r9p_cmdline *c, const char *module,
 			  char *out, size_t len);
 
 #endif
