@@ -65,6 +65,7 @@ include mkroot/build.mk
 include bench/build.mk
 include hooks/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 
 $(O) $(GO) $(O)/obj $(GO)/obj:
 	mkdir -p $@

@@ -184,7 +184,7 @@ for round in $(seq 1 "$nboots"); do
 		name=${names[$i]}
 		out=$logdir/$name.$round.log
 		rc=0
-		"$RUN9P" --accel tcg --timeout "$timeout" -k "$kernel" -i "${initrds[$i]}" \
+		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -k "$kernel" -i "${initrds[$i]}" \
 			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
 		read -r ri rl mod mnt tmp start u0 u1 net fs < <(parse_log "$out")
 		phase=- status=ok

@@ -26,7 +26,7 @@ install-hooks-initramfs-tools:
 # mount9p, the static guest build that the top-level install rule puts there).
 DRACUT_SRC := hooks/dracut/90root9p
 DRACUT_DIR = $(DESTDIR)/usr/lib/dracut/modules.d/90root9p
-DRACUT_FILES := root9p-lib.sh parse-root9p.sh mount-root9p.sh tmp-root9p.sh \
+DRACUT_FILES := parse-root9p.sh mount-root9p.sh \
 	mount.9p.sh root9p-generator.sh
 
 .PHONY: install-hooks-dracut

@@ -1,7 +1,7 @@
 # init/build.mk - init9p, the static PID 1 (klcc by default; LIBC=musl,
 # LIBC=glibc also build it).
-INIT_SRCS := init/init9p.c init/modload.c init/switchroot.c \
-             init/rescue.c init/log.c init/compat.c $(TMPFS_SRCS)
+INIT_SRCS := init/init9p.c init/modload.c init/switchroot.c init/execcheck.c \
+             init/rescue.c init/log.c init/compat.c
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p
@@ -11,12 +11,18 @@ $(GO)/init9p: $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 
 # Unit tests build the pieces for the host.
 $(O)/test_cmdline: tests/unit/test_cmdline.c $(O)/obj/mount9p/cmdline.o
-	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
-$(O)/test_tmpfs: tests/unit/test_tmpfs.c $(O)/obj/tmpfs/tmpfs.o
-	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
+$(O)/test_tmpfs: tests/unit/test_tmpfs.c $(MOUNT9P_HOST_LIB)
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
-$(O)/test_nuke: tests/unit/test_nuke.c $(O)/obj/init/switchroot.o $(O)/obj/init/log.o
-	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
+$(O)/test_nuke: tests/unit/test_nuke.c $(O)/obj/init/switchroot.o \
+		$(O)/obj/init/execcheck.o $(O)/obj/init/log.o
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
-UNIT_TESTS += $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke
+$(O)/test_execcheck: tests/unit/test_execcheck.c $(O)/obj/init/switchroot.o \
+		$(O)/obj/init/execcheck.o $(O)/obj/init/log.o
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
+
+UNIT_TESTS += $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke \
+	      $(O)/test_execcheck

@@ -3,10 +3,11 @@
  * init/init9p.c - the PID 1 of root9p's initrd: mount a 9p root, put a
  * tmpfs on its /tmp, switch to it.
  *
- * This file only orchestrates (DESIGN.md, "Boot sequence"): policy lives
- * in mount9p/ (options, tags, mounting) and tmpfs/. Each step logs its
- * duration; a failed step goes to i9p_fail() and, if a rescue shell ran,
- * the boot is tried again from the top.
+ * This file only orchestrates (DESIGN.md, "Boot sequence"): the root step
+ * (command line, options, tag, mount, /tmp) is mount9p/root.c's, the same
+ * code `mount9p --root` runs for the distro hooks. Each step logs its
+ * duration; a failed step returns what failed and why, main() reports it
+ * in one place (i9p_fail) and, if a rescue shell ran, boots again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +25,9 @@
 #include "init/switchroot.h"
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
-#include "mount9p/opts.h"
-#include "mount9p/tags.h"
-#include "tmpfs/tmpfs.h"
+#include "mount9p/root.h"
 
 #define NEWROOT "/root"
-#define DEFAULT_TIMEOUT_S 10
-#define ROOTWAIT_PERIOD_MS 5000
 
 #ifdef __KLIBC__
 #define LIBC_NAME "klibc"
@@ -65,11 +62,26 @@ static const struct {
 struct boot {
 	struct r9p_cmdline cmd;
 	struct r9p_kernel kernel;
-	struct r9p_opts opts;
-	struct r9p_tmp tmp;
+	struct r9p_root root;
 	char *const *argv;
+	char hint[256];		/* a module's hint, for the failure report */
 	long long t0;
 };
+
+/* The engine's messages, through init9p's log (kmsg priorities). */
+static void say(void *ctx, int level, const char *text)
+{
+	const struct boot *b = ctx;
+
+	if (level <= R9P_SAY_ERR)
+		i9p_error("%s", text);
+	else if (level == R9P_SAY_WARN)
+		i9p_warn("%s", text);
+	else if (level < R9P_SAY_DEBUG)
+		i9p_log("%s", text);
+	else if (b->cmd.debug)
+		i9p_log("%s", text);
+}
 
 static void setup_early(void)
 {
@@ -112,226 +124,99 @@ static void maybe_break(const struct boot *b, const char *point)
 	}
 }
 
-static void print_diags(const struct r9p_diags *d)
+/* The command line and what it asks of the root. 0 or -1 (F filled). */
+static int read_config(struct boot *b, struct r9p_root_fail *f)
 {
-	int i;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->d[i].level == R9P_WARN)
-			i9p_warn("warning: %s", d->d[i].text);
-		else if (d->d[i].level == R9P_INFO)
-			i9p_log("note: %s", d->d[i].text);
-	}
-}
-
-/* Read the command line and the root options; 0 or the failure shown. */
-static int read_config(struct boot *b)
-{
-	char line[R9P_CMDLINE_MAX], msg[256];
-	int fd, n, i;
-
-	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
-	if (fd >= 0)
-		close(fd);
-	if (n < 0) {
-		i9p_fail(&b->cmd, "read /proc/cmdline", strerror(errno),
-			 "check that the kernel has CONFIG_PROC_FS");
+	if (r9p_root_load_cmdline(NULL, &b->cmd, say, b, f) < 0)
 		return -1;
-	}
-	line[n] = '\0';
-	if (r9p_cmdline_parse(line, &b->cmd) < 0)
-		i9p_warn("warning: the command line is longer than %d bytes; "
-			"its tail is ignored", R9P_CMDLINE_MAX - 1);
 	i9p_log_set_debug(b->cmd.debug);
-	i9p_debug("command line: %s", line);
-
-	if (*b->cmd.rootfstype && strcmp(b->cmd.rootfstype, "9p") != 0) {
-		snprintf(msg, sizeof(msg), "rootfstype=%s: init9p mounts only "
-			 "9p roots", b->cmd.rootfstype);
-		i9p_fail(&b->cmd, "use the command line", msg,
-			 "use rootfstype=9p, or boot this root with another "
-			 "initrd");
-		return -1;
-	}
-	if (!*b->cmd.root) {
-		char tags[512];
-
-		snprintf(msg, sizeof(msg), "no root= on the kernel command line "
-			 "(mount tags present: %s)",
-			 r9p_tags_describe(tags, sizeof(tags)));
-		i9p_fail(&b->cmd, "find the root", msg,
-			 "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag");
-		return -1;
-	}
 	if (r9p_kernel_running(&b->kernel) < 0)
 		b->kernel.major = b->kernel.minor = 0;
-	if (r9p_opts_parse(b->cmd.rootflags, &b->kernel, R9P_DEFAULTS,
-			   &b->opts) < 0) {
-		print_diags(&b->opts.diags);
-		for (i = 0; i < b->opts.diags.n; i++)
-			if (b->opts.diags.d[i].level == R9P_ERR)
-				break;
-		i9p_fail(&b->cmd, "use rootflags", b->opts.diags.d[i].text,
-			 "fix rootflags= on the kernel command line "
-			 "(mount9p --explain -o OPTS shows what a kernel takes)");
+	/* This image mounts 9p roots only: "not 9p" is a failure too. */
+	if (r9p_root_config(&b->cmd, &b->kernel, R9P_ROOT_ASSUME_9P, &b->root,
+			    f) != 0) {
+		r9p_root_say_diags(&b->root.diags, say, b);
 		return -1;
 	}
-	print_diags(&b->opts.diags);
-	/* rootflags' own ro/rw wins, as in the kernel; else ro/rw; else the
-	 * kernel's default, read-only. */
-	if (b->opts.rdonly < 0)
-		b->opts.rdonly = b->cmd.rdonly < 0 ? 1 : b->cmd.rdonly;
-	if (r9p_tmp_parse(b->cmd.tmp, &b->tmp, msg, sizeof(msg)) < 0) {
-		i9p_fail(&b->cmd, "use root9p.tmp", msg,
-			 "use root9p.tmp=on, off or tmpfs options such as "
-			 "size=50%,mode=1777");
-		return -1;
-	}
+	r9p_root_say_diags(&b->root.diags, say, b);
 	return 0;
 }
 
-static int load_modules(struct boot *b)
+static int load_modules(struct boot *b, struct r9p_root_fail *f)
 {
 	struct i9p_modload r;
 	long long t = r9p_now_ms();
-	char why[320];
 	int err;
 
 	maybe_break(b, "modules");
 	err = i9p_modules_load(&b->cmd, &r);
 	if (err) {
-		snprintf(why, sizeof(why), "%s: %s", r.failed, strerror(-err));
-		i9p_fail(&b->cmd, "load a module", why, r.hint);
+		f->step = "load a module";
+		snprintf(f->why, sizeof(f->why), "%s: %s", r.failed,
+			 strerror(-err));
+		/* modload's hint lives in R: copy it where F can point. */
+		snprintf(b->hint, sizeof(b->hint), "%s", r.hint);
+		f->try_ = b->hint;
 		return -1;
 	}
 	i9p_log("loaded %d modules in %lld ms", r.loaded, r9p_now_ms() - t);
 	return 0;
 }
 
-static void say_waiting(void *ctx, const char *tag, long long waited)
-{
-	char tags[512];
-
-	(void)ctx;
-	i9p_warn("still waiting for mount tag %s after %lld s (present: %s)",
-		tag, waited / 1000, r9p_tags_describe(tags, sizeof(tags)));
-}
-
-static long long timeout_ms(const struct boot *b)
-{
-	long s = b->cmd.timeout >= 0 ? b->cmd.timeout : DEFAULT_TIMEOUT_S;
-
-	if (b->cmd.rootwait)
-		return -1;
-	if (b->cmd.rootdelay > s)
-		s = b->cmd.rootdelay;
-	return (long long)s * 1000;
-}
-
-static int mount_root(struct boot *b)
+/* Tag, break=mount, mount, /tmp: the engine's steps with our breaks. */
+static int mount_root(struct boot *b, struct r9p_root_fail *f)
 {
 	struct r9p_effective eff;
-	struct r9p_diags notes;
-	long long t = r9p_now_ms(), limit = timeout_ms(b), left;
-	char why[600], tags[512];
-	int err, tries;
+	long long t = r9p_now_ms();
 
 	maybe_break(b, "premount");
 	mkdir(NEWROOT, 0755);
-	/* A rescue shell may have mounted it already. */
-	if (r9p_effective_read(NEWROOT, &eff) == 0)
-		return 0;
-	err = r9p_wait_tag(b->cmd.root, limit,
-			   b->cmd.rootwait ? say_waiting : NULL, NULL);
-	if (err) {
-		snprintf(why, sizeof(why), "mount tag \"%s\" not found after "
-			 "%lld s; tags present: %s", b->cmd.root, limit / 1000,
-			 r9p_tags_describe(tags, sizeof(tags)));
-		i9p_fail(&b->cmd, "find the root", why,
-			 "set root= to one of the tags present (QEMU's "
-			 "mount_tag=), or raise root9p.timeout=");
-		return -1;
-	}
-	i9p_debug("found mount tag %s in %lld ms", b->cmd.root,
-		  r9p_now_ms() - t);
-	maybe_break(b, "mount");
-	left = limit < 0 ? -1 : limit - (r9p_now_ms() - t);
-	/* Waiting may have used the budget up: still one try, no more
-	 * (a negative timeout would retry forever). */
-	err = r9p_mount(b->cmd.root, NEWROOT, &b->opts, left < 0 && limit >= 0 ?
-			0 : left, &tries);
-	if (err) {
-		snprintf(why, sizeof(why), "mount -t 9p -o %s%s %s %s: %s "
-			 "(%d tries)", b->opts.rdonly == 1 ? "ro," : "",
-			 b->opts.data, b->cmd.root, NEWROOT, strerror(-err),
-			 tries);
-		i9p_fail(&b->cmd, "mount the root", why, r9p_mount_hint(-err));
-		return -1;
-	}
+	/* A rescue shell may have mounted it already: no wait then. */
 	if (r9p_effective_read(NEWROOT, &eff) < 0) {
-		i9p_log("mounted %s on %s in %lld ms", b->cmd.root, NEWROOT,
-			r9p_now_ms() - t);
-		return 0;
+		if (r9p_root_wait(&b->root, say, b, f) < 0)
+			return -1;
+		maybe_break(b, "mount");
 	}
-	i9p_log("mounted %s on %s in %lld ms (%s msize=%lu cache=%s%s)",
-		b->cmd.root, NEWROOT, r9p_now_ms() - t, eff.rdonly ? "ro" : "rw",
-		eff.msize, *eff.cache ? eff.cache : "none",
-		eff.posixacl ? " posixacl" : "");
-	r9p_diags_init(&notes);
-	r9p_effective_compare(&b->opts, &eff, &b->kernel, &notes);
-	print_diags(&notes);
+	if (r9p_root_mount(&b->root, NEWROOT, t, say, b, f) < 0)
+		return -1;
+	r9p_root_mount_tmp(&b->root, NEWROOT, say, b);
 	return 0;
 }
 
-static void mount_tmp(struct boot *b)
-{
-	long long t = r9p_now_ms();
-	char reason[200];
-	int err;
-
-	err = r9p_tmp_mount(NEWROOT, &b->tmp, reason, sizeof(reason));
-	if (err > 0)
-		i9p_log("no tmpfs on %s/tmp: %s", NEWROOT, reason);
-	else if (err < 0)	/* the root works without it: go on */
-		i9p_warn("cannot mount tmpfs on %s/tmp (%s): %s; /tmp stays on "
-			"9p", NEWROOT, b->tmp.data, strerror(-err));
-	else
-		i9p_log("mounted tmpfs on %s/tmp in %lld ms (%s)", NEWROOT,
-			r9p_now_ms() - t, b->tmp.data);
-}
-
-static int boot_once(struct boot *b)
+static int boot_once(struct boot *b, struct r9p_root_fail *f)
 {
 	const char *init, *step;
-	char why[400];
+	char reason[300];
 	int err;
 
-	if (read_config(b) < 0)
+	if (read_config(b, f) < 0)
 		return -1;
 	maybe_break(b, "top");
-	if (load_modules(b) < 0 || mount_root(b) < 0)
+	if (load_modules(b, f) < 0 || mount_root(b, f) < 0)
 		return -1;
-	mount_tmp(b);
 
-	init = i9p_init_choose(NEWROOT, b->cmd.init);
+	/* Checked before the wipe: an init whose ELF or #! interpreter is
+	 * missing must fail while the initramfs (and its shell) is there. */
+	init = i9p_init_choose(NEWROOT, b->cmd.init, reason, sizeof(reason));
+	if (init && *reason)
+		i9p_warn("warning: %s", reason);
 	if (!init) {
-		snprintf(why, sizeof(why), "%s in the root: %s",
+		f->step = "find the init to run";
+		snprintf(f->why, sizeof(f->why), "%s in the root: %s",
 			 *b->cmd.init ? b->cmd.init :
 			 "none of /sbin/init, /etc/init, /bin/init, /bin/sh",
-			 strerror(errno));
-		i9p_fail(&b->cmd, "find the init to run", why,
-			 "set init= to an executable of the root, or install "
-			 "an init system in it");
+			 reason);
+		f->try_ = "set init= to an executable of the root, or install "
+			  "an init system in it";
 		return -1;
 	}
 	maybe_break(b, "bottom");
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
 	err = i9p_switch_root(NEWROOT, init, (char **)b->argv, &step);
-	snprintf(why, sizeof(why), "%s: %s", step, strerror(-err));
-	i9p_fail(&b->cmd, "switch to the root", why,
-		 "this is a bug if the checks above passed; please report it "
-		 "with this console log");
+	f->step = "switch to the root";
+	snprintf(f->why, sizeof(f->why), "%s: %s", step, strerror(-err));
+	f->try_ = "this is a bug if the checks above passed; please report it "
+		  "with this console log";
 	return -1;
 }
 
@@ -352,6 +237,13 @@ int main(int argc, char **argv)
 	uname(&u);
 	i9p_log("root9p %s (%s) on Linux %s", R9P_VERSION, LIBC_NAME,
 		u.release);
-	for (;;)
-		boot_once(&b);
+	/* The one failure exit: say what failed, then reboot, rescue shell
+	 * (and try again) or wait, as the command line says. */
+	for (;;) {
+		struct r9p_root_fail f;
+
+		memset(&f, 0, sizeof(f));
+		if (boot_once(&b, &f) < 0)
+			i9p_fail(&b.cmd, f.step, f.why, f.try_);
+	}
 }

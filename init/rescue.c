@@ -79,10 +79,15 @@ void i9p_fail(const struct r9p_cmdline *c, const char *what,
 		i9p_log_drain();
 		i9p_reboot();
 	}
-	if (shell_allowed(c) && run_shell(what) == 0)
+	if (!shell_allowed(c))
+		i9p_error("rescue shell turned off (rd.shell=0 or root9p.shell=0); "
+			"waiting. Fix the kernel command line and reboot.");
+	else if (run_shell(what) == 0)
 		return;
-	i9p_error("no rescue shell in this image (mkinitrd9p --rescue-shell "
-		"adds one); waiting. Fix the kernel command line and reboot.");
+	else
+		i9p_error("no rescue shell in this image (mkinitrd9p "
+			"--rescue-shell adds one); waiting. Fix the kernel "
+			"command line and reboot.");
 	i9p_log_drain();
 	for (;;) {
 		/* Reap orphans and sleep; nothing else will happen. */

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "init/execcheck.h"
 #include "init/log.h"
 #include "init/switchroot.h"
 
@@ -29,26 +30,59 @@ static const char *const default_inits[] = {
 	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"
 };
 
-int i9p_init_check(const char *newroot, const char *init)
+/* Read all the child wrote on FD (it must not get SIGPIPE), keep what
+ * fits in WHY (LEN > 0). */
+static void read_why(int fd, char *why, size_t len)
 {
-	struct stat st;
-	pid_t pid;
-	int status;
+	char buf[256];
+	size_t n = 0, k;
+	ssize_t r;
 
-	/* A child chroots, so absolute symlinks (/sbin/init -> /lib/systemd/
-	 * systemd) resolve inside the new root, not in the initramfs. */
-	pid = fork();
-	if (pid < 0)
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		k = (size_t)r < len - 1 - n ? (size_t)r : len - 1 - n;
+		memcpy(why + n, buf, k);
+		n += k;
+	}
+	why[n] = '\0';
+}
+
+/* The check in a chroot'ed child; WHY "" when INIT is not there. */
+static int check_in_root(const char *newroot, const char *init, char *why,
+			 size_t len)
+{
+	char reason[600];
+	int status, p[2], err;
+	pid_t pid;
+
+	*why = '\0';
+	if (pipe(p) < 0)
 		return -errno;
+	/* A child chroots, so absolute symlinks (/sbin/init -> /lib/systemd/
+	 * systemd) and ELF interpreters resolve inside the new root, not in
+	 * the initramfs. */
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
 	if (pid == 0) {
+		close(p[0]);
 		if (chroot(newroot) < 0 || chdir("/") < 0)
 			_exit(EIO);
-		if (stat(init, &st) < 0)
-			_exit(errno);
-		if (!S_ISREG(st.st_mode))
-			_exit(EACCES);
-		_exit(access(init, X_OK) < 0 ? errno : 0);
+		err = i9p_exec_check(init, reason, sizeof(reason));
+		if (write(p[1], reason, strlen(reason)) < 0)
+			_exit(EIO);
+		_exit(-err);
 	}
+	close(p[1]);
+	read_why(p[0], why, len);
+	close(p[0]);
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	if (!WIFEXITED(status))
@@ -56,20 +90,53 @@ int i9p_init_check(const char *newroot, const char *init)
 	return -WEXITSTATUS(status);
 }
 
-const char *i9p_init_choose(const char *newroot, const char *requested)
+int i9p_init_check(const char *newroot, const char *init, char *why,
+		   size_t len)
 {
-	size_t i;
+	char none[1];
 	int err;
 
+	if (!len) {
+		why = none;
+		len = sizeof(none);
+	}
+	err = check_in_root(newroot, init, why, len);
+	if (err && !*why)
+		snprintf(why, len, "%s", strerror(-err));
+	return err;
+}
+
+const char *i9p_init_choose(const char *newroot, const char *requested,
+				char *why, size_t len)
+{
+	char reason[600];
+	size_t i;
+	int err, first = 0;
+
 	if (*requested) {
-		err = i9p_init_check(newroot, requested);
+		err = i9p_init_check(newroot, requested, why, len);
 		errno = -err;
 		return err ? NULL : requested;
 	}
-	for (i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++)
-		if (i9p_init_check(newroot, default_inits[i]) == 0)
+	if (len)
+		*why = '\0';
+	/* As the kernel: the first that works; one that is there but cannot
+	 * run is skipped, and the first such is what WHY reports. */
+	for (i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++) {
+		err = check_in_root(newroot, default_inits[i], reason,
+				    sizeof(reason));
+		if (!err)
 			return default_inits[i];
-	errno = ENOENT;
+		if (*reason && !first) {
+			first = -err;
+			if (len)
+				snprintf(why, len, "%s: %s", default_inits[i],
+					 reason);
+		}
+	}
+	if (!first && len)
+		snprintf(why, len, "%s", strerror(ENOENT));
+	errno = first ? first : ENOENT;
 	return NULL;
 }
 

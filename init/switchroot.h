@@ -14,18 +14,31 @@
 #include <sys/types.h>
 
 /*
- * 0 when INIT (absolute) is an executable regular file inside NEWROOT,
- * resolving symlinks as the real init will see them (a child chroots
- * to check); -errno otherwise.
+ * 0 when INIT (absolute) can be executed inside NEWROOT: an executable
+ * regular file whose ELF interpreter or #! interpreter is there too
+ * (init/execcheck.h), resolving symlinks as the real init will see them
+ * (a child chroots to check). Otherwise -errno, as execve() would fail,
+ * with WHY (LEN bytes; LEN 0 for none) saying what is wrong: "its ELF
+ * interpreter /lib64/ld-linux-x86-64.so.2 is missing", "its #!
+ * interpreter /usr/bin/python3 is missing", or strerror() when INIT
+ * itself is the problem ("No such file or directory").
  */
-int i9p_init_check(const char *newroot, const char *init);
+int i9p_init_check(const char *newroot, const char *init, char *why,
+		   size_t len);
 
 /*
  * With REQUESTED ("" for none), the init to run: REQUESTED itself, or the
  * first usable of the kernel's list (/sbin/init, /etc/init, /bin/init,
  * /bin/sh). Returns it, or NULL when there is none (errno set).
+ * WHY (LEN bytes, may be 0): on failure the reason, for REQUESTED as
+ * i9p_init_check gives it, for the list "/sbin/init: its ELF interpreter
+ * ... is missing" (the first that is there but cannot run) or
+ * "No such file or directory" (none is there). On success "", or, when
+ * a default was passed over, why (the same text): the caller may warn,
+ * as the kernel does ("/sbin/init exists but couldn't execute it").
  */
-const char *i9p_init_choose(const char *newroot, const char *requested);
+const char *i9p_init_choose(const char *newroot, const char *requested,
+				char *why, size_t len);
 
 /*
  * Remove what is below the directory open as DFD and lives on device

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # mkinitrd/build.mk - mkinitrd9p, the host-side initrd generator, and its
-# unit tests (cpio writer round trip, load-list ordering).
+# unit tests (cpio writer round trip, load-list ordering, hostile inputs
+# and output directories).
 
 MKINITRD_LIBS_PC := libkmod zlib liblzma libzstd
 MKINITRD_CFLAGS = $(HOST_ALL_CFLAGS) $(shell pkg-config --cflags $(MKINITRD_LIBS_PC)) \
@@ -8,7 +9,7 @@ MKINITRD_CFLAGS = $(HOST_ALL_CFLAGS) $(shell pkg-config --cflags $(MKINITRD_LIBS
 MKINITRD_LDLIBS = $(shell pkg-config --libs $(MKINITRD_LIBS_PC))
 
 MKINITRD_SRCS := main.c moddir.c modules.c loadlist.c image.c rescue.c elf.c cpio.c \
-                 cpio_read.c compress.c decompress.c listimg.c util.c
+                 cpio_read.c compress.c decompress.c listimg.c outfile.c util.c
 MKINITRD_OBJ  := $(O)/obj/mkinitrd
 MKINITRD_OBJS := $(addprefix $(MKINITRD_OBJ)/,$(MKINITRD_SRCS:.c=.o))
 MKINITRD_HDRS := $(wildcard mkinitrd/*.h)
@@ -28,7 +29,8 @@ $(MKINITRD_OBJ)/%.o: mkinitrd/%.c $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
 $(MKINITRD_OBJ)/test_%.o: tests/unit/test_%.c tests/unit/t.h $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
 	$(CC) $(MKINITRD_CFLAGS) -c -o $@ $<
 
-$(O)/mkinitrd9p: $(MKINITRD_OBJS)
+# The module list is the root engine's (mount9p/rootmods.c).
+$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/mount9p/rootmods.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
 
 $(O)/test_cpio: $(MKINITRD_OBJ)/test_cpio.o $(MKINITRD_CPIO_OBJS)
@@ -38,7 +40,12 @@ $(O)/test_loadlist: $(MKINITRD_OBJ)/test_loadlist.o \
                     $(MKINITRD_OBJ)/loadlist.o $(MKINITRD_OBJ)/util.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^
 
-UNIT_TESTS += $(O)/test_cpio $(O)/test_loadlist
+# Planted links at the output, FIFOs and devices as inputs, bombs in --list.
+$(O)/test_mkinitrd_hostile: $(MKINITRD_OBJ)/test_mkinitrd_hostile.o \
+                            $(MKINITRD_CPIO_OBJS) $(MKINITRD_OBJ)/outfile.o
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
+
+UNIT_TESTS += $(O)/test_cpio $(O)/test_loadlist $(O)/test_mkinitrd_hostile
 
 # Against a real unpacked kernel (skips without one):
 #   make mkinitrd-test KERNEL_BASE=/path/to/root KVER=6.1.0-25-amd64

@@ -218,7 +218,8 @@ static int complete_and_sort(struct r9p_cpio *c)
 		}
 		free(dir);
 	}
-	qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
+	if (c->n)	/* an empty archive has no array: qsort wants one */
+		qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
 	return 0;
 }
 

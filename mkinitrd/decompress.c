@@ -4,11 +4,13 @@
  *
  * Each decoder stops at the end of its first stream (gzip member, xz
  * stream, zstd frame) instead of reading on: an initrd may hold more
- * archives after it, in another format.
+ * archives after it, in another format. Output is bounded by the
+ * caller's max: the input may come from anyone (--list).
  */
 #include <errno.h>
 #include <limits.h>
 #include <lzma.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -52,18 +54,30 @@ enum r9p_comp r9p_comp_detect(const unsigned char *buf, size_t len,
 	return R9P_COMP_NONE;
 }
 
-/* A growing output buffer: make room for at least CHUNK more bytes. */
+/*
+ * A growing output buffer that never holds more than max + 1 bytes: the
+ * one byte over tells a stream that is too big (a few KiB of gzip can
+ * claim gigabytes of zeros) from one that is exactly max long.
+ */
 struct outbuf {
 	unsigned char *p;
-	size_t len, cap;
+	size_t len, cap, max;
 };
 
-static void grow(struct outbuf *o)
+static int grow(struct outbuf *o)
 {
-	if (o->cap - o->len >= CHUNK)
-		return;
-	o->cap = o->cap ? o->cap * 2 : 4 * CHUNK;
-	o->p = xrealloc(o->p, o->cap);
+	size_t want;
+
+	if (o->len > o->max)
+		return -EFBIG;
+	if (o->cap - o->len >= CHUNK || o->cap > o->max)
+		return 0;
+	want = o->cap ? o->cap * 2 : 4 * CHUNK;
+	if (want > o->max)
+		want = o->max + 1;
+	o->p = xrealloc(o->p, want);
+	o->cap = want;
+	return 0;
 }
 
 static int gunzip(const unsigned char *in, size_t inlen, struct outbuf *o,
@@ -79,7 +93,9 @@ static int gunzip(const unsigned char *in, size_t inlen, struct outbuf *o,
 	s.next_in = (Bytef *)in;
 	s.avail_in = (uInt)(inlen < UINT_MAX ? inlen : UINT_MAX);
 	do {
-		grow(o);
+		err = grow(o);
+		if (err)
+			break;
 		room = o->cap - o->len;
 		s.next_out = o->p + o->len;
 		s.avail_out = (uInt)(room < UINT_MAX ? room : UINT_MAX);
@@ -108,7 +124,9 @@ static int unxz(const unsigned char *in, size_t inlen, struct outbuf *o,
 	s.next_in = in;
 	s.avail_in = inlen;
 	do {
-		grow(o);
+		err = grow(o);
+		if (err)
+			break;
 		s.next_out = o->p + o->len;
 		s.avail_out = o->cap - o->len;
 		/* FINISH: all input is here, so running out is truncation. */
@@ -137,7 +155,9 @@ static int unzstd(const unsigned char *in, size_t inlen, struct outbuf *o,
 	if (!d)
 		return -ENOMEM;
 	do {
-		grow(o);
+		err = grow(o);
+		if (err)
+			break;
 		ob.dst = o->p;
 		ob.size = o->cap;
 		ob.pos = o->len;
@@ -161,15 +181,19 @@ static int (*const decoders[R9P_COMP_NCOMP])(const unsigned char *, size_t,
 };
 
 int r9p_decompress(enum r9p_comp comp, const unsigned char *in, size_t inlen,
-		   unsigned char **out, size_t *outlen, size_t *used)
+		   size_t max, unsigned char **out, size_t *outlen,
+		   size_t *used)
 {
-	struct outbuf o = { NULL, 0, 0 };
+	struct outbuf o = { NULL, 0, 0, max };
 	int err;
 
-	if (comp >= R9P_COMP_NCOMP || !decoders[comp])
+	if (comp >= R9P_COMP_NCOMP || !decoders[comp] || max >= SIZE_MAX)
 		return -EINVAL;
 	*used = 0;
 	err = decoders[comp](in, inlen, &o, used);
+	/* A stream may end right after its one byte too many. */
+	if (!err && o.len > max)
+		err = -EFBIG;
 	if (err) {
 		free(o.p);
 		return err;

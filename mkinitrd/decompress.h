@@ -22,11 +22,14 @@ enum r9p_comp r9p_comp_detect(const unsigned char *buf, size_t len,
 			      const char **other);
 
 /*
- * Decompress the one stream at in. On success *out (malloc'd, caller
- * frees) holds *outlen bytes and *used is the input the stream took.
- * Returns 0, -EBADMSG (corrupt or truncated), -ENOMEM or -EINVAL.
+ * Decompress the one stream at in, to at most max bytes. On success
+ * *out (malloc'd, caller frees) holds *outlen bytes and *used is the
+ * input the stream took. Returns 0, -EBADMSG (corrupt or truncated),
+ * -EFBIG (more than max bytes; stops there, never holds more than
+ * max + 1), -ENOMEM or -EINVAL.
  */
 int r9p_decompress(enum r9p_comp comp, const unsigned char *in, size_t inlen,
-		   unsigned char **out, size_t *outlen, size_t *used);
+		   size_t max, unsigned char **out, size_t *outlen,
+		   size_t *used);
 
 #endif

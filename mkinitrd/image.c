@@ -84,7 +84,7 @@ static int add_init(struct r9p_cpio *c, const char *init, int verbose,
 	err = r9p_read_file(init, &buf, &len);
 	if (err) {
 		*why = xasprintf("read init %s: %s: give --init the path of "
-				 "init9p", init, strerror(-err));
+				 "init9p", init, r9p_read_strerror(err));
 		return err;
 	}
 	/* Only a warning: a script with #! and a static shell also works. */
@@ -112,19 +112,27 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 
 	err = r9p_read_file(m->path, &raw, &len);
 	if (err) {
-		*why = xasprintf("read module %s: %s: is the kernel tree "
-				 "complete? (rerun depmod)", m->path,
-				 strerror(-err));
+		*why = xasprintf("read module %s: %s: %s", m->path,
+				 r9p_read_strerror(err),
+				 err == -EINVAL || err == -EFBIG
+				 ? "the kernel tree must hold module files "
+				   "(check where it came from)"
+				 : "is the kernel tree complete? (rerun depmod)");
 		return err;
 	}
 	comp = r9p_comp_detect(raw, len, NULL);
 	if (comp != R9P_COMP_NONE) {
-		err = r9p_decompress(comp, raw, len, &plain, &plen, &used);
+		/* Decompressed, a module obeys the same bound as a plain one. */
+		err = r9p_decompress(comp, raw, len, R9P_READ_MAX, &plain,
+				     &plen, &used);
 		free(raw);
 		if (err) {
 			*why = xasprintf("decompress module %s (%s): %s",
 					 m->path, r9p_comp_name(comp),
-					 strerror(-err));
+					 err == -EFBIG ? "more than "
+					 R9P_READ_MAX_TEXT " after decompression"
+					 ", the limit for one input file"
+					 : strerror(-err));
 			return err;
 		}
 		raw = plain;

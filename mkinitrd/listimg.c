@@ -5,7 +5,9 @@
  * The kernel's rule (init/initramfs.c): after each archive, skip zeros;
  * the next bytes are either a newc header or a compressed stream that
  * holds more archives. We follow it and print like `cpio -tv`, with one
- * header line per segment saying how it is stored.
+ * header line per segment saying how it is stored. The image may come
+ * from anyone: its decompressed size is bounded, and names are printed
+ * escaped so that no byte of it reaches the terminal as a control.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,7 +32,26 @@ static const struct {
 struct lister {
 	FILE *out;
 	unsigned long entries;
+	size_t max, room;	/* decompressed bytes: allowed, still allowed */
 };
+
+void r9p_list_put_escaped(FILE *out, const char *s, size_t len)
+{
+	unsigned char ch;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)s[i];
+		/* Only printable ASCII passes: ESC, C1 (0x9b = CSI), DEL
+		 * and raw UTF-8 alike become \ooo, as ls -b prints them. */
+		if (ch == '\\')
+			fputs("\\\\", out);
+		else if (ch < 0x20 || ch >= 0x7f)
+			fprintf(out, "\\%03o", ch);
+		else
+			fputc(ch, out);
+	}
+}
 
 static void mode_string(uint32_t mode, char s[11])
 {
@@ -70,9 +91,15 @@ static int print_entry(void *ctx, const struct r9p_cpio_hdr *h)
 		strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
 	else
 		snprintf(date, sizeof(date), "%u", h->mtime);
-	fprintf(l->out, "%s %3u %-5u %-5u %10s %s %s%s%.*s\n", mode, h->nlink,
-		h->uid, h->gid, size, date, h->name, is_link ? " -> " : "",
-		is_link ? (int)h->filesize : 0, (const char *)h->data);
+	fprintf(l->out, "%s %3u %-5u %-5u %10s %s ", mode, h->nlink, h->uid,
+		h->gid, size, date);
+	r9p_list_put_escaped(l->out, h->name, strlen(h->name));
+	if (is_link) {
+		fputs(" -> ", l->out);
+		r9p_list_put_escaped(l->out, (const char *)h->data,
+				     h->filesize);
+	}
+	fputc('\n', l->out);
 	l->entries++;
 	return 0;
 }
@@ -120,7 +147,16 @@ static int list_compressed(struct lister *l, const char *path,
 	size_t plen, bad = 0;
 	int err;
 
-	err = r9p_decompress(comp, buf + pos, len - pos, &plain, &plen, used);
+	err = r9p_decompress(comp, buf + pos, len - pos, l->room, &plain,
+			     &plen, used);
+	if (err == -EFBIG) {
+		*why = xasprintf("read %s at offset %zu: %s segment: more than "
+				 "%zu MiB after decompression, the limit of "
+				 "--list for a whole image: not an initrd (a "
+				 "decompression bomb?)", path, pos,
+				 r9p_comp_name(comp), l->max >> 20);
+		return err;
+	}
 	if (err) {
 		*why = xasprintf("read %s at offset %zu: %s segment: %s", path,
 				 pos, r9p_comp_name(comp),
@@ -128,6 +164,7 @@ static int list_compressed(struct lister *l, const char *path,
 						 : strerror(-err));
 		return err;
 	}
+	l->room -= plen;
 	fprintf(l->out, "# segment %d at offset %zu: %s, %zu bytes -> %zu "
 		"bytes\n", seg, pos, r9p_comp_name(comp), *used, plen);
 	err = list_archives(l, plain, plen, &bad);
@@ -160,9 +197,10 @@ static int list_plain(struct lister *l, const char *path,
 	return 0;
 }
 
-int r9p_list_image(const char *path, FILE *out, char **why)
+int r9p_list_image_max(const char *path, FILE *out, size_t max,
+		       char **why)
 {
-	struct lister l = { out, 0 };
+	struct lister l = { out, 0, max, max };
 	unsigned char *buf;
 	const char *other;
 	size_t len, pos, used;
@@ -170,9 +208,12 @@ int r9p_list_image(const char *path, FILE *out, char **why)
 	int err, seg = 0;
 	char *bytes;
 
-	err = r9p_read_file(path, &buf, &len);
+	err = r9p_read_input(path, max, &buf, &len);
 	if (err) {
-		*why = xasprintf("read %s: %s", path, strerror(-err));
+		*why = err == -EFBIG
+		    ? xasprintf("read %s: larger than %zu MiB, the limit of "
+				"--list for an image", path, max >> 20)
+		    : xasprintf("read %s: %s", path, r9p_read_strerror(err));
 		return err;
 	}
 	pos = skip_zeros(buf, len, 0);
@@ -209,4 +250,9 @@ int r9p_list_image(const char *path, FILE *out, char **why)
 			seg == 1 ? "" : "s");
 	free(buf);
 	return err;
+}
+
+int r9p_list_image(const char *path, FILE *out, char **why)
+{
+	return r9p_list_image_max(path, out, R9P_LIST_MAX, why);
 }

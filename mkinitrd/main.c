@@ -3,17 +3,17 @@
  * mkinitrd/main.c - mkinitrd9p: the command line of the initrd generator.
  *
  * Parses options, then drives the parts: modules.c (what to load),
- * image.c (what goes in), cpio.c + compress.c (the bytes), written to
- * OUT.tmp and renamed so a failure never leaves half an image.
+ * image.c (what goes in), cpio.c + compress.c (the bytes), and
+ * outfile.c, which writes them to a file nobody else can name and then
+ * renames it to OUT, so a failure never leaves half an image and a link
+ * planted next to OUT is never followed.
  * Exit status: 0 done, 1 failed, 2 usage error.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mkinitrd/compress.h"
@@ -22,6 +22,7 @@
 #include "mkinitrd/listimg.h"
 #include "mkinitrd/moddir.h"
 #include "mkinitrd/modules.h"
+#include "mkinitrd/outfile.h"
 #include "mkinitrd/util.h"
 
 #ifndef R9P_VERSION
@@ -57,7 +58,8 @@ static const char usage_text[] =
 "  -k, --kver KVER          kernel version (a directory under lib/modules)\n"
 "  -b, --base BASEDIR       root holding lib/modules/KVER or usr/lib/modules/KVER\n"
 "                           (default /; e.g. an unpacked kernel package)\n"
-"  -o, --output OUT         image to write (via OUT.tmp, then renamed)\n"
+"  -o, --output OUT         image to write (to an unnamed or randomly named\n"
+"                           file in OUT's directory, then renamed to OUT)\n"
 "      --init PATH          init9p to put at /init (default: next to mkinitrd9p,\n"
 "                           then " LIBEXECDIR ")\n"
 "      --compress=C         gzip (default), zstd, xz or none\n"
@@ -177,56 +179,41 @@ static int source_date(uint32_t *mtime)
 	return 0;
 }
 
-/* Compress and write the archive to tmp, then rename it to out. */
+/* Compress and write the archive to a new file, then put it at out. */
 static int write_image(struct r9p_cpio *c, const struct opts *o,
 		       uint32_t mtime, uint64_t *raw, uint64_t *packed)
 {
-	char *tmp = xasprintf("%s.tmp", o->out);
+	struct r9p_outfile f;
 	struct r9p_zout *z = NULL;
-	const char *step = "create";
-	int fd, err;
+	const char *step;
+	int err;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = -errno;
+	err = r9p_outfile_open(&f, o->out, 0644, 0, &step);
+	if (err)
 		goto fail;
-	}
-	step = "write";
-	/* umask must not decide the mode of a file meant for others. */
-	err = fchmod(fd, 0644) < 0 ? -errno : 0;
-	if (!err)
-		err = r9p_zout_open(&z, o->comp, fd);
+	err = r9p_zout_open(&z, o->comp, f.fd);
 	if (!err)
 		err = r9p_cpio_write(c, mtime, r9p_zout_write, z, raw);
 	if (!err) {
 		err = r9p_zout_finish(z, packed);
 		z = NULL;
 	}
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	fd = -1;
-	if (err)
-		goto fail;
-	step = "rename";
-	if (rename(tmp, o->out) < 0) {
-		err = -errno;
+	if (err) {
+		r9p_outfile_abort(&f);
 		goto fail;
 	}
-	free(tmp);
-	return 0;
+	err = r9p_outfile_commit(&f, &step);
+	if (!err)
+		return 0;
 fail:
 	r9p_zout_free(z);
-	if (fd >= 0)
-		close(fd);
-	fprintf(stderr, "mkinitrd9p: %s %s: %s%s\n", step,
-		strcmp(step, "rename") ? tmp : o->out, strerror(-err),
+	fprintf(stderr, "mkinitrd9p: %s %s: %s%s\n", step, o->out,
+		strerror(-err),
 		err == -ENOSPC ? ": free some space" :
 		err == -ENOENT || err == -EACCES ?
-		": check that the output directory exists and is writable" : "");
-	unlink(tmp);
-	free(tmp);
+		": check that the output directory exists and is writable" :
+		err == -EEXIST ? ": someone keeps taking the temporary "
+		"names: write into a directory only you can write to" : "");
 	return err;
 }
 

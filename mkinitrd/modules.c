@@ -16,16 +16,11 @@
 #include "mkinitrd/loadlist.h"
 #include "mkinitrd/modules.h"
 #include "mkinitrd/util.h"
+#include "mount9p/root.h"
 
-/* What a 9p root cannot boot without, in the order they are asked for. */
-static const struct {
-	const char *name, *what, *config;
-} required[] = {
-	{ "virtio_pci", "virtio PCI driver", "CONFIG_VIRTIO_PCI" },
-	{ "9pnet_virtio", "9p virtio transport", "CONFIG_NET_9P_VIRTIO" },
-	{ "9p", "9p filesystem", "CONFIG_9P_FS" },
-};
-#define NREQUIRED (sizeof(required) / sizeof(required[0]))
+/* What a 9p root cannot boot without: the root engine's list
+ * (r9p_root_modules), the one the hooks get from mount9p --modules. */
+#define NREQUIRED ((size_t)R9P_ROOT_NMODULES)
 
 static const char *const comp_suffixes[] = { ".ko.xz", ".ko.zst", ".ko.gz" };
 
@@ -188,13 +183,13 @@ static char *explain_missing(const int *missing, const char *dir,
 	for (i = NREQUIRED; i-- > 0;) {
 		if (!missing[i])
 			continue;
-		t = xasprintf("%s%sno %s", what, k ? ", " : "", required[i].what);
+		t = xasprintf("%s%sno %s", what, k ? ", " : "", r9p_root_modules[i].what);
 		free(what);
 		what = t;
-		t = xasprintf("%s%s%s", names, k ? ", " : "", required[i].name);
+		t = xasprintf("%s%s%s", names, k ? ", " : "", r9p_root_modules[i].name);
 		free(names);
 		names = t;
-		t = xasprintf("%s%s%s", cfg, k ? ", " : "", required[i].config);
+		t = xasprintf("%s%s%s", cfg, k ? ", " : "", r9p_root_modules[i].config);
 		free(cfg);
 		cfg = t;
 		k++;
@@ -254,7 +249,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 	}
 	kmod_set_log_fn(r.ctx, log_kmod, NULL);
 	for (i = 0; i < NREQUIRED + nextra; i++) {
-		name = i < NREQUIRED ? required[i].name : extra[i - NREQUIRED];
+		name = i < NREQUIRED ? r9p_root_modules[i].name : extra[i - NREQUIRED];
 		found = lookup_root(&r, name);
 		if (found == -ENOENT && i < NREQUIRED) {
 			missing[i] = 1;

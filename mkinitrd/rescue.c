@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,9 @@
 #include "mkinitrd/image.h"
 #include "mkinitrd/util.h"
 
-/* Run argv[0] with argv, collect its stdout (NUL-terminated). */
+#define CAPTURE_MAX (1024 * 1024)
+
+/* Run argv[0] with argv, collect its stdout (NUL-terminated, bounded). */
 static int run_capture(char *const argv[], char **out)
 {
 	char *buf = NULL;
@@ -56,6 +59,12 @@ static int run_capture(char *const argv[], char **out)
 		if (r <= 0)
 			break;
 		len += (size_t)r;
+		/* An applet list is a few KiB: do not read a flood forever. */
+		if (len > CAPTURE_MAX) {
+			err = -EFBIG;
+			kill(pid, SIGKILL);
+			break;
+		}
 	}
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0)
@@ -90,7 +99,9 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 	if (err) {
 		*why = xasprintf("run %s --list: %s: is it busybox? (apt-get "
 				 "install busybox-static)", busybox,
-				 err == -ENOEXEC ? "it failed" : strerror(-err));
+				 err == -ENOEXEC ? "it failed" :
+				 err == -EFBIG ? "more than 1 MiB of output"
+					       : strerror(-err));
 		return err;
 	}
 	for (line = list; !err && line && *line; line = next) {
@@ -160,7 +171,7 @@ int r9p_image_add_rescue(struct r9p_cpio *c, const char *busybox,
 	if (err) {
 		*why = xasprintf("read rescue shell %s: %s: apt-get install "
 				 "busybox-static, or give --rescue-shell=PATH",
-				 busybox, strerror(-err));
+				 busybox, r9p_read_strerror(err));
 		return err;
 	}
 	if (r9p_elf_is_static(buf, len) == 0) {

@@ -3,7 +3,10 @@
  * mkinitrd/util.c - allocation wrappers, whole-file reads, a clock.
  *
  * Out-of-memory ends the program here (host tool, die-on-error style);
- * every other failure goes back to the caller as -errno.
+ * every other failure goes back to the caller as -errno. Inputs are
+ * read only when they are regular files of bounded size: a device or a
+ * FIFO named as --init (or planted in a kernel tree) must not make a
+ * root run read forever or hang.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +62,8 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-int r9p_read_file(const char *path, unsigned char **buf, size_t *len)
+int r9p_read_input(const char *path, size_t max, unsigned char **buf,
+		   size_t *len)
 {
 	struct stat st;
 	unsigned char *b = NULL;
@@ -67,23 +71,33 @@ int r9p_read_file(const char *path, unsigned char **buf, size_t *len)
 	ssize_t r;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO must not wait for a writer (we refuse
+	 * it right after); O_NOCTTY: a terminal named by mistake stays
+	 * nobody's controlling tty.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		err = -errno;
 		goto out;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		err = -EISDIR;
+	if (!S_ISREG(st.st_mode)) {
+		/* /dev/zero never ends, a FIFO may never speak. */
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
-	/* st_size is only a hint: /proc files say 0, files may grow. */
+	if ((uint64_t)st.st_size > max) {
+		err = -EFBIG;
+		goto out;
+	}
+	/* st_size is only a hint: the file may grow while we read. */
 	cap = (size_t)st.st_size + 1;
 	b = xmalloc(cap);
 	for (;;) {
 		if (n + 1 >= cap) {
-			cap *= 2;
+			cap = cap > max / 2 ? max + 2 : cap * 2;
 			b = xrealloc(b, cap);
 		}
 		r = read(fd, b + n, cap - n - 1);
@@ -96,6 +110,10 @@ int r9p_read_file(const char *path, unsigned char **buf, size_t *len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > max) {
+			err = -EFBIG;
+			goto out;
+		}
 	}
 	b[n] = '\0';
 	*buf = b;
@@ -105,6 +123,24 @@ out:
 	free(b);
 	close(fd);
 	return err;
+}
+
+int r9p_read_file(const char *path, unsigned char **buf, size_t *len)
+{
+	return r9p_read_input(path, R9P_READ_MAX, buf, len);
+}
+
+const char *r9p_read_strerror(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a regular file (a device, FIFO or socket)";
+	case -EFBIG:
+		return "larger than " R9P_READ_MAX_TEXT ", the limit for one "
+		       "input file";
+	default:
+		return strerror(-err);
+	}
 }
 
 uint64_t r9p_now_ms(void)

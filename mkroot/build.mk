@@ -1,10 +1,10 @@
 # mkroot/build.mk - mkroot9p-convert, the host program behind
 # `scripts/mkroot9p convert` (QEMU's mapped-xattr form of a root directory),
-# and its unit test.
+# and its unit tests.
 
-MKROOT_SRCS := mkroot/main.c mkroot/convert.c mkroot/tree.c mkroot/virtfs.c
+MKROOT_SRCS := mkroot/main.c mkroot/convert.c mkroot/links.c mkroot/tree.c mkroot/virtfs.c
 MKROOT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MKROOT_SRCS))
-MKROOT_HDRS := mkroot/convert.h mkroot/virtfs.h
+MKROOT_HDRS := mkroot/convert.h mkroot/links.h mkroot/virtfs.h
 
 all: $(O)/mkroot9p-convert
 
@@ -13,11 +13,17 @@ $(MKROOT_OBJS): $(MKROOT_HDRS)
 $(O)/mkroot9p-convert: $(MKROOT_OBJS)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
 
-$(O)/test_mkroot: tests/unit/test_mkroot.c $(O)/obj/mkroot/convert.o \
-		$(O)/obj/mkroot/tree.o $(O)/obj/mkroot/virtfs.o $(MKROOT_HDRS)
+MKROOT_LIB := $(O)/obj/mkroot/convert.o $(O)/obj/mkroot/links.o \
+	$(O)/obj/mkroot/tree.o $(O)/obj/mkroot/virtfs.o
+
+$(O)/test_mkroot: tests/unit/test_mkroot.c $(MKROOT_LIB) $(MKROOT_HDRS)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o,$^)
 
-UNIT_TESTS += $(O)/test_mkroot
+# Hostile trees: bind mounts inside, a stopped run, a guest's set-uid file.
+$(O)/test_mkroot_hostile: tests/unit/test_mkroot_hostile.c $(MKROOT_LIB) $(MKROOT_HDRS)
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o,$^)
+
+UNIT_TESTS += $(O)/test_mkroot $(O)/test_mkroot_hostile
 
 # scripts/mkroot9p finds the converter in ../lib/root9p when installed.
 install: install-mkroot

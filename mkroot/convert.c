@@ -6,8 +6,12 @@
  * marker) before the host owner and mode change, so an interrupted run
  * resumes. Symlinks and special files are rebuilt under R9P_CONV_TMP in the
  * same directory and renamed over the old name: the name always points at a
- * complete entry. Every call is *at() on a directory fd, none follows.
+ * complete entry; one with several names is written to the hard-link
+ * journal first (mkroot/links.c). Every call is *at() on a directory fd, none follows.
+ * The user.virtfs.* values were written by a guest: to passthrough, set-uid
+ * and set-gid bits and device nodes become real only with allow_privileged.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,8 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "mkroot/convert.h"
+#include "mkroot/links.h"
 #include "mkroot/virtfs.h"
 
 #define FAIL(what) do { *step = (what); err = -errno; goto out; } while (0)
@@ -24,39 +30,6 @@
 static int is_special(mode_t mode)
 {
 	return S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode) || S_ISSOCK(mode);
-}
-
-static struct r9p_conv_link *find_link(struct r9p_conv *c, const struct stat *st)
-{
-	size_t i;
-
-	for (i = 0; i < c->nlinks; i++)
-		if (c->links[i].dev == st->st_dev && c->links[i].ino == st->st_ino)
-			return &c->links[i];
-	return NULL;
-}
-
-static int remember_link(struct r9p_conv *c, const struct stat *st, const char *rel)
-{
-	struct r9p_conv_link *l;
-
-	if (c->nlinks == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-
-		l = realloc(c->links, cap * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		c->links = l;
-		c->cap = cap;
-	}
-	l = &c->links[c->nlinks];
-	l->rel = strdup(rel);
-	if (!l->rel)
-		return -ENOMEM;
-	l->dev = st->st_dev;
-	l->ino = st->st_ino;
-	c->nlinks++;
-	return 0;
 }
 
 void r9p_convert_free(struct r9p_conv *c)
@@ -68,6 +41,40 @@ void r9p_convert_free(struct r9p_conv *c)
 	free(c->links);
 	c->links = NULL;
 	c->nlinks = c->cap = 0;
+	for (i = 0; i < c->nwithheld; i++)
+		free(c->withheld[i]);
+	free(c->withheld);
+	c->withheld = NULL;
+	c->nwithheld = c->wcap = 0;
+}
+
+/* Note what a guest asked for and passthrough did not make real. */
+static int withhold(struct r9p_conv *c, const char *rel, const char *what,
+		    const struct r9p_virtfs *m)
+{
+	char **v, *line;
+	int n;
+
+	if (c->nwithheld == c->wcap) {
+		size_t cap = c->wcap ? c->wcap * 2 : 16;
+
+		v = realloc(c->withheld, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->withheld = v;
+		c->wcap = cap;
+	}
+	n = m->has_rdev && (S_ISCHR(m->mode) || S_ISBLK(m->mode)) ?
+		asprintf(&line, "%s: %s %u:%u, mode %04o, owner %lu:%lu", rel, what,
+			 major(m->rdev), minor(m->rdev), (unsigned)(m->mode & 07777),
+			 (unsigned long)m->uid, (unsigned long)m->gid) :
+		asprintf(&line, "%s: %s, mode %04o, owner %lu:%lu", rel, what,
+			 (unsigned)(m->mode & 07777), (unsigned long)m->uid,
+			 (unsigned long)m->gid);
+	if (n < 0)
+		return -ENOMEM;
+	c->withheld[c->nwithheld++] = line;
+	return 0;
 }
 
 /* What the guest should see: the host's view, except that a caller who is
@@ -106,26 +113,9 @@ static int host_fix(const struct r9p_conv *c, int dirfd, const char *name,
 	return 0;
 }
 
-/* A second name of an entry already rebuilt: link it to the new inode. */
-static int relink(struct r9p_conv *c, int dirfd, const char *name,
-		  const struct r9p_conv_link *l, const char **step)
-{
-	unlinkat(dirfd, R9P_CONV_TMP, 0);
-	if (linkat(c->rootfd, l->rel, dirfd, R9P_CONV_TMP, 0) < 0) {
-		*step = "linkat";
-		return -errno;
-	}
-	if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0) {
-		*step = "renameat";
-		return -errno;
-	}
-	c->relinked++;
-	return 0;
-}
-
 /* Symlink or special file -> regular file with the mapped metadata. */
 static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
-			  const struct stat *st, const char **step)
+			  const struct stat *st, const char *rel, const char **step)
 {
 	struct r9p_virtfs m;
 	char target[PATH_MAX];
@@ -162,6 +152,12 @@ static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
 		FAIL("fchown");
 	if (fchmod(fd, R9P_CONV_FMODE) < 0)
 		FAIL("fchmod");
+	if (st->st_nlink > 1) {
+		*step = "remember a hard link";
+		err = r9p_conv_remember_link(c, st, rel);
+		if (err)
+			goto out;
+	}
 	if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0)
 		FAIL("renameat");
 out:
@@ -172,13 +168,13 @@ out:
 }
 
 static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
-		     const struct stat *st, const char **step)
+		     const struct stat *st, const char *rel, const char **step)
 {
 	struct r9p_virtfs m;
 	int err;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
-		err = rebuild_mapped(c, dirfd, name, st, step);
+		err = rebuild_mapped(c, dirfd, name, st, rel, step);
 		if (!err)
 			c->rewritten++;
 		return err;
@@ -213,8 +209,10 @@ static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
 	return host_fix(c, dirfd, name, st, step);
 }
 
-/* Regular file holding a mapped symlink or special file -> the real thing. */
-static int rebuild_passthrough(int dirfd, const char *name,
+/* Regular file holding a mapped symlink or special file -> the real thing
+ * (M already without what is withheld). */
+static int rebuild_passthrough(struct r9p_conv *c, int dirfd, const char *name,
+			       const struct stat *st, const char *rel,
 			       const struct r9p_virtfs *m, const char **step)
 {
 	char target[PATH_MAX];
@@ -223,7 +221,7 @@ static int rebuild_passthrough(int dirfd, const char *name,
 
 	unlinkat(dirfd, R9P_CONV_TMP, 0);
 	if (S_ISLNK(m->mode)) {
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {
 			*step = "openat";
 			return -errno;
@@ -248,6 +246,12 @@ static int rebuild_passthrough(int dirfd, const char *name,
 	if (!S_ISLNK(m->mode) &&
 	    fchmodat(dirfd, R9P_CONV_TMP, m->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
 		FAIL("fchmodat");
+	if (st->st_nlink > 1) {
+		*step = "remember a hard link";
+		err = r9p_conv_remember_link(c, st, rel);
+		if (err)
+			goto out;
+	}
 	if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0)
 		FAIL("renameat");
 out:
@@ -256,11 +260,37 @@ out:
 	return err;
 }
 
+/*
+ * What of M a guest may not have on the host without allow_privileged:
+ * device nodes (a guest could hand every host user the disk) and set-uid
+ * or set-gid bits on anything but a directory (a guest's shell that runs
+ * as root on the host). Returns 1 when M is a device node to leave as the
+ * mapped file, 2 when set-id bits were cleared from M, else 0 (both noted
+ * for the closing warning), or -errno.
+ */
+static int withhold_privileged(struct r9p_conv *c, const char *rel, struct r9p_virtfs *m)
+{
+	int err;
+
+	if (c->allow_privileged)
+		return 0;
+	if (S_ISCHR(m->mode) || S_ISBLK(m->mode)) {
+		err = withhold(c, rel, S_ISCHR(m->mode) ? "character device" : "block device", m);
+		return err ? err : 1;
+	}
+	if (S_ISDIR(m->mode) || !(m->mode & (S_ISUID | S_ISGID)))
+		return 0;
+	err = withhold(c, rel, (m->mode & S_ISUID) ? ((m->mode & S_ISGID) ?
+		"set-uid and set-gid" : "set-uid") : "set-gid", m);
+	m->mode &= ~(mode_t)(S_ISUID | S_ISGID);
+	return err ? err : 2;
+}
+
 static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
-			  const struct stat *st, const char **step)
+			  const struct stat *st, const char *rel, const char **step)
 {
 	struct r9p_virtfs m;
-	int err;
+	int err, held;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
 		c->already++;	/* a real symlink or device node */
@@ -277,12 +307,26 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 			c->already++;
 		return err;
 	}
-	if (S_ISREG(m.mode) || S_ISDIR(m.mode)) {
+	if ((S_ISREG(m.mode) || S_ISDIR(m.mode)) &&
+	    S_ISDIR(m.mode) != S_ISDIR(st->st_mode)) {
 		/* QEMU never turns a directory into a file or back */
-		if (S_ISDIR(m.mode) != S_ISDIR(st->st_mode)) {
-			c->mismatched++;
-			return 0;
-		}
+		c->mismatched++;
+		return 0;
+	}
+	if (!S_ISREG(m.mode) && !S_ISDIR(m.mode) && !S_ISREG(st->st_mode)) {
+		c->mismatched++;
+		return 0;
+	}
+	*step = "note what is withheld";
+	held = withhold_privileged(c, rel, &m);
+	if (held < 0)
+		return held;
+	/* A withheld device node stays the mapped file it is; a file whose
+	 * set-id bits were dropped keeps its user.virtfs.* xattrs, so that
+	 * converting back to mapped-xattr gives the guest what it had. */
+	if (held == 1)
+		return 0;
+	if (S_ISREG(m.mode) || S_ISDIR(m.mode)) {
 		*step = "fchownat";
 		if (fchownat(dirfd, name, m.uid, m.gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
@@ -294,17 +338,13 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 		if (err < 0)
 			return err;
 		c->acls += (unsigned long)err;
+		c->meta++;
+		if (held)
+			return 0;
 		*step = "lremovexattr";
-		err = r9p_virtfs_clear(dirfd, name);
-		if (!err)
-			c->meta++;
-		return err;
+		return r9p_virtfs_clear(dirfd, name);
 	}
-	if (!S_ISREG(st->st_mode)) {
-		c->mismatched++;
-		return 0;
-	}
-	err = rebuild_passthrough(dirfd, name, &m, step);
+	err = rebuild_passthrough(c, dirfd, name, st, rel, &m, step);
 	if (!err)
 		c->rewritten++;
 	return err;
@@ -313,20 +353,26 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
 		      const struct stat *st, const char *rel, const char **step)
 {
-	const struct r9p_conv_link *l = find_link(c, st);
-	unsigned long rewritten = c->rewritten;
+	struct r9p_conv_link *l = r9p_conv_find_link(c, st);
+	struct r9p_virtfs m;
+	mode_t type = st->st_mode & S_IFMT;
 	int err;
 
 	c->entries++;
 	/* The old inode of a rebuilt entry lives on under its other names
-	 * (with one link less): those become links to the new inode. */
-	if (l)
-		return relink(c, dirfd, name, l, step);
-	err = c->to_mapped ? to_mapped(c, dirfd, name, st, step) :
-			     to_passthrough(c, dirfd, name, st, step);
-	if (!err && c->rewritten > rewritten && st->st_nlink > 1) {
-		*step = "remember a hard link";
-		err = remember_link(c, st, rel);
+	 * (with one link less): those become links to the new inode. The
+	 * type the first name must now have: to mapped-xattr this entry's
+	 * own; to passthrough the one its user.virtfs.mode says. */
+	if (l && !c->to_mapped) {
+		memset(&m, 0, sizeof(m));
+		type = r9p_virtfs_get(dirfd, name, &m) == 1 ? (m.mode & S_IFMT) : S_IFREG;
 	}
-	return err;
+	if (l && !S_ISREG(type) && !S_ISDIR(type)) {
+		err = r9p_conv_relink(c, dirfd, name, l, type, step);
+		if (err != -ESTALE)
+			return err;
+		r9p_conv_drop_link(c, l);	/* not what it says: rebuild this name */
+	}
+	return c->to_mapped ? to_mapped(c, dirfd, name, st, rel, step) :
+			      to_passthrough(c, dirfd, name, st, rel, step);
 }

@@ -21,7 +21,8 @@
 #include "mkroot/virtfs.h"
 
 static const char usage_text[] =
-	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID] [-v] DIR\n"
+	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID]\n"
+	"                        [--allow-privileged] [-v] DIR\n"
 	"\n"
 	"Rewrite the root directory DIR in place for QEMU's 9p security model:\n"
 	"  mapped-xattr  owners, modes and device numbers in user.virtfs.* xattrs,\n"
@@ -30,8 +31,14 @@ static const char usage_text[] =
 	"                under sudo, else the caller), so QEMU can run as that user.\n"
 	"                A caller that is not root converts its own files as root's.\n"
 	"  passthrough   back to real owners, symlinks and device nodes (as root).\n"
+	"                The values were written by the guest: device nodes and\n"
+	"                set-uid/set-gid bits (but on directories) are made real only\n"
+	"                with --allow-privileged; else the device stays the mapped\n"
+	"                file, the bits are dropped (user.virtfs.* kept) and a\n"
+	"                warning lists each.\n"
 	"Entries already converted are left alone; symlinks are never followed and\n"
-	"other filesystems mounted inside DIR are not entered.\n";
+	"no other mount inside DIR (a bind mount of the same filesystem included)\n"
+	"is entered. Hard links survive a stopped and resumed run.\n";
 
 /* Filesystem names for the "no user xattrs" message (statfs f_type). */
 static const struct {
@@ -125,6 +132,23 @@ static double seconds_since(const struct timeval *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (t.tv_usec - t0->tv_usec) / 1e6;
 }
 
+/* Passthrough without --allow-privileged: what the guest's xattrs asked
+ * for that the host did not get, one line each. */
+static void report_withheld(const struct r9p_conv *c)
+{
+	size_t i;
+
+	if (!c->nwithheld)
+		return;
+	fprintf(stderr, "mkroot9p-convert: warning: %zu entries asked (in user.virtfs.*, "
+		"which the guest wrote) for privileges the host did not give: device "
+		"nodes were left as mapped files, set-uid/set-gid bits dropped "
+		"(user.virtfs.* kept on both); --allow-privileged makes them real:\n",
+		c->nwithheld);
+	for (i = 0; i < c->nwithheld; i++)
+		fprintf(stderr, "mkroot9p-convert: withheld: %s\n", c->withheld[i]);
+}
+
 static void report(const struct r9p_conv *c, const char *dir, double secs)
 {
 	printf("mkroot9p-convert: %s: %s: %lu entries; %lu %s, %lu symlinks/special files "
@@ -148,6 +172,7 @@ static void report(const struct r9p_conv *c, const char *dir, double secs)
 	if (c->skipped)
 		fprintf(stderr, "mkroot9p-convert: note: %lu mount points inside the tree "
 			"were not entered\n", c->skipped);
+	report_withheld(c);
 }
 
 int main(int argc, char **argv)
@@ -159,11 +184,14 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.rootfd = -1;
+	c.journal = -1;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--to") && i + 1 < argc)
 			to = argv[++i];
 		else if (!strcmp(argv[i], "--owner") && i + 1 < argc)
 			owner = argv[++i];
+		else if (!strcmp(argv[i], "--allow-privileged"))
+			c.allow_privileged = 1;
 		else if (!strcmp(argv[i], "-v"))
 			c.verbose = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

@@ -3,12 +3,16 @@
  * mkroot/tree.c - walk a root directory for the converter.
  *
  * Directories are opened with O_NOFOLLOW relative to their parent's fd and
- * never entered when they belong to another filesystem (a mount inside the
- * tree is not part of it). A directory's names are read before any of them
- * is converted, since rebuilding an entry renames a new file over it.
- * mapped-xattr converts a directory before its contents (its host mode
- * becomes 0700, which its owner can always enter), passthrough after them.
+ * never entered unless they are on the mount DIR itself is on: the check is
+ * on the mount ID (statx STATX_MNT_ID), since a bind mount of the same
+ * filesystem inside the tree has the same st_dev and would lead the walk to
+ * host files outside it. A kernel that reports no mount ID is refused.
+ * A directory's names are read before any of them is converted, since
+ * rebuilding an entry renames a new file over it. mapped-xattr converts a
+ * directory before its contents (its host mode becomes 0700, which its
+ * owner can always enter), passthrough after them.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "mkroot/convert.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x1000U
+#endif
 
 struct names {
 	char **v;
@@ -83,20 +92,53 @@ static int fail(const char *rel, const char *step, int err)
 	return err;
 }
 
-static int walk(struct r9p_conv *c, int dirfd, const char *rel, dev_t dev);
+/* The mount ID of NAME in DIRFD (NAME "" with AT_EMPTY_PATH: DIRFD itself),
+ * never following a symlink. -ENOTSUP when the kernel does not say (before
+ * Linux 5.8): st_dev alone cannot tell a bind mount from its source. */
+int r9p_mount_id_at(int dirfd, const char *name, int flags, unsigned long long *id)
+{
+	struct statx stx;
 
-static int visit(struct r9p_conv *c, int dirfd, const char *name,
-		 const char *rel, dev_t dev)
+	if (statx(dirfd, name, flags | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+		  STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return -ENOTSUP;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* 1 when NAME in DIRFD (lstat in ST) is on the walk's own mount, 0 when
+ * another mount is there, or -errno. */
+static int same_mount(const struct r9p_conv *c, int dirfd, const char *name,
+		      const struct stat *st)
+{
+	unsigned long long id = 0;
+	int err;
+
+	if (st->st_dev != c->dev)
+		return 0;
+	err = r9p_mount_id_at(dirfd, name, 0, &id);
+	return err ? err : id == c->mnt_id;
+}
+
+static int walk(struct r9p_conv *c, int dirfd, const char *rel);
+
+static int visit(struct r9p_conv *c, int dirfd, const char *name, const char *rel)
 {
 	const char *step = "";
-	struct stat st;
+	unsigned long long id = 0;
+	struct stat st, sst;
 	int sub, err;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return fail(rel, "fstatat", -errno);
-	if (st.st_dev != dev) {
-		fprintf(stderr, "mkroot9p-convert: %s: another filesystem is mounted here; "
-			"left alone\n", rel);
+	err = same_mount(c, dirfd, name, &st);
+	if (err < 0)
+		return fail(rel, "statx (mount ID)", err);
+	if (!err) {
+		fprintf(stderr, "mkroot9p-convert: %s: another filesystem or a bind mount "
+			"is mounted here; left alone\n", rel);
 		c->skipped++;
 		return 0;
 	}
@@ -112,7 +154,14 @@ static int visit(struct r9p_conv *c, int dirfd, const char *name,
 	sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sub < 0)
 		return fail(rel, "openat", -errno);
-	err = walk(c, sub, rel, dev);
+	/* What was opened is what was checked (nothing mounted or swapped in
+	 * between): same inode, same mount. */
+	if (fstat(sub, &sst) < 0 || r9p_mount_id_at(sub, "", AT_EMPTY_PATH, &id) < 0 ||
+	    sst.st_dev != st.st_dev || sst.st_ino != st.st_ino || id != c->mnt_id) {
+		close(sub);
+		return fail(rel, "openat", -EXDEV);
+	}
+	err = walk(c, sub, rel);
 	close(sub);
 	if (err || c->to_mapped)
 		return err;
@@ -120,12 +169,12 @@ static int visit(struct r9p_conv *c, int dirfd, const char *name,
 	return err ? fail(rel, step, err) : 0;
 }
 
-static int walk(struct r9p_conv *c, int dirfd, const char *rel, dev_t dev)
+static int walk(struct r9p_conv *c, int dirfd, const char *rel)
 {
 	char path[PATH_MAX];
 	struct names ns;
 	size_t i;
-	int n, err = read_names(dirfd, &ns);
+	int n, top = !strcmp(rel, "."), err = read_names(dirfd, &ns);
 
 	if (err)
 		fail(rel, "readdir", err);
@@ -135,11 +184,14 @@ static int walk(struct r9p_conv *c, int dirfd, const char *rel, dev_t dev)
 			unlinkat(dirfd, R9P_CONV_TMP, 0);
 			continue;
 		}
+		/* The hard-link journal is ours, not the guest's. */
+		if (top && !strcmp(ns.v[i], R9P_CONV_JOURNAL))
+			continue;
 		n = snprintf(path, sizeof(path), "%s/%s", rel, ns.v[i]);
 		if (n < 0 || n >= (int)sizeof(path))
 			err = fail(rel, ns.v[i], -ENAMETOOLONG);
 		else
-			err = visit(c, dirfd, ns.v[i], strcmp(rel, ".") ? path : ns.v[i], dev);
+			err = visit(c, dirfd, ns.v[i], top ? ns.v[i] : path);
 	}
 	names_free(&ns);
 	return err;
@@ -150,13 +202,36 @@ int r9p_convert_tree(struct r9p_conv *c, const char *dir)
 	struct stat st;
 	int err;
 
+	c->journal = -1;
 	c->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c->rootfd < 0)
 		return fail(dir, "open", -errno);
-	if (fstat(c->rootfd, &st) < 0)
+	if (fstat(c->rootfd, &st) < 0) {
 		err = fail(dir, "fstat", -errno);
-	else
-		err = visit(c, c->rootfd, ".", ".", st.st_dev);
+		goto out;
+	}
+	c->dev = st.st_dev;
+	err = r9p_mount_id_at(c->rootfd, "", AT_EMPTY_PATH, &c->mnt_id);
+	if (err == -ENOTSUP || err == -ENOSYS || err == -EINVAL) {
+		fprintf(stderr, "mkroot9p-convert: %s: this kernel gives no mount IDs "
+			"(statx STATX_MNT_ID, Linux 5.8), so a bind mount inside the tree "
+			"could not be told apart from the tree; refusing\n", dir);
+		goto out;
+	}
+	if (err) {
+		fail(dir, "statx (mount ID)", err);
+		goto out;
+	}
+	err = r9p_conv_journal_open(c);
+	if (err) {
+		fail(dir, "the hard-link journal " R9P_CONV_JOURNAL, err);
+		goto out;
+	}
+	err = visit(c, c->rootfd, ".", ".");
+	if (!err)
+		r9p_conv_journal_done(c);
+out:
+	r9p_conv_journal_close(c);
 	close(c->rootfd);
 	c->rootfd = -1;
 	return err;

@@ -73,12 +73,13 @@ static int at_path(char *buf, size_t len, int dirfd, const char *name)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Read a 4- or 8-byte attribute: 1 when present, 0 when absent, -errno. */
-static int get_num(const char *path, const char *attr, size_t size,
+/* Read a 4- or 8-byte attribute of PATH (or of FD when FD >= 0): 1 when
+ * present, 0 when absent, -errno. */
+static int get_num(const char *path, int fd, const char *attr, size_t size,
 		   unsigned long long *v)
 {
 	unsigned char b[8] = { 0 };
-	ssize_t n = lgetxattr(path, attr, b, size);
+	ssize_t n = fd >= 0 ? fgetxattr(fd, attr, b, size) : lgetxattr(path, attr, b, size);
 
 	if (n < 0)
 		return errno == ENODATA ? 0 : -errno;
@@ -86,28 +87,36 @@ static int get_num(const char *path, const char *attr, size_t size,
 	return 1;
 }
 
-int r9p_virtfs_get(int dirfd, const char *name, struct r9p_virtfs *m)
+static int get_all(const char *path, int fd, struct r9p_virtfs *m)
 {
-	char path[PATH_MAX];
 	unsigned long long v;
-	int err;
+	int err = get_num(path, fd, X_MODE, 4, &v);
 
-	err = at_path(path, sizeof(path), dirfd, name);
-	if (err)
-		return err;
-	err = get_num(path, X_MODE, 4, &v);
 	if (err <= 0)
 		return err;
 	m->mode = (mode_t)v;
-	if (get_num(path, X_UID, 4, &v) > 0)
+	if (get_num(path, fd, X_UID, 4, &v) > 0)
 		m->uid = (uid_t)v;
-	if (get_num(path, X_GID, 4, &v) > 0)
+	if (get_num(path, fd, X_GID, 4, &v) > 0)
 		m->gid = (gid_t)v;
-	if (get_num(path, X_RDEV, 8, &v) > 0) {
+	if (get_num(path, fd, X_RDEV, 8, &v) > 0) {
 		m->rdev = (dev_t)v;
 		m->has_rdev = 1;
 	}
 	return 1;
+}
+
+int r9p_virtfs_get(int dirfd, const char *name, struct r9p_virtfs *m)
+{
+	char path[PATH_MAX];
+	int err = at_path(path, sizeof(path), dirfd, name);
+
+	return err ? err : get_all(path, -1, m);
+}
+
+int r9p_virtfs_fget(int fd, struct r9p_virtfs *m)
+{
+	return get_all(NULL, fd, m);
 }
 
 /* One setter for both the path and the fd form: the fd one when FD >= 0. */

@@ -33,6 +33,8 @@ unsigned long long r9p_virtfs_get64(const unsigned char b[8]);
  * Absent fields keep M's values: fill M from lstat first, as QEMU does.
  */
 int r9p_virtfs_get(int dirfd, const char *name, struct r9p_virtfs *m);
+/* The same for an open file (not an O_PATH fd). */
+int r9p_virtfs_fget(int fd, struct r9p_virtfs *m);
 
 /* Write all fields, mode last (mode is what marks a file converted). */
 int r9p_virtfs_set(int dirfd, const char *name, const struct r9p_virtfs *m);

@@ -3,10 +3,11 @@
  * mount9p/cmdline.c - split /proc/cmdline the way the kernel does and pick
  * out the keys init9p acts on.
  *
- * The splitting mirrors lib/cmdline.c next_arg(): a double quote toggles
- * "inside quotes", a leading quote of a word or of a value is stripped
- * with its closing one. Keys are matched through one table; later
- * occurrences overwrite earlier ones.
+ * The splitting mirrors lib/cmdline.c next_arg(): words end at the
+ * kernel's isspace() bytes, a double quote toggles "inside quotes", a
+ * leading quote of a word or of a value is stripped with its closing one.
+ * Keys are matched through one table; later occurrences overwrite
+ * earlier ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +46,25 @@ static const struct key keys[] = {
 	{ "rd.break",		K_BREAK, OFF(brk) },
 };
 
+/*
+ * The kernel's isspace() (lib/ctype.c's _ctype, bytes as unsigned char):
+ * \t \n \v \f \r, space, and 0xa0 (Latin-1 no-break space, _S|_SP).
+ * Not the libc's: that one depends on the locale and says no to 0xa0.
+ */
+static int kspace(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+static char *skip_spaces(char *p)
+{
+	while (kspace(*p))
+		p++;
+	return p;
+}
+
 /* One word of the kernel's splitting; returns the next position. */
 static char *next_arg(char *args, char **param, char **val)
 {
@@ -56,8 +76,7 @@ static char *next_arg(char *args, char **param, char **val)
 		in_quote = quoted = 1;
 	}
 	for (i = 0; args[i]; i++) {
-		if ((args[i] == ' ' || args[i] == '\t' || args[i] == '\n')
-		    && !in_quote)
+		if (kspace(args[i]) && !in_quote)
 			break;
 		if (equals == 0 && args[i] == '=')
 			equals = i;
@@ -82,9 +101,7 @@ static char *next_arg(char *args, char **param, char **val)
 		args[i] = '\0';
 		i++;
 	}
-	while (args[i] == ' ' || args[i] == '\t' || args[i] == '\n')
-		i++;
-	return args + i;
+	return skip_spaces(args + i);
 }
 
 /* "1", "", absent -> 1; "0", "no", "off", "false" -> 0. */
@@ -101,15 +118,35 @@ static int parse_bool(const char *v)
 	return 1;
 }
 
-static long parse_long(const char *v, long dflt)
+/*
+ * Whole seconds: DFLT when absent or malformed (not all digits, as
+ * kstrtoint refuses it), else clamped to +-R9P_SECONDS_MAX, so that
+ * seconds * 1000 fits in a long long and in a 32-bit long.
+ */
+static long parse_seconds(const char *v, long dflt)
 {
 	char *end;
 	long n;
 
 	if (!v || !*v)
 		return dflt;
+	errno = 0;
 	n = strtol(v, &end, 10);
-	return *end ? dflt : n;
+	if (*end || end == v || (errno && errno != ERANGE))
+		return dflt;
+	if (n > R9P_SECONDS_MAX)	/* also ERANGE's LONG_MAX */
+		return R9P_SECONDS_MAX;
+	if (n < -R9P_SECONDS_MAX)
+		return -R9P_SECONDS_MAX;
+	return n;
+}
+
+/* rootdelay=, root9p.timeout=: a negative value means absent too. */
+static long parse_wait(const char *v)
+{
+	long n = parse_seconds(v, -1);
+
+	return n < 0 ? -1 : n;
 }
 
 static void apply(struct r9p_cmdline *c, const struct key *k, const char *v)
@@ -121,7 +158,7 @@ static void apply(struct r9p_cmdline *c, const struct key *k, const char *v)
 		*(const char **)field = v ? v : "";
 		break;
 	case K_LONG:
-		*(long *)field = parse_long(v, -1);
+		*(long *)field = parse_wait(v);
 		break;
 	case K_BOOL:
 		*(int *)field = parse_bool(v);
@@ -133,7 +170,11 @@ static void apply(struct r9p_cmdline *c, const struct key *k, const char *v)
 		break;
 	case K_PANIC:
 		c->has_panic = 1;
-		c->panic = parse_long(v, 0);
+		/* Malformed: 0, the kernel's default (no reboot); any
+		 * negative reboots at once, as the kernel's panic=-1. */
+		c->panic = parse_seconds(v, 0);
+		if (c->panic < 0)
+			c->panic = -1;
 		break;
 	case K_BREAK:
 		/* A bare break/rd.break stops just before switching root. */
@@ -161,23 +202,31 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 	memcpy(c->buf, text, n);
 	c->buf[n] = '\0';
 
-	p = c->buf;
-	while (*p == ' ' || *p == '\t' || *p == '\n')
-		p++;
+	p = skip_spaces(c->buf);
 	while (*p) {
 		p = next_arg(p, &param, &val);
 		/* "--" hands the rest to init; the kernel stops there too. */
 		if (!val && strcmp(param, "--") == 0)
 			break;
-		if (c->nparams < (int)(sizeof(c->key) / sizeof(c->key[0]))) {
+		if (c->nparams < R9P_CMDLINE_PARAMS) {
 			c->key[c->nparams] = param;
 			c->val[c->nparams++] = val;
+		} else {
+			c->ndropped++;	/* its key is still applied below */
 		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (strcmp(param, keys[i].name) == 0)
 				apply(c, &keys[i], val);
 	}
 	return ret;
+}
+
+static int has_space(const char *v)
+{
+	for (; *v; v++)
+		if (kspace(*v))
+			return 1;
+	return 0;
 }
 
 /* Module names compare with '-' and '_' as one character. */
@@ -210,7 +259,7 @@ int r9p_cmdline_modparams(const struct r9p_cmdline *c, const char *module,
 
 		if (!dot || dot == k || !same_module(k, module, dot - k))
 			continue;
-		q = v && strpbrk(v, " \t") ? "\"" : "";
+		q = v && has_space(v) ? "\"" : "";
 		w = snprintf(out + used, len - used, "%s%s%s%s%s%s",
 			     used ? " " : "", dot + 1, v ? "=" : "", q,
 			     v ? v : "", q);

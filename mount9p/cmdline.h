@@ -2,9 +2,10 @@
 /*
  * mount9p/cmdline.h - the kernel command line, read once into one struct.
  *
- * Splitting follows the kernel's next_arg(): blanks separate, double
- * quotes group and are stripped, "--" ends the kernel's part. A key given
- * twice keeps its last value, as the kernel and klibc's getarg do.
+ * Splitting follows the kernel's next_arg(): the kernel's isspace() bytes
+ * separate (space \t \n \v \f \r and 0xa0), double quotes group and
+ * are stripped, "--" ends the kernel's part. A key given twice keeps its
+ * last value, as the kernel and klibc's getarg do.
  */
 #ifndef R9P_CMDLINE_H
 #define R9P_CMDLINE_H
@@ -12,6 +13,14 @@
 #include <stddef.h>
 
 #define R9P_CMDLINE_MAX 4096
+#define R9P_CMDLINE_PARAMS 256	/* words kept in key[]/val[] */
+
+/*
+ * The largest number of seconds kept from rootdelay=, root9p.timeout=,
+ * panic= (about 11.5 days); larger values, ERANGE included, become this,
+ * so seconds * 1000 fits in a long long (and in a 32-bit long).
+ */
+#define R9P_SECONDS_MAX 1000000L
 
 struct r9p_cmdline {
 	const char *root;	/* root= tag, "" if absent */
@@ -20,20 +29,29 @@ struct r9p_cmdline {
 	int rdonly;		/* 1 "ro", 0 "rw", -1 neither (kernel: ro) */
 	const char *init;	/* init=, "" if absent */
 	int rootwait;		/* wait forever for the tag */
-	long rootdelay;		/* seconds, -1 if absent */
+	/* Seconds, 0..R9P_SECONDS_MAX; -1 if absent, negative or not a
+	 * number. */
+	long rootdelay;
 	int has_panic;		/* panic= given */
-	long panic;		/* seconds; < 0 reboots at once */
-	long timeout;		/* root9p.timeout=, -1 if absent */
+	/* Seconds, 0..R9P_SECONDS_MAX; -1 for any negative (reboot at
+	 * once); 0 (no reboot) if absent or not a number. */
+	long panic;
+	long timeout;		/* root9p.timeout=, as rootdelay */
 	const char *tmp;	/* root9p.tmp=, "" if absent (means on) */
 	int shell;		/* -1 unset, else root9p.shell / rd.shell */
 	int debug;		/* root9p.debug */
 	const char *modules;	/* root9p.modules=a,b, "" if absent */
 	const char *brk;	/* break= / rd.break point, "" none */
 
-	/* Everything split, for module.param=value look-ups. */
+	/* Everything split, for module.param=value look-ups: the first
+	 * R9P_CMDLINE_PARAMS words. */
 	int nparams;
-	const char *key[256];
-	const char *val[256];	/* NULL for a bare word */
+	const char *key[R9P_CMDLINE_PARAMS];
+	const char *val[R9P_CMDLINE_PARAMS];	/* NULL for a bare word */
+	/* Words past those not kept in key[]/val[] (the keys above are
+	 * still read from them; a module.param= among them is lost): the
+	 * caller warns when > 0. */
+	int ndropped;
 	char buf[R9P_CMDLINE_MAX];
 };
 

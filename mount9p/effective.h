@@ -4,7 +4,7 @@
  *
  * The kernel clamps msize, drops unknown options and prints cache modes
  * its own way (6.1: cache=mmap, 6.4+: cache=0x5). This reads the mount
- * back from /proc/self/mountinfo ($R9P_PROC replaces /proc) and says what
+ * back from /proc/self/mountinfo (r9p_mountinfo_set_proc() for tests) and says what
  * differs from the request.
  */
 #ifndef R9P_EFFECTIVE_H

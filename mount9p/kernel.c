@@ -3,8 +3,8 @@
  * mount9p/kernel.c - the kernel profile the options are checked against.
  *
  * A profile is just major.minor: 9p's option rules only changed at minor
- * releases (6.4 cache bitmask, 6.19 new mount API). $R9P_KERNEL names
- * another release than the running one.
+ * releases (6.4 cache bitmask, 6.19 new mount API). mount9p --kernel
+ * checks for another release than the running one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,11 +48,8 @@ int r9p_kernel_parse(const char *release, struct r9p_kernel *k)
 
 int r9p_kernel_running(struct r9p_kernel *k)
 {
-	const char *env = getenv("R9P_KERNEL");
 	struct utsname u;
 
-	if (env && *env)
-		return r9p_kernel_parse(env, k);
 	if (uname(&u) < 0)
 		return -errno;
 	return r9p_kernel_parse(u.release, k);

@@ -20,9 +20,9 @@ struct r9p_kernel {
 int r9p_kernel_parse(const char *release, struct r9p_kernel *k);
 
 /*
- * The running kernel from uname(2); $R9P_KERNEL (a release string) wins,
- * so tests and image builders can check against another kernel.
- * Returns 0 or -errno.
+ * The running kernel from uname(2) (callers that check for another kernel
+ * parse its release with r9p_kernel_parse: mount9p --kernel). Returns 0
+ * or -errno.
  */
 int r9p_kernel_running(struct r9p_kernel *k);
 

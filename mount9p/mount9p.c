@@ -3,6 +3,7 @@
  * mount9p/mount9p.c - the mount9p command: check, explain and mount 9p.
  *
  *   mount9p [-o OPTS] [--timeout S] [-n] [--kernel REL] [--no-defaults] TAG DIR
+ *   mount9p --root DIR | --check | --modules  [--cmdline FILE|TEXT] [--kmsg]
  *   mount9p --tags
  *   mount9p --explain [-o OPTS] [--kernel REL] [--no-defaults]
  * Arguments are parsed by hand from a table: klibc has no getopt_long.
@@ -17,23 +18,28 @@
 #include "mount9p/effective.h"
 #include "mount9p/kernel.h"
 #include "mount9p/mount.h"
+#include "mount9p/mountinfo.h"
 #include "mount9p/opts.h"
+#include "mount9p/root.h"
+#include "mount9p/rootcmd.h"
 #include "mount9p/tags.h"
 
 #ifndef R9P_VERSION
 #define R9P_VERSION "unknown"
 #endif
 
+/* The exit codes are the root engine's (mount9p/root.h). */
 enum {
-	EXIT_OK = 0,		/* done (or nothing to do) */
-	EXIT_REFUSED = 1,	/* the options (or the tag) are refused */
-	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_NOTAG = 3,		/* the tag did not appear in time */
-	EXIT_MOUNT = 4,		/* mount(2) failed */
-	EXIT_SYSTEM = 5,	/* sysfs or /proc could not be read */
+	EXIT_OK = R9P_EXIT_OK,
+	EXIT_REFUSED = R9P_EXIT_REFUSED,
+	EXIT_USAGE = R9P_EXIT_USAGE,
+	EXIT_NOTAG = R9P_EXIT_NOTAG,
+	EXIT_MOUNT = R9P_EXIT_MOUNT,
+	EXIT_SYSTEM = R9P_EXIT_SYSTEM,
 };
 
-enum mode { MODE_MOUNT, MODE_TAGS, MODE_EXPLAIN, MODE_HELP, MODE_VERSION };
+enum mode { MODE_MOUNT, MODE_TAGS, MODE_EXPLAIN, MODE_HELP, MODE_VERSION,
+	    MODE_ROOT, MODE_CHECK, MODE_MODULES };
 
 struct args {
 	enum mode mode;
@@ -41,6 +47,7 @@ struct args {
 	long timeout_s;
 	int dry_run, no_defaults;
 	const char *kernel;
+	struct r9p_rootcmd root;	/* --cmdline, --kmsg for the root modes */
 	const char *pos[2];	/* TAG DIR */
 	int npos;
 };
@@ -84,6 +91,35 @@ static int set_kernel(struct args *a, const char *v)
 		return -1;
 	}
 	a->kernel = v;
+	a->root.kernel = v;
+	return 0;
+}
+
+static int set_cmdline(struct args *a, const char *v)
+{
+	a->root.cmdline = v;
+	return 0;
+}
+
+static int set_kmsg(struct args *a, const char *v)
+{
+	(void)v;
+	a->root.kmsg = 1;
+	return 0;
+}
+
+/* Fake sysfs and procfs trees, for tests: never from the environment. */
+static int set_sysfs(struct args *a, const char *v)
+{
+	(void)a;
+	r9p_tags_set_sysfs(v);
+	return 0;
+}
+
+static int set_proc(struct args *a, const char *v)
+{
+	(void)a;
+	r9p_mountinfo_set_proc(v);
 	return 0;
 }
 
@@ -104,8 +140,8 @@ static int set_nodefaults(struct args *a, const char *v)
 static int set_mode(struct args *a, enum mode m)
 {
 	if (a->mode != MODE_MOUNT && a->mode != m) {
-		fprintf(stderr, "mount9p: --tags, --explain, --help and "
-			"--version go alone\n");
+		fprintf(stderr, "mount9p: --root, --check, --modules, --tags, "
+			"--explain, --help and --version go alone\n");
 		return -1;
 	}
 	a->mode = m;
@@ -122,6 +158,24 @@ static int set_explain(struct args *a, const char *v)
 {
 	(void)v;
 	return set_mode(a, MODE_EXPLAIN);
+}
+
+static int set_root(struct args *a, const char *v)
+{
+	(void)v;
+	return set_mode(a, MODE_ROOT);
+}
+
+static int set_check(struct args *a, const char *v)
+{
+	(void)v;
+	return set_mode(a, MODE_CHECK);
+}
+
+static int set_modules(struct args *a, const char *v)
+{
+	(void)v;
+	return set_mode(a, MODE_MODULES);
 }
 
 static int set_help(struct args *a, const char *v)
@@ -146,6 +200,13 @@ static const struct {
 	{ NULL, "--kernel", 1, set_kernel },
 	{ "-n", "--dry-run", 0, set_dry },
 	{ NULL, "--no-defaults", 0, set_nodefaults },
+	{ NULL, "--root", 0, set_root },
+	{ NULL, "--check", 0, set_check },
+	{ NULL, "--modules", 0, set_modules },
+	{ NULL, "--cmdline", 1, set_cmdline },
+	{ NULL, "--kmsg", 0, set_kmsg },
+	{ NULL, "--sysfs", 1, set_sysfs },
+	{ NULL, "--proc", 1, set_proc },
 	{ NULL, "--tags", 0, set_tags },
 	{ NULL, "--explain", 0, set_explain },
 	{ "-h", "--help", 0, set_help },
@@ -158,6 +219,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: mount9p [-o OPTS] [--timeout S] [-n|--dry-run] [--kernel RELEASE]\n"
 "               [--no-defaults] TAG DIR\n"
+"       mount9p --root DIR [--cmdline FILE|TEXT] [--kmsg]\n"
+"       mount9p --check | --modules [--cmdline FILE|TEXT] [--kernel RELEASE]\n"
 "       mount9p --tags\n"
 "       mount9p --explain [-o OPTS] [--kernel RELEASE] [--no-defaults]\n"
 "       mount9p --help | --version\n"
@@ -169,17 +232,28 @@ static void usage(FILE *f)
 "  -o OPTS          9p options and mount flags, comma-separated (repeatable)\n"
 "  --timeout S      seconds to wait for the tag and retry the mount (10)\n"
 "  -n, --dry-run    check and show the mount(2) call, do not mount\n"
-"  --kernel RELEASE check against this kernel (default: the running one,\n"
-"                   or $R9P_KERNEL)\n"
+"  --kernel RELEASE check against this kernel (default: the running one)\n"
 "  --no-defaults    do not add trans=virtio,version=9p2000.L,msize=512000,\n"
 "                   cache=mmap for the keys not given\n"
+"  --root DIR       the whole root step of a 9p-root boot, as init9p does it:\n"
+"                   root=, rootfstype=, rootflags=, ro/rw, rootwait,\n"
+"                   rootdelay=, root9p.* from the kernel command line; wait\n"
+"                   for the tag, mount, read back, tmpfs on DIR/tmp\n"
+"  --check          only check that command line; print the result as\n"
+"                   sh-quoted R9P_*=VALUE lines (R9P_ROOT=yes|no, R9P_TAG,\n"
+"                   R9P_OPTIONS, R9P_TIMEOUT, R9P_TMP, R9P_MODULES, or\n"
+"                   R9P_ERROR and R9P_TRY)\n"
+"  --modules        the modules a 9p root needs, with root9p.modules=\n"
+"  --cmdline X      the command line from file X, or X itself (default\n"
+"                   /proc/cmdline)\n"
+"  --kmsg           messages to the kernel log (/dev/kmsg), as init9p's\n"
 "  --tags           list the mount tags: tag, device, mounted or not\n"
 "  --explain        print the option string the kernel gets, one line per\n"
 "                   option with its meaning, then the warnings\n"
 "\n"
 "Exit status: 0 done; 1 options or tag refused; 2 usage; 3 tag not found\n"
 "before the timeout; 4 mount failed; 5 sysfs or /proc unreadable.\n"
-"Environment: R9P_KERNEL, R9P_SYSFS (for /sys), R9P_PROC (for /proc).\n");
+"--sysfs DIR and --proc DIR read fake trees instead of /sys and /proc.\n");
 }
 
 /* The argdef for ARG ("-o", "--timeout=5"); *VALUE gets an inline value. */
@@ -248,9 +322,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return -1;
 	}
 	if ((a->mode == MODE_MOUNT && a->npos != 2) ||
-	    (a->mode != MODE_MOUNT && a->npos)) {
+	    (a->mode == MODE_ROOT && a->npos != 1) ||
+	    (a->mode != MODE_MOUNT && a->mode != MODE_ROOT && a->npos)) {
 		fprintf(stderr, "mount9p: %s\n", a->mode == MODE_MOUNT ?
-			"give a TAG and a DIR" : "no TAG or DIR with this mode");
+			"give a TAG and a DIR" : a->mode == MODE_ROOT ?
+			"--root takes one DIR" : "no TAG or DIR with this mode");
 		return -1;
 	}
 	return 0;
@@ -275,7 +351,7 @@ static int pick_kernel(const struct args *a, struct r9p_kernel *k)
 
 	if (err < 0) {
 		fprintf(stderr, "mount9p: warning: cannot tell the kernel "
-			"release ($R9P_KERNEL?): checking as for 6.1\n");
+			"release: checking as for 6.1\n");
 		k->major = 6;
 		k->minor = 1;
 	}
@@ -440,6 +516,12 @@ int main(int argc, char **argv)
 		return do_tags();
 	case MODE_EXPLAIN:
 		return do_explain(&a);
+	case MODE_ROOT:
+		return r9p_rootcmd_root(&a.root, a.pos[0]);
+	case MODE_CHECK:
+		return r9p_rootcmd_check(&a.root);
+	case MODE_MODULES:
+		return r9p_rootcmd_modules(&a.root);
 	case MODE_MOUNT:
 		break;
 	}

@@ -76,11 +76,17 @@ int r9p_mountinfo_parse(char *line, struct r9p_mountinfo *mi)
 	return 0;
 }
 
+/* Where procfs is: "/proc", or a fake tree a test hands in. */
+static char proc_dir[512] = "/proc";
+
+void r9p_mountinfo_set_proc(const char *dir)
+{
+	snprintf(proc_dir, sizeof(proc_dir), "%s", dir && *dir ? dir : "/proc");
+}
+
 const char *r9p_proc_root(void)
 {
-	const char *p = getenv("R9P_PROC");
-
-	return p && *p ? p : "/proc";
+	return proc_dir;
 }
 
 FILE *r9p_mountinfo_open(void)

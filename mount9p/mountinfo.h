@@ -3,7 +3,7 @@
  * mount9p/mountinfo.h - one line of /proc/self/mountinfo, split.
  *
  * Used by tags.c (is a tag mounted?) and effective.c (what did the kernel
- * do?). $R9P_PROC replaces /proc so tests read fake tables.
+ * do?). r9p_mountinfo_set_proc() points tests at fake tables.
  */
 #ifndef R9P_MOUNTINFO_H
 #define R9P_MOUNTINFO_H
@@ -26,10 +26,13 @@ struct r9p_mountinfo {		/* pointers into the parsed line */
  */
 int r9p_mountinfo_parse(char *line, struct r9p_mountinfo *mi);
 
-/* $R9P_PROC, else "/proc". */
+/* Read procfs under DIR instead of /proc (NULL or "": /proc again). */
+void r9p_mountinfo_set_proc(const char *dir);
+
+/* "/proc", or the directory given to r9p_mountinfo_set_proc(). */
 const char *r9p_proc_root(void);
 
-/* Open $R9P_PROC/self/mountinfo; NULL with errno set. */
+/* Open PROC/self/mountinfo; NULL with errno set. */
 FILE *r9p_mountinfo_open(void);
 
 /*

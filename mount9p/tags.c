@@ -24,11 +24,17 @@ static const char *const tag_dirs[] = {
 	"bus/virtio/devices",
 };
 
+/* Where sysfs is: "/sys", or a fake tree a test hands in. */
+static char sysfs_dir[512] = "/sys";
+
+void r9p_tags_set_sysfs(const char *dir)
+{
+	snprintf(sysfs_dir, sizeof(sysfs_dir), "%s", dir && *dir ? dir : "/sys");
+}
+
 static const char *sysfs_root(void)
 {
-	const char *s = getenv("R9P_SYSFS");
-
-	return s && *s ? s : "/sys";
+	return sysfs_dir;
 }
 
 static int path_of(char *buf, size_t len, const char *dir, const char *name)

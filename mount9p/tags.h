@@ -3,8 +3,10 @@
  * mount9p/tags.h - the virtio-9p mount tags this guest has.
  *
  * 9pnet_virtio publishes each device's tag in
- * /sys/bus/virtio/drivers/9pnet_virtio/virtioN/mount_tag. $R9P_SYSFS
- * replaces /sys and $R9P_PROC replaces /proc, so tests run on fake trees.
+ * /sys/bus/virtio/drivers/9pnet_virtio/virtioN/mount_tag. No environment
+ * variable redirects what is read (PID 1 gets unknown KEY=VALUE words of
+ * the kernel command line in its environment): tests and mount9p's
+ * --sysfs hand a fake tree in through r9p_tags_set_sysfs().
  */
 #ifndef R9P_TAGS_H
 #define R9P_TAGS_H
@@ -26,6 +28,9 @@ struct r9p_tag {
  * (0 when the driver is not loaded or has no device) or -errno.
  */
 int r9p_tags_list(struct r9p_tag *tags, int max);
+
+/* Read sysfs under DIR instead of /sys (NULL or "": /sys again). */
+void r9p_tags_set_sysfs(const char *dir);
 
 /* 1 when TAG is present, 0 when not, -errno on a read error. */
 int r9p_tag_present(const char *tag);

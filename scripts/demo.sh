@@ -18,7 +18,7 @@ scripts/mkroot-tiny.sh "$demo/root" "$O/$LIBC/mount9p"
 echo
 echo "== booting Linux $KVER on the 9p root $demo/root (QEMU, TCG) =="
 flags=trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl
-scripts/run9p --accel tcg --timeout 180 -k "$KERNEL_IMAGE" -i "$demo/initrd.img" \
+scripts/run9p --accel tcg --timeout 180 --passthrough-as-root -k "$KERNEL_IMAGE" -i "$demo/initrd.img" \
 	-r "$demo/root" --cmdline "root=fsRoot rw rootfstype=9p rootflags=$flags console=ttyS0 probe.token=hello-from-the-guest" \
 	</dev/null | tr -d '\r' | tee "$demo/console.log" |
 	grep -E '^(\[[ 0-9.]*\] )?(init9p:|@@ mount |@@ done)|Run /init|realinit'

@@ -102,6 +102,16 @@ if [ -x /bin/mount9p ]; then
 		sayall explain < /tmp/explain
 	fi
 fi
+# probe.remount: a guest told ro (run9p --ro) makes itself rw and writes.
+if grep -q 'probe.remount' /proc/cmdline; then
+	mount -o remount,rw / 2>/dev/null
+	say remount "$?"
+	if (echo "written by the guest" > /etc/hostname) 2>/dev/null; then
+		say remount_write ok
+	else
+		say remount_write failed
+	fi
+fi
 if grep -q 'probe.hold' /proc/cmdline; then
 	say hold
 	exec sh

@@ -12,3 +12,8 @@ unit: $(UNIT_TESTS)
 # Boot tests for one libc (LIBC=...); `make check` runs klibc and musl.
 boot: all
 	tests/boot/run.sh --libc $(LIBC)
+
+# Every unit test includes tests/unit/t.h: rebuild them when it changes
+# (the programs built straight from their .c, and the objects of the rest).
+$(filter-out %.sh,$(UNIT_TESTS)) \
+$(patsubst %.c,$(O)/obj/%.o,$(wildcard tests/unit/test_*.c)): tests/unit/t.h

@@ -4,8 +4,7 @@
 #
 #   tests/boot/dracut.sh [--no-debian]
 #
-# First the module's command-line rules on the host (getarg stubbed, mount9p
-# judging for 6.1). Then two images for Debian 12's kernel (no-hostonly; one
+# First the cmdline hook on the host with dracut's own dracut-lib.sh. Then two images for Debian 12's kernel (no-hostonly; one
 # with systemd, one with dracut's script init), both with 90root9p and the
 # stock 95virtfs, built from a private copy of dracut's module tree
 # (dracutbasedir): the machine's /usr/lib/dracut and /etc/dracut.conf* are
@@ -77,7 +76,7 @@ check_common() {
 	check "$lbl: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
 		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
-	check "$lbl: root9p logged the tmpfs" has "root9p: mounted tmpfs on /sysroot/tmp (mode=1777,nosuid,nodev)"
+	check "$lbl: mount9p logged the tmpfs" said "mount9p: mounted tmpfs on /sysroot/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)"
 	check "$lbl: the real init is PID 1, nothing of the initramfs left" \
 		eval 'probe_is pid 1 && probe_is initramfs_left 0'
 }
@@ -102,11 +101,11 @@ case_howto() {
 		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
 	check "$lbl: nothing else changed in the root directory" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$lbl: systemd mounted root9p's sysroot.mount through mount9p" \
-			eval 'said "Mounted sysroot.mount.*9p root fsRoot on /sysroot" && said "mount\[[0-9]+\]: fsRoot on /sysroot type 9p"'
+		check "$lbl: root9p-root.service mounted it through mount9p --root" \
+			eval 'said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && said "Finished root9p-root.service"'
 	else
 		check "$lbl: dracut's init mounted it through root9p's hook" \
-			eval 'has "root9p: fsRoot on /sysroot type 9p" && has "dracut: Mounted root filesystem fsRoot"'
+			eval 'said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && has "dracut: Mounted root filesystem fsRoot"'
 	fi
 }
 
@@ -148,16 +147,16 @@ case_badflags() {
 	fi
 	stop_bg 30
 	check "$lbl: stopped with mount9p's message" \
-		said 'mount9p: error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)'
+		said 'mount9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)'
 	check "$lbl: dracut's emergency shell ran commands" has "SHELL-42"
 	check "$lbl: nothing mounted on /sysroot" eval 'has END-42 && ! said "^fsRoot /sysroot 9p"'
 	check "$lbl: no kernel panic" hasnt "Kernel panic"
 	check "$lbl: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$lbl: sysroot.mount failed, emergency mode" \
-			eval 'said "Failed to mount sysroot" && said "Entering emergency mode"'
+		check "$lbl: root9p-root.service failed, emergency mode" \
+			eval 'said "Failed to start root9p-root.service" && said "Entering emergency mode"'
 	else
-		check "$lbl: dracut said why it stopped" has "dracut: FATAL: root9p: rootflags refused: mount9p: error: cache=readahead"
+		check "$lbl: dracut said why it stopped" has "dracut: FATAL: mount9p: cannot use rootflags: cache=readahead"
 	fi
 }
 
@@ -168,7 +167,7 @@ case_notag() {
 	boot "$kind-notag" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=nosuchtag rootfstype=9p root9p.timeout=3 console=ttyS0 rd.shell=0 rd.emergency=poweroff"
 	check "$lbl: mount9p waited root9p.timeout=3 s and named the tags present" \
-		said 'mount9p: error: mount tag nosuchtag not found after 3 s \(present: fsRoot'
+		said 'mount9p: cannot find the root: mount tag "nosuchtag" not found after 3 s; tags present: fsRoot'
 	check "$lbl: rd.emergency=poweroff ended the boot, no panic" \
 		eval '[ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]'
 }
@@ -211,8 +210,8 @@ case_debian() {
 	rm -f "$deb/var/lib/root9p-probe.txt"
 	BOOT_TIMEOUT=400 boot debian -k "$KERNEL_IMAGE" -i "$WORK/systemd.img" -r "$deb" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
-	check "$lbl: the boot went through root9p's sysroot.mount" \
-		said "mount\[[0-9]+\]: fsRoot on /sysroot type 9p"
+	check "$lbl: the boot went through root9p-root.service (mount9p --root)" \
+		said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms"
 	# the probe's findings, as if on the console
 	cp "$deb/var/lib/root9p-probe.txt" "$LOGDIR/debian.probe" 2>/dev/null || : >"$LOGDIR/debian.probe"
 	LOG=$LOGDIR/debian.probe
@@ -225,66 +224,59 @@ case_debian() {
 	LOG=
 }
 
-# --- root9p-lib.sh on the host -------------------------------------------------
-# The command-line rules with dracut's getarg family stubbed over $CMDLINE,
-# mount9p judging for Linux 6.1 (R9P_KERNEL), log lines on stdout.
-lib_run() {
-	CMDLINE=$1 R9P_KERNEL=6.1 PATH="$WORK/bin:$PATH" bash -c '
-		getcmdline() { printf "%s" "$CMDLINE"; }
-		getarg() {
-			local w v= hit=1
-			for w in $CMDLINE; do
-				case $1 in
-				*=) case $w in "$1"*) v=${w#"$1"}; hit=0 ;; esac ;;
-				*) case $w in "$1" | "$1="*) v=${w#"$1"}; v=${v#=}; hit=0 ;; esac ;;
-				esac
-			done
-			[ $hit = 0 ] && echo "$v"
-			return $hit
-		}
-		getargbool() {
-			local b d=$1; shift
-			b=$(getarg "$@") || b=$d
-			case $b in 0 | no | off) return 1 ;; esac
-			return 0
-		}
-		. hooks/dracut/90root9p/root9p-lib.sh
-		r9p_log() { shift; echo "log: $*"; }
-		if ! r9p_parse; then echo "not ours"; exit 0; fi
-		echo "tag=$R9P_TAG timeout=$R9P_TIMEOUT tmp=$R9P_TMP"
-		if r9p_check; then echo "options=$R9P_OPTIONS"; else echo "refused=$R9P_ERROR"; fi'
+# --- the cmdline hook on the host, with dracut's real dracut-lib.sh ------------
+# parse-root9p.sh as dracut's init sources it, in a private mount namespace
+# where a file stands in for /proc/cmdline, /run is a tmpfs and /dev/kmsg a
+# file, so die() and mount9p's --kmsg lines touch nothing of the machine.
+# Prints rootok, whether the hook died, and the kmsg lines.
+hook_run() {
+	local d=$WORK/hookrun
+	rm -rf "$d"
+	mkdir -p "$d/bin" "$d/up" "$d/wk"
+	printf '%s\n' "$1" >"$d/cmdline"
+	: >"$d/kmsg"
+	ln -sf "$WORK/mount9p" "$d/bin/mount9p"
+	# dracut's 99base installs dracut-util as dracut-getarg
+	ln -sf /usr/lib/dracut/dracut-util "$d/bin/dracut-getarg"
+	unshare -m sh -c '
+		d=$1 base=/usr/lib/dracut/modules.d/99base
+		mount --make-rprivate /
+		mount --bind "$d/cmdline" /proc/cmdline
+		mount -t tmpfs none /run
+		mount --bind "$d/kmsg" /dev/kmsg
+		# the image'"'"'s /lib: the libraries where 99base puts them, the
+		# hook folders; written into an overlay that ends with us
+		lib=$(readlink -f /lib)
+		mount -t overlay root9p-hook -o "lowerdir=$lib,upperdir=$d/up,workdir=$d/wk" "$lib"
+		cp "$base/dracut-lib.sh" "$base/dracut-dev-lib.sh" "$lib/"
+		mkdir -p "$lib/dracut/hooks/emergency" "$lib/dracut/hooks/shutdown-emergency"
+		PATH="$d/bin:$PATH" bash -c "
+			rootok=
+			( . hooks/dracut/90root9p/parse-root9p.sh; echo \"rootok=\$rootok\" )
+			echo \"exit=\$?\"
+			[ -e /run/initramfs/.die ] && echo died"
+		sed "s/^/kmsg: /" "$d/kmsg"' sh "$d" 2>&1
 }
-# lib_is CMDLINE PATTERN: the output of lib_run matches PATTERN (grep -E).
-lib_is() { lib_run "$1" | grep -qE -- "$2"; }
+# hook_is CMDLINE PATTERN: the output of hook_run matches PATTERN (grep -E).
+hook_is() { hook_run "$1" | grep -qE -- "$2"; }
 
-lib_checks() {
-	local d="root9p-lib.sh" def="trans=virtio,version=9p2000.L,msize=512000,cache=mmap"
-	mkdir -p "$WORK/bin"
-	ln -sf "$WORK/mount9p" "$WORK/bin/mount9p"
-	check "$d: root=TAG rootfstype=9p: read-only, defaults added" \
-		lib_is "root=fsRoot rootfstype=9p" "^options=ro,$def\$"
-	check "$d: root=virtfs:TAG rw, rootflags kept" \
-		lib_is "root=virtfs:fsRoot rw rootflags=cache=loose,posixacl" "^options=rw,trans=virtio,version=9p2000.L,msize=512000,cache=loose,posixacl\$"
-	check "$d: ro inside rootflags wins over rw" \
-		lib_is "root=fsRoot rootfstype=9p rw rootflags=ro,nosuid" "^options=ro,nosuid,$def\$"
-	check "$d: the last of ro and rw wins" lib_is "root=fsRoot rootfstype=9p ro rw" "^options=rw,"
+hook_checks() {
+	local d="parse-root9p.sh (dracut-lib.sh)"
+	check "$d: root=TAG rootfstype=9p is ours: rootok=1" \
+		hook_is "root=fsRoot rootfstype=9p" "^rootok=1\$"
+	check "$d: root=virtfs:TAG is ours" hook_is "root=virtfs:fsRoot rw" "^rootok=1\$"
+	check "$d: root=\"TAG\" (quoted) is ours" hook_is 'root="fsRoot" rootfstype=9p' "^rootok=1\$"
 	check "$d: not ours: a block device, no rootfstype, another type" eval \
-		'lib_is "root=/dev/vda1" "^not ours" && lib_is "root=fsRoot" "^not ours" &&
-		 lib_is "root=fsRoot rootfstype=ext4" "^not ours"'
-	check "$d: refused rootflags carry mount9p's error" \
-		lib_is "root=fsRoot rootfstype=9p rootflags=cache=readahead" \
-		"^refused=mount9p: error: cache=readahead is not a cache mode of Linux 6.1"
-	check "$d: a typo warns and goes on" eval \
-		'lib_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^log: mount9p: warning: cahce=loose: unknown option" &&
-		 lib_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^options=ro,$def,cahce=loose\$"'
-	check "$d: root9p.timeout, default 10, bad values warn" eval \
-		'lib_is "root=a rootfstype=9p root9p.timeout=3" "timeout=3 " &&
-		 lib_is "root=a rootfstype=9p" "timeout=10 " &&
-		 lib_is "root=a rootfstype=9p root9p.timeout=3s" "^log: warning: root9p.timeout=3s is not whole seconds"'
-	check "$d: root9p.tmp on, off, options" eval \
-		'lib_is "root=a rootfstype=9p" "tmp=mode=1777,nosuid,nodev\$" &&
-		 lib_is "root=a rootfstype=9p root9p.tmp=off" "tmp=\$" &&
-		 lib_is "root=a rootfstype=9p root9p.tmp=size=64m,mode=1777" "tmp=size=64m,mode=1777\$"'
+		'hook_is "root=/dev/vda1" "^rootok=\$" && hook_is "root=fsRoot" "^rootok=\$" &&
+		 hook_is "root=fsRoot rootfstype=ext4" "^rootok=\$"'
+	check "$d: refused rootflags: die() with mount9p's words" eval \
+		'hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^died\$" &&
+		 hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^kmsg: <24>dracut: FATAL: mount9p: cannot use rootflags: msize=100 is below the minimum 4096\$"'
+	check "$d: a typo warns through the kernel log and goes on" eval \
+		'hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^kmsg: <4>mount9p: warning: cahce=loose: unknown option" &&
+		 ! hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^died\$"'
+	check "$d: a bad root9p.modules is refused" \
+		hook_is "root=fsRoot rootfstype=9p root9p.modules=-x" "^kmsg: <24>dracut: FATAL: mount9p: cannot use root9p.modules"
 }
 
 # --- setup ---------------------------------------------------------------------
@@ -297,7 +289,7 @@ fi
 eval "$env_text"
 # a private copy: a concurrent build must not swap it under dracut
 cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run make)"; t_done dracut; exit 1; }
-lib_checks
+hook_checks
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
 sum_before=$(dracut_sum)
@@ -311,7 +303,6 @@ for img in script systemd; do
 		'in_img $img usr/sbin/mount9p && in_img $img usr/sbin/mount.9p &&
 		 in_img $img usr/lib/dracut/hooks/cmdline/30-parse-root9p.sh &&
 		 in_img $img usr/lib/dracut/hooks/mount/10-mount-root9p.sh &&
-		 in_img $img usr/lib/dracut/hooks/pre-pivot/10-tmp-root9p.sh &&
 		 in_img $img "usr/lib/modules/$KVER/kernel/net/9p/9pnet_virtio.ko"'
 done
 check "systemd image: root9p-generator; script image: none" eval \

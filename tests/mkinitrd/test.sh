@@ -3,7 +3,8 @@
 # tests/mkinitrd/test.sh - mkinitrd9p against a real unpacked kernel.
 #
 # Needs KERNEL_BASE (a root holding lib/modules/KVER or usr/lib/modules/KVER,
-# depmod done) and KVER; prints a skip line without them. Optional:
+# depmod done) and KVER; without them, or without that tree, it fails (one
+# failure: nothing was tested). Optional:
 # MKINITRD9P (default build/mkinitrd9p), INIT9P (default build/klibc/init9p,
 # else /bin/busybox as a stand-in static /init), CLOUD_BASE + CLOUD_KVER
 # (a kernel without 9p, e.g. Debian's cloud flavour, to check the refusal).
@@ -20,7 +21,11 @@ check() { what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 finish() { echo "mkinitrd: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
 
 if [ -z "${KERNEL_BASE:-}" ] || [ -z "${KVER:-}" ]; then
-	echo "mkinitrd: skip: set KERNEL_BASE and KVER to an unpacked kernel"
+	bad "KERNEL_BASE and KVER name an unpacked kernel (got '${KERNEL_BASE:-}' '${KVER:-}'): scripts/fetch-kernel.sh --env bookworm prints them"
+	finish
+fi
+if [ ! -d "$KERNEL_BASE/lib/modules/$KVER" ] && [ ! -d "$KERNEL_BASE/usr/lib/modules/$KVER" ]; then
+	bad "kernel tree there: neither $KERNEL_BASE/lib/modules/$KVER nor $KERNEL_BASE/usr/lib/modules/$KVER is a directory"
 	finish
 fi
 if [ ! -x "$mk" ]; then
@@ -42,6 +47,7 @@ done
 img=$t/a.gzip
 check "image mode is 0644" test "$(stat -c %a "$img")" = 644
 check "no OUT.tmp left behind" test ! -e "$img.tmp"
+check "no temporary file left beside OUT" test "$(ls -A "$t" | grep -c "^\.")" -eq 0
 check "summary line names the image" \
 	grep -q "^mkinitrd9p: wrote $img (.* KiB compressed / .* KiB, gzip) for $KVER in [0-9]* ms" "$t/log"
 
@@ -127,6 +133,84 @@ if [ -x /bin/busybox ]; then
 	check "--rescue-shell adds bin/busybox" grep -q '^-rwxr-xr-x .* bin/busybox$' "$t/list.rescue"
 	check "--rescue-shell adds bin/sh -> busybox" grep -q ' bin/sh -> busybox$' "$t/list.rescue"
 fi
+
+# Hostile output directory: links planted where the old code wrote
+# (OUT.tmp) and at OUT itself must be replaced or ignored, never followed.
+mkdir "$t/plant"
+printf 'victim\n' >"$t/victim"
+chmod 600 "$t/victim"
+ln -s "$t/victim" "$t/plant/out.img.tmp"
+ln -s "$t/victim" "$t/plant/out2.img"
+gen -o "$t/plant/out.img"
+gen -o "$t/plant/out2.img"
+check "planted links: victim content unchanged" \
+	test "$(cat "$t/victim")" = victim
+check "planted links: victim mode unchanged (600)" \
+	test "$(stat -c %a "$t/victim")" = 600
+check "planted OUT.tmp: the image is written to OUT" cmp -s "$t/plant/out.img" "$img"
+check "planted OUT.tmp: the planted link is left alone" \
+	test "$(readlink "$t/plant/out.img.tmp")" = "$t/victim"
+check "link planted at OUT: replaced by the image" \
+	sh -c "test -f '$t/plant/out2.img' && test ! -L '$t/plant/out2.img' && cmp -s '$t/plant/out2.img' '$img'"
+check "no temporary file left in OUT's directory" \
+	test "$(ls -A "$t/plant" | tr '\n' ' ')" = "out.img out.img.tmp out2.img "
+
+# Hostile inputs: a device that never ends, a FIFO nobody writes. The
+# memory bound keeps a broken build from eating the machine.
+mkfifo "$t/fifo"
+for input in /dev/zero "$t/fifo"; do
+	label=${input#"$t/"}
+	(ulimit -v 4000000; timeout 20 "$mk" -k "$KVER" -b "$KERNEL_BASE" \
+		--init "$input" -o "$t/bad.img") 2>"$t/err"
+	rc=$?
+	check "--init $label exits 1 at once (exit $rc)" test "$rc" -eq 1
+	check "--init $label refused by name as not a regular file" \
+		grep -q "read init $input: not a regular file" "$t/err"
+	check "--init $label left no image" test ! -e "$t/bad.img"
+done
+if [ -x /bin/busybox ]; then
+	(ulimit -v 4000000; timeout 20 "$mk" -k "$KVER" -b "$KERNEL_BASE" \
+		--init "$init" --rescue-shell="$t/fifo" -o "$t/bad.img") 2>"$t/err"
+	rc=$?
+	check "--rescue-shell=FIFO exits 1 at once (exit $rc)" test "$rc" -eq 1
+	check "--rescue-shell=FIFO refused by name" \
+		grep -q "read rescue shell $t/fifo: not a regular file" "$t/err"
+fi
+
+# A kernel tree whose 9p module is a FIFO: refused, not waited on.
+for pre in lib usr/lib; do
+	[ -d "$KERNEL_BASE/$pre/modules/$KVER" ] && break
+done
+mkdir -p "$t/ktree/$pre/modules"
+cp -rs "$KERNEL_BASE/$pre/modules/$KVER" "$t/ktree/$pre/modules/"
+rel=$(sed -n 's,^\([^:]*/9p\.ko[^:]*\):.*,\1,p' "$KERNEL_BASE/$pre/modules/$KVER/modules.dep")
+rm -f "$t/ktree/$pre/modules/$KVER/$rel"
+mkfifo "$t/ktree/$pre/modules/$KVER/$rel"
+timeout 20 "$mk" -k "$KVER" -b "$t/ktree" --init "$init" -o "$t/bad.img" 2>"$t/err"
+rc=$?
+check "a FIFO as module exits 1 at once (exit $rc)" test "$rc" -eq 1
+check "a FIFO as module is refused by name" \
+	grep -q "read module .*/$rel: not a regular file" "$t/err"
+rm -rf "$t/ktree"
+
+# Hostile image for --list: an escape sequence in names, and a gzip
+# that claims more than the 1024 MiB --list allows (5 MB on disk).
+esc=$(printf '\033')
+mkdir "$t/esc"
+(cd "$t/esc" && : >"evil${esc}[31mred" && ln -s "to${esc}]0;title${esc}\\" "link" &&
+	printf '%s\n' "evil${esc}[31mred" link | cpio -o -H newc --quiet) >"$t/esc.cpio"
+"$mk" --list "$t/esc.cpio" >"$t/list.esc" 2>>"$t/log"
+check "--list of escape names succeeds" test $? -eq 0
+check "--list prints no raw ESC byte" sh -c "! grep -q '$esc' '$t/list.esc'"
+check "--list shows ESC as backslash 033" grep -q ' evil\\033\[31mred$' "$t/list.esc"
+check "--list escapes link targets too" grep -q ' link -> to\\033]0;title\\033\\\\$' "$t/list.esc"
+head -c 1025M /dev/zero | gzip -1 >"$t/bomb.img"
+(ulimit -v 4000000; timeout 60 "$mk" --list "$t/bomb.img") >/dev/null 2>"$t/err"
+rc=$?
+check "--list of a gzip bomb exits 1 (exit $rc)" test "$rc" -eq 1
+check "--list of a gzip bomb names the limit" \
+	grep -q "bomb.img at offset 0: gzip segment: more than 1024 MiB after decompression" "$t/err"
+rm -f "$t/bomb.img"
 
 # Errors: a kernel that is not there, usage, a kernel without 9p.
 "$mk" -k 0.0.0-none -b "$KERNEL_BASE" -o "$t/none.img" --init "$init" 2>"$t/err"

@@ -50,6 +50,18 @@ static const struct str_case str_cases[] = {
 	{ "root=a\troot=c", g_root, "c" },			/* tabs split */
 	{ "xroot=a root=b", g_root, "b" },
 	{ "root=x=y", g_root, "x=y" },				/* first = splits */
+	/* Every byte the kernel's isspace() takes splits (lib/ctype.c). */
+	{ "root=a\vroot=v", g_root, "v" },
+	{ "root=a\froot=f", g_root, "f" },
+	{ "root=a\rroot=r", g_root, "r" },
+	{ "root=r\r", g_root, "r" },			/* CRLF-ended file */
+	{ "root=a\xa0root=nbsp", g_root, "nbsp" },		/* 0xa0: _S|_SP */
+	{ "\v\f\r\xa0 init=/x\xa0\r", g_init, "/x" },	/* leading, trailing */
+	{ "root=\"a\vb\" x", g_root, "a\vb" },		/* quoted: kept */
+	/* Not spaces for the kernel: kept inside the word. */
+	{ "root=a\x85" "b", g_root, "a\x85" "b" },
+	{ "root=a\x1c" "b", g_root, "a\x1c" "b" },
+	{ "root=a\bb", g_root, "a\bb" },
 };
 
 struct num_case {
@@ -73,6 +85,28 @@ static const struct num_case num_cases[] = {
 	{ "root9p.debug root9p.timeout=3", -1, 0, -1, 1, 0, -1, 0, 3 },
 	{ "root9p.timeout=3 root9p.timeout=7", -1, 0, -1, 0, 0, -1, 0, 7 },
 	{ "ro=1",		-1, 0, -1, 0, 0, -1, 0, -1 },
+	/* Huge values saturate (seconds * 1000 must not overflow). */
+	{ "root9p.timeout=99999999999999999999999", -1, 0, -1, 0, 0, -1, 0,
+	  R9P_SECONDS_MAX },
+	{ "root9p.timeout=9223372036854775807", -1, 0, -1, 0, 0, -1, 0,
+	  R9P_SECONDS_MAX },
+	{ "root9p.timeout=1000001", -1, 0, -1, 0, 0, -1, 0, R9P_SECONDS_MAX },
+	{ "root9p.timeout=1000000", -1, 0, -1, 0, 0, -1, 0, 1000000 },
+	{ "rootdelay=4294967296", -1, 0, -1, 0, 0, R9P_SECONDS_MAX, 0, -1 },
+	{ "panic=99999999999999999999", -1, 0, -1, 0, 1, -1,
+	  R9P_SECONDS_MAX, -1 },
+	/* Negative or malformed: the documented "absent" meaning. */
+	{ "root9p.timeout=-5",	-1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "root9p.timeout=-99999999999999999999", -1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "rootdelay=-1",	-1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "root9p.timeout=5s",	-1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "root9p.timeout=",	-1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "root9p.timeout",	-1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "root9p.timeout=3 root9p.timeout=x", -1, 0, -1, 0, 0, -1, 0, -1 },
+	{ "panic=abc",		-1, 0, -1, 0, 1, -1, 0, -1 },
+	{ "panic=-99999999999999999999", -1, 0, -1, 0, 1, -1, -1, -1 },
+	{ "panic=-30",		-1, 0, -1, 0, 1, -1, -1, -1 },
+	{ "panic=0",		-1, 0, -1, 0, 1, -1, 0, -1 },
 };
 
 struct mod_case {
@@ -88,6 +122,20 @@ static const struct mod_case mod_cases[] = {
 	{ "m.v=\"a b\"", "m", "m.v" },	/* replaced below: quoting */
 	{ "m.x=1 -- m.y=2", "m", "x=1" },
 	{ ".x=1 m.=2", "m", "=2" },
+	{ "m.x=1\vm.y=2", "m", "x=1 y=2" },			/* \v splits */
+};
+
+struct count_case {
+	int words;		/* "pN=N" words on the line */
+	int nparams, ndropped;
+};
+
+static const struct count_case count_cases[] = {
+	{ 0, 0, 0 },
+	{ 255, 255, 0 },
+	{ 256, 256, 0 },
+	{ 257, 256, 1 },
+	{ 300, 256, 44 },
 };
 
 int main(void)
@@ -127,6 +175,41 @@ int main(void)
 		      "%s", m->line);
 		CHECK_STR(out, want, m->line);
 	}
+
+	/* Words past R9P_CMDLINE_PARAMS are counted; their keys still act. */
+	for (i = 0; i < sizeof(count_cases) / sizeof(count_cases[0]); i++) {
+		const struct count_case *n = &count_cases[i];
+		size_t used = 0;
+		int w;
+
+		big[0] = '\0';
+		for (w = 0; w < n->words; w++)
+			used += snprintf(big + used, sizeof(big) - used, "p%d=%d ",
+					 w, w);
+		CHECK(r9p_cmdline_parse(big, &c) == 0, "%d words", n->words);
+		CHECK(c.nparams == n->nparams && c.ndropped == n->ndropped,
+		      "%d words: nparams %d ndropped %d, want %d %d", n->words,
+		      c.nparams, c.ndropped, n->nparams, n->ndropped);
+	}
+	strcpy(big, "");
+	for (i = 0; i < 300; i++)
+		strcat(big, "q ");
+	strcat(big, "root=late m.p=1");
+	r9p_cmdline_parse(big, &c);
+	CHECK_STR(c.root, "late", "root= after 300 words");
+	CHECK(c.ndropped == 46, "ndropped %d, want 46", c.ndropped);
+	CHECK(r9p_cmdline_modparams(&c, "m", out, sizeof(out)) == 0,
+	      "a dropped module parameter is not found");
+
+	/* Saturated seconds times 1000 stay well inside a long long. */
+	r9p_cmdline_parse("root9p.timeout=999999999999999999999999", &c);
+	CHECK((long long)c.timeout * 1000 == 1000000000LL, "timeout ms %lld",
+	      (long long)c.timeout * 1000);
+
+	/* A value with a kernel space byte is quoted for the module. */
+	r9p_cmdline_parse("m.v=\"a\vb\"", &c);
+	CHECK(r9p_cmdline_modparams(&c, "m", out, sizeof(out)) > 0 &&
+	      strcmp(out, "v=\"a\vb\"") == 0, "quoted \\v: %s", out);
 
 	/* Too long: the head is still parsed, the caller is told. */
 	memset(big, 'x', sizeof(big));

@@ -61,7 +61,7 @@ static void write_mountinfo(void)
 		root);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/proc", root);
-	setenv("R9P_PROC", path, 1);
+	r9p_mountinfo_set_proc(path);
 }
 
 static void test_read(void)

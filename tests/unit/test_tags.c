@@ -14,6 +14,7 @@
 
 #include "tests/unit/t.h"
 #include "mount9p/mount.h"
+#include "mount9p/mountinfo.h"
 #include "mount9p/tags.h"
 
 static char root[64];
@@ -26,11 +27,11 @@ static void put(const char *rel, const char *data, size_t len)
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	f = fopen(path, "w");
-	CHECK(f != NULL, "create %s", path);
-	if (!f)
-		return;
-	fwrite(data, 1, len ? len : strlen(data), f);
-	fclose(f);
+	SETUP(f != NULL, "create %s: %s", path, strerror(errno));
+	if (!len)
+		len = strlen(data);
+	SETUP(fwrite(data, 1, len, f) == len && fclose(f) == 0, "write %s",
+	      path);
 }
 
 static void dir(const char *rel)
@@ -38,7 +39,8 @@ static void dir(const char *rel)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	CHECK(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s", path);
+	SETUP(mkdir(path, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", path,
+	      strerror(errno));
 }
 
 static void link_to(const char *target, const char *rel)
@@ -46,7 +48,8 @@ static void link_to(const char *target, const char *rel)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	CHECK(symlink(target, path) == 0, "symlink %s", path);
+	SETUP(symlink(target, path) == 0, "symlink %s: %s", path,
+	      strerror(errno));
 }
 
 static void build_tree(void)
@@ -86,9 +89,9 @@ static void set_env(const char *sys, const char *proc)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", root, sys);
-	setenv("R9P_SYSFS", path, 1);
+	r9p_tags_set_sysfs(path);
 	snprintf(path, sizeof(path), "%s/%s", root, proc);
-	setenv("R9P_PROC", path, 1);
+	r9p_mountinfo_set_proc(path);
 }
 
 static void test_driver_dir(void)
@@ -141,7 +144,7 @@ static void test_fallback_and_absent(void)
 	/* no driver directory: the devices directory still has the tags */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/bus/virtio/drivers/"
 		 "9pnet_virtio'", root);
-	CHECK(system(cmd) == 0, "remove the driver dir");
+	SETUP(system(cmd) == 0, "remove the driver dir");
 	CHECK(r9p_tags_list(t, 4) == 2, "tags from bus/virtio/devices");
 	CHECK(r9p_tags_driver_present() == 0, "driver absent");
 	/* no virtio bus at all: no tags, no error */
@@ -159,6 +162,33 @@ static void progress(void *ctx, const char *tag, long long waited)
 	(void)tag;
 	(void)waited;
 	progress_calls++;
+}
+
+/* Every errno with a hint of its own gets it, each one different and
+ * none the catch-all; an unknown errno, either sign, gets the catch-all. */
+static void test_hints(void)
+{
+	static const int known[] = {
+		ENOENT, EBUSY, EINVAL, ENODEV, EPROTONOSUPPORT, EPERM, EACCES,
+		ENOTDIR, ENOMEM, EIO, ETIMEDOUT, ENOPROTOOPT,
+	};
+	const char *generic = "dmesg shows the kernel's 9p messages";
+	size_t i, j, same;
+
+	CHECK_STR(r9p_mount_hint(12345), generic, "unknown errno");
+	CHECK_STR(r9p_mount_hint(-12345), generic, "unknown -errno");
+	CHECK_STR(r9p_mount_hint(0), generic, "0");
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const char *h = r9p_mount_hint(known[i]);
+
+		for (same = j = 0; j < i; j++)
+			same += strcmp(h, r9p_mount_hint(known[j])) == 0;
+		CHECK(strcmp(h, generic) != 0 && same == 0 &&
+		      h == r9p_mount_hint(-known[i]), "errno %d (%s): got "
+		      "\"%s\" (%zu earlier ones the same), -errno \"%s\"",
+		      known[i], strerror(known[i]), h, same,
+		      r9p_mount_hint(-known[i]));
+	}
 }
 
 static void test_wait_and_mount(void)
@@ -191,7 +221,7 @@ static void test_wait_and_mount(void)
 	CHECK(strstr(r9p_mount_hint(-ENOENT), "mount_tag") != NULL, "ENOENT");
 	CHECK(strstr(r9p_mount_hint(EBUSY), "once at a time") != NULL, "EBUSY");
 	CHECK(strstr(r9p_mount_hint(ENODEV), "modprobe 9p") != NULL, "ENODEV");
-	CHECK(r9p_mount_hint(12345) != NULL, "unknown errno");
+	test_hints();
 	r9p_diags_init(&d);
 	CHECK(r9p_tag_check("", &d) == -EINVAL && d.nerr == 1, "empty tag");
 	CHECK(r9p_tag_check("rootfs", &d) == 0 && d.n == 1, "good tag");

@@ -17,18 +17,29 @@ static const struct {
 	const char *value;
 	int on;
 	unsigned long mflags;
-	const char *data;
+	const char *data, *described;
 } cases[] = {
-	{ "",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
-	{ "on",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
-	{ "1",			1, MS_NOSUID | MS_NODEV, "mode=1777" },
-	{ "off",		0, 0, "" },
-	{ "0",			0, 0, "" },
-	{ "size=50%",		1, 0, "size=50%" },
+	{ "",			1, MS_NOSUID | MS_NODEV, "mode=1777",
+	  "mode=1777,nosuid,nodev" },
+	{ "on",			1, MS_NOSUID | MS_NODEV, "mode=1777",
+	  "mode=1777,nosuid,nodev" },
+	{ "1",			1, MS_NOSUID | MS_NODEV, "mode=1777",
+	  "mode=1777,nosuid,nodev" },
+	{ "off",		0, 0, "", "off" },
+	{ "0",			0, 0, "", "off" },
+	/* Options add to the safe defaults ... */
+	{ "size=1m",		1, MS_NOSUID | MS_NODEV, "mode=1777,size=1m",
+	  "mode=1777,size=1m,nosuid,nodev" },
+	{ "size=50%,noexec",	1, MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	  "mode=1777,size=50%", "mode=1777,size=50%,nosuid,nodev,noexec" },
 	{ "mode=1777,nosuid,nodev,noexec,size=1g", 1,
-	  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=1g" },
-	{ "nosuid,suid",	1, 0, "" },
-	{ ",,mode=0700,,",	1, 0, "mode=0700" },
+	  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=1g",
+	  "mode=1777,size=1g,nosuid,nodev,noexec" },
+	/* ... unless they say otherwise explicitly. */
+	{ "nosuid,suid",	1, MS_NODEV, "mode=1777", "mode=1777,nodev" },
+	{ "suid,dev",		1, 0, "mode=1777", "mode=1777" },
+	{ ",,mode=0700,,",	1, MS_NOSUID | MS_NODEV, "mode=0700",
+	  "mode=0700,nosuid,nodev" },
 };
 
 static void write_file(const char *path, const char *text)
@@ -45,7 +56,7 @@ int main(void)
 {
 	struct r9p_tmp t;
 	char msg[200], reason[200], dir[] = "/tmp/r9p-tmpfs-XXXXXX", p[300];
-	char big[400];
+	char big[400], desc[300];
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -54,6 +65,8 @@ int main(void)
 		CHECK(t.on == cases[i].on && t.mflags == cases[i].mflags,
 		      "\"%s\": on %d flags %#lx", cases[i].value, t.on, t.mflags);
 		CHECK_STR(t.data, cases[i].data, cases[i].value);
+		CHECK_STR(r9p_tmp_describe(&t, desc, sizeof(desc)),
+			  cases[i].described, cases[i].value);
 	}
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -69,6 +82,18 @@ int main(void)
 	CHECK(strstr(reason, "no /tmp") != NULL, "%s", reason);
 	snprintf(p, sizeof(p), "%s/tmp", dir);
 	CHECK(access(p, F_OK) < 0, "the folder must not be created");
+	/* A /tmp that links out of the root is never followed. */
+	if (symlink("/", p) < 0)
+		perror("symlink");
+	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
+	      "a symlinked /tmp must be skipped");
+	CHECK(strstr(reason, "symbolic link") != NULL, "%s", reason);
+	unlink(p);
+	write_file(p, "not a folder");
+	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
+	      "a /tmp file must be skipped");
+	CHECK(strstr(reason, "not a folder") != NULL, "%s", reason);
+	unlink(p);
 	snprintf(p, sizeof(p), "%s/etc", dir);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/etc/fstab", dir);

@@ -4,10 +4,10 @@
 # filesystem on a virtio-9p mount tag, mounted by mount9p.
 #
 # Included on request (dracut --add root9p, add_dracutmodules+=" root9p "),
-# or by itself in a hostonly image of a host whose root is 9p. Installs the
-# 9p and virtio modules, mount9p ($ROOT9P_MOUNT9P, else the installed one),
-# the hooks of dracut's script initrd and, in a systemd initrd, a generator
-# that writes sysroot.mount.
+# or by itself in a hostonly image of a host whose root is 9p. Installs
+# mount9p ($ROOT9P_MOUNT9P, else the installed one), the modules it names
+# (mount9p --modules), the hooks of dracut's script initrd and, in a
+# systemd initrd, a generator. Every rule of the root step is mount9p's.
 
 # `make install` writes its $(PREFIX)/lib/root9p/mount9p here.
 R9P_INSTALLED_MOUNT9P=@MOUNT9P@
@@ -48,8 +48,12 @@ depends() {
 
 # called by dracut
 installkernel() {
-    # the root needs them whatever the build host has loaded
-    hostonly='' instmods 9p 9pnet 9pnet_virtio virtio_pci
+    local mount9p
+    mount9p=$(r9p_find_mount9p) || return 1
+    # the root needs them whatever the build host has loaded; the list is
+    # mount9p's (an empty --cmdline: not this host's root9p.modules)
+    # shellcheck disable=SC2046
+    hostonly='' instmods $("$mount9p" --modules --cmdline '')
 }
 
 # called by dracut
@@ -58,14 +62,12 @@ install() {
     mount9p=$(r9p_find_mount9p) || return 1
     inst_binary "$mount9p" /usr/sbin/mount9p
     inst_script "$moddir/mount.9p.sh" /usr/sbin/mount.9p
-    inst_simple "$moddir/root9p-lib.sh" /lib/root9p-lib.sh
     inst_multiple modprobe sed
 
     inst_hook cmdline 30 "$moddir/parse-root9p.sh"
     # before 95virtfs's mount hook (99): the first hook that mounts a usable
     # root ends dracut's mount loop, so virtfs's never runs for our roots
     inst_hook mount 10 "$moddir/mount-root9p.sh"
-    inst_hook pre-pivot 10 "$moddir/tmp-root9p.sh"
 
     if dracut_module_included systemd; then
         inst_script "$moddir/root9p-generator.sh" \

@@ -3,7 +3,7 @@
 # hooks/dracut/90root9p/mount.9p.sh - mount(8)'s helper for -t 9p: mount9p.
 #
 # mount(8) runs /sbin/mount.9p SPEC DIR [-sfnv] [-N NS] [-o OPTS] [-t TYPE]
-# for every 9p mount in the initrd, systemd's sysroot.mount included. mount9p
+# for 9p mounts in the initrd (fstab lines, a unit's Type=9p). mount9p
 # checks the options, waits up to $ROOT9P_TIMEOUT seconds (default 10) for
 # the tag, retries the kernel's early ENOENT and shows what the kernel did.
 
@@ -39,5 +39,6 @@ while [ $# -gt 0 ]; do
 done
 
 # mount9p waits for the tag; the transport must be loadable meanwhile
-modprobe -q -a virtio_pci 9pnet_virtio 9p 2> /dev/null
+# shellcheck disable=SC2046 # a list of module names
+modprobe -q -a $(mount9p --modules --cmdline '') 2> /dev/null
 exec mount9p $dry --timeout "${ROOT9P_TIMEOUT:-10}" -o "$opts" -- "$spec" "$dir"

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/execcheck.h - will execve() of a file work, judged from its first
+ * bytes as the kernel's binfmt_elf and binfmt_script judge them?
+ *
+ * Paths are resolved in the caller's root: init9p runs this in a child
+ * that chroot'ed into the new root, so an ELF interpreter or a #! line
+ * names files of that root, not of the initramfs.
+ */
+#ifndef I9P_EXECCHECK_H
+#define I9P_EXECCHECK_H
+
+#include <stddef.h>
+
+/* #! levels followed; the kernel allows 4 (older) to 5 (6.x) rewrites. */
+#define I9P_EXEC_DEPTH 4
+
+/*
+ * 0 when PATH is an executable regular file that is an ELF executable
+ * whose PT_INTERP (if any) is an executable ELF file, or a #! script
+ * whose interpreter passes the same check (I9P_EXEC_DEPTH levels).
+ * Otherwise -errno as execve() would give it (-ENOENT for a missing
+ * interpreter, -ENOEXEC for an unknown format, -ELOOP for too deep a
+ * #! chain), with WHY (LEN bytes, may be 0) saying what is wrong, e.g.
+ * "its ELF interpreter /lib64/ld-linux-x86-64.so.2 is missing". WHY is
+ * "" only when PATH itself does not exist (-ENOENT, -ENOTDIR).
+ */
+int i9p_exec_check(const char *path, char *why, size_t len);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount9p/root.h - the root step of a 9p-root boot, in one place: from the
+ * kernel command line to a mounted root with its tmpfs on /tmp.
+ *
+ * init9p, `mount9p --root` / `--check` and, through them, the
+ * initramfs-tools and dracut hooks all call this, so a rule (which keys,
+ * how long to wait, ro/rw precedence, the /tmp policy, the module list,
+ * every message) lives here only. Nothing here exits or prints: messages
+ * go to the caller's r9p_say_fn, a failure comes back as a r9p_root_fail.
+ */
+#ifndef R9P_ROOT_H
+#define R9P_ROOT_H
+
+#include "mount9p/cmdline.h"
+#include "mount9p/kernel.h"
+#include "mount9p/opts.h"
+#include "mount9p/tags.h"
+#include "tmpfs/tmpfs.h"
+
+#define R9P_ROOT_TIMEOUT_S 10	/* wait for the tag, retry the mount */
+
+/* What a 9p root needs from the kernel (mount9p/rootmods.c). */
+struct r9p_root_module {
+	const char *name;	/* "9pnet_virtio" */
+	const char *what;	/* "9p virtio transport", for messages */
+	const char *config;	/* "CONFIG_NET_9P_VIRTIO" */
+};
+#define R9P_ROOT_NMODULES 3
+extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
+
+/* Exit codes of mount9p; init9p uses the step names instead. */
+enum r9p_root_exit {
+	R9P_EXIT_OK = 0,
+	R9P_EXIT_REFUSED = 1,	/* the command line (options, tag) is refused */
+	R9P_EXIT_USAGE = 2,
+	R9P_EXIT_NOTAG = 3,	/* the tag did not appear in time */
+	R9P_EXIT_MOUNT = 4,	/* mount(2) failed */
+	R9P_EXIT_SYSTEM = 5,	/* sysfs or /proc could not be read */
+};
+
+/* Priorities as the kernel log has them; callers map them to their own
+ * log (init9p: /dev/kmsg; mount9p: stderr or /dev/kmsg). */
+enum r9p_say_level {
+	R9P_SAY_ERR = 3, R9P_SAY_WARN = 4, R9P_SAY_INFO = 6, R9P_SAY_DEBUG = 7,
+};
+typedef void (*r9p_say_fn)(void *ctx, int level, const char *text);
+
+/* The root step's settings, all from the command line. */
+struct r9p_root {
+	int is9p;		/* root= names a 9p root */
+	const char *tag;	/* into the r9p_cmdline it came from */
+	const char *rootflags;	/* as given */
+	struct r9p_kernel kernel;
+	struct r9p_opts opts;	/* rootflags normalized, rdonly decided */
+	struct r9p_tmp tmp;
+	long long timeout_ms;	/* < 0: forever (rootwait) */
+	int debug;		/* root9p.debug */
+	char modules[512];	/* r9p_root_modules + root9p.modules, spaces */
+	struct r9p_diags diags;	/* warnings and notes of the check */
+};
+
+/* A failed step: "cannot STEP: WHY" and "try: TRY". */
+struct r9p_root_fail {
+	const char *step;	/* "use rootflags", "find the root" ... */
+	char why[700];
+	const char *try_;	/* static text, may be "" */
+	int exit_code;		/* enum r9p_root_exit */
+};
+
+/*
+ * Split TEXT (a kernel command line) into C; a warning through SAY when it
+ * is longer than the parser keeps. Returns 0.
+ */
+int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
+			   r9p_say_fn say, void *ctx);
+
+/*
+ * Read FILE (NULL: /proc/cmdline) once and split it into C. Returns 0, or
+ * -1 with F filled.
+ */
+int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
+			  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
+
+/*
+ * The names of r9p_root_modules then those of EXTRA (root9p.modules: "a,b"), into
+ * OUT (LEN bytes) separated by spaces. A name that modprobe could take for
+ * an option or a pattern is refused. Returns 0, or -1 with F filled.
+ */
+int r9p_root_module_list(const char *extra, char *out, size_t len,
+		     struct r9p_root_fail *f);
+
+/* Flags of r9p_root_config(). */
+#define R9P_ROOT_ASSUME_9P 0x1	/* no rootfstype= means 9p (init9p's image,
+				 * mount9p --root: they mount nothing else) */
+
+/*
+ * Decide the root step from C for kernel K: is it a 9p root (rootfstype=9p,
+ * root=virtfs:TAG as dracut writes it, or no rootfstype= with
+ * R9P_ROOT_ASSUME_9P), which tag, options, timeout, /tmp and modules. Returns 0 when R may be mounted (warnings in
+ * R->diags); 1 when the command line names no 9p root (R->is9p == 0, F
+ * says why, for callers that only handle 9p roots); -1 when it is refused
+ * (F filled, R->diags may hold more).
+ */
+int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
+		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f);
+
+/* Wait for R's tag (R->timeout_ms). Returns 0, or -1 with F filled. */
+int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
+		  struct r9p_root_fail *f);
+
+/*
+ * Mount R's tag on NEWROOT (left alone when something is mounted there
+ * already: a rescue shell, systemd's sysroot.mount), with the ENOENT
+ * retry in what is left of the timeout since START_MS, then read the
+ * mount back and say what differs. Returns 0, or -1 with F filled.
+ */
+int r9p_root_mount(const struct r9p_root *r, const char *newroot,
+		   long long start_ms, r9p_say_fn say, void *ctx,
+		   struct r9p_root_fail *f);
+
+/* The tmpfs on NEWROOT/tmp per R->tmp. Never fails the boot: a tmpfs
+ * that cannot be mounted is a warning, a skipped one a note. */
+void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
+			r9p_say_fn say, void *ctx);
+
+/* Wait, mount, tmpfs: the whole step after r9p_root_config. 0 or -1. */
+int r9p_root_step(const struct r9p_root *r, const char *newroot,
+		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
+
+/* Say the messages of D (warnings as "warning: ...", notes as "note: "),
+ * but its first error: that one is the failure the caller reports. */
+void r9p_root_say_diags(const struct r9p_diags *d, r9p_say_fn say, void *ctx);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount9p/rootcmd.h - mount9p's face of the root engine (mount9p/root.h):
+ * --root, --check and --modules. Each returns mount9p's exit code.
+ */
+#ifndef R9P_ROOTCMD_H
+#define R9P_ROOTCMD_H
+
+struct r9p_rootcmd {
+	const char *cmdline;	/* FILE, or the text itself; NULL: /proc */
+	const char *kernel;	/* release to check for; NULL: running */
+	int kmsg;		/* messages to /dev/kmsg, not stderr */
+};
+
+/* The whole root step on DIR; on failure its reason also on stdout. */
+int r9p_rootcmd_root(const struct r9p_rootcmd *rc, const char *dir);
+
+/* Check only; the result as shell-quoted KEY=VALUE lines on stdout. */
+int r9p_rootcmd_check(const struct r9p_rootcmd *rc);
+
+/* The modules to load for the root, one line, spaces between. */
+int r9p_rootcmd_modules(const struct r9p_rootcmd *rc);
+
+#endif

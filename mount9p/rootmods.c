@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount9p/rootmods.c - the modules a 9p root needs: the one list that
+ * init9p's image (mkinitrd9p), mount9p --modules and so the distro hooks
+ * take. Data only, so mkinitrd9p links it without the rest of the engine.
+ */
+#include "mount9p/root.h"
+
+/* The transport's bus driver, the 9p transport, the filesystem, in the
+ * order they are loaded; their dependencies (9pnet, netfs, virtio_ring
+ * ...) come from the kernel's modules.dep, never from here. */
+const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES] = {
+	{ "virtio_pci", "virtio PCI driver", "CONFIG_VIRTIO_PCI" },
+	{ "9pnet_virtio", "9p virtio transport", "CONFIG_NET_9P_VIRTIO" },
+	{ "9p", "9p filesystem", "CONFIG_9P_FS" },
+};

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test_root.c - the root engine's decisions (mount9p/root.c):
+ * one row a command line, the settings or the refusal it must give.
+ * Nothing is mounted; sysfs is an empty fake tree (no tags present).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/t.h"
+#include "mount9p/root.h"
+
+#define ASSUME R9P_ROOT_ASSUME_9P
+#define R9P_ROOT_MODULES "virtio_pci 9pnet_virtio 9p"
+
+static const struct {
+	const char *cmdline;
+	unsigned flags;
+	int ret;		/* r9p_root_config's */
+	const char *tag;	/* or the failed step, when ret != 0 */
+	const char *opts;	/* flags + data, or a piece of the why */
+	long long timeout_ms;
+	const char *tmp;
+	const char *modules;
+} rows[] = {
+	/* the howto's line: rw, the msize clamp is the kernel's business */
+	{ "root=fsRoot rw rootfstype=9p rootflags=trans=virtio,version=9p2000.L,"
+	  "msize=5000000,cache=mmap,posixacl console=ttyS0", 0, 0, "fsRoot",
+	  "rw,trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl",
+	  10000, "mode=1777,nosuid,nodev", R9P_ROOT_MODULES },
+	/* the kernel's default is read-only; defaults fill the rest */
+	{ "root=fsRoot rootfstype=9p", 0, 0, "fsRoot",
+	  "ro,trans=virtio,version=9p2000.L,msize=512000,cache=mmap", 10000,
+	  "mode=1777,nosuid,nodev", R9P_ROOT_MODULES },
+	/* ro/rw: the last word wins, rootflags' own wins over both */
+	{ "root=a rootfstype=9p ro rw", 0, 0, "a", "rw,", 10000, NULL, NULL },
+	{ "root=a rootfstype=9p rw ro", 0, 0, "a", "ro,", 10000, NULL, NULL },
+	{ "root=a rootfstype=9p rw rootflags=ro,nosuid", 0, 0, "a",
+	  "ro,nosuid,trans=virtio", 10000, NULL, NULL },
+	{ "root=a rootfstype=9p ro rootflags=rw", 0, 0, "a", "rw,", 10000,
+	  NULL, NULL },
+	/* waiting: root9p.timeout, raised by rootdelay, rootwait forever */
+	{ "root=a rootfstype=9p root9p.timeout=3", 0, 0, "a", "", 3000, NULL,
+	  NULL },
+	{ "root=a rootfstype=9p root9p.timeout=3 rootdelay=7", 0, 0, "a", "",
+	  7000, NULL, NULL },
+	{ "root=a rootfstype=9p rootdelay=2", 0, 0, "a", "", 10000, NULL, NULL },
+	{ "root=a rootfstype=9p rootwait root9p.timeout=3", 0, 0, "a", "", -1,
+	  NULL, NULL },
+	/* huge values saturate: no overflow into a negative "forever" */
+	{ "root=a rootfstype=9p root9p.timeout=99999999999999999999", 0, 0,
+	  "a", "", R9P_SECONDS_MAX * 1000, NULL, NULL },
+	{ "root=a rootfstype=9p rootdelay=9223372036854775807", 0, 0, "a", "",
+	  R9P_SECONDS_MAX * 1000, NULL, NULL },
+	/* /tmp: options add to the safe defaults */
+	{ "root=a rootfstype=9p root9p.tmp=size=1m", 0, 0, "a", "", 10000,
+	  "mode=1777,size=1m,nosuid,nodev", NULL },
+	{ "root=a rootfstype=9p root9p.tmp=off", 0, 0, "a", "", 10000, "off",
+	  NULL },
+	{ "root=a rootfstype=9p root9p.tmp=suid,mode=0755", 0, 0, "a", "",
+	  10000, "mode=0755,nodev", NULL },
+	/* quotes are the kernel's, not part of the tag */
+	{ "root=\"fsRoot\" rootfstype=9p", 0, 0, "fsRoot", "", 10000, NULL,
+	  NULL },
+	{ "\"root=my tag\" rootfstype=9p", 0, 0, "my tag", "", 10000, NULL,
+	  NULL },
+	/* dracut's spelling, and no rootfstype when only 9p is mounted */
+	{ "root=virtfs:fsRoot", 0, 0, "fsRoot", "", 10000, NULL, NULL },
+	{ "root=fsRoot", ASSUME, 0, "fsRoot", "", 10000, NULL, NULL },
+	/* extra modules, checked as names */
+	{ "root=a rootfstype=9p root9p.modules=overlay,virtio_blk", 0, 0, "a",
+	  "", 10000, NULL, R9P_ROOT_MODULES " overlay virtio_blk" },
+	{ "root=a rootfstype=9p root9p.modules=-v", 0, -1, "use root9p.modules",
+	  "\"-v\" is not a module name", 0, NULL, NULL },
+	{ "root=a rootfstype=9p root9p.modules=*", 0, -1, "use root9p.modules",
+	  "\"*\" is not a module name", 0, NULL, NULL },
+	/* not ours, or refused */
+	{ "root=fsRoot", 0, 1, "use the command line", "no rootfstype=9p", 0,
+	  NULL, NULL },
+	{ "root=/dev/vda1 rootfstype=ext4", ASSUME, 1, "use the command line",
+	  "rootfstype=ext4: root9p mounts only 9p roots", 0, NULL, NULL },
+	{ "rootfstype=9p", 0, -1, "find the root",
+	  "no root= on the kernel command line (mount tags present: none)", 0,
+	  NULL, NULL },
+	{ "root=a rootfstype=9p rootflags=cache=readahead", 0, -1,
+	  "use rootflags", "cache=readahead is not a cache mode of Linux 6.1",
+	  0, NULL, NULL },
+	{ "root=a rootfstype=9p root9p.tmp=", 0, 0, "a", "", 10000,
+	  "mode=1777,nosuid,nodev", NULL },
+};
+
+int main(void)
+{
+	char sys[] = "/tmp/r9p-root-XXXXXX", buf[600], tmp[300];
+	struct r9p_kernel k = { 6, 1 };
+	static struct r9p_cmdline c;
+	static struct r9p_root r;
+	struct r9p_root_fail f;
+	size_t i;
+	int ret;
+
+	if (!mkdtemp(sys)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	r9p_tags_set_sysfs(sys);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *line = rows[i].cmdline;
+
+		r9p_cmdline_parse(line, &c);
+		ret = r9p_root_config(&c, &k, rows[i].flags, &r, &f);
+		CHECK(ret == rows[i].ret, "%s: returned %d, want %d (%s: %s)",
+		      line, ret, rows[i].ret, f.step ? f.step : "-", f.why);
+		if (ret != rows[i].ret)
+			continue;
+		if (ret != 0) {
+			CHECK_STR(f.step, rows[i].tag, line);
+			CHECK(strstr(f.why, rows[i].opts) != NULL, "%s: why \"%s\" "
+			      "lacks \"%s\"", line, f.why, rows[i].opts);
+			CHECK(f.exit_code == R9P_EXIT_REFUSED, "%s: exit %d", line,
+			      f.exit_code);
+			continue;
+		}
+		CHECK_STR(r.tag, rows[i].tag, line);
+		r9p_opts_flags(&r.opts, tmp, sizeof(tmp));
+		snprintf(buf, sizeof(buf), "%s,%s", tmp, r.opts.data);
+		CHECK(strncmp(buf, rows[i].opts, strlen(rows[i].opts)) == 0,
+		      "%s: options \"%s\", want \"%s...\"", line, buf,
+		      rows[i].opts);
+		CHECK(r.timeout_ms == rows[i].timeout_ms, "%s: timeout %lld, "
+		      "want %lld", line, r.timeout_ms, rows[i].timeout_ms);
+		if (rows[i].tmp)
+			CHECK_STR(r9p_tmp_describe(&r.tmp, tmp, sizeof(tmp)),
+				  rows[i].tmp, line);
+		if (rows[i].modules)
+			CHECK_STR(r.modules, rows[i].modules, line);
+	}
+	/* Words past the parser's table: a warning, modules lose params. */
+	{
+		static char many[R9P_CMDLINE_MAX];
+		int n;
+
+		snprintf(many, sizeof(many), "root=a rootfstype=9p");
+		for (n = 0; n < 300; n++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many),
+				 " w%d", n);
+		r9p_cmdline_parse(many, &c);
+		CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 &&
+		      r.diags.n > 0 && strstr(r.diags.d[0].text, "are ignored"),
+		      "300 words: %s", r.diags.n ? r.diags.d[0].text : "none");
+	}
+	/* A typo warns (and goes on); the warning is in the diags. */
+	r9p_cmdline_parse("root=a rootfstype=9p rootflags=cahce=loose", &c);
+	CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 && r.diags.n > 0 &&
+	      strstr(r.diags.d[0].text, "did you mean cache?") != NULL,
+	      "typo warning: %s", r.diags.n ? r.diags.d[0].text : "none");
+	rmdir(sys);
+	return t_done("root");
+}

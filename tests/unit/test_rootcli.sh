@@ -1,0 +1,59 @@
+#!/bin/sh
+# tests/unit/test_rootcli.sh - mount9p --check / --modules / --root as the
+# hooks use them: the KEY=VALUE lines survive eval whatever the tag holds,
+# exit codes, and --root's refusals before anything is mounted.
+#   tests/unit/test_rootcli.sh [MOUNT9P]   (default build/mount9p)
+m=${1:-build/mount9p}
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+no() { fail=$((fail + 1)); echo "FAIL $*" >&2; }
+check() { desc=$1; shift; if "$@"; then ok; else no "$desc"; fi; }
+
+# check_eval CMDLINE VAR WANT: eval of --check's output sets VAR to WANT.
+check_eval() {
+	out=$("$m" --check --kernel 6.1 --cmdline "$1" 2>/dev/null)
+	val=$(R9P_ROOT=; eval "$out"; eval "printf '%s' \"\$$2\"")
+	[ "$val" = "$3" ] || { no "$1: $2='$val', want '$3'"; return; }
+	ok
+}
+
+check_eval 'root=fsRoot rootfstype=9p' R9P_ROOT yes
+check_eval 'root=fsRoot rootfstype=9p' R9P_TAG fsRoot
+check_eval "\"root=it's \$(touch /tmp/pwned-r9p) \`x\`\" rootfstype=9p" R9P_TAG "it's \$(touch /tmp/pwned-r9p) \`x\`"
+check "no command ran from a tag" [ ! -e /tmp/pwned-r9p ]
+check_eval 'root=a rootfstype=9p rootflags=msize=262144,cache=loose rw' R9P_OPTIONS 'rw,trans=virtio,version=9p2000.L,msize=262144,cache=loose'
+check_eval '"rootflags=cache=loose,access=any" root=a rootfstype=9p' R9P_OPTIONS 'ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose,access=any'
+check_eval 'root=a rootfstype=9p rootwait' R9P_TIMEOUT -1
+check_eval 'root=a rootfstype=9p root9p.tmp=size=1m' R9P_TMP 'mode=1777,size=1m,nosuid,nodev'
+check_eval 'root=/dev/vda1' R9P_ROOT no
+check_eval 'root=a rootfstype=9p rootflags=cache=readahead' R9P_ERROR 'cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)'
+
+"$m" --check --kernel 6.1 --cmdline 'root=a rootfstype=9p rootflags=cache=readahead' >/dev/null 2>&1
+check "--check: refused is exit 1" [ $? = 1 ]
+"$m" --check --cmdline 'root=/dev/vda1 rootfstype=ext4' >/dev/null 2>&1
+check "--check: not ours is exit 0" [ $? = 0 ]
+check "--modules: the list, then root9p.modules" \
+	[ "$("$m" --modules --cmdline 'root9p.modules=overlay')" = "virtio_pci 9pnet_virtio 9p overlay" ]
+"$m" --modules --cmdline 'root9p.modules=--force' >/dev/null 2>&1
+check "--modules: an option-like name is refused (exit 1)" [ $? = 1 ]
+f=$(mktemp)
+printf 'root=fromfile rootfstype=9p\n' >"$f"
+check "--cmdline FILE reads the file" [ "$("$m" --check --cmdline "$f" | grep R9P_TAG)" = "R9P_TAG='fromfile'" ]
+rm -f "$f"
+
+# --root refuses before mounting anything, with the reason on stdout too.
+d=$(mktemp -d)
+out=$("$m" --root "$d" --kernel 6.1 --cmdline 'root=a rootfstype=9p rootflags=cache=readahead' 2>/dev/null)
+check "--root: refused rootflags exit 1" [ $? = 1 ]
+check "--root: the reason on stdout for panic/die" \
+	[ "$out" = "mount9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)
+mount9p: try: fix rootflags= on the kernel command line (mount9p --explain -o OPTS shows what a kernel takes)" ]
+"$m" --root "$d" --sysfs "$d" --cmdline 'root=nosuchtag rootfstype=9p root9p.timeout=0' >/dev/null 2>&1
+check "--root: a missing tag is exit 3" [ $? = 3 ]
+"$m" --root "$d/missing" --cmdline 'root=a rootfstype=9p' >/dev/null 2>&1
+check "--root: a missing folder is exit 4" [ $? = 4 ]
+"$m" --root >/dev/null 2>&1
+check "--root without DIR is a usage error" [ $? = 2 ]
+rmdir "$d"
+echo "rootcli: $pass passed, $fail failed, 0 skipped"
+[ "$fail" = 0 ]
