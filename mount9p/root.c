@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/root.c - the root step: command line -> checked settings ->
- * tag -> mount -> read-back -> tmpfs on /tmp.
+ * mount9p/root.c - the root step's decisions: command line -> checked
+ * settings (rootmount.c then acts on them: tag, mount, read-back, /tmp).
  *
  * Every text a user sees about the root step is written here, so init9p
  * and the distro hooks (through mount9p --root / --check) say the same
@@ -12,21 +12,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "mount9p/effective.h"
-#include "mount9p/mount.h"
 #include "mount9p/root.h"
 
 #define VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
 
-static void fail(struct r9p_root_fail *f, const char *step, int code,
-		 const char *try_, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void fail(struct r9p_root_fail *f, const char *step, int code,
-		 const char *try_, const char *fmt, ...)
+void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
+		    const char *try_, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,10 +31,8 @@ static void fail(struct r9p_root_fail *f, const char *step, int code,
 	va_end(ap);
 }
 
-static void sayf(r9p_say_fn say, void *ctx, int level, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void sayf(r9p_say_fn say, void *ctx, int level, const char *fmt, ...)
+void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
+		   ...)
 {
 	char text[900];
 	va_list ap;
@@ -106,7 +97,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 		if (!end)
 			end = p + strlen(p);
 		if (end > p && !module_name_ok(p, end - p)) {
-			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "give module names separated by commas, e.g. "
 			     "root9p.modules=overlay,virtio_blk",
 			     "root9p.modules=%s: \"%.*s\" is not a module name",
@@ -115,7 +106,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 		}
 		used = strlen(out);
 		if (end > p && used + (end - p) + 2 > len) {
-			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "name fewer modules", "root9p.modules=%.60s...: "
 			     "too long", extra);
 			return -1;
@@ -132,11 +123,12 @@ int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
 			   r9p_say_fn say, void *ctx)
 {
 	if (r9p_cmdline_parse(text, c) < 0)
-		sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
 		     "longer than %d bytes; its tail is ignored",
 		     R9P_CMDLINE_MAX - 1);
-	if (c->debug)
-		sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
+	/* Debug lines are always said: the caller shows them or not
+	 * (root9p.debug, known only now). */
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
 	return 0;
 }
 
@@ -155,7 +147,7 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 		close(fd);
 	}
 	if (n < 0) {
-		fail(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		r9p_root_failf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
 		     file, strerror(errno));
 		return -1;
@@ -195,7 +187,7 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 			  (!*c->rootfstype && (flags & R9P_ROOT_ASSUME_9P));
 	}
 	if (!r->is9p) {
-		fail(f, "use the command line", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED,
 		     "use rootfstype=9p, or boot this root with another initrd",
 		     "%s%s: root9p mounts only 9p roots",
 		     *c->rootfstype ? "rootfstype=" : "no rootfstype=9p",
@@ -203,14 +195,14 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 		return 1;
 	}
 	if (!*r->tag) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
 		     "no root= on the kernel command line (mount tags present: "
 		     "%s)", r9p_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
 	if (r9p_tag_check(r->tag, &r->diags) < 0) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to QEMU's mount_tag (mount9p --tags lists them)",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -251,7 +243,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		fail(f, "use rootflags", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use rootflags", R9P_EXIT_REFUSED,
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -o OPTS shows what a kernel takes)",
 		     "%s", first_error(&r->opts.diags));
@@ -262,7 +254,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	if (r->opts.rdonly < 0)
 		r->opts.rdonly = c->rdonly < 0 ? 1 : c->rdonly;
 	if (r9p_tmp_parse(c->tmp, &r->tmp, msg, sizeof(msg)) < 0) {
-		fail(f, "use root9p.tmp", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
 		     "use root9p.tmp=on, off or tmpfs options such as "
 		     "size=50%", "%s", msg);
 		return -1;
@@ -279,147 +271,11 @@ void r9p_root_say_diags(const struct r9p_diags *d, r9p_say_fn say, void *ctx)
 			first_err = 0;
 			continue;
 		}
-		sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
+		r9p_root_sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
 		     d->d[i].level == R9P_WARN ? R9P_SAY_WARN : R9P_SAY_INFO,
 		     "%s: %s", r9p_level_name(d->d[i].level), d->d[i].text);
 	}
 	if (d->dropped)
-		sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
 		     d->dropped);
-}
-
-struct progress {
-	r9p_say_fn say;
-	void *ctx;
-};
-
-static void say_waiting(void *ctx, const char *tag, long long waited)
-{
-	struct progress *p = ctx;
-	char tags[512];
-
-	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for mount tag %s "
-	     "after %lld s (present: %s)", tag, waited / 1000,
-	     r9p_tags_describe(tags, sizeof(tags)));
-}
-
-int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
-		  struct r9p_root_fail *f)
-{
-	struct progress p = { say, ctx };
-	long long t = r9p_now_ms();
-	char tags[512];
-	int err;
-
-	err = r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
-	if (err == -ETIMEDOUT) {
-		fail(f, "find the root", R9P_EXIT_NOTAG,
-		     "set root= to one of the tags present (QEMU's "
-		     "mount_tag=), or raise root9p.timeout=",
-		     "mount tag \"%s\" not found after %lld s; tags present: "
-		     "%s", r->tag, r->timeout_ms / 1000,
-		     r9p_tags_describe(tags, sizeof(tags)));
-		return -1;
-	}
-	if (err) {
-		fail(f, "find the root", R9P_EXIT_SYSTEM,
-		     "check that sysfs is mounted on /sys",
-		     "read the virtio devices in sysfs: %s", strerror(-err));
-		return -1;
-	}
-	sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
-	     r9p_now_ms() - t);
-	return 0;
-}
-
-int r9p_root_mount(const struct r9p_root *r, const char *newroot,
-		   long long start_ms, r9p_say_fn say, void *ctx,
-		   struct r9p_root_fail *f)
-{
-	struct r9p_effective eff;
-	struct r9p_diags notes;
-	long long t = r9p_now_ms(), left = -1;
-	char flags[128];
-	int err, tries;
-
-	if (r9p_effective_read(newroot, &eff) == 0) {
-		sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
-		     "%s): left as it is", newroot, eff.fstype, eff.source);
-		return 0;
-	}
-	/* Waiting may have used the budget up: still one try, no more (a
-	 * negative timeout would retry forever). */
-	if (r->timeout_ms >= 0) {
-		left = r->timeout_ms - (t - start_ms);
-		if (left < 0)
-			left = 0;
-	}
-	err = r9p_mount(r->tag, newroot, &r->opts, left, &tries);
-	if (err) {
-		r9p_opts_flags(&r->opts, flags, sizeof(flags));
-		fail(f, "mount the root", R9P_EXIT_MOUNT, r9p_mount_hint(err),
-		     "mount -t 9p -o %s%s%s %s %s: %s (%d %s)", flags,
-		     *flags ? "," : "", r->opts.data, r->tag, newroot,
-		     strerror(-err), tries, tries == 1 ? "try" : "tries");
-		return -1;
-	}
-	if (r9p_effective_read(newroot, &eff) < 0) {
-		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
-		     r->tag, newroot, r9p_now_ms() - t);
-		return 0;
-	}
-	sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
-	     "msize=%lu cache=%s%s)", r->tag, newroot, r9p_now_ms() - t,
-	     eff.rdonly ? "ro" : "rw", eff.msize,
-	     *eff.cache ? eff.cache : "none", eff.posixacl ? " posixacl" : "");
-	r9p_diags_init(&notes);
-	r9p_effective_compare(&r->opts, &eff, &r->kernel, &notes);
-	r9p_root_say_diags(&notes, say, ctx);
-	return 0;
-}
-
-void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
-			r9p_say_fn say, void *ctx)
-{
-	long long t = r9p_now_ms();
-	char reason[300], opts[300];
-	int err;
-
-	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
-	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));
-	if (err > 0)
-		sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
-		     reason);
-	else if (err < 0)	/* the root works without it: go on */
-		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
-		     "%s/tmp (%s): %s; /tmp stays on 9p", newroot, opts,
-		     strerror(-err));
-	else
-		sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
-		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
-}
-
-int r9p_root_step(const struct r9p_root *r, const char *newroot,
-		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
-{
-	long long start = r9p_now_ms();
-	struct r9p_effective eff;
-	struct stat st;
-
-	errno = 0;
-	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fail(f, "mount the root", R9P_EXIT_MOUNT,
-		     "give an existing folder to mount the root on",
-		     "%s: %s", newroot, errno ? strerror(errno) :
-		     "not a folder");
-		return -1;
-	}
-	/* Mounted already (a rescue shell, a second call): no wait. */
-	if (r9p_effective_read(newroot, &eff) < 0 &&
-	    r9p_root_wait(r, say, ctx, f) < 0)
-		return -1;
-	if (r9p_root_mount(r, newroot, start, say, ctx, f) < 0)
-		return -1;
-	r9p_root_mount_tmp(r, newroot, say, ctx);
-	return 0;
 }

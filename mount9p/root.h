@@ -128,6 +128,16 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 int r9p_root_step(const struct r9p_root *r, const char *newroot,
 		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
 
+/* F gets STEP, CODE, TRY_ and the formatted why (for root*.c). */
+void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
+		    const char *try_, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* SAY (may be NULL) gets one formatted line at LEVEL (for root*.c). */
+void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
+		   ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* Say the messages of D (warnings as "warning: ...", notes as "note: "),
  * but its first error: that one is the failure the caller reports. */
 void r9p_root_say_diags(const struct r9p_diags *d, r9p_say_fn say, void *ctx);

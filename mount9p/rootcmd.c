@@ -20,7 +20,7 @@
 
 struct out {
 	int kmsg;
-	int debug;
+	const struct r9p_cmdline *cmd;	/* root9p.debug, once parsed */
 };
 
 static void say(void *ctx, int level, const char *text)
@@ -29,7 +29,7 @@ static void say(void *ctx, int level, const char *text)
 	char line[1100];
 	int n, fd;
 
-	if (level >= R9P_SAY_DEBUG && !o->debug)
+	if (level >= R9P_SAY_DEBUG && !o->cmd->debug)
 		return;
 	if (o->kmsg) {
 		/* A fresh open a line: kmsg rate-limits each open file. */
@@ -83,7 +83,6 @@ static int config(const struct r9p_rootcmd *rc, unsigned flags,
 	memset(f, 0, sizeof(*f));
 	if (load(rc, c, o, f) < 0)
 		return -1;
-	o->debug = c->debug;
 	kernel_of(rc, &k);
 	err = r9p_root_config(c, &k, flags, r, f);
 	return err;
@@ -121,7 +120,7 @@ int r9p_rootcmd_root(const struct r9p_rootcmd *rc, const char *dir)
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
 	struct r9p_root_fail f;
-	struct out o = { rc->kmsg, 0 };
+	struct out o = { rc->kmsg, &c };
 	/* Asked to mount a 9p root: no rootfstype= means 9p (boot=9p). */
 	int err = config(rc, R9P_ROOT_ASSUME_9P, &c, &r, &o, &f);
 
@@ -143,7 +142,7 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
 	struct r9p_root_fail f;
-	struct out o = { rc->kmsg, 0 };
+	struct out o = { rc->kmsg, &c };
 	char flags[128], opts[R9P_DATA_MAX + 160], tmp[300], n[24];
 	int err = config(rc, 0, &c, &r, &o, &f);
 
@@ -177,7 +176,7 @@ int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 {
 	static struct r9p_cmdline c;
 	struct r9p_root_fail f;
-	struct out o = { rc->kmsg, 0 };
+	struct out o = { rc->kmsg, &c };
 	char modules[512];
 
 	memset(&f, 0, sizeof(f));

@@ -186,8 +186,10 @@ case_bad_interp() {
 		[ "$before" = "$(treesum "$ROOT")" ]
 }
 
-# root9p.debug: the command line and each step in the log; root9p.modules=
-# loads an extra module of the image (the rescue image has overlay).
+# root9p.debug: the command line and each step in the log. root9p.modules=
+# loads modules of the image by name (the rescue image has overlay) and
+# names the one it lacks; a name modprobe would take for an option is
+# refused before anything is loaded.
 case_debug_modules() {
 	boot "$K-debug" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		-a "root9p.debug root9p.modules=overlay probe.params=overlay/redirect_dir"
@@ -197,10 +199,13 @@ case_debug_modules() {
 	check "$K root9p.modules=overlay: the module is loaded" \
 		probe_has param '^overlay/redirect_dir [YN]$'
 	check "$K root9p.modules=overlay: the probe ran to the end" probe_is done yes
-	boot "$K-nodebug" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
-		-a "probe.params=overlay/redirect_dir"
-	check "$K no root9p.debug: no debug lines, overlay not loaded" \
-		eval 'hasnt "init9p: command line: " && ! probe_has param "^overlay/redirect_dir [YN]$"'
+	boot "$K-nodebug" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT"
+	check "$K no root9p.debug: no debug lines" \
+		eval 'probe_is done yes && hasnt "init9p: command line: " && hasnt "init9p: found mount tag"'
+	boot "$K-nomod" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.modules=overlay panic=1"
+	check "$K root9p.modules=overlay, not in the image: named, with what to do" \
+		eval 'has "init9p: cannot load a module: overlay: No such file or directory" &&
+			has "init9p: try: root9p.modules names a module the image does not have: add it with mkinitrd9p --modules=overlay"'
 	boot "$K-badmod" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		-a "root9p.modules=--force,overlay panic=1"
 	check "$K root9p.modules=--force: refused before anything is loaded" \

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mount9p/rootmount.c - the root step's actions, on settings root.c
+ * decided: wait for the tag, mount it (an existing mount is kept), read
+ * it back and say what differs, put the tmpfs on /tmp.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mount9p/effective.h"
+#include "mount9p/mount.h"
+#include "mount9p/root.h"
+
+struct progress {
+	r9p_say_fn say;
+	void *ctx;
+};
+
+static void say_waiting(void *ctx, const char *tag, long long waited)
+{
+	struct progress *p = ctx;
+	char tags[512];
+
+	r9p_root_sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for mount tag %s "
+	     "after %lld s (present: %s)", tag, waited / 1000,
+	     r9p_tags_describe(tags, sizeof(tags)));
+}
+
+int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
+		  struct r9p_root_fail *f)
+{
+	struct progress p = { say, ctx };
+	long long t = r9p_now_ms();
+	char tags[512];
+	int err;
+
+	err = r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
+	if (err == -ETIMEDOUT) {
+		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
+		     "set root= to one of the tags present (QEMU's "
+		     "mount_tag=), or raise root9p.timeout=",
+		     "mount tag \"%s\" not found after %lld s; tags present: "
+		     "%s", r->tag, r->timeout_ms / 1000,
+		     r9p_tags_describe(tags, sizeof(tags)));
+		return -1;
+	}
+	if (err) {
+		r9p_root_failf(f, "find the root", R9P_EXIT_SYSTEM,
+		     "check that sysfs is mounted on /sys",
+		     "read the virtio devices in sysfs: %s", strerror(-err));
+		return -1;
+	}
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
+	     r9p_now_ms() - t);
+	return 0;
+}
+
+int r9p_root_mount(const struct r9p_root *r, const char *newroot,
+		   long long start_ms, r9p_say_fn say, void *ctx,
+		   struct r9p_root_fail *f)
+{
+	struct r9p_effective eff;
+	struct r9p_diags notes;
+	long long t = r9p_now_ms(), left = -1;
+	char flags[128];
+	int err, tries;
+
+	if (r9p_effective_read(newroot, &eff) == 0) {
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
+		     "%s): left as it is", newroot, eff.fstype, eff.source);
+		return 0;
+	}
+	/* Waiting may have used the budget up: still one try, no more (a
+	 * negative timeout would retry forever). */
+	if (r->timeout_ms >= 0) {
+		left = r->timeout_ms - (t - start_ms);
+		if (left < 0)
+			left = 0;
+	}
+	err = r9p_mount(r->tag, newroot, &r->opts, left, &tries);
+	if (err) {
+		r9p_opts_flags(&r->opts, flags, sizeof(flags));
+		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT, r9p_mount_hint(err),
+		     "mount -t 9p -o %s%s%s %s %s: %s (%d %s)", flags,
+		     *flags ? "," : "", r->opts.data, r->tag, newroot,
+		     strerror(-err), tries, tries == 1 ? "try" : "tries");
+		return -1;
+	}
+	if (r9p_effective_read(newroot, &eff) < 0) {
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
+		     r->tag, newroot, r9p_now_ms() - t);
+		return 0;
+	}
+	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
+	     "msize=%lu cache=%s%s)", r->tag, newroot, r9p_now_ms() - t,
+	     eff.rdonly ? "ro" : "rw", eff.msize,
+	     *eff.cache ? eff.cache : "none", eff.posixacl ? " posixacl" : "");
+	r9p_diags_init(&notes);
+	r9p_effective_compare(&r->opts, &eff, &r->kernel, &notes);
+	r9p_root_say_diags(&notes, say, ctx);
+	return 0;
+}
+
+void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
+			r9p_say_fn say, void *ctx)
+{
+	long long t = r9p_now_ms();
+	char reason[300], opts[300];
+	int err;
+
+	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
+	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));
+	if (err > 0)
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
+		     reason);
+	else if (err < 0)	/* the root works without it: go on */
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
+		     "%s/tmp (%s): %s; /tmp stays on 9p", newroot, opts,
+		     strerror(-err));
+	else
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
+		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
+}
+
+int r9p_root_step(const struct r9p_root *r, const char *newroot,
+		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
+{
+	long long start = r9p_now_ms();
+	struct r9p_effective eff;
+	struct stat st;
+
+	errno = 0;
+	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT,
+		     "give an existing folder to mount the root on",
+		     "%s: %s", newroot, errno ? strerror(errno) :
+		     "not a folder");
+		return -1;
+	}
+	/* Mounted already (a rescue shell, a second call): no wait. */
+	if (r9p_effective_read(newroot, &eff) < 0 &&
+	    r9p_root_wait(r, say, ctx, f) < 0)
+		return -1;
+	if (r9p_root_mount(r, newroot, start, say, ctx, f) < 0)
+		return -1;
+	r9p_root_mount_tmp(r, newroot, say, ctx);
+	return 0;
+}
