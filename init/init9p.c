@@ -136,7 +136,8 @@ static int read_config(struct boot *b, struct r9p_root_fail *f)
 	if (r9p_root_config(&b->cmd, &b->kernel, R9P_ROOT_ASSUME_9P, &b->root,
 			    f) != 0) {
 		r9p_root_say_diags(&b->root.diags, say, b);
-		return -1;
+		/* Refused, but a rescue shell mounted the root by hand. */
+		return r9p_root_adopt(NEWROOT, f, say, b);
 	}
 	r9p_root_say_diags(&b->root.diags, say, b);
 	return 0;

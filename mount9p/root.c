@@ -215,7 +215,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 {
 	struct r9p_root_fail mod_fail;
 	char msg[300];
-	int err, mod_err;
+	int err, mod_err, tmp_err;
 
 	memset(r, 0, sizeof(*r));
 	memset(f, 0, sizeof(*f));
@@ -229,15 +229,24 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 			     "than %d words: the last %d are ignored (module "
 			     "parameters among them do not reach the modules)",
 			     R9P_CMDLINE_PARAMS, c->ndropped);
-	/* The module list first: even a refused root needs its modules
-	 * loaded (mount9p --modules), so a rescue shell can look around. */
+	/* The module list and /tmp first: a refused root still needs its
+	 * modules (a rescue shell looks around), and a root mounted by hand
+	 * there still gets its tmpfs (r9p_root_adopt). */
 	mod_err = r9p_root_module_list(c->modules, r->modules,
 				       sizeof(r->modules), &mod_fail);
+	tmp_err = r9p_tmp_parse(c->tmp, &r->tmp, msg, sizeof(msg));
+	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
 	if (err)
 		return err;
 	if (mod_err < 0) {
 		*f = mod_fail;
+		return -1;
+	}
+	if (tmp_err < 0) {
+		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
+		     "use root9p.tmp=on, off or tmpfs options such as "
+		     "size=50%", "%s", msg);
 		return -1;
 	}
 	err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
@@ -253,12 +262,6 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	 * kernel's default, read-only. */
 	if (r->opts.rdonly < 0)
 		r->opts.rdonly = c->rdonly < 0 ? 1 : c->rdonly;
-	if (r9p_tmp_parse(c->tmp, &r->tmp, msg, sizeof(msg)) < 0) {
-		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
-		     "use root9p.tmp=on, off or tmpfs options such as "
-		     "size=50%", "%s", msg);
-		return -1;
-	}
 	return 0;
 }
 

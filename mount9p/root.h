@@ -54,6 +54,7 @@ struct r9p_root {
 	struct r9p_kernel kernel;
 	struct r9p_opts opts;	/* rootflags normalized, rdonly decided */
 	struct r9p_tmp tmp;
+	int tmp_checked;	/* root9p.tmp was read and is valid */
 	long long timeout_ms;	/* < 0: forever (rootwait) */
 	int debug;		/* root9p.debug */
 	char modules[512];	/* r9p_root_modules + root9p.modules, spaces */
@@ -104,6 +105,14 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
  */
 int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f);
+
+/*
+ * After a refused r9p_root_config (F): when NEWROOT is mounted already
+ * (by hand, in a rescue shell), say so and take it: 0, and the caller goes
+ * on with r9p_root_step (which keeps the mount). Else -1.
+ */
+int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
+		   r9p_say_fn say, void *ctx);
 
 /* Wait for R's tag (R->timeout_ms). Returns 0, or -1 with F filled. */
 int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,

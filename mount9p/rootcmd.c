@@ -125,6 +125,9 @@ int r9p_rootcmd_root(const struct r9p_rootcmd *rc, const char *dir)
 	int err = config(rc, R9P_ROOT_ASSUME_9P, &c, &r, &o, &f);
 
 	r9p_root_say_diags(&r.diags, say, &o);
+	/* A root mounted by hand in a rescue shell is taken as it is. */
+	if (err != 0 && r9p_root_adopt(dir, &f, say, &o) == 0)
+		err = 0;
 	if (err == 0)
 		err = r9p_root_step(&r, dir, say, &o, &f);
 	if (err == 0)

@@ -110,6 +110,8 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 	char reason[300], opts[300];
 	int err;
 
+	if (!r->tmp_checked)	/* the command line was refused before */
+		return;
 	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
 	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));
 	if (err > 0)
@@ -122,6 +124,19 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 	else
 		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
 		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
+}
+
+int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
+		   r9p_say_fn say, void *ctx)
+{
+	struct r9p_effective eff;
+
+	if (r9p_effective_read(newroot, &eff) < 0)
+		return -1;
+	r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot %s: %s; but "
+		      "%s is mounted already (%s from %s): going on with it",
+		      f->step, f->why, newroot, eff.fstype, eff.source);
+	return 0;
 }
 
 int r9p_root_step(const struct r9p_root *r, const char *newroot,

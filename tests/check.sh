@@ -103,8 +103,9 @@ run unit "$MAKE" -s unit
 # The fuzzer takes one core for minutes: it runs beside the boot tests
 # (QEMU TCG uses the other) and is collected at the end.
 fuzz_log=$(mktemp)
-# Every target, FUZZ_RUNS (1M) runs each, one after the other: about 15
-# min on one core here. The time bound (per target) only guards a hang.
+# Every target, FUZZ_RUNS (1M) runs each, one after the other: about 30
+# min on one loaded core here (opts, decompress and listimg take most).
+# The time bound (per target) only guards a hang.
 (echo "FUZZ-TARGETS $("$MAKE" -s --no-print-directory fuzz-list)"
  "$MAKE" -s -k fuzz FUZZ_TIME="${FUZZ_TIME:-2400}") >"$fuzz_log" 2>&1 &
 fuzz_pid=$!

@@ -126,7 +126,7 @@ check_howto() {
 	check "$n: mount9p reported the msize clamp" \
 		has "mount9p: note: msize 5000000 requested, kernel uses 512000 (virtio maximum)"
 	check "$n: mount9p said where the tmpfs went" \
-		said "mount9p: mounted tmpfs on /root/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)"
+		grep -qE "mount9p: mounted tmpfs on /root/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)" <(console)
 	check "$n: no fsck noise" eval '! said "fsck|file system check"'
 	check "$n: no warning or failure from initramfs-tools" \
 		eval '! said "Warning: |Failure: |Gave up waiting"'
@@ -199,6 +199,8 @@ lane1() {
 		eval 'has "mount9p: cannot use rootflags: cache=readahead" && has "(initramfs)"'
 	check "rescue: the root mounted in the shell boots when it exits" \
 		eval 'probe_is done yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
+	check "rescue: mount9p took that root, and said why" \
+		has "but /root is mounted already (9p from fsRoot): going on with it"
 
 	# A tag that is not there: the tags present, within root9p.timeout.
 	boot notag -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" --cmdline \

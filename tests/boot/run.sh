@@ -186,6 +186,26 @@ case_bad_interp() {
 		[ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# A refused rootflags; the root mounted by hand in the rescue shell is
+# taken when the shell exits (as initramfs-tools' panic shell allows).
+case_rescue_mount() {
+	boot_bg "$K-rescuemount" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
+		--cmdline "root=fsRoot rw rootfstype=9p rootflags=msize=100 console=ttyS0"
+	if wait_for "starting a rescue shell" 90; then
+		sleep 1
+		send '################################'
+		send 'mount9p -o trans=virtio,msize=262144 fsRoot /root && exit'
+	fi
+	wait_for "@@ done yes" 90
+	stop_bg 30
+	check "$K rescue mount: refused first, with the reason" \
+		has "init9p: cannot use rootflags: msize=100 is below the minimum 4096"
+	check "$K rescue mount: init9p took the root mounted by hand" \
+		has "but /root is mounted already (9p from fsRoot): going on with it"
+	check "$K rescue mount: the boot went on to the real init" \
+		eval 'probe_is done yes && grep -q "msize=262144" <<<"$(mountinfo_of /)"'
+}
+
 # root9p.debug: the command line and each step in the log. root9p.modules=
 # loads modules of the image by name (the rescue image has overlay) and
 # names the one it lacks; a name modprobe would take for an option is
@@ -308,6 +328,7 @@ for K in $KERNELS; do
 	case_rootwait
 	case_rescue
 	case_bad_interp
+	case_rescue_mount
 	case_debug_modules
 	case_noshell
 	case_break
