@@ -12,8 +12,9 @@
 # Each folder owns its rules in a build.mk fragment included below.
 
 LIBC      ?= klibc
-# Guest architecture; empty = the host's (build/LIBC as before).
-ARCH      ?=
+# Guest architecture, from the command line only (kernel builds export ARCH=x86
+# or arm64 for their own use); empty or the host's = a native build/LIBC.
+GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(filter-out $(shell uname -m),$(ARCH)))
 O         ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -52,15 +53,15 @@ GO        := $(O)/$(LIBC)
 # A cross build: glibc static with Debian's cross toolchain. klibc and musl
 # have no cross packages in Debian (klibc's source does not cross-build
 # quickly), so ARCH= takes LIBC=glibc only.
-ifneq ($(ARCH),)
+ifneq ($(GUEST_ARCH),)
 ifneq ($(LIBC),glibc)
-$(error ARCH=$(ARCH) needs LIBC=glibc (Debian has no cross klibc or musl): make ARCH=$(ARCH) LIBC=glibc)
+$(error ARCH=$(GUEST_ARCH) needs LIBC=glibc (Debian has no cross klibc or musl): make ARCH=$(GUEST_ARCH) LIBC=glibc)
 endif
-GUEST_CC  := $(ARCH)-linux-gnu-gcc
-GUEST_AR  := $(ARCH)-linux-gnu-ar
-GO        := $(O)/$(ARCH)-$(LIBC)
+GUEST_CC  := $(GUEST_ARCH)-linux-gnu-gcc
+GUEST_AR  := $(GUEST_ARCH)-linux-gnu-ar
+GO        := $(O)/$(GUEST_ARCH)-$(LIBC)
 ifeq ($(shell command -v $(GUEST_CC)),)
-$(error $(GUEST_CC) not found: apt-get install gcc-$(ARCH)-linux-gnu libc6-dev-$(subst aarch64,arm64,$(ARCH))-cross)
+$(error $(GUEST_CC) not found: apt-get install gcc-$(GUEST_ARCH)-linux-gnu libc6-dev-$(subst aarch64,arm64,$(GUEST_ARCH))-cross)
 endif
 endif
 GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.
