@@ -3,12 +3,18 @@
 #
 #   make              build init9p (klibc), mount9p, mkinitrd9p
 #   make LIBC=musl    build the guest programs with musl (or LIBC=glibc)
+#   make ARCH=aarch64 LIBC=glibc   cross-build the guest programs for arm64
+#                     guests into build/aarch64-glibc (Debian's
+#                     gcc-aarch64-linux-gnu + libc6-dev-arm64-cross)
 #   make check        install test deps, run unit + boot tests
 #   make demo         boot a tiny guest on a 9p root and show what it saw
 #
 # Each folder owns its rules in a build.mk fragment included below.
 
 LIBC      ?= klibc
+# Guest architecture, from the command line only (kernel builds export ARCH=x86
+# or arm64 for their own use); empty or the host's = a native build/LIBC.
+GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(filter-out $(shell uname -m),$(ARCH)))
 O         ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -42,8 +48,23 @@ GUEST_LDFLAGS := -static -s -Wl,--gc-sections
 else
 $(error LIBC must be klibc, musl or glibc, not '$(LIBC)')
 endif
-GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.
+GUEST_AR  := $(AR)
 GO        := $(O)/$(LIBC)
+# A cross build: glibc static with Debian's cross toolchain. klibc and musl
+# have no cross packages in Debian (klibc's source does not cross-build
+# quickly), so ARCH= takes LIBC=glibc only.
+ifneq ($(GUEST_ARCH),)
+ifneq ($(LIBC),glibc)
+$(error ARCH=$(GUEST_ARCH) needs LIBC=glibc (Debian has no cross klibc or musl): make ARCH=$(GUEST_ARCH) LIBC=glibc)
+endif
+GUEST_CC  := $(GUEST_ARCH)-linux-gnu-gcc
+GUEST_AR  := $(GUEST_ARCH)-linux-gnu-ar
+GO        := $(O)/$(GUEST_ARCH)-$(LIBC)
+ifeq ($(shell command -v $(GUEST_CC)),)
+$(error $(GUEST_CC) not found: apt-get install gcc-$(GUEST_ARCH)-linux-gnu libc6-dev-$(subst aarch64,arm64,$(GUEST_ARCH))-cross)
+endif
+endif
+GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.
 
 .PHONY: all deps check unit boot fuzz demo bench install clean
 all:

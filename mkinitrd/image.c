@@ -5,7 +5,11 @@
  * Only collects (the cpio writer sorts and emits): the skeleton from a
  * table, /init, each module decompressed to plain .ko (the guest has no
  * decompressor), and root9p.load, the order init9p loads them in.
+ * The kernel tree's architecture is that of its modules (their ELF
+ * header): an init9p built for another one is refused, since the guest
+ * could not run it.
  */
+#include <elf.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -39,14 +43,42 @@ static const struct {
 
 /* Tried in order, relative to mkinitrd9p's own directory. */
 static const char *const init_near_exe[] = {
-	"klibc/init9p", "musl/init9p", "glibc/init9p", "init9p",
+	"klibc/init9p", "musl/init9p", "glibc/init9p", "aarch64-glibc/init9p",
+	"init9p",
 };
 
-int r9p_image_find_init(char **path, char **why)
+/* What to build when init9p does not match the tree's machine. */
+static const char *build_hint(int machine)
+{
+	switch (machine) {
+	case EM_AARCH64: return "make ARCH=aarch64 LIBC=glibc";
+	case EM_X86_64: return "make";
+	default: return "make ARCH=... LIBC=glibc";
+	}
+}
+
+/* 1 if the file at path is an ELF file for machine (or machine <= 0). */
+static int init_fits(const char *path, int machine)
+{
+	unsigned char *buf;
+	size_t len;
+	int m;
+
+	if (machine <= 0)
+		return 1;
+	if (r9p_read_file(path, &buf, &len))
+		return 0;
+	m = r9p_elf_machine(buf, len);
+	free(buf);
+	return m == machine;
+}
+
+int r9p_image_find_init(int machine, char **path, char **why)
 {
 	char exe[4096], *dir, *cand, *tried = xstrdup(""), *t;
 	ssize_t n;
 	size_t i;
+	int other = 0;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
@@ -58,34 +90,52 @@ int r9p_image_find_init(char **path, char **why)
 			cand = xstrdup(LIBEXECDIR "/init9p");
 		if (!cand)
 			continue;
-		if (access(cand, R_OK) == 0) {
+		if (access(cand, R_OK) == 0 && init_fits(cand, machine)) {
 			free(tried);
 			*path = cand;
 			return 0;
 		}
+		other |= access(cand, R_OK) == 0;
 		t = xasprintf("%s%s%s", tried, *tried ? ", " : "", cand);
 		free(tried);
 		free(cand);
 		tried = t;
 	}
-	*why = xasprintf("find init9p: not in %s: build it (make) or give "
-			 "--init PATH", tried);
+	if (other)
+		*why = xasprintf("find init9p: none of %s is built for %s, the "
+				 "kernel tree's machine: build one (%s) or give "
+				 "--init PATH", tried, r9p_elf_machine_name(machine),
+				 build_hint(machine));
+	else
+		*why = xasprintf("find init9p: not in %s: build it (make) or give "
+				 "--init PATH", tried);
 	free(tried);
 	return -ENOENT;
 }
 
-static int add_init(struct r9p_cpio *c, const char *init, int verbose,
-		    char **why)
+static int add_init(struct r9p_cpio *c, const char *init, int tree_machine,
+		    int verbose, char **why)
 {
 	unsigned char *buf;
 	size_t len;
-	int err;
+	int err, machine;
 
 	err = r9p_read_file(init, &buf, &len);
 	if (err) {
 		*why = xasprintf("read init %s: %s: give --init the path of "
 				 "init9p", init, r9p_read_strerror(err));
 		return err;
+	}
+	machine = r9p_elf_machine(buf, len);
+	if (machine > 0 && tree_machine > 0 && machine != tree_machine) {
+		*why = xasprintf("init9p %s is %s, the kernel tree is %s: build "
+				 "init9p for %s (%s) and give it with --init",
+				 init, r9p_elf_machine_name(machine),
+				 r9p_elf_machine_name(tree_machine),
+				 r9p_elf_machine_name(tree_machine),
+				 build_hint(tree_machine));
+		free(buf);
+		return -ENOEXEC;
 	}
 	/* Only a warning: a script with #! and a static shell also works. */
 	if (r9p_elf_is_static(buf, len) == 0)
@@ -149,8 +199,10 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 	return 0;
 }
 
+/* Adds the modules; *machine gets the ELF machine of the first one
+ * (0 when there are none: every module is built in). */
 static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
-		       char **why)
+		       int *machine, char **why)
 {
 	const struct r9p_modset *ms = o->ms;
 	const struct r9p_module *m;
@@ -164,6 +216,8 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 		err = read_module(m, &buf, &len, why);
 		if (err)
 			break;
+		if (!*machine)
+			*machine = r9p_elf_machine(buf, len);
 		if (o->verbose)
 			fprintf(stderr, "mkinitrd9p: module %s <- %s (%zu bytes)\n",
 				m->name, m->path, len);
@@ -192,11 +246,29 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 	return err;
 }
 
+int r9p_image_tree_machine(const struct r9p_modset *ms)
+{
+	unsigned char *buf;
+	char *why = NULL;
+	size_t len;
+	int machine;
+
+	if (!ms->n)
+		return 0;
+	if (read_module(&ms->v[ms->order[0]], &buf, &len, &why)) {
+		free(why);	/* collecting reads it again and says why */
+		return 0;
+	}
+	machine = r9p_elf_machine(buf, len);
+	free(buf);
+	return machine > 0 ? machine : 0;
+}
+
 int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 		      char **why)
 {
 	size_t i;
-	int err = 0;
+	int err = 0, machine = 0;
 
 	for (i = 0; !err && i < sizeof(skeleton) / sizeof(skeleton[0]); i++) {
 		if (skeleton[i].type == R9P_CPIO_DIR)
@@ -212,10 +284,12 @@ int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 			*why = xasprintf("add /%s: %s", skeleton[i].path,
 					 strerror(-err));
 	}
+	/* The modules first: they tell the machine init9p must be built for
+	 * (the cpio writer sorts the entries anyway). */
 	if (!err)
-		err = add_init(c, o->init, o->verbose, why);
+		err = add_modules(c, o, &machine, why);
 	if (!err)
-		err = add_modules(c, o, why);
+		err = add_init(c, o->init, machine, o->verbose, why);
 	if (!err && o->rescue)
 		err = r9p_image_add_rescue(c, o->rescue, o->init, o->verbose,
 					   why);

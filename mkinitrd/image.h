@@ -26,8 +26,11 @@ struct r9p_image_opts {
 	int verbose;			/* describe each step on stderr */
 };
 
-/* Where init9p is when --init is not given; *path is malloc'd. */
-int r9p_image_find_init(char **path, char **why);
+/* Where init9p is when --init is not given: the first one built for
+ * machine (any when machine is 0); *path is malloc'd. */
+int r9p_image_find_init(int machine, char **path, char **why);
+/* The ELF machine of the tree's modules (EM_AARCH64 ...), 0 if unknown. */
+int r9p_image_tree_machine(const struct r9p_modset *ms);
 
 int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 		      char **why);

@@ -32,7 +32,7 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION };
+       OPT_VERSION, OPT_TRANSPORT };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "compress", required_argument, NULL, OPT_COMPRESS },
 	{ "rescue-shell", optional_argument, NULL, OPT_RESCUE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -60,13 +61,17 @@ static const char usage_text[] =
 "                           (default /; e.g. an unpacked kernel package)\n"
 "  -o, --output OUT         image to write (to an unnamed or randomly named\n"
 "                           file in OUT's directory, then renamed to OUT)\n"
-"      --init PATH          init9p to put at /init (default: next to mkinitrd9p,\n"
+"      --init PATH          init9p to put at /init (default: the first one built\n"
+"                           for the kernel tree's machine next to mkinitrd9p,\n"
 "                           then " LIBEXECDIR ")\n"
 "      --compress=C         gzip (default), zstd, xz or none\n"
 "      --rescue-shell[=BB]  add a static busybox (default " DEFAULT_RESCUE ")\n"
 "                           as /bin/sh and its applets, plus a static mount9p\n"
 "                           found next to init9p\n"
 "      --modules=a,b        more modules (names or aliases) and their deps\n"
+"      --transport=T        the bus of the guest's virtio-9p device: pci\n"
+"                           (default; virtio-9p-pci) or mmio (virtio-9p-device\n"
+"                           on qemu -M virt): its bus driver goes in the image\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -80,6 +85,7 @@ struct opts {
 	const char **modules;
 	size_t nmodules;
 	int verbose;
+	int mmio;	/* --transport=mmio */
 };
 
 /* Split "a,b" into names (empty ones dropped); the strings are kept. */
@@ -121,6 +127,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_INIT: o->init = optarg; break;
 		case OPT_LIST: o->list = optarg; break;
 		case OPT_MODULES: add_module_names(o, optarg); break;
+		case OPT_TRANSPORT:
+			if (strcmp(optarg, "pci") && strcmp(optarg, "mmio"))
+				return usage_error("--transport takes pci or "
+						   "mmio, not", optarg);
+			o->mmio = strcmp(optarg, "mmio") == 0;
+			break;
 		case OPT_RESCUE:
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
 			break;
@@ -253,12 +265,13 @@ static int generate(const struct opts *o)
 		return err;
 	err = r9p_moddir_find(o->base, o->kver, &dir, &why);
 	if (!err)
-		err = r9p_modules_resolve(&ms, dir, o->kver, o->modules,
+		err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio, o->modules,
 					  o->nmodules, &why);
 	if (!err && o->verbose)
 		print_plan(&ms, dir);
 	if (!err)
-		err = o->init ? 0 : r9p_image_find_init(&init, &why);
+		err = o->init ? 0 : r9p_image_find_init(
+			r9p_image_tree_machine(&ms), &init, &why);
 	if (!err) {
 		io.kver = o->kver;
 		io.init = o->init ? o->init : init;

@@ -172,7 +172,8 @@ static void add_builtin(struct r9p_modset *ms, const char *name)
 }
 
 /* Say which of the required modules the kernel lacks, and what to use. */
-static char *explain_missing(const int *missing, const char *dir,
+static char *explain_missing(const struct r9p_root_module *const *req,
+			     const int *missing, const char *dir,
 			     const char *kver)
 {
 	char *what = xstrdup(""), *names = xstrdup(""), *cfg = xstrdup("");
@@ -183,13 +184,13 @@ static char *explain_missing(const int *missing, const char *dir,
 	for (i = NREQUIRED; i-- > 0;) {
 		if (!missing[i])
 			continue;
-		t = xasprintf("%s%sno %s", what, k ? ", " : "", r9p_root_modules[i].what);
+		t = xasprintf("%s%sno %s", what, k ? ", " : "", req[i]->what);
 		free(what);
 		what = t;
-		t = xasprintf("%s%s%s", names, k ? ", " : "", r9p_root_modules[i].name);
+		t = xasprintf("%s%s%s", names, k ? ", " : "", req[i]->name);
 		free(names);
 		names = t;
-		t = xasprintf("%s%s%s", cfg, k ? ", " : "", r9p_root_modules[i].config);
+		t = xasprintf("%s%s%s", cfg, k ? ", " : "", req[i]->config);
 		free(cfg);
 		cfg = t;
 		k++;
@@ -229,10 +230,11 @@ static int order_closure(struct r9p_modset *ms, const size_t *roots,
 }
 
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
-			const char *kver, const char *const *extra,
+			const char *kver, int mmio, const char *const *extra,
 			size_t nextra, char **why)
 {
 	static const char *const no_config[] = { NULL };
+	const struct r9p_root_module *req[NREQUIRED];
 	struct resolver r;
 	int missing[NREQUIRED] = { 0 }, nmissing = 0, found, err = 0;
 	const char *name;
@@ -248,8 +250,13 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		return -ENOMEM;
 	}
 	kmod_set_log_fn(r.ctx, log_kmod, NULL);
+	/* The bus driver is the first entry; virtio-mmio replaces it. */
+	for (i = 0; i < NREQUIRED; i++)
+		req[i] = &r9p_root_modules[i];
+	if (mmio)
+		req[0] = &r9p_root_mmio_bus;
 	for (i = 0; i < NREQUIRED + nextra; i++) {
-		name = i < NREQUIRED ? r9p_root_modules[i].name : extra[i - NREQUIRED];
+		name = i < NREQUIRED ? req[i]->name : extra[i - NREQUIRED];
 		found = lookup_root(&r, name);
 		if (found == -ENOENT && i < NREQUIRED) {
 			missing[i] = 1;
@@ -271,7 +278,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		}
 	}
 	if (nmissing) {
-		*why = explain_missing(missing, dir, kver);
+		*why = explain_missing(req, missing, dir, kver);
 		err = -ENOENT;
 		goto out;
 	}

@@ -29,12 +29,13 @@ struct r9p_modset {
 };
 
 /*
- * Resolve what a 9p root needs (virtio_pci, 9pnet_virtio, 9p) plus
- * extra[0..nextra), and their closure. Every name must be a module or
- * built in; a kernel lacking a required one is refused by name.
+ * Resolve what a 9p root needs (virtio_pci, 9pnet_virtio, 9p; with mmio
+ * set, virtio_mmio instead of virtio_pci: the bus the 9p device sits on)
+ * plus extra[0..nextra), and their closure. Every name must be a module
+ * or built in; a kernel lacking a required one is refused by name.
  */
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
-			const char *kver, const char *const *extra,
+			const char *kver, int mmio, const char *const *extra,
 			size_t nextra, char **why);
 
 void r9p_modset_free(struct r9p_modset *ms);

@@ -27,7 +27,7 @@ $(O)/obj/mount9p/rootcmd.o: $(MOUNT9P_HDRS)
 $(MOUNT9P_GUEST_LIB): $(MOUNT9P_GUEST_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(GUEST_AR) rcs $@ $^
 
 $(MOUNT9P_HOST_LIB): $(MOUNT9P_HOST_OBJS)
 	@mkdir -p $(@D)
@@ -50,3 +50,13 @@ $(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
 		  $(MOUNT9P_HOST_LIB)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $< $(MOUNT9P_HOST_LIB)
 UNIT_TESTS += $(MOUNT9P_TESTS)
+
+# The option library's unit tests built for the guest (make ARCH=aarch64
+# LIBC=glibc cross-unit): static, run under qemu-user by tests/boot/arm64.sh.
+CROSS_UNIT_TESTS := $(GO)/test_opts $(GO)/test_root $(GO)/test_cmdline \
+	$(GO)/test_tags $(GO)/test_effective
+.PHONY: cross-unit
+cross-unit: $(CROSS_UNIT_TESTS)
+$(CROSS_UNIT_TESTS): $(GO)/test_%: tests/unit/test_%.c tests/unit/t.h \
+		  $(MOUNT9P_GUEST_LIB)
+	$(GUEST_CC) $(GUEST_ALL_CFLAGS) -static -o $@ $< $(MOUNT9P_GUEST_LIB)

@@ -28,6 +28,8 @@ struct r9p_root_module {
 };
 #define R9P_ROOT_NMODULES 3
 extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
+/* The bus driver of virtio-mmio machines, for r9p_root_modules[0]. */
+extern const struct r9p_root_module r9p_root_mmio_bus;
 
 /* Exit codes of mount9p; init9p uses the step names instead. */
 enum r9p_root_exit {

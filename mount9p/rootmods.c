@@ -14,3 +14,9 @@ const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES] = {
 	{ "9pnet_virtio", "9p virtio transport", "CONFIG_NET_9P_VIRTIO" },
 	{ "9p", "9p filesystem", "CONFIG_9P_FS" },
 };
+
+/* virtio-mmio machines (qemu -M virt with virtio-*-device): this bus
+ * driver takes virtio_pci's place in an image made for them. */
+const struct r9p_root_module r9p_root_mmio_bus = {
+	"virtio_mmio", "virtio MMIO driver", "CONFIG_VIRTIO_MMIO"
+};

@@ -7,6 +7,9 @@
 # Another release than the host's is reached through a private apt configuration
 # derived from the host's own sources. Progress goes to stderr; stdout carries only
 # the result. Never touches /boot or /lib/modules of the machine.
+# Another architecture (arm64) is reached the same way, with
+# APT::Architecture set in that private configuration: the machine's dpkg
+# architectures are never changed, nothing is installed.
 set -eu
 
 prog=fetch-kernel
@@ -16,12 +19,14 @@ usage() {
 	cat <<EOF
 usage: scripts/fetch-kernel.sh [--refresh] [NAME...]
        scripts/fetch-kernel.sh [--refresh] --env NAME
+       scripts/fetch-kernel.sh [--refresh] --deb PKG NAME
 
 Fetch Debian kernels into the cache and print where they are.
 NAME is one of:
   bookworm   Debian 12 linux-image-amd64 (6.1, 9p as modules)
   trixie     Debian 13 linux-image-amd64 (6.12, .ko.xz under usr/lib/modules)
   cloud      Debian 12 linux-image-cloud-amd64 (no 9p at all)
+  arm64      Debian 12 linux-image-arm64 (6.1, for qemu-system-aarch64)
 Default: bookworm trixie.
 
 Without --env, prints one line per kernel: NAME KVER KERNEL_BASE.
@@ -31,6 +36,9 @@ Without --env, prints one line per kernel: NAME KVER KERNEL_BASE.
   KVER          kernel release
   KERNEL_IMAGE  the vmlinuz
   MODDIR        KERNEL_BASE/lib/modules/KVER (or usr/lib/modules/KVER)
+--deb PKG NAME  fetch package PKG of NAME's release and architecture
+  (e.g. --deb busybox-static arm64), unpack it with dpkg -x and print the
+  directory it was unpacked into.
 --refresh  ask the archive for the current package even when one is cached.
 
 Cache: \${ROOT9P_CACHE:-\${XDG_CACHE_HOME:-\$HOME/.cache}/root9p}/kernels
@@ -49,12 +57,13 @@ shquote() {
 	esac
 }
 
-# Name -> "suite metapackage". A table, so a new kernel is one line.
+# Name -> "suite metapackage arch". A table, so a new kernel is one line.
 kernel_spec() {
 	case $1 in
-	bookworm) echo "bookworm linux-image-amd64" ;;
-	trixie) echo "trixie linux-image-amd64" ;;
-	cloud) echo "bookworm linux-image-cloud-amd64" ;;
+	bookworm) echo "bookworm linux-image-amd64 amd64" ;;
+	trixie) echo "trixie linux-image-amd64 amd64" ;;
+	cloud) echo "bookworm linux-image-cloud-amd64 amd64" ;;
+	arm64) echo "bookworm linux-image-arm64 arm64" ;;
 	*) return 1 ;;
 	esac
 }
@@ -100,12 +109,15 @@ host_sources() {
 	done
 }
 
-# Set up a private apt configuration for SUITE from the host's sources for HOST_SUITE,
-# with the codename swapped (bookworm-security -> trixie-security and so on).
-# Sets APT_OPTS. The machine's own sources and lists are left alone.
+# Set up a private apt configuration for SUITE and ARCH from the host's sources
+# for HOST_SUITE, with the codename swapped (bookworm-security -> trixie-security
+# and so on). Sets APT_OPTS. The machine's own sources, lists and dpkg
+# architectures are left alone: a foreign ARCH lives in this configuration only.
 private_apt() {
 	suite=$1
+	arch=$2
 	dir=$CACHE/apt-$suite
+	[ "$arch" = "$HOST_ARCH" ] || dir=$CACHE/apt-$suite-$arch
 	mkdir -p "$dir/parts" "$dir/lists/partial" "$dir/cache/archives/partial"
 	host_sources | awk -v h="$HOST_SUITE" -v t="$suite" -v k="$KEYRING" '
 		$2 == h || index($2, h "-") == 1 {
@@ -118,7 +130,11 @@ private_apt() {
 	APT_OPTS="-o Dir::Etc::SourceList=$dir/sources.list -o Dir::Etc::SourceParts=$dir/parts
 -o Dir::Etc::Preferences=$dir/parts/none -o Dir::Etc::PreferencesParts=$dir/parts
 -o Dir::State::Lists=$dir/lists -o Dir::Cache=$dir/cache"
-	log "$suite: apt-get update with private sources ($dir/sources.list)"
+	[ "$arch" = "$HOST_ARCH" ] ||
+		APT_OPTS="$APT_OPTS -o APT::Architecture=$arch -o APT::Architectures=$arch
+-o Dir::State::status=$dir/status"
+	: >>"$dir/status"
+	log "$suite/$arch: apt-get update with private sources ($dir/sources.list)"
 	# shellcheck disable=SC2086 # APT_OPTS is a list of options without spaces
 	# --error-on=any: a source that could not be fetched is an error, not a warning.
 	if ! apt-get $APT_OPTS --error-on=any update >"$WORK/apt.log" 2>&1 </dev/null; then
@@ -173,9 +189,10 @@ unpack() {
 # Fetch NAME unless cached; leave its env in $CACHE/NAME.env.
 fetch() {
 	name=$1
-	spec=$(kernel_spec "$name") || die "unknown kernel '$name' (bookworm, trixie or cloud)"
-	suite=${spec% *}
-	meta=${spec#* }
+	spec=$(kernel_spec "$name") || die "unknown kernel '$name' (bookworm, trixie, cloud or arm64)"
+	# shellcheck disable=SC2086 # three words, split on purpose
+	set -- $spec
+	suite=$1 meta=$2 arch=$3
 	if [ "$REFRESH" = 0 ] && [ -f "$CACHE/$name.env" ]; then
 		# shellcheck disable=SC1090,SC2153 # written by tree_env
 		(. "$CACHE/$name.env" && [ -f "${KERNEL_BASE%/root}/env" ] &&
@@ -183,7 +200,9 @@ fetch() {
 	fi
 	start=$(date +%s)
 	APT_OPTS=""
-	[ "$suite" = "$HOST_SUITE" ] || private_apt "$suite"
+	if [ "$suite" != "$HOST_SUITE" ] || [ "$arch" != "$HOST_ARCH" ]; then
+		private_apt "$suite" "$arch"
+	fi
 	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb" && chmod 755 "$WORK" "$WORK/deb"
 	log "$name: apt-get download $meta"
 	# shellcheck disable=SC2086
@@ -220,11 +239,46 @@ fetch() {
 	log "$name: ready in $(($(date +%s) - start)) s: $dir"
 }
 
+# fetch_deb PKG NAME: PKG of NAME's release and architecture, unpacked
+# (dpkg -x) once into $CACHE/debs/PKG_VERSION_ARCH; its path in $CACHE/NAME-PKG.path.
+fetch_deb() {
+	pkg=$1
+	name=$2
+	stamp=$CACHE/$name-$pkg.path
+	if [ "$REFRESH" = 0 ] && [ -f "$stamp" ] && [ -d "$(cat "$stamp")" ]; then
+		return 0
+	fi
+	spec=$(kernel_spec "$name") || die "unknown NAME '$name' (see --help)"
+	# shellcheck disable=SC2086 # three words, split on purpose
+	set -- $spec
+	suite=$1 arch=$3
+	APT_OPTS=""
+	if [ "$suite" != "$HOST_SUITE" ] || [ "$arch" != "$HOST_ARCH" ]; then
+		private_apt "$suite" "$arch"
+	fi
+	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb" && chmod 755 "$WORK" "$WORK/deb"
+	log "$name: apt-get download $pkg ($arch)"
+	# shellcheck disable=SC2086
+	(cd "$WORK/deb" && apt_run "download $pkg" $APT_OPTS download "$pkg")
+	deb=$(ls "$WORK/deb/${pkg}_"*.deb)
+	dir=$CACHE/debs/$(basename "$deb" .deb)
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$CACHE/debs"
+		rm -rf "$dir.tmp"
+		dpkg -x "$deb" "$dir.tmp" || die "dpkg -x $deb failed (disk full?)"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir" >"$stamp.tmp"
+	mv "$stamp.tmp" "$stamp"
+}
+
 REFRESH=0
 ENV=""
+DEB=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--env) [ $# -ge 2 ] || die "--env needs a NAME"; ENV=$2; shift ;;
+	--deb) [ $# -ge 2 ] || die "--deb needs a PKG"; DEB=$2; shift ;;
 	--refresh) REFRESH=1 ;;
 	-h | --help) HELP=1 ;;
 	--) shift; break ;;
@@ -252,6 +306,7 @@ DEPMOD=$(command -v depmod || echo /sbin/depmod)
 # shellcheck disable=SC1091
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$HOST_SUITE" ] || die "no VERSION_CODENAME in /etc/os-release: not a Debian host?"
+HOST_ARCH=$(dpkg --print-architecture)
 
 mkdir -p "$CACHE"
 # One fetch at a time: parallel tests may ask for the same kernel.
@@ -261,6 +316,12 @@ WORK=$(mktemp -d "$CACHE/.work.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
+if [ -n "$DEB" ]; then
+	[ $# -eq 1 ] || die "--deb PKG takes one NAME, not '$*'"
+	fetch_deb "$DEB" "$1"
+	cat "$CACHE/$1-$DEB.path"
+	exit 0
+fi
 for n in "$@"; do fetch "$n"; done
 for n in "$@"; do
 	if [ -n "$ENV" ]; then

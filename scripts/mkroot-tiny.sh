@@ -2,7 +2,12 @@
 # scripts/mkroot-tiny.sh - a tiny root directory for 9p boot tests and the
 # demo: busybox-static, and an init that probes the guest and powers off.
 #
-#   scripts/mkroot-tiny.sh DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]
+#   scripts/mkroot-tiny.sh [--busybox PATH] DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]
+#
+# --busybox: another static busybox than /bin/busybox, e.g. an arm64 one
+# for an arm64 guest (scripts/fetch-kernel.sh --deb busybox-static arm64);
+# one the host cannot run is asked for its applets through qemu-user
+# (qemu-aarch64-static, package qemu-user-static).
 #
 # The probe (/sbin/init) prints "@@ key value" lines to the kernel log,
 # hence the console (the host reads them even when the root is read-only) and copies what it saw
@@ -10,15 +15,34 @@
 # probe.hold on the command line it starts a shell on the console instead.
 set -eu
 
-dir=${1:?usage: mkroot-tiny.sh DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]}
+busybox=/bin/busybox
+if [ "${1:-}" = --busybox ]; then
+	busybox=${2:?--busybox needs a PATH}
+	shift 2
+fi
+case $busybox in /*) ;; *) busybox=$PWD/$busybox ;; esac
+dir=${1:?usage: mkroot-tiny.sh [--busybox PATH] DIR [MOUNT9P_BINARY [UNLINKPROBE_BINARY]]}
 mount9p=${2:-}
 unlinkprobe=${3:-}
 # Absolute, since the copies below happen after cd "$dir".
 case $mount9p in ""|/*) ;; *) mount9p=$PWD/$mount9p ;; esac
 case $unlinkprobe in ""|/*) ;; *) unlinkprobe=$PWD/$unlinkprobe ;; esac
-busybox=/bin/busybox
 
-if ! "$busybox" --list >/dev/null 2>&1 || ! ldd "$busybox" 2>&1 | grep -q "not a dynamic"; then
+# How to run it here: directly, or (another architecture) through qemu-user.
+run_bb=""
+if ! "$busybox" --list >/dev/null 2>&1; then
+	for q in qemu-aarch64-static qemu-aarch64; do
+		if command -v "$q" >/dev/null && "$q" "$busybox" --list >/dev/null 2>&1; then
+			run_bb=$q
+			break
+		fi
+	done
+	[ -n "$run_bb" ] || {
+		echo "mkroot-tiny: cannot run $busybox --list (not a busybox, or another architecture without qemu-user: apt-get install qemu-user-static)" >&2
+		exit 1
+	}
+fi
+if LC_ALL=C readelf -l "$busybox" 2>/dev/null | grep -q 'INTERP'; then
 	echo "mkroot-tiny: $busybox is not a static busybox: apt-get install busybox-static" >&2
 	exit 1
 fi
@@ -30,7 +54,7 @@ cd "$dir"
 mkdir -p bin sbin etc dev proc sys run root out probe usr var mnt
 mkdir -p -m 1777 tmp
 cp "$busybox" bin/busybox
-for applet in $(bin/busybox --list); do
+for applet in $($run_bb bin/busybox --list); do
 	[ "$applet" = busybox ] && continue
 	[ -e "bin/$applet" ] || ln -s busybox "bin/$applet"
 done

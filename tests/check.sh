@@ -5,7 +5,9 @@
 #
 # Suites: unit tests, the parser fuzz run (beside the others), mkinitrd9p
 # on real kernels, boot tests with init9p built against each libc of
-# R9P_LIBCS (default klibc musl glibc), mkroot9p's Debian roots, the
+# R9P_LIBCS (default klibc musl glibc), arm64 guests (init9p cross-built
+# for aarch64, Debian 12's arm64 kernel under qemu-system-aarch64),
+# mkroot9p's Debian roots, the
 # dracut and initramfs-tools integrations, the behaviour matrix (the same
 # command lines through all four boot paths), a smoke run of the benchmarks.
 # A suite
@@ -137,6 +139,7 @@ bench_smoke() {
 	[ "$rc" != 0 ] || [ -n "$missing" ] || rm -rf "$dir/images" "$dir/boot-logs" "$dir/io-logs"
 }
 
+run arm64 tests/boot/arm64.sh
 run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
