@@ -124,7 +124,8 @@ static void maybe_break(const struct boot *b, const char *point)
 	}
 }
 
-/* The command line and what it asks of the root. 0 or -1 (F filled). */
+/* The command line and what it asks of the root: 0, -1 (F filled), or 1
+ * when it is refused but the root is mounted already (taken as it is). */
 static int read_config(struct boot *b, struct r9p_root_fail *f)
 {
 	if (r9p_root_load_cmdline(NULL, &b->cmd, say, b, f) < 0)
@@ -136,21 +137,27 @@ static int read_config(struct boot *b, struct r9p_root_fail *f)
 	if (r9p_root_config(&b->cmd, &b->kernel, R9P_ROOT_ASSUME_9P, &b->root,
 			    f) != 0) {
 		r9p_root_say_diags(&b->root.diags, say, b);
-		/* Refused, but a rescue shell mounted the root by hand. */
-		return r9p_root_adopt(NEWROOT, f, say, b);
+		/* Refused, but a rescue shell mounted the root by hand:
+		 * 1, go on with it. */
+		return r9p_root_adopt(NEWROOT, f, say, b) == 0 ? 1 : -1;
 	}
 	r9p_root_say_diags(&b->root.diags, say, b);
 	return 0;
 }
 
-static int load_modules(struct boot *b, struct r9p_root_fail *f)
+/* The image's modules, and root9p.modules' unless LIST_ONLY. */
+static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
 {
+	const char *extra = b->cmd.modules;
 	struct i9p_modload r;
 	long long t = r9p_now_ms();
 	int err;
 
 	maybe_break(b, "modules");
+	if (list_only)
+		b->cmd.modules = "";
 	err = i9p_modules_load(&b->cmd, &r);
+	b->cmd.modules = extra;
 	if (err) {
 		f->step = "load a module";
 		snprintf(f->why, sizeof(f->why), "%s: %s", r.failed,
@@ -190,10 +197,19 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 	char reason[300];
 	int err;
 
-	if (read_config(b, f) < 0)
-		return -1;
+	struct r9p_root_fail modf;
+	int cfg;
+
+	cfg = read_config(b, f);
 	maybe_break(b, "top");
-	if (load_modules(b, f) < 0 || mount_root(b, f) < 0)
+	/* A refused command line still gets the image's modules: the rescue
+	 * shell then sees the tags and can mount the root by hand. */
+	if (cfg < 0) {
+		memset(&modf, 0, sizeof(modf));
+		load_modules(b, 1, &modf);
+		return -1;
+	}
+	if (load_modules(b, cfg == 1, f) < 0 || mount_root(b, f) < 0)
 		return -1;
 
 	/* Checked before the wipe: an init whose ELF or #! interpreter is

@@ -112,6 +112,8 @@ static int gunzip(const unsigned char *in, size_t inlen, struct outbuf *o,
 	return err;
 }
 
+#define XZ_MEMLIMIT (256ULL << 20)
+
 static int unxz(const unsigned char *in, size_t inlen, struct outbuf *o,
 		size_t *used)
 {
@@ -119,7 +121,9 @@ static int unxz(const unsigned char *in, size_t inlen, struct outbuf *o,
 	lzma_ret ret;
 	int err = 0;
 
-	if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK)
+	/* A header may ask for any dictionary (4 GiB in 76 bytes): cap the
+	 * decoder's memory. Kernel modules use 1 MiB, xz -9 64 MiB. */
+	if (lzma_stream_decoder(&s, XZ_MEMLIMIT, 0) != LZMA_OK)
 		return -ENOMEM;
 	s.next_in = in;
 	s.avail_in = inlen;
@@ -132,7 +136,7 @@ static int unxz(const unsigned char *in, size_t inlen, struct outbuf *o,
 		/* FINISH: all input is here, so running out is truncation. */
 		ret = lzma_code(&s, LZMA_FINISH);
 		o->len = (size_t)(s.next_out - o->p);
-		if (ret == LZMA_MEM_ERROR)
+		if (ret == LZMA_MEM_ERROR || ret == LZMA_MEMLIMIT_ERROR)
 			err = -ENOMEM;
 		else if (ret != LZMA_OK && ret != LZMA_STREAM_END)
 			err = -EBADMSG;
