@@ -18,23 +18,11 @@
 set -u
 cd "$(dirname "$0")/../.."
 O=${O:-build}
-DEBIAN=1
-while [ $# -gt 0 ]; do
-	case $1 in
-	--no-debian) DEBIAN=0; shift ;;
-	*) echo "usage: $0 [--no-debian]" >&2; exit 2 ;;
-	esac
-done
 . tests/boot/lib.sh
+debian_args "$@"
 . scripts/distro-images.sh
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-dracut.XXXXXX")
-LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR"
-trap 'rm -rf "$WORK/root" "$WORK/debian" "$WORK/base" "$WORK/tmp" "$WORK/"*.img' EXIT
-echo "dracut tests: work dir $WORK"
-
-HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+t_workdir dracut "dracut tests" root debian base tmp '*.img'
 
 # What the machine's dracut reads: names, modes, sizes, times, contents.
 dracut_sum() {
@@ -55,15 +43,6 @@ build() {
 }
 # in_img NAME PATH: the image has PATH.
 in_img() { grep -qE " $2( -> .*)?\$" "$WORK/$1.list"; }
-
-# ms from the kernel's "Run /init" to the probe's first kmsg line (the
-# raw log: console() drops the kernel's timestamps).
-init_ms() {
-	tr -d '\r' <"$LOG" | awk '
-		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
-		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
-		/^\[ *[0-9.]+\] realinit: started/ && a { printf "%d\n", (t($0) - a) * 1000; exit }'
-}
 
 # Console lines without colours (systemd's status lines).
 plain() { console | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
@@ -136,11 +115,7 @@ case_badflags() {
 	boot_bg "$kind-badflags" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=cache=readahead console=ttyS0"
 	if [ "$kind" = systemd ]; then prompt="Press Enter for maintenance"; else prompt="Dropping to debug shell."; fi
-	if wait_for "$prompt" 200; then
-		sleep 2
-		# the first bytes may be lost: lead with an empty line
-		send ''
-		sleep 1
+	if shell_open "$prompt" 200 2; then
 		send 'echo SHELL-$((6*7)); cat /proc/mounts; echo END-$((6*7))'
 		wait_for "END-42" 60
 		send 'echo o > /proc/sysrq-trigger'
@@ -172,32 +147,8 @@ case_notag() {
 		eval '[ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]'
 }
 
-# A debootstrapped Debian (scripts/mkroot9p): a unit that runs once
-# multi-user.target is reached, writes what it saw into the root (the
-# serial getty starting at the same time hangs up ttyS0) and powers off.
-debian_probe() {
-	local root=$1
-	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
-	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
-#!/bin/sh
-# What a Debian guest booted through dracut's systemd initrd on 9p sees.
-exec >/var/lib/root9p-probe.txt 2>&1
-say() { echo "@@ $*"; }
-say state "$(systemctl is-system-running --wait)"
-say target "$(systemctl is-active multi-user.target)"
-say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
-while read -r id parent devno fsroot mnt rest; do
-	case "$mnt" in /|/tmp) say mountinfo "$id $parent $devno $fsroot $mnt $rest" ;; esac
-done </proc/self/mountinfo
-say initrd "$(systemd-analyze 2>/dev/null | head -n 1)"
-say done yes
-sync
-systemctl poweroff --no-block
-EOF
-	chmod 0755 "$root/usr/local/sbin/root9p-probe"
-	probe_unit "$root"
-}
-
+# A debootstrapped Debian (scripts/mkroot9p) with lib.sh's debian_probe:
+# its "@@" lines reach the console through /dev/kmsg.
 case_debian() {
 	local deb=$WORK/debian lbl="systemd debian"
 	if ! scripts/mkroot9p debian "$deb" >"$LOGDIR/mkroot9p.log" 2>&1; then
@@ -207,21 +158,16 @@ case_debian() {
 		return
 	fi
 	debian_probe "$deb"
-	rm -f "$deb/var/lib/root9p-probe.txt"
 	BOOT_TIMEOUT=400 boot debian -k "$KERNEL_IMAGE" -i "$WORK/systemd.img" -r "$deb" --cmdline \
 		"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
 	check "$lbl: the boot went through root9p-root.service (mount9p --root)" \
 		said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms"
-	# the probe's findings, as if on the console
-	cp "$deb/var/lib/root9p-probe.txt" "$LOGDIR/debian.probe" 2>/dev/null || : >"$LOGDIR/debian.probe"
-	LOG=$LOGDIR/debian.probe
 	check "$lbl: systemd reached multi-user.target" probe_is target active
 	check "$lbl: / is 9p from fsRoot with the requested options" \
 		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
 	check "$lbl: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
 	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
-	LOG=
 }
 
 # --- the cmdline hook on the host, with dracut's real dracut-lib.sh ------------

@@ -17,32 +17,15 @@
 # Ends with "initramfs-tools: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
-DEBIAN=1
-while [ $# -gt 0 ]; do
-	case $1 in
-	--no-debian) DEBIAN=0; shift ;;
-	*) echo "usage: $0 [--no-debian]" >&2; exit 2 ;;
-	esac
-done
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 . tests/boot/lib.sh
+debian_args "$@"
 . scripts/distro-images.sh
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-itools.XXXXXX")
-LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR"
 # Logs and image listings stay; the images too when a check failed.
-cleanup() {
-	rm -rf "$WORK/root"* "$WORK/debian" "$WORK/"*.x "$WORK/stage"
-	[ "$T_FAIL" -gt 0 ] || rm -f "$WORK/"*.img
-}
-trap cleanup EXIT
-echo "initramfs-tools tests: work dir $WORK"
-
-HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
-# 6.1 prints the cache mode as a bare word.
-CACHE_SHOWN=,mmap,
+t_workdir itools "initramfs-tools tests" 'root*' debian '*.x' stage
+T_CLEAN_PASSED=('*.img')
 
 # What the tests must leave as they found it.
 machine_state() {
@@ -93,19 +76,8 @@ img_cat() {
 	[ -d "$WORK/$1.x" ] || unmkinitramfs "$WORK/$1.img" "$WORK/$1.x" 2>/dev/null
 	if [ -d "$WORK/$1.x/main" ]; then cat "$WORK/$1.x/main/$2"; else cat "$WORK/$1.x/$2"; fi
 }
-# The console as printed, kernel timestamps kept.
-raw_console() { tr -d '\r' <"$LOG"; }
 # said PATTERN: a line from user space (not the kernel's) matches.
 said() { raw_console | grep -v '^\[' | grep -qE -- "$1"; }
-
-# ms from the kernel's "Run /init" to the real init's first kmsg line
-# (the probe's "realinit: started", or systemd's first).
-init_ms() {
-	raw_console | awk '
-		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
-		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
-		/^\[ *[0-9.]+\] (realinit: started|systemd\[1\]: )/ && a { printf "%d\n", (t($0) - a) * 1000; exit }'
-}
 
 # boot_howto NAME IMG [ARGS]: the howto's command line (+ ARGS).
 boot_howto() {
@@ -125,8 +97,9 @@ check_howto() {
 	check "$n: the real init is PID 1" probe_is pid 1
 	check "$n: mount9p reported the msize clamp" \
 		has "mount9p: note: msize 5000000 requested, kernel uses 512000 (virtio maximum)"
+	# a kernel-log line: mount9p --root --kmsg
 	check "$n: mount9p said where the tmpfs went" \
-		grep -qE "mount9p: mounted tmpfs on /root/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)" <(console)
+		grep -qE "^mount9p: mounted tmpfs on /root/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)" <(console)
 	check "$n: no fsck noise" eval '! said "fsck|file system check"'
 	check "$n: no warning or failure from initramfs-tools" \
 		eval '! said "Warning: |Failure: |Gave up waiting"'
@@ -187,10 +160,7 @@ lane1() {
 	# A bad rootflags without panic=: initramfs-tools' rescue shell. A root
 	# mounted there by hand is taken when the shell exits.
 	boot_bg rescue -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" -o "cache=readahead"
-	if wait_for "(initramfs)" 120; then
-		sleep 1
-		# The UART may drop the first bytes: lead with a comment line.
-		send '################################'
+	if shell_open "(initramfs)" 120; then
 		send 'mount9p -o trans=virtio fsRoot /root && exit'
 		wait_for "@@ done yes" 60
 	fi
@@ -211,34 +181,6 @@ lane1() {
 }
 
 # --- lane 2: failures, cafe, boot=local, a real Debian root ----------------------
-# The probe unit waits for the boot to finish, prints what it saw, powers off.
-debian_probe() {
-	local root=$1
-	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
-	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
-#!/bin/sh
-# What a Debian guest booted through initramfs-tools on 9p sees. Lines go
-# through /dev/kmsg, as the kernel's: a getty's vhangup() can cut a write
-# to ttyS0.
-say() { echo "<5>@@ $*" >/dev/kmsg; }
-say state "$(systemctl is-system-running --wait)"
-say target "$(systemctl is-active multi-user.target)"
-say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
-while read -r id parent devno fsroot mnt rest; do
-	case "$mnt" in /|/tmp) say mountinfo "$id $parent $devno $fsroot $mnt $rest" ;; esac
-done </proc/self/mountinfo
-say opts "$(awk '$2 == "/" { print $4 }' /proc/mounts)"
-say tmp "$(findmnt -no FSTYPE,OPTIONS /tmp)"
-say done yes
-systemctl poweroff --no-block
-EOF
-	chmod 0755 "$root/usr/local/sbin/root9p-probe"
-	probe_unit "$root"
-	# No login prompt on ttyS0: it would share lines with the probe's.
-	rm -f "$root/etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service"
-	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
-}
-
 lane2() {
 	ROOT=$WORK/root2
 	scripts/mkroot-tiny.sh "$ROOT" "$STAGE/usr/sbin/mount9p"
@@ -293,7 +235,7 @@ lane2() {
 			eval 'mountinfo_of / | grep -E " / rw,.* - 9p fsRoot " | grep "msize=512000" | grep -q posixacl'
 		check "debian: /tmp is root9p's tmpfs" probe_has tmp '^tmpfs +rw,nosuid,nodev'
 		check "debian: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
-		echo "  debian: Run /init to systemd: $(init_ms) ms; failed units: $(probe failed)"
+		echo "  debian: Run /init to systemd: $(init_ms 'systemd\[1\]: ') ms; failed units: $(probe failed)"
 	fi
 }
 
@@ -326,6 +268,7 @@ if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	exit 1
 fi
 eval "$env_text"
+cache_words "$KVER"
 
 # --- images, built side by side --------------------------------------------------
 mkconf "$WORK/conf"

@@ -10,6 +10,44 @@ T_SKIP=0
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 RUN9P=${RUN9P:-scripts/run9p}
 
+# The howto's rootflags (msize above the virtio maximum: the clamp shows).
+HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+
+# t_workdir NAME LABEL [PATTERN...]: a new work dir $WORK (root9p-NAME.*
+# under ${TMPDIR:-/var/tmp}) with $LOGDIR in it, said as "LABEL: work dir".
+# At exit the PATTERNs (globs in $WORK) go; logs stay for a look. Those of
+# T_CLEAN_PASSED go too when no check failed.
+T_CLEAN=()
+T_CLEAN_PASSED=()
+t_workdir() {
+	local name=$1 label=$2
+	shift 2
+	WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-$name.XXXXXX") || exit 2
+	LOGDIR=$WORK/logs
+	mkdir -p "$LOGDIR"
+	T_CLEAN=("$@")
+	trap t_cleanup EXIT
+	echo "$label: work dir $WORK"
+}
+t_cleanup() {
+	local pats=("${T_CLEAN[@]}")
+	[ "$T_FAIL" -gt 0 ] || pats+=("${T_CLEAN_PASSED[@]}")
+	# unquoted on purpose: the patterns are globs, with no spaces
+	# shellcheck disable=SC2068
+	(cd "$WORK" && rm -rf --one-file-system -- ${pats[@]}) 2>/dev/null
+	return 0
+}
+
+# cache_words KVER: how this kernel prints cache=mmap in mountinfo:
+# CACHE_SHOWN (in the options) and CACHE_WORD (init9p's report). 6.1 shows
+# the cache mode as a bare word, 6.4+ as a bitmask.
+cache_words() {
+	case $1 in
+	[0-5].* | 6.[0-3].* | 6.[0-3]) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
+	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
+	esac
+}
+
 pass() { T_PASS=$((T_PASS + 1)); echo "  ok   $*"; }
 fail() { T_FAIL=$((T_FAIL + 1)); echo "  FAIL $*"; [ -n "${LOG:-}" ] && echo "       (console log: $LOG)"; return 0; }
 # skip DESCRIPTION: a check that cannot run here (say why in DESCRIPTION);
@@ -27,6 +65,8 @@ check() {
 # Terminal escapes go too: systemd's status lines (ESC[K, colours) share
 # the serial line with kmsg and can land before a timestamp.
 console() { tr -d '\r' < "$LOG" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/^\[ *[0-9]*\.[0-9]*\] //'; }
+# The console as printed, kernel timestamps kept.
+raw_console() { tr -d '\r' <"$LOG"; }
 # has PATTERN: the console shows a line matching the fixed string.
 has() { console | grep -qF -- "$1"; }
 hasnt() { ! has "$1"; }
@@ -36,6 +76,18 @@ probe() { console | sed -n "s/^@@ $1 //p"; }
 probe_is() { [ "$(probe "$1" | head -n 1)" = "$2" ]; }
 # probe_has KEY PATTERN (grep -E on the values)
 probe_has() { probe "$1" | grep -qE -- "$2"; }
+
+# init_ms [ERE]: ms from the kernel's "Run /init" to the real init's first
+# kmsg line (ERE, default the probe root's "realinit: started"), from the
+# raw console: console() drops the kernel's timestamps.
+init_ms() {
+	# ERE through the environment: awk -v would take its backslashes
+	raw_console | FIRST=${1:-realinit: started} awk '
+		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s + 0 }
+		BEGIN { first = "^\\[ *[0-9.]+\\] (" ENVIRON["FIRST"] ")" }
+		/^\[ *[0-9.]+\] Run \/init as init process/ { a = t($0) }
+		$0 ~ first && a { printf "%d\n", (t($0) - a) * 1000; exit }'
+}
 
 # The mountinfo line of a mount point, as the probe printed it.
 mountinfo_of() { probe mountinfo | awk -v m="$1" '$5 == m' | tail -n 1; }
@@ -85,6 +137,18 @@ boot_bg() {
 
 # send LINE: type a line on the guest's serial console.
 send() { printf '%s\n' "$1" >&7; }
+
+# shell_open PROMPT SECONDS [PAUSE]: wait (SECONDS) until the console shows
+# a shell's PROMPT, give it PAUSE seconds (1), then type an empty line (what
+# sulogin's "Press Enter" wants) and a comment line (the UART may drop the
+# first bytes). 1 when the prompt never came.
+shell_open() {
+	wait_for "$1" "$2" || return 1
+	sleep "${3:-1}"
+	send ''
+	send '################################'
+	sleep 1
+}
 
 # stop_bg [SECONDS]: wait for QEMU to end by itself, then kill it.
 stop_bg() {
@@ -140,6 +204,48 @@ WantedBy=multi-user.target
 EOF
 	ln -sf /etc/systemd/system/root9p-probe.service \
 		"$1/etc/systemd/system/multi-user.target.wants/root9p-probe.service"
+}
+
+# debian_args ARGS...: the distro suites' one option: --no-debian (DEBIAN=0)
+# leaves out the debootstrapped Debian root.
+debian_args() {
+	DEBIAN=1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--no-debian) DEBIAN=0; shift ;;
+		*) echo "usage: $0 [--no-debian]" >&2; exit 2 ;;
+		esac
+	done
+}
+
+# debian_probe ROOT: a probe for a Debian root (scripts/mkroot9p) that
+# waits for the boot to finish, prints what it saw as "@@" lines through
+# /dev/kmsg and powers off; no login prompt on ttyS0 to share lines with.
+debian_probe() {
+	local root=$1
+	mkdir -p "$root/usr/local/sbin" "$root/etc/systemd/system/multi-user.target.wants"
+	cat >"$root/usr/local/sbin/root9p-probe" <<'EOF'
+#!/bin/sh
+# What a Debian guest booted on 9p sees. Lines go through /dev/kmsg, as
+# the kernel's: a getty's vhangup() can cut a write to ttyS0.
+say() { echo "<5>@@ $*" >/dev/kmsg; }
+say state "$(systemctl is-system-running --wait)"
+say target "$(systemctl is-active multi-user.target)"
+say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
+while read -r id parent devno fsroot mnt rest; do
+	case "$mnt" in /|/tmp) say mountinfo "$id $parent $devno $fsroot $mnt $rest" ;; esac
+done </proc/self/mountinfo
+say opts "$(awk '$2 == "/" { print $4 }' /proc/mounts)"
+say tmp "$(findmnt -no FSTYPE,OPTIONS /tmp)"
+say initrd "$(systemd-analyze 2>/dev/null | head -n 1)"
+say done yes
+sync
+systemctl poweroff --no-block
+EOF
+	chmod 0755 "$root/usr/local/sbin/root9p-probe"
+	probe_unit "$root"
+	rm -f "$root/etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service"
+	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 }
 
 t_done() {

@@ -26,13 +26,7 @@ done
 . tests/boot/lib.sh
 . scripts/distro-images.sh
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-matrix.XXXXXX")
-LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR"
-trap 'rm -rf "$WORK/L0" "$WORK/L1" "$WORK/stage" "$WORK/base" "$WORK/tmp" "$WORK/"*.img "$WORK/"*.ov' EXIT
-echo "matrix tests: work dir $WORK"
-
-HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+t_workdir matrix "matrix tests" L0 L1 stage base tmp '*.img' '*.ov'
 PATHS="init9p itools dracut dracut-sd"
 # Failure rows end the boot the way each path can: panic= (init9p,
 # initramfs-tools, dracut's script init), rd.emergency (dracut's systemd).

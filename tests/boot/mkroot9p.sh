@@ -23,17 +23,14 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 QUID=${R9P_TEST_UID:-64534}
 MK=scripts/mkroot9p
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-mkroot.XXXXXX")
+# Logs stay for a look after a failure; the roots (about 1 GB) go.
+t_workdir mkroot "mkroot9p tests" debian tiny 'imp*' art sibling ramfs
 chmod 755 "$WORK"
-LOGDIR=$WORK/logs
 ART=$WORK/art
 DEB=$WORK/debian
 TINY=$WORK/tiny
 SIB=$WORK/sibling
-mkdir -p "$LOGDIR" "$ART" "$SIB"
-# Logs stay for a look after a failure; the roots (about 1 GB) go.
-trap 'rm -rf --one-file-system "$DEB" "$TINY" "$WORK/imp"* "$ART" "$SIB" "$WORK/ramfs"' EXIT
-echo "mkroot9p tests: work dir $WORK"
+mkdir -p "$ART" "$SIB"
 LOG=
 
 # --- fixtures ---------------------------------------------------------------

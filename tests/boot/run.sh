@@ -20,13 +20,7 @@ done
 O=${O:-build}
 . tests/boot/lib.sh
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-boot.XXXXXX")
-LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR"
-trap 'rm -rf "$WORK/root-"*' EXIT
-echo "boot tests ($LIBC): work dir $WORK"
-
-HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
+t_workdir boot "boot tests ($LIBC)" 'root-*'
 
 # The howto's command line, exactly, plus the probe's token.
 case_howto() {
@@ -139,10 +133,7 @@ case_rootwait() {
 case_rescue() {
 	boot_bg "$K-rescue" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		--cmdline "root=nosuchtag rootfstype=9p console=ttyS0 root9p.timeout=1"
-	if wait_for "starting a rescue shell" 90; then
-		sleep 1
-		# The UART may drop the first bytes: lead with a comment line.
-		send '################################'
+	if shell_open "starting a rescue shell" 90; then
 		send 'echo RESCUE-$((6*7)); ls /lib/modules; echo TAGS-$(cat /sys/bus/virtio/drivers/9pnet_virtio/*/mount_tag)'
 		wait_for "TAGS-fsRoot" 30
 		send 'mount9p --tags; poweroff -f'
@@ -166,9 +157,7 @@ case_bad_interp() {
 	before=$(treesum "$ROOT")
 	boot_bg "$K-badinterp" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		-a "init=/probe/badinterp"
-	if wait_for "starting a rescue shell" 90; then
-		sleep 1
-		send '################################'
+	if shell_open "starting a rescue shell" 90; then
 		send 'ls /init /lib/modules; echo RESCUE-$((6*7))'
 		wait_for "RESCUE-42" 30
 		send 'poweroff -f'
@@ -248,9 +237,7 @@ case_noshell() {
 case_break() {
 	boot_bg "$K-break" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		--cmdline "root=fsRoot rw rootfstype=9p console=ttyS0 break=premount"
-	if wait_for "starting a rescue shell (break=premount)" 90; then
-		sleep 1
-		send '################################'
+	if shell_open "starting a rescue shell (break=premount)" 90; then
 		send 'echo BRK-$((6*7)) $(ls /root | wc -l); exit'
 	fi
 	wait_for "@@ done yes" 90
@@ -299,11 +286,7 @@ for K in $KERNELS; do
 		continue
 	fi
 	eval "$env_text"
-	case $K in
-	# 6.1 shows the cache mode as a bare word, 6.4+ as a bitmask.
-	bookworm) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
-	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
-	esac
+	cache_words "$KVER"
 	KMM=$(echo "$KVER" | cut -d. -f1-2)
 	# A module of the image with a readable parameter (6.12 builds fscache in).
 	case $KMM in 6.1) MODPARAM=fscache.debug ;; *) MODPARAM=netfs.debug ;; esac
