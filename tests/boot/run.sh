@@ -180,9 +180,7 @@ case_bad_interp() {
 case_rescue_mount() {
 	boot_bg "$K-rescuemount" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		--cmdline "root=fsRoot rw rootfstype=9p rootflags=msize=100 console=ttyS0"
-	if wait_for "starting a rescue shell" 90; then
-		sleep 1
-		send '################################'
+	if shell_open "starting a rescue shell" 90; then
 		send 'mount9p -o trans=virtio,msize=262144 fsRoot /root && exit'
 	fi
 	wait_for "@@ done yes" 90
