@@ -51,6 +51,14 @@ $(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $< $(MOUNT9P_HOST_LIB)
 UNIT_TESTS += $(MOUNT9P_TESTS)
 
+# The CLI's root modes as the hooks use them: a shell test of the host
+# build, wrapped so tests/unit/run.sh runs it like the others.
+$(O)/test_rootcli: tests/unit/test_rootcli.sh $(O)/mount9p
+	printf '#!/bin/sh\nexec "%s" "%s"\n' "$(CURDIR)/$<" \
+		"$(abspath $(O))/mount9p" >$@
+	chmod 0755 $@
+UNIT_TESTS += $(O)/test_rootcli
+
 # The option library's unit tests built for the guest (make ARCH=aarch64
 # LIBC=glibc cross-unit): static, run under qemu-user by tests/boot/arm64.sh.
 CROSS_UNIT_TESTS := $(GO)/test_opts $(GO)/test_root $(GO)/test_cmdline \
