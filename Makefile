@@ -3,8 +3,9 @@
 #
 #   make              build init9p (klibc), mount9p, mkinitrd9p
 #   make LIBC=musl    build the guest programs with musl (or LIBC=glibc)
-#   make ARCH=aarch64 LIBC=glibc   cross-build the guest programs for arm64
-#                     guests into build/aarch64-glibc (Debian's
+#   make ARCH=aarch64 cross-build the guest programs for arm64 guests into
+#                     build/aarch64-klibc (klcc from scripts/cross-klibc.sh);
+#                     LIBC=glibc: build/aarch64-glibc (Debian's
 #                     gcc-aarch64-linux-gnu + libc6-dev-arm64-cross)
 #   make check        install test deps, run unit + boot tests
 #   make demo         boot a tiny guest on a 9p root and show what it saw
@@ -50,18 +51,26 @@ $(error LIBC must be klibc, musl or glibc, not '$(LIBC)')
 endif
 GUEST_AR  := $(AR)
 GO        := $(O)/$(LIBC)
-# A cross build: glibc static with Debian's cross toolchain. klibc and musl
-# have no cross packages in Debian (klibc's source does not cross-build
-# quickly), so ARCH= takes LIBC=glibc only.
+# A cross build: klibc from scripts/cross-klibc.sh (Debian 12's klibc source
+# cross-built into the cache; Debian has no cross klibc package) for aarch64,
+# or glibc static with Debian's cross toolchain. musl has no cross package.
+KLIBC_CROSS ?= $(or $(ROOT9P_CACHE),$(HOME)/.cache/root9p)/klibc-$(GUEST_ARCH)
 ifneq ($(GUEST_ARCH),)
-ifneq ($(LIBC),glibc)
-$(error ARCH=$(GUEST_ARCH) needs LIBC=glibc (Debian has no cross klibc or musl): make ARCH=$(GUEST_ARCH) LIBC=glibc)
+ifeq ($(LIBC),musl)
+$(error ARCH=$(GUEST_ARCH) takes LIBC=klibc or LIBC=glibc (Debian has no cross musl))
 endif
-GUEST_CC  := $(GUEST_ARCH)-linux-gnu-gcc
 GUEST_AR  := $(GUEST_ARCH)-linux-gnu-ar
 GO        := $(O)/$(GUEST_ARCH)-$(LIBC)
+ifeq ($(LIBC),klibc)
+GUEST_CC  := $(KLIBC_CROSS)/bin/klcc
+ifeq ($(wildcard $(GUEST_CC)),)
+$(error $(GUEST_CC) not found: run scripts/cross-klibc.sh (or make ARCH=$(GUEST_ARCH) LIBC=glibc))
+endif
+else
+GUEST_CC  := $(GUEST_ARCH)-linux-gnu-gcc
 ifeq ($(shell command -v $(GUEST_CC)),)
 $(error $(GUEST_CC) not found: apt-get install gcc-$(GUEST_ARCH)-linux-gnu libc6-dev-$(subst aarch64,arm64,$(GUEST_ARCH))-cross)
+endif
 endif
 endif
 GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.

@@ -43,7 +43,8 @@ static const struct {
 
 /* Tried in order, relative to mkinitrd9p's own directory. */
 static const char *const init_near_exe[] = {
-	"klibc/init9p", "musl/init9p", "glibc/init9p", "aarch64-glibc/init9p",
+	"klibc/init9p", "musl/init9p", "glibc/init9p", "aarch64-klibc/init9p",
+	"aarch64-glibc/init9p",
 	"init9p",
 };
 

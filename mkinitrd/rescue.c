@@ -2,10 +2,13 @@
 /*
  * mkinitrd/rescue.c - the optional rescue shell: busybox and its applets.
  *
- * Runs `BUSYBOX --list` on the host to learn the applets, links each one
- * as /bin/NAME -> busybox, and adds /bin/mount9p when a static mount9p
- * sits next to the init9p being packed (the guest build puts both there).
+ * Runs `BUSYBOX --list` on the host to learn the applets (through
+ * qemu-user, qemu-ARCH-static or qemu-ARCH, when the busybox is for another
+ * machine than mkinitrd9p itself), links each one as /bin/NAME -> busybox,
+ * and adds /bin/mount9p when a static mount9p sits next to the init9p being
+ * packed (the guest build puts both there).
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +25,77 @@
 #include "mkinitrd/util.h"
 
 #define CAPTURE_MAX (1024 * 1024)
+
+/* qemu-user's name for a machine: qemu-NAME-static, qemu-NAME. */
+static const struct {
+	int machine;
+	const char *name;
+} qemu_names[] = {
+	{ EM_AARCH64, "aarch64" }, { EM_X86_64, "x86_64" }, { EM_386, "i386" },
+	{ EM_ARM, "arm" }, { EM_RISCV, "riscv64" },
+};
+
+/* The ELF machine of a file, or -EINVAL (unreadable, not ELF). */
+static int file_machine(const char *path)
+{
+	unsigned char *buf;
+	size_t len;
+	int m;
+
+	if (r9p_read_file(path, &buf, &len))
+		return -EINVAL;
+	m = r9p_elf_machine(buf, len);
+	free(buf);
+	return m;
+}
+
+/* NAME's path in $PATH (malloc'd), or NULL. */
+static char *find_in_path(const char *name)
+{
+	const char *p = getenv("PATH"), *end;
+	struct stat st;
+	char *path;
+
+	for (; p && *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		path = xasprintf("%.*s/%s", (int)(end - p), p, name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(path, X_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* qemu-user's name for machine ("aarch64"), or NULL. */
+static const char *qemu_name(int machine)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(qemu_names) / sizeof(qemu_names[0]); i++)
+		if (qemu_names[i].machine == machine)
+			return qemu_names[i].name;
+	return NULL;
+}
+
+/* The qemu-user that runs programs of machine here (malloc'd), or NULL. */
+static char *find_qemu(int machine)
+{
+	const char *q = qemu_name(machine);
+	char name[64], *path;
+
+	if (!q)
+		return NULL;
+	snprintf(name, sizeof(name), "qemu-%s-static", q);
+	path = find_in_path(name);
+	if (!path) {
+		snprintf(name, sizeof(name), "qemu-%s", q);
+		path = find_in_path(name);
+	}
+	return path;
+}
 
 /* Run argv[0] with argv, collect its stdout (NUL-terminated, bounded). */
 static int run_capture(char *const argv[], char **out)
@@ -91,19 +166,43 @@ static int applet_ok(const char *name)
 static int add_applets(struct r9p_cpio *c, const char *busybox,
 		       int verbose, char **why)
 {
-	char *argv[] = { (char *)busybox, "--list", NULL };
-	char *list = NULL, *line, *next, *path;
-	int err, n = 0, have_sh = 0;
+	char *argv[] = { (char *)busybox, "--list", NULL, NULL };
+	char *list = NULL, *line, *next, *path, *qemu = NULL;
+	int err, n = 0, have_sh = 0, bb_machine, host_machine;
 
+	/* A busybox for another machine (an arm64 tree on x86) lists its
+	 * applets through qemu-user; same machine or unknown: run it. */
+	bb_machine = file_machine(busybox);
+	host_machine = file_machine("/proc/self/exe");
+	if (bb_machine > 0 && host_machine > 0 && bb_machine != host_machine) {
+		qemu = find_qemu(bb_machine);
+		if (!qemu) {
+			*why = xasprintf("run %s --list: it is for %s, this "
+					 "host is %s: apt-get install "
+					 "qemu-user-static (qemu-%s-static "
+					 "lists its applets)", busybox,
+					 r9p_elf_machine_name(bb_machine),
+					 r9p_elf_machine_name(host_machine),
+					 qemu_name(bb_machine) ? qemu_name(bb_machine)
+							       : "ARCH");
+			return -ENOEXEC;
+		}
+		argv[0] = qemu;
+		argv[1] = (char *)busybox;
+		argv[2] = "--list";
+	}
 	err = run_capture(argv, &list);
 	if (err) {
-		*why = xasprintf("run %s --list: %s: is it busybox? (apt-get "
-				 "install busybox-static)", busybox,
+		*why = xasprintf("run %s%s%s --list: %s: is it busybox? (apt-get "
+				 "install busybox-static)", qemu ? qemu : "",
+				 qemu ? " " : "", busybox,
 				 err == -ENOEXEC ? "it failed" :
 				 err == -EFBIG ? "more than 1 MiB of output"
 					       : strerror(-err));
+		free(qemu);
 		return err;
 	}
+	free(qemu);
 	for (line = list; !err && line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
