@@ -36,11 +36,7 @@ QEMU_USER=${QEMU_USER:-qemu-aarch64-static}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 . tests/boot/lib.sh
 
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-arm64.XXXXXX")
-LOGDIR=$WORK/logs
-mkdir -p "$LOGDIR"
-trap 'rm -rf "$WORK/root-"*' EXIT
-echo "arm64 tests: work dir $WORK"
+t_workdir arm64 "arm64 tests" 'root-*'
 LOG=
 
 # Printed at the end: what the issue asks to measure.
@@ -82,7 +78,6 @@ fi
 eval "$env_text"
 BUSYBOX=$bbdir/bin/busybox
 CACHE_SHOWN=,mmap,
-HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 IMG_PCI=$WORK/arm64-pci.img
 IMG_MMIO=$WORK/arm64-mmio.img
 
@@ -163,10 +158,7 @@ check "rescue image: busybox, its applets (sh, ls, poweroff) and mount9p" \
 	eval 'for f in busybox sh ls poweroff mount9p; do grep -qE "(^| |/)bin/$f( |$)" "$LOGDIR/rescue.list" || exit 1; done'
 boot_bg "arm64-rescue" --arch aarch64 -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$WORK/root-pci" \
 	--cmdline "root=nosuchtag rootfstype=9p console=ttyAMA0 root9p.timeout=1"
-if wait_for "starting a rescue shell" 240; then
-	sleep 2
-	# The UART may drop the first bytes: lead with a comment line.
-	send '################################'
+if shell_open "starting a rescue shell" 240 2; then
 	send 'echo RESCUE-$((6*7)); poweroff -f'
 fi
 stop_bg 120
