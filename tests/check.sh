@@ -75,7 +75,7 @@ mkinitrd_tests() {
 
 # fuzz_result LOG: one check per fuzz target (FUZZ-TARGETS): libFuzzer
 # ended well after at least the runs it was asked for (FUZZ-START NAME
-# need=N, FUZZ_RUNS for `make fuzz`); each line says how many it ran.
+# need=N); each line says how many it ran.
 fuzz_result() {
 	local name need runs rc pass=0 fail=0
 	cat "$1"
@@ -105,11 +105,14 @@ run unit "$MAKE" -s unit
 # The fuzzer takes one core for minutes: it runs beside the boot tests
 # (QEMU TCG uses the other) and is collected at the end.
 fuzz_log=$(mktemp)
-# Every target, FUZZ_RUNS (1M) runs each, one after the other: about 30
-# min on one loaded core here (opts, decompress and listimg take most).
+# Every target, one after the other, FUZZ_CHECK_RUNS (100000) runs each:
+# the smoke the issue asks of make check; `make fuzz` does >= 1M each.
+# A full 1M does not fit reliably: listimg's speed depends on what the
+# fuzzer finds (1100 execs/s in one run, 190 in another, under load).
 # The time bound (per target) only guards a hang.
 (echo "FUZZ-TARGETS $("$MAKE" -s --no-print-directory fuzz-list)"
- "$MAKE" -s -k fuzz FUZZ_TIME="${FUZZ_TIME:-2400}") >"$fuzz_log" 2>&1 &
+ "$MAKE" -s -k fuzz-smoke FUZZ_SMOKE_RUNS="${FUZZ_CHECK_RUNS:-100000}" \
+	FUZZ_SMOKE_TIME="${FUZZ_TIME:-1500}") >"$fuzz_log" 2>&1 &
 fuzz_pid=$!
 run mkinitrd-6.1 mkinitrd_tests bookworm
 run mkinitrd-6.12 mkinitrd_tests trixie
