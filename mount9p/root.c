@@ -16,6 +16,10 @@
 
 #include "mount9p/root.h"
 
+/* Every message of this file goes through these two (root.h). */
+#define fail r9p_root_failf
+#define sayf r9p_root_sayf
+
 #define VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
 
 void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
@@ -97,7 +101,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 		if (!end)
 			end = p + strlen(p);
 		if (end > p && !module_name_ok(p, end - p)) {
-			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "give module names separated by commas, e.g. "
 			     "root9p.modules=overlay,virtio_blk",
 			     "root9p.modules=%s: \"%.*s\" is not a module name",
@@ -106,7 +110,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 		}
 		used = strlen(out);
 		if (end > p && used + (end - p) + 2 > len) {
-			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "name fewer modules", "root9p.modules=%.60s...: "
 			     "too long", extra);
 			return -1;
@@ -123,12 +127,12 @@ int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
 			   r9p_say_fn say, void *ctx)
 {
 	if (r9p_cmdline_parse(text, c) < 0)
-		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
+		sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
 		     "longer than %d bytes; its tail is ignored",
 		     R9P_CMDLINE_MAX - 1);
 	/* Debug lines are always said: the caller shows them or not
 	 * (root9p.debug, known only now). */
-	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
+	sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
 	return 0;
 }
 
@@ -147,7 +151,7 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 		close(fd);
 	}
 	if (n < 0) {
-		r9p_root_failf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		fail(f, "read the kernel command line", R9P_EXIT_SYSTEM,
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
 		     file, strerror(errno));
 		return -1;
@@ -187,7 +191,7 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 			  (!*c->rootfstype && (flags & R9P_ROOT_ASSUME_9P));
 	}
 	if (!r->is9p) {
-		r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED,
+		fail(f, "use the command line", R9P_EXIT_REFUSED,
 		     "use rootfstype=9p, or boot this root with another initrd",
 		     "%s%s: root9p mounts only 9p roots",
 		     *c->rootfstype ? "rootfstype=" : "no rootfstype=9p",
@@ -195,14 +199,14 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 		return 1;
 	}
 	if (!*r->tag) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		fail(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
 		     "no root= on the kernel command line (mount tags present: "
 		     "%s)", r9p_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
 	if (r9p_tag_check(r->tag, &r->diags) < 0) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		fail(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to QEMU's mount_tag (mount9p --tags lists them)",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -244,7 +248,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		return -1;
 	}
 	if (tmp_err < 0) {
-		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
+		fail(f, "use root9p.tmp", R9P_EXIT_REFUSED,
 		     "use root9p.tmp=on, off or tmpfs options such as "
 		     "size=50%", "%s", msg);
 		return -1;
@@ -252,7 +256,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		r9p_root_failf(f, "use rootflags", R9P_EXIT_REFUSED,
+		fail(f, "use rootflags", R9P_EXIT_REFUSED,
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -o OPTS shows what a kernel takes)",
 		     "%s", first_error(&r->opts.diags));
@@ -274,11 +278,11 @@ void r9p_root_say_diags(const struct r9p_diags *d, r9p_say_fn say, void *ctx)
 			first_err = 0;
 			continue;
 		}
-		r9p_root_sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
+		sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
 		     d->d[i].level == R9P_WARN ? R9P_SAY_WARN : R9P_SAY_INFO,
 		     "%s: %s", r9p_level_name(d->d[i].level), d->d[i].text);
 	}
 	if (d->dropped)
-		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
+		sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
 		     d->dropped);
 }

@@ -13,6 +13,10 @@
 #include "mount9p/mount.h"
 #include "mount9p/root.h"
 
+/* Every message of this file goes through these two (root.h). */
+#define fail r9p_root_failf
+#define sayf r9p_root_sayf
+
 struct progress {
 	r9p_say_fn say;
 	void *ctx;
@@ -23,7 +27,7 @@ static void say_waiting(void *ctx, const char *tag, long long waited)
 	struct progress *p = ctx;
 	char tags[512];
 
-	r9p_root_sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for mount tag %s "
+	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for mount tag %s "
 	     "after %lld s (present: %s)", tag, waited / 1000,
 	     r9p_tags_describe(tags, sizeof(tags)));
 }
@@ -38,7 +42,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 
 	err = r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
 	if (err == -ETIMEDOUT) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
+		fail(f, "find the root", R9P_EXIT_NOTAG,
 		     "set root= to one of the tags present (QEMU's "
 		     "mount_tag=), or raise root9p.timeout=",
 		     "mount tag \"%s\" not found after %lld s; tags present: "
@@ -47,12 +51,12 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		return -1;
 	}
 	if (err) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_SYSTEM,
+		fail(f, "find the root", R9P_EXIT_SYSTEM,
 		     "check that sysfs is mounted on /sys",
 		     "read the virtio devices in sysfs: %s", strerror(-err));
 		return -1;
 	}
-	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
+	sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
 	     r9p_now_ms() - t);
 	return 0;
 }
@@ -68,7 +72,7 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 	int err, tries;
 
 	if (r9p_effective_read(newroot, &eff) == 0) {
-		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
+		sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
 		     "%s): left as it is", newroot, eff.fstype, eff.source);
 		return 0;
 	}
@@ -82,18 +86,18 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 	err = r9p_mount(r->tag, newroot, &r->opts, left, &tries);
 	if (err) {
 		r9p_opts_flags(&r->opts, flags, sizeof(flags));
-		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT, r9p_mount_hint(err),
+		fail(f, "mount the root", R9P_EXIT_MOUNT, r9p_mount_hint(err),
 		     "mount -t 9p -o %s%s%s %s %s: %s (%d %s)", flags,
 		     *flags ? "," : "", r->opts.data, r->tag, newroot,
 		     strerror(-err), tries, tries == 1 ? "try" : "tries");
 		return -1;
 	}
 	if (r9p_effective_read(newroot, &eff) < 0) {
-		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
+		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
 		     r->tag, newroot, r9p_now_ms() - t);
 		return 0;
 	}
-	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
+	sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
 	     "msize=%lu cache=%s%s)", r->tag, newroot, r9p_now_ms() - t,
 	     eff.rdonly ? "ro" : "rw", eff.msize,
 	     *eff.cache ? eff.cache : "none", eff.posixacl ? " posixacl" : "");
@@ -115,14 +119,14 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
 	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));
 	if (err > 0)
-		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
+		sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
 		     reason);
 	else if (err < 0)	/* the root works without it: go on */
-		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
+		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
 		     "%s/tmp (%s): %s; /tmp stays on 9p", newroot, opts,
 		     strerror(-err));
 	else
-		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
+		sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
 		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
 }
 
@@ -133,7 +137,7 @@ int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
 
 	if (r9p_effective_read(newroot, &eff) < 0)
 		return -1;
-	r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot %s: %s; but "
+	sayf(say, ctx, R9P_SAY_WARN, "warning: cannot %s: %s; but "
 		      "%s is mounted already (%s from %s): going on with it",
 		      f->step, f->why, newroot, eff.fstype, eff.source);
 	return 0;
@@ -148,7 +152,7 @@ int r9p_root_step(const struct r9p_root *r, const char *newroot,
 
 	errno = 0;
 	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT,
+		fail(f, "mount the root", R9P_EXIT_MOUNT,
 		     "give an existing folder to mount the root on",
 		     "%s: %s", newroot, errno ? strerror(errno) :
 		     "not a folder");
