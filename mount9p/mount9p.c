@@ -148,69 +148,29 @@ static int set_mode(struct args *a, enum mode m)
 	return 0;
 }
 
-static int set_tags(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_TAGS);
-}
-
-static int set_explain(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_EXPLAIN);
-}
-
-static int set_root(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_ROOT);
-}
-
-static int set_check(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_CHECK);
-}
-
-static int set_modules(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_MODULES);
-}
-
-static int set_help(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_HELP);
-}
-
-static int set_version(struct args *a, const char *v)
-{
-	(void)v;
-	return set_mode(a, MODE_VERSION);
-}
-
+/* An option sets a field through SET, or, with SET NULL, picks MODE. */
 static const struct {
 	const char *shrt, *lng;
 	int takes_value;
 	arg_fn set;
+	enum mode mode;
 } argdefs[] = {
-	{ "-o", "--options", 1, set_opts },
-	{ NULL, "--timeout", 1, set_timeout },
-	{ NULL, "--kernel", 1, set_kernel },
-	{ "-n", "--dry-run", 0, set_dry },
-	{ NULL, "--no-defaults", 0, set_nodefaults },
-	{ NULL, "--root", 0, set_root },
-	{ NULL, "--check", 0, set_check },
-	{ NULL, "--modules", 0, set_modules },
-	{ NULL, "--cmdline", 1, set_cmdline },
-	{ NULL, "--kmsg", 0, set_kmsg },
-	{ NULL, "--sysfs", 1, set_sysfs },
-	{ NULL, "--proc", 1, set_proc },
-	{ NULL, "--tags", 0, set_tags },
-	{ NULL, "--explain", 0, set_explain },
-	{ "-h", "--help", 0, set_help },
-	{ "-V", "--version", 0, set_version },
+	{ "-o", "--options", 1, set_opts, 0 },
+	{ NULL, "--timeout", 1, set_timeout, 0 },
+	{ NULL, "--kernel", 1, set_kernel, 0 },
+	{ "-n", "--dry-run", 0, set_dry, 0 },
+	{ NULL, "--no-defaults", 0, set_nodefaults, 0 },
+	{ NULL, "--root", 0, NULL, MODE_ROOT },
+	{ NULL, "--check", 0, NULL, MODE_CHECK },
+	{ NULL, "--modules", 0, NULL, MODE_MODULES },
+	{ NULL, "--cmdline", 1, set_cmdline, 0 },
+	{ NULL, "--kmsg", 0, set_kmsg, 0 },
+	{ NULL, "--sysfs", 1, set_sysfs, 0 },
+	{ NULL, "--proc", 1, set_proc, 0 },
+	{ NULL, "--tags", 0, NULL, MODE_TAGS },
+	{ NULL, "--explain", 0, NULL, MODE_EXPLAIN },
+	{ "-h", "--help", 0, NULL, MODE_HELP },
+	{ "-V", "--version", 0, NULL, MODE_VERSION },
 };
 #define NARGDEFS (sizeof(argdefs) / sizeof(argdefs[0]))
 
@@ -318,7 +278,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			fprintf(stderr, "mount9p: %s takes no value\n", argv[i]);
 			return -1;
 		}
-		if (argdefs[d].set(a, value) < 0)
+		if ((argdefs[d].set ? argdefs[d].set(a, value) :
+		     set_mode(a, argdefs[d].mode)) < 0)
 			return -1;
 	}
 	if ((a->mode == MODE_MOUNT && a->npos != 2) ||

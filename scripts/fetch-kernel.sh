@@ -145,6 +145,16 @@ private_apt() {
 	fi
 }
 
+# apt_for SUITE ARCH: APT_OPTS for SUITE and ARCH (the host's own apt, or a
+# private configuration), and an empty $WORK/deb to download into.
+apt_for() {
+	APT_OPTS=""
+	if [ "$1" != "$HOST_SUITE" ] || [ "$2" != "$HOST_ARCH" ]; then
+		private_apt "$1" "$2"
+	fi
+	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb" && chmod 755 "$WORK" "$WORK/deb"
+}
+
 # First linux-image-* of a Depends field, and its "= VERSION" if given: "PKG VERSION".
 image_dep() {
 	echo "$1" | tr '|' ',' | tr ',' '\n' | sed -n \
@@ -199,11 +209,7 @@ fetch() {
 			[ -f "$KERNEL_IMAGE" ] && [ -d "$MODDIR" ]) && return 0
 	fi
 	start=$(date +%s)
-	APT_OPTS=""
-	if [ "$suite" != "$HOST_SUITE" ] || [ "$arch" != "$HOST_ARCH" ]; then
-		private_apt "$suite" "$arch"
-	fi
-	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb" && chmod 755 "$WORK" "$WORK/deb"
+	apt_for "$suite" "$arch"
 	log "$name: apt-get download $meta"
 	# shellcheck disable=SC2086
 	(cd "$WORK/deb" && apt_run "download $meta" $APT_OPTS download "$meta")
@@ -252,11 +258,7 @@ fetch_deb() {
 	# shellcheck disable=SC2086 # three words, split on purpose
 	set -- $spec
 	suite=$1 arch=$3
-	APT_OPTS=""
-	if [ "$suite" != "$HOST_SUITE" ] || [ "$arch" != "$HOST_ARCH" ]; then
-		private_apt "$suite" "$arch"
-	fi
-	rm -rf "$WORK/deb" && mkdir -p "$WORK/deb" && chmod 755 "$WORK" "$WORK/deb"
+	apt_for "$suite" "$arch"
 	log "$name: apt-get download $pkg ($arch)"
 	# shellcheck disable=SC2086
 	(cd "$WORK/deb" && apt_run "download $pkg" $APT_OPTS download "$pkg")

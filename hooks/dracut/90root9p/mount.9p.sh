@@ -4,7 +4,7 @@
 #
 # mount(8) runs /sbin/mount.9p SPEC DIR [-sfnv] [-N NS] [-o OPTS] [-t TYPE]
 # for 9p mounts in the initrd (fstab lines, a unit's Type=9p). mount9p
-# checks the options, waits up to $ROOT9P_TIMEOUT seconds (default 10) for
+# checks the options, waits up to $ROOT9P_TIMEOUT seconds (mount9p's default) for
 # the tag, retries the kernel's early ENOENT and shows what the kernel did.
 
 usage() {
@@ -41,4 +41,6 @@ done
 # mount9p waits for the tag; the transport must be loadable meanwhile
 # shellcheck disable=SC2046 # a list of module names
 modprobe -q -a $(mount9p --modules --cmdline '') 2> /dev/null
-exec mount9p $dry --timeout "${ROOT9P_TIMEOUT:-10}" -o "$opts" -- "$spec" "$dir"
+# without ROOT9P_TIMEOUT, mount9p's own default wait applies
+# shellcheck disable=SC2086 # $dry and the timeout: whole words or none
+exec mount9p $dry ${ROOT9P_TIMEOUT:+--timeout $ROOT9P_TIMEOUT} -o "$opts" -- "$spec" "$dir"
