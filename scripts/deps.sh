@@ -42,7 +42,10 @@ export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp "${TMPDIR:-/tmp}/root9p-deps.XXXXXX")
 trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086 # $missing is a list of package names
-if ! { apt-get -q update && apt-get -q -y --no-install-recommends \
+# The lock timeout: another apt-get (a test installing its own packages)
+# may hold the dpkg lock for a while; wait for it rather than fail.
+if ! { apt-get -q -o DPkg::Lock::Timeout=900 update &&
+	apt-get -q -y --no-install-recommends -o DPkg::Lock::Timeout=900 \
 	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
 	install $missing; } >"$log" 2>&1 </dev/null; then
 	tail -n 20 "$log" >&2
