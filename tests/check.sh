@@ -112,6 +112,27 @@ fuzz_result() {
 	echo "fuzz: $pass passed, $fail failed (one check per target)"
 }
 
+# bench_smoke: `bench/run.sh --smoke` (one build and one boot per image,
+# small I/O) ran to its end and printed its tables. One check: the harness
+# works; no figure is judged.
+bench_smoke() {
+	local dir rc=0 missing=""
+	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
+	bench/run.sh --smoke -o "$dir" || rc=$?
+	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done"; do
+		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
+	done
+	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
+	[ -s "$dir/io.csv" ] || missing="$missing io.csv"
+	if [ "$rc" = 0 ] && [ -z "$missing" ]; then
+		echo "bench: 1 passed, 0 failed (results in $dir)"
+	else
+		echo "bench: 0 passed, 1 failed (exit $rc; missing:${missing:- nothing}; results in $dir)"
+	fi
+	# the images and logs are big: keep them only when something is amiss
+	[ "$rc" != 0 ] || [ -n "$missing" ] || rm -rf "$dir/images" "$dir/boot-logs" "$dir/io-logs"
+}
+
 run build build
 run unit "$MAKE" -s unit
 # Every libc's guest programs before the lanes start, so that no two
