@@ -46,7 +46,7 @@ $(O)/mount9p: $(O)/obj/mount9p/mount9p.o $(O)/obj/mount9p/rootcmd.o \
 	$(CC) -o $@ $^
 
 MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective \
-	$(O)/test_root
+	$(O)/test_root $(O)/test_overlay
 $(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
 		  $(MOUNT9P_HOST_LIB)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $< $(MOUNT9P_HOST_LIB)

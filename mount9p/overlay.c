@@ -116,8 +116,9 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	sayf(say, ctx, R9P_SAY_DEBUG, "mounted the upper layer (%s) on %s",
 	     upper, R9P_OVERLAY_RW);
 	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s/upper,"
-		 "workdir=%s/work,%s", R9P_OVERLAY_LOWER, R9P_OVERLAY_RW,
-		 R9P_OVERLAY_RW, R9P_OVERLAY_OPTS);
+		 "workdir=%s/work,%s%s", R9P_OVERLAY_LOWER, R9P_OVERLAY_RW,
+		 R9P_OVERLAY_RW, R9P_OVERLAY_OPTS,
+		 r9p_upper_overlay_opts(&r->upper));
 	if (mount("overlay", newroot, "overlay",
 		  r->overlay_rdonly ? MS_RDONLY : 0, data) < 0) {
 		err = errno;

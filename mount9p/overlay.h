@@ -20,11 +20,11 @@
 #define R9P_OVERLAY_LOWER R9P_OVERLAY_DIR "/lower"
 #define R9P_OVERLAY_RW R9P_OVERLAY_DIR "/rw"
 /*
- * overlayfs options beside the layers: 9p has no file handles (index,
- * nfs_export), 64-bit inode numbers leave xino no spare bits, and
- * redirect_dir/metacopy need trusted xattrs an upper share may not keep.
+ * overlayfs options beside the layers (and the upper's own, upper.c): 9p
+ * has no file handles (index, nfs_export), its 64-bit inode numbers leave
+ * xino no spare bits, metacopy would leave files half in the upper.
  */
-#define R9P_OVERLAY_OPTS "index=off,xino=off,redirect_dir=off,metacopy=off"
+#define R9P_OVERLAY_OPTS "index=off,xino=off,metacopy=off"
 /* The lower's cache mode when rootflags says none (bench/overlay.sh). */
 #define R9P_OVERLAY_LOWER_CACHE "loose"
 

@@ -79,12 +79,18 @@ static int mount_tag(const struct r9p_upper *u, const char *dir,
 static const struct source {
 	enum r9p_upper_kind kind;
 	const char *name;	/* the literal value, or NULL: a tag */
+	const char *ovl_opts;	/* for overlayfs, after R9P_OVERLAY_OPTS */
 	int (*mount)(const struct r9p_upper *u, const char *dir,
 		     const struct r9p_kernel *k, long long timeout_ms,
 		     char *why, size_t len);
 } sources[] = {
-	{ R9P_UPPER_TMPFS,	"tmpfs",	mount_tmpfs },
-	{ R9P_UPPER_TAG,	NULL,		mount_tag },
+	/* tmpfs keeps trusted.* xattrs: a renamed lower folder is copied
+	 * (redirect_dir=off creates no redirects; it follows none either
+	 * way, as the lower is a plain tree). A 9p share: overlay's marks
+	 * as user.overlay.* (userxattr), which then wants nofollow. */
+	{ R9P_UPPER_TMPFS,	"tmpfs",	",redirect_dir=off", mount_tmpfs },
+	{ R9P_UPPER_TAG,	NULL,	",userxattr,redirect_dir=nofollow",
+	  mount_tag },
 };
 
 static const struct source *source_of(enum r9p_upper_kind kind)
@@ -125,6 +131,13 @@ int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 	u->kind = R9P_UPPER_TAG;
 	snprintf(u->tag, sizeof(u->tag), "%s", value);
 	return 0;
+}
+
+const char *r9p_upper_overlay_opts(const struct r9p_upper *u)
+{
+	const struct source *s = source_of(u->kind);
+
+	return s ? s->ovl_opts : "";
 }
 
 char *r9p_upper_describe(const struct r9p_upper *u, char *buf, size_t len)
