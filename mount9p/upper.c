@@ -84,13 +84,12 @@ static const struct source {
 		     const struct r9p_kernel *k, long long timeout_ms,
 		     char *why, size_t len);
 } sources[] = {
-	/* tmpfs keeps trusted.* xattrs: a renamed lower folder is copied
-	 * (redirect_dir=off creates no redirects; it follows none either
-	 * way, as the lower is a plain tree). A 9p share: overlay's marks
-	 * as user.overlay.* (userxattr), which then wants nofollow. */
+	/* redirect_dir=off: a renamed lower folder is copied (EXDEV, mv
+	 * copies), no redirect xattrs. A 9p share cannot keep overlay's
+	 * xattrs through QEMU (DESIGN.md): overlay then runs without them;
+	 * userxattr was tried and made every copy-up fail with ENODATA. */
 	{ R9P_UPPER_TMPFS,	"tmpfs",	",redirect_dir=off", mount_tmpfs },
-	{ R9P_UPPER_TAG,	NULL,	",userxattr,redirect_dir=nofollow",
-	  mount_tag },
+	{ R9P_UPPER_TAG,	NULL,		",redirect_dir=off", mount_tag },
 };
 
 static const struct source *source_of(enum r9p_upper_kind kind)

@@ -33,11 +33,8 @@ struct r9p_upper {
 int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 		    size_t len);
 
-/*
- * overlayfs options U's source needs ("" or ",opt..."): a 9p upper keeps
- * overlay's marks in user.overlay.* (userxattr), since trusted.* needs
- * CAP_SYS_ADMIN on the host, which QEMU rarely has.
- */
+/* overlayfs options U's source needs ("" or ",opt..."), after
+ * R9P_OVERLAY_OPTS. */
 const char *r9p_upper_overlay_opts(const struct r9p_upper *u);
 
 /* "tmpfs", "9p tag TAG" or "none", into BUF. Returns BUF. */

@@ -173,12 +173,11 @@ int main(void)
 			CHECK(strstr(buf, values[i].what) != NULL, "%s: \"%s\"",
 			      values[i].value, buf);
 	}
-	/* The upper's own options: userxattr for a 9p share only. */
+	/* The upper's own options. */
 	r9p_upper_parse("tmpfs", &u, buf, sizeof(buf));
 	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tmpfs");
 	r9p_upper_parse("guest", &u, buf, sizeof(buf));
-	CHECK_STR(r9p_upper_overlay_opts(&u),
-		  ",userxattr,redirect_dir=nofollow", "tag");
+	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tag");
 	CHECK_STR(r9p_upper_describe(&u, buf, sizeof(buf)), "9p tag guest",
 		  "describe");
 	rmdir(sys);
