@@ -89,6 +89,13 @@ main() {
 		"boot timeline, Linux $KVER, TCG (median of $boots)" || echo "(no timeline picture)"
 	rm -rf "$root"
 
+	# --- overlay roots: the lower's cache modes (#13); not in --smoke
+	if [ "$mode" != smoke ]; then
+		echo
+		echo "== overlay root (lower cache modes)"
+		bench/overlay.sh -n "$boots" -o "$out/overlay" || echo "(overlay run failed, see $out/overlay)"
+	fi
+
 	# --- guest I/O --------------------------------------------------------------
 	echo
 	echo "== guest I/O"

@@ -165,6 +165,7 @@ lane_a() {
 		run "boot-$libc" tests/boot/run.sh --libc "$libc"
 	done
 	run arm64 tests/boot/arm64.sh
+	run overlay tests/boot/overlay.sh
 }
 lane_b() {
 	run mkroot9p tests/boot/mkroot9p.sh

@@ -88,6 +88,21 @@ case_howto() {
 	fi
 }
 
+# An overlay root (#13) through the engine: the module-setup put overlay in.
+case_overlay() {
+	local img=$1 kind=$2 lbl="$2 root9p.overlay=tmpfs" before
+	before=$(treesum "$ROOT")
+	rm -f "$ROOT/out/written"
+	boot "$kind-overlay" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.overlay=tmpfs rd.shell=0 rd.emergency=poweroff"
+	check "$lbl: the image has overlayfs" in_img "$img" "usr/lib/modules/$KVER/kernel/fs/overlayfs/overlay.ko"
+	check "$lbl: / is overlay on /run/root9p's layers, the lower 9p read-only" \
+		eval 'grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
+			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"'
+	check "$lbl: the guest wrote, the host tree is unchanged" \
+		eval 'probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]'
+}
+
 # root=virtfs:TAG (95virtfs's syntax, both modules in the image), read-only,
 # rootflags honoured where 95virtfs would replace them.
 case_virtfs() {
@@ -260,6 +275,7 @@ for kind in script systemd; do
 	[ -f "$WORK/$kind.img" ] || continue
 	case_howto "$kind" "$kind"
 	case_virtfs "$kind" "$kind"
+	case_overlay "$kind" "$kind"
 	case_badflags "$kind" "$kind"
 done
 [ -f "$WORK/systemd.img" ] && case_notag systemd systemd

@@ -133,6 +133,15 @@ lane1() {
 	check_howto "howto + boot=9p"
 	echo "  boot=9p: Run /init to the real init: $(init_ms) ms (lanes in parallel)"
 
+	# An overlay root (#13) through the engine: the hook put overlay in.
+	boot_howto overlay "$WORK/it.img" root9p.overlay=tmpfs
+	check "overlay: the image has overlayfs" grep -q 'fs/overlayfs/overlay.ko' "$WORK/it.list"
+	check "overlay: / is overlay on /run/root9p's layers, the lower 9p read-only" \
+		eval 'grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
+			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"'
+	check "overlay: the guest wrote, the host tree is unchanged" \
+		eval 'probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]'
+
 	# /dev/root, virtme's and u-root's tag: `local` would wait 30 s for a
 	# block device. QEMU takes the tag.
 	mapfile -t QARGS < <(qemu_tag /dev/root)

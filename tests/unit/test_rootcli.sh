@@ -27,6 +27,18 @@ check_eval 'root=a rootfstype=9p rootwait' R9P_TIMEOUT -1
 check_eval 'root=a rootfstype=9p root9p.tmp=size=1m' R9P_TMP 'mode=1777,size=1m,nosuid,nodev'
 check_eval 'root=/dev/vda1' R9P_ROOT no
 check_eval 'root=a rootfstype=9p rootflags=cache=readahead' R9P_ERROR 'cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)'
+# Overlay roots and extra shares (#13): the lower read-only and caching,
+# the module asked for, bad values explained.
+check_eval 'root=a rootfstype=9p rw' R9P_OVERLAY ''
+check_eval 'root=a rootfstype=9p rw root9p.overlay=tmpfs' R9P_OVERLAY tmpfs
+check_eval 'root=a rootfstype=9p rw root9p.overlay=tmpfs' R9P_OPTIONS 'ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose'
+check_eval 'root=a rootfstype=9p root9p.overlay=guest1' R9P_MODULES 'virtio_pci 9pnet_virtio 9p overlay'
+check_eval 'root=a rootfstype=9p root9p.overlay=a=b' R9P_ERROR 'cannot use root9p.overlay: root9p.overlay=a=b: not "tmpfs" nor a 9p mount tag; write root9p.overlay=tmpfs (changes in RAM) or root9p.overlay=TAG (changes in that share'"'"'s upper/ folder)'
+check_eval 'root=a rootfstype=9p root9p.mount=d:/mnt:ro root9p.mount=e:rel' R9P_MOUNTS 'd:/mnt:ro,trans=virtio,version=9p2000.L,msize=512000,cache=mmap'
+check "--check: a bad root9p.mount is explained on stderr" \
+	eval '"$m" --check --cmdline "root=a rootfstype=9p root9p.mount=e:rel" 2>&1 >/dev/null | grep -q "root9p.mount=e:rel: the path \"rel\" is not an absolute path"'
+check "--modules: overlay for root9p.overlay=, before root9p.modules" \
+	[ "$("$m" --modules --cmdline 'root9p.overlay=tmpfs root9p.modules=virtio_blk')" = "virtio_pci 9pnet_virtio 9p overlay virtio_blk" ]
 
 "$m" --check --kernel 6.1 --cmdline 'root=a rootfstype=9p rootflags=cache=readahead' >/dev/null 2>&1
 check "--check: refused is exit 1" [ $? = 1 ]

@@ -51,9 +51,10 @@ installkernel() {
     local mount9p
     mount9p=$(r9p_find_mount9p) || return 1
     # the root needs them whatever the build host has loaded; the list is
-    # mount9p's (an empty --cmdline: not this host's root9p.modules)
+    # mount9p's for an overlay root (not this host's root9p.modules):
+    # root9p.overlay= then works with any image
     # shellcheck disable=SC2046
-    hostonly='' instmods $("$mount9p" --modules --cmdline '')
+    hostonly='' instmods $("$mount9p" --modules --cmdline 'root9p.overlay=tmpfs')
 }
 
 # called by dracut
