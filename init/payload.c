@@ -220,13 +220,15 @@ static void open_ports(struct run *r)
 /* The API filesystems go with us into the root, when it has the folders. */
 static void move_api_mounts(void)
 {
-	static const char *const dirs[] = { "/dev", "/proc", "/sys" };
+	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/run" };
 	char target[64];
 	size_t i;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(target, sizeof(target), NEWROOT "%s", dirs[i]);
-		if (mount(dirs[i], target, NULL, MS_MOVE, NULL) < 0)
+		/* /run is a mount only when the engine made one (overlay). */
+		if (mount(dirs[i], target, NULL, MS_MOVE, NULL) < 0 &&
+		    errno != EINVAL)
 			i9p_warn("warning: cannot move %s into the root: %s "
 				 "(the command runs without it)", dirs[i],
 				 strerror(errno));
@@ -322,7 +324,7 @@ int main(int argc, char **argv)
 	struct r9p_root_fail f;
 	struct i9p_modload ml;
 	const char *enc;
-	char why[400];
+	char why[400], mods[300];
 	int i, err, cfg, code;
 
 	(void)argc;
@@ -348,6 +350,8 @@ int main(int argc, char **argv)
 	enc = cmdline_get(&r.cmd, "root9p.run");
 	r.interactive = !*enc;
 	memset(&ml, 0, sizeof(ml));
+	/* root9p.modules, and what the settings need (overlay). */
+	r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods, sizeof(mods));
 	err = i9p_modules_load(&r.cmd, &ml);
 	/* Ports next (virtio_console is among the modules): any failure
 	 * from here on is said on the status port too. */
