@@ -156,6 +156,21 @@ static void setup_early(void)
 	i9p_log_open_kmsg();
 }
 
+/* overlayfs in /proc/filesystems before any module is loaded: built in. */
+static int overlay_builtin(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/filesystems", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strcmp(line, "nodev\toverlay\n") == 0;
+	fclose(f);
+	return found;
+}
+
 /* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
 static int open_port(const char *name)
 {
@@ -350,8 +365,11 @@ int main(int argc, char **argv)
 	enc = cmdline_get(&r.cmd, "root9p.run");
 	r.interactive = !*enc;
 	memset(&ml, 0, sizeof(ml));
-	/* root9p.modules, and what the settings need (overlay). */
-	r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods, sizeof(mods));
+	/* root9p.modules, and what the settings need (overlay), unless the
+	 * kernel has that built in: the image then has no module for it. */
+	if (!overlay_builtin())
+		r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods,
+							sizeof(mods));
 	err = i9p_modules_load(&r.cmd, &ml);
 	/* Ports next (virtio_console is among the modules): any failure
 	 * from here on is said on the status port too. */
