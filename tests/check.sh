@@ -128,7 +128,7 @@ bench_smoke() {
 	local dir rc=0 missing=""
 	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
 	bench/run.sh --smoke -o "$dir" || rc=$?
-	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done"; do
+	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "host to exit ms" "bench (smoke) done"; do
 		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
@@ -147,6 +147,7 @@ run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
 run matrix tests/boot/matrix.sh
+run loop tests/boot/loop.sh
 run bench bench_smoke
 
 wait "$fuzz_pid"
