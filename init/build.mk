@@ -37,3 +37,8 @@ all: $(GO)/payload9p
 
 $(GO)/payload9p: $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
+
+$(O)/test_runargs: tests/unit/test_runargs.c $(O)/obj/init/runargs.o
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
+
+UNIT_TESTS += $(O)/test_runargs
