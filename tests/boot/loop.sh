@@ -128,7 +128,7 @@ check "a kernel panic in the guest: exit 123" [ "$RC" = 123 ]
 check "... said, with the console's last lines" said "the guest kernel panicked"
 
 # No CMD: an interactive shell on the console (driven through a FIFO).
-scripts/mkroot-tiny.sh "$WORK/tiny" >/dev/null
+scripts/mkroot-tiny.sh "$WORK/tiny" "$O/klibc/mount9p" >/dev/null
 boot_bg shell -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$WORK/tiny"
 if shell_open "built-in shell" "$BOOT_TIMEOUT"; then
 	send 'echo shell-says-$((6*7))'
@@ -150,11 +150,14 @@ else
 		want=$(modinfo -F srcversion "$KBUILD_DIR/fs/9p/9p.ko" 2>/dev/null)
 		check "the tree has no modules_install (no lib/modules in it)" [ ! -e "$KBUILD_DIR/lib/modules" ]
 		run kbuild -k "$KBUILD_DIR" -r "$WORK/tiny" --passthrough-as-root -- \
-			sh -c 'echo "srcversion $(cat /sys/module/9p/srcversion)"; echo "release $(uname -r)"; grep -c . /proc/modules'
+			sh -c 'echo "srcversion $(cat /sys/module/9p/srcversion)"; echo "release $(uname -r)"
+				mount9p --explain -o cache=loose,msize=9000000 2>&1'
 		check "build tree: exit 0" [ "$RC" = 0 ]
 		check "the guest runs the tree's kernel ($KBUILD_KVER)" grep -qxF "release $KBUILD_KVER" <<<"$OUT"
 		check "the loaded 9p module is the tree's (srcversion $want)" \
 			eval '[ -n "$want" ] && grep -qxF "srcversion $want" <<<"$OUT"'
+		check "mount9p in the guest explains the options for that kernel" \
+			eval 'grep -qx "# for Linux 6.1" <<<"$OUT" && grep -q "msize=9000000 is above the virtio maximum" <<<"$OUT"'
 		run kbuild-no9p -k "$KBUILD_BZIMAGE" -r "$WORK/tiny" -- true
 		check "the tree's bzImage alone (9p as modules, none given): exit 121" [ "$RC" = 121 ]
 	fi
