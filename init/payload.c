@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -156,19 +157,58 @@ static void setup_early(void)
 	i9p_log_open_kmsg();
 }
 
-/* overlayfs in /proc/filesystems before any module is loaded: built in. */
-static int overlay_builtin(void)
+/* Guest ms since boot, for the status lines: /proc/uptime (the kernel
+ * log's clock; klibc has no clock_gettime, r9p_now_ms is wall time). */
+static long long uptime_ms(void)
 {
-	char line[128];
-	FILE *f = fopen("/proc/filesystems", "re");
+	char buf[64];
+	long long s = 0, cs = 0;
+	int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	const char *p = buf;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (; *p >= '0' && *p <= '9'; p++)
+		s = s * 10 + (*p - '0');
+	if (*p == '.' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+	    p[2] <= '9')
+		cs = (p[1] - '0') * 10 + (p[2] - '0');
+	return s * 1000 + cs * 10;
+}
+
+/* Is there a line in FILE equal to LINE? */
+static int file_has_line(const char *file, const char *line)
+{
+	char buf[512];
+	FILE *f = fopen(file, "r");
 	int found = 0;
 
 	if (!f)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strcmp(line, "nodev\toverlay\n") == 0;
+	while (!found && fgets(buf, sizeof(buf), f))
+		found = strcmp(buf, line) == 0;
 	fclose(f);
 	return found;
+}
+
+/* Does the overlay the settings ask for need loading from root9p.modules?
+ * Not when the kernel has it built in (the image then has no module for
+ * it), nor when run9p put it in the image's load list (loading it twice
+ * costs a whole finit_module of it under TCG). */
+static int overlay_needed(void)
+{
+	struct utsname u;
+	char list[300];
+
+	if (file_has_line("/proc/filesystems", "nodev\toverlay\n") ||
+	    uname(&u) < 0)
+		return 0;
+	snprintf(list, sizeof(list), "/lib/modules/%s/root9p.load", u.release);
+	return !file_has_line(list, "kernel/fs/overlayfs/overlay.ko\n");
 }
 
 /* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
@@ -316,7 +356,7 @@ static int run_command(struct run *r)
 	pid_t pid, w;
 	int st = 0;
 
-	status(r, "start %lld", r9p_now_ms());
+	status(r, "start %lld", uptime_ms());
 	pid = fork();
 	if (pid < 0)
 		fail(r, "start the command", strerror(errno), "");
@@ -367,7 +407,7 @@ int main(int argc, char **argv)
 	memset(&ml, 0, sizeof(ml));
 	/* root9p.modules, and what the settings need (overlay), unless the
 	 * kernel has that built in: the image then has no module for it. */
-	if (!overlay_builtin())
+	if (overlay_needed())
 		r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods,
 							sizeof(mods));
 	err = i9p_modules_load(&r.cmd, &ml);
@@ -398,6 +438,6 @@ int main(int argc, char **argv)
 	if (r.interactive)
 		setenv("TERM", "linux", 0);
 	code = run_command(&r);
-	status(&r, "exit %d %lld", code, r9p_now_ms());
+	status(&r, "exit %d %lld", code, uptime_ms());
 	power_off();
 }

@@ -119,6 +119,22 @@ check "the second run used the cached initrd" [ "$(stat -c %i.%Y "$img" 2>/dev/n
 run dryrun -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --dry-run -- true
 check "--host-root: QEMU serves / read-only (readonly=on)" grep -q 'path=/\\,readonly=on' <<<"$OUT"
 
+# --rw PATH: one host folder writable in a --host-root guest, nothing else.
+rw=$WORK/rwdir
+mkdir -p "$rw"
+run rw -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --passthrough-as-root --rw "$rw" -- \
+	sh -c "echo hello >'$rw/made-in-guest'; touch '$WORK/not-here'; grep ' $rw ' /proc/mounts"
+check "--rw: the guest's file reached the host folder" [ "$(cat "$rw/made-in-guest" 2>/dev/null)" = hello ]
+check "--rw: a 9p share mounted over that path" grep -qE "^r9prw0 $rw 9p rw" <<<"$OUT"
+check "--rw: the rest of the host unchanged (a file beside it not made)" [ ! -e "$WORK/not-here" ]
+run rw-as-root -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --rw "$rw" -- true
+if [ "$(id -u)" = 0 ]; then
+	check "--rw beside --host-root as root without --passthrough-as-root: refused (exit 2)" \
+		eval '[ "$RC" = 2 ] && said "give --passthrough-as-root"'
+else
+	skip "--rw as root without --passthrough-as-root (not root)"
+fi
+
 run notfound -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- no-such-command-r9p
 check "a CMD the guest lacks: exit 127" [ "$RC" = 127 ]
 check "... and 'command not found' on stderr" said "no-such-command-r9p: command not found in the guest"
