@@ -119,6 +119,8 @@ bench: deps
 # mkinitrd9p looks for them, mount9p also in sbin for the guest's own use.
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
+	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
+	install -D -m 0755 $(GO)/payload9p $(DESTDIR)$(PREFIX)/lib/root9p/payload9p
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/sbin/mount9p

@@ -7,6 +7,8 @@
 #
 #   bench/run.sh [--quick | --smoke] [-n BOOTS] [--builds N] [--io-rounds N] [-o DIR]
 #
+# Then the loop: run9p --kernel K --host-root -- echo go beside a busybox
+# initrd, fakemachine and virtme-ng (bench/loop.sh).
 # --quick: one build and one boot per image, lean distro images, small I/O
 # workloads (under 5 minutes); --smoke: the same with every image, for
 # `make check` (figures printed, none judged). Default: 3 builds, N=5 boots
@@ -107,6 +109,11 @@ main() {
 	fi
 	# The images are ~150 MB together: their listings stay.
 	rm -rf "$out/debian" "$out/images/"*.img
+
+	# --- the loop: one command in a fresh guest -------------------------------
+	echo
+	echo "== loop (run9p --kernel K -- CMD)"
+	bench/loop.sh -n "$boots" --csv "$out/loop.csv" --logs "$out/loop-logs"
 
 	echo
 	echo "bench ($mode) done in $(($(date +%s) - start)) s; results in $out"

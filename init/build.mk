@@ -26,3 +26,19 @@ $(O)/test_execcheck: tests/unit/test_execcheck.c $(O)/obj/init/switchroot.o \
 
 UNIT_TESTS += $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke \
 	      $(O)/test_execcheck
+
+# payload9p: the PID 1 of run9p's loop image (run9p -- CMD): the same
+# engine and module loader, then one command and a power-off.
+PAYLOAD_SRCS := init/payload.c init/runargs.c init/modload.c init/log.c \
+                init/compat.c
+PAYLOAD_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(PAYLOAD_SRCS))
+
+all: $(GO)/payload9p
+
+$(GO)/payload9p: $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
+
+$(O)/test_runargs: tests/unit/test_runargs.c $(O)/obj/init/runargs.o
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
+
+UNIT_TESTS += $(O)/test_runargs

@@ -23,6 +23,7 @@
 
 static int kmsg_ready;
 static int debug_on;
+static const char *log_name = "init9p";
 
 int i9p_log_open_console(void)
 {
@@ -48,6 +49,11 @@ void i9p_log_set_debug(int on)
 	debug_on = on;
 }
 
+void i9p_log_set_name(const char *name)
+{
+	log_name = name;
+}
+
 /*
  * A whole line in one write(), so concurrent output cannot cut it. kmsg
  * rate-limits each open file (10 lines per 5 s): a fresh open per line
@@ -59,7 +65,7 @@ static void emit(int level, const char *fmt, va_list ap)
 	int n, head, pri, fd = -1;
 
 	pri = snprintf(line, sizeof(line), "<%d>", level);
-	head = pri + snprintf(line + pri, sizeof(line) - pri, "init9p: ");
+	head = pri + snprintf(line + pri, sizeof(line) - pri, "%s: ", log_name);
 	n = vsnprintf(line + head, sizeof(line) - head - 1, fmt, ap);
 	if (n < 0)
 		return;

@@ -18,6 +18,9 @@ void i9p_log_open_kmsg(void);
 /* Verbose lines (root9p.debug) are shown only after this. */
 void i9p_log_set_debug(int on);
 
+/* The program name the lines start with (default "init9p"); NAME is kept. */
+void i9p_log_set_name(const char *name);
+
 /* Progress (info), warnings, errors (shown even with `quiet`), debug. */
 void i9p_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void i9p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,6 +19,7 @@
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/image.h"
+#include "mkinitrd/kbuild.h"
 #include "mkinitrd/listimg.h"
 #include "mkinitrd/moddir.h"
 #include "mkinitrd/modules.h"
@@ -32,7 +33,7 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION, OPT_TRANSPORT, OPT_OVERLAY };
+       OPT_VERSION, OPT_TRANSPORT, OPT_OVERLAY, OPT_KBUILD, OPT_NOMODULES };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -45,6 +46,8 @@ static const struct option long_opts[] = {
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "list", required_argument, NULL, OPT_LIST },
+	{ "kbuild", required_argument, NULL, OPT_KBUILD },
+	{ "no-modules", no_argument, NULL, OPT_NOMODULES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -53,6 +56,7 @@ static const struct option long_opts[] = {
 
 static const char usage_text[] =
 "usage: mkinitrd9p -k KVER [-b BASEDIR] -o OUT [options]\n"
+"       mkinitrd9p --kbuild TREE -o OUT [options]\n"
 "       mkinitrd9p --list IMAGE\n"
 "\n"
 "Write an initrd that boots a root filesystem shared over virtio-9p.\n"
@@ -60,6 +64,12 @@ static const char usage_text[] =
 "  -k, --kver KVER          kernel version (a directory under lib/modules)\n"
 "  -b, --base BASEDIR       root holding lib/modules/KVER or usr/lib/modules/KVER\n"
 "                           (default /; e.g. an unpacked kernel package)\n"
+"      --kbuild TREE        modules straight from a kernel build tree after make\n"
+"                           (no modules_install): TREE/modules.order and\n"
+"                           modules.builtin, dependencies from each module's\n"
+"                           modinfo; -k defaults to its kernel.release\n"
+"      --no-modules         no modules at all: for a kernel with 9p, 9pnet_virtio\n"
+"                           and virtio_pci built in (-k still names it)\n"
 "  -o, --output OUT         image to write (to an unnamed or randomly named\n"
 "                           file in OUT's directory, then renamed to OUT)\n"
 "      --init PATH          init9p to put at /init (default: the first one built\n"
@@ -83,7 +93,9 @@ static const char usage_text[] =
 "SOURCE_DATE_EPOCH (seconds) sets the mtime of every entry (default 0).\n";
 
 struct opts {
-	const char *kver, *base, *out, *init, *rescue, *list;
+	const char *kver, *base, *out, *init, *rescue, *list, *kbuild;
+	int no_modules;		/* --no-modules */
+	char kver_buf[256];	/* --kbuild's kernel.release */
 	enum r9p_comp comp;
 	const char **modules;
 	size_t nmodules;
@@ -112,6 +124,29 @@ static int usage_error(const char *msg, const char *what)
 	return 2;
 }
 
+/* -k for --kbuild TREE: TREE/include/config/kernel.release, as make
+ * wrote it. 0, or -1 with a message. */
+static int kbuild_release(struct opts *o)
+{
+	char *path = xasprintf("%s/include/config/kernel.release", o->kbuild);
+	FILE *f = fopen(path, "re");
+	int ok = f && fgets(o->kver_buf, sizeof(o->kver_buf), f);
+
+	if (f)
+		fclose(f);
+	o->kver_buf[strcspn(o->kver_buf, "\n")] = '\0';
+	if (!ok || !*o->kver_buf) {
+		fprintf(stderr, "mkinitrd9p: --kbuild %s: cannot read %s: it "
+			"is no kernel build tree after make (run make there, "
+			"or give -k KVER)\n", o->kbuild, path);
+		free(path);
+		return -1;
+	}
+	free(path);
+	o->kver = o->kver_buf;
+	return 0;
+}
+
 /* 0 ok, else the exit status to leave with (help/version: -1). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -129,6 +164,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'v': o->verbose = 1; break;
 		case OPT_INIT: o->init = optarg; break;
 		case OPT_LIST: o->list = optarg; break;
+		case OPT_KBUILD: o->kbuild = optarg; break;
+		case OPT_NOMODULES: o->no_modules = 1; break;
 		case OPT_MODULES: add_module_names(o, optarg); break;
 		case OPT_OVERLAY: {
 			/* strsep needs a string of its own */
@@ -168,6 +205,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("unexpected argument", argv[optind]);
 	if (o->list)
 		return 0;
+	if (o->kbuild && (o->no_modules || strcmp(o->base, "/")))
+		return usage_error("--kbuild takes the modules from the tree: "
+				   "no -b or --no-modules with it", NULL);
+	if (o->kbuild && !o->kver && kbuild_release(o) < 0)
+		return 1;
 	if (!o->kver || !*o->kver || strchr(o->kver, '/'))
 		return usage_error("-k KVER is required (a kernel version, e.g. "
 				   "6.1.0-25-amd64)", NULL);
@@ -273,10 +315,19 @@ static int generate(const struct opts *o)
 	err = source_date(&mtime);
 	if (err)
 		return err;
-	err = r9p_moddir_find(o->base, o->kver, &dir, &why);
-	if (!err)
-		err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio, o->modules,
-					  o->nmodules, &why);
+	if (o->kbuild) {
+		dir = xstrdup(o->kbuild);
+		err = r9p_kbuild_resolve(&ms, dir, o->mmio, o->modules,
+					 o->nmodules, &why);
+	} else if (o->no_modules) {
+		dir = xstrdup("(no modules)");
+		err = 0;
+	} else {
+		err = r9p_moddir_find(o->base, o->kver, &dir, &why);
+		if (!err)
+			err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio,
+						  o->modules, o->nmodules, &why);
+	}
 	if (!err && o->verbose)
 		print_plan(&ms, dir);
 	if (!err)

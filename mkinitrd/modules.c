@@ -172,7 +172,7 @@ static void add_builtin(struct r9p_modset *ms, const char *name)
 }
 
 /* Say which of the required modules the kernel lacks, and what to use. */
-static char *explain_missing(const struct r9p_root_module *const *req,
+char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
 			     const int *missing, const char *dir,
 			     const char *kver)
 {
@@ -205,8 +205,8 @@ static char *explain_missing(const struct r9p_root_module *const *req,
 	return msg;
 }
 
-static int order_closure(struct r9p_modset *ms, const size_t *roots,
-			 size_t nroots, char **why)
+int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
+		     size_t nroots, char **why)
 {
 	struct r9p_lnode *nodes = xmalloc(ms->n * sizeof(*nodes));
 	size_t i, at = 0;
@@ -278,7 +278,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		}
 	}
 	if (nmissing) {
-		*why = explain_missing(req, missing, dir, kver);
+		*why = r9p_modules_explain_missing(req, missing, dir, kver);
 		err = -ENOENT;
 		goto out;
 	}
@@ -288,7 +288,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 				 strerror(-err));
 		goto out;
 	}
-	err = order_closure(ms, r.roots, r.nroots, why);
+	err = r9p_modset_order(ms, r.roots, r.nroots, why);
 out:
 	for (i = 0; i < ms->n; i++)
 		kmod_module_unref(r.mods[i]);
@@ -314,4 +314,47 @@ void r9p_modset_free(struct r9p_modset *ms)
 	free(ms->order);
 	free(ms->builtin);
 	memset(ms, 0, sizeof(*ms));
+}
+
+int r9p_module_file_deps(const char *path, char **depends, char **softdep)
+{
+	static const char *const no_config[] = { NULL };
+	struct kmod_ctx *ctx = kmod_new("/nonexistent", no_config);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *info = NULL, *l;
+	const char *key, *val;
+	char *t;
+	int err;
+
+	*depends = xstrdup("");
+	*softdep = xstrdup("");
+	if (!ctx)
+		return -ENOMEM;
+	kmod_set_log_fn(ctx, log_kmod, NULL);
+	err = kmod_module_new_from_path(ctx, path, &mod);
+	if (err >= 0)
+		err = kmod_module_get_info(mod, &info);
+	if (err < 0)
+		goto out;
+	err = 0;
+	kmod_list_foreach(l, info) {
+		key = kmod_module_info_get_key(l);
+		val = kmod_module_info_get_value(l);
+		if (!val)
+			continue;
+		/* Several softdep= lines join with spaces; depends= is one. */
+		if (!strcmp(key, "depends")) {
+			free(*depends);
+			*depends = xstrdup(val);
+		} else if (!strcmp(key, "softdep")) {
+			t = xasprintf("%s %s", *softdep, val);
+			free(*softdep);
+			*softdep = t;
+		}
+	}
+out:
+	kmod_module_info_free_list(info);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+	return err;
 }

@@ -40,4 +40,21 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 
 void r9p_modset_free(struct r9p_modset *ms);
 
+/* Order MS (its deps filled) into ms->order from ROOTS; -ELOOP on a cycle. */
+int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
+		     size_t nroots, char **why);
+
+/* The message for a kernel lacking the MISSING[i] of REQ (malloc'd). */
+struct r9p_root_module;
+char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
+				  const int *missing, const char *dir,
+				  const char *kver);
+
+/*
+ * The modinfo "depends" ("a,b") and "softdep" ("pre: a post: b", several
+ * joined) of the module file PATH, read by libkmod; malloc'd, "" when
+ * absent. For a build tree, which has no modules.dep. 0 or -errno.
+ */
+int r9p_module_file_deps(const char *path, char **depends, char **softdep);
+
 #endif

@@ -119,7 +119,7 @@ bench_smoke() {
 	local dir rc=0 missing=""
 	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
 	bench/run.sh --smoke -o "$dir" || rc=$?
-	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done"; do
+	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "host to exit ms" "bench (smoke) done"; do
 		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
@@ -166,6 +166,7 @@ lane_a() {
 	done
 	run arm64 tests/boot/arm64.sh
 	run overlay tests/boot/overlay.sh
+	run loop tests/boot/loop.sh
 }
 lane_b() {
 	run mkroot9p tests/boot/mkroot9p.sh

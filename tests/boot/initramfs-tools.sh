@@ -112,9 +112,9 @@ check_howto() {
 }
 
 # qemu_tag TAG: one more 9p device for $ROOT with a tag run9p refuses (it
-# is a QEMU id there too): plain QEMU arguments, one per line.
+# is a QEMU id there too): run9p's --qemu ARG pairs, one word per line.
 qemu_tag() {
-	printf '%s\n' -fsdev "local,id=fsx,path=$ROOT,security_model=passthrough,multidevs=remap" \
+	printf -- '--qemu\n%s\n' -fsdev "local,id=fsx,path=$ROOT,security_model=passthrough,multidevs=remap" \
 		-device "virtio-9p-pci,fsdev=fsx,mount_tag=$1"
 }
 
@@ -146,7 +146,7 @@ lane1() {
 	# block device. QEMU takes the tag.
 	mapfile -t QARGS < <(qemu_tag /dev/root)
 	boot devroot -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$ROOT" --cmdline \
-		"root=/dev/root rw rootfstype=9p console=ttyS0 root9p.tmp=size=8m,mode=1777" -- "${QARGS[@]}"
+		"root=/dev/root rw rootfstype=9p console=ttyS0 root9p.tmp=size=8m,mode=1777" "${QARGS[@]}"
 	check "tag /dev/root (klibc): / is 9p from tag /dev/root" \
 		grep -qE ' - 9p /dev/root ' <<<"$(mountinfo_of /)"
 	check "tag /dev/root: no wait for a block device" hasnt "Waiting for root file system"
@@ -160,7 +160,7 @@ lane1() {
 	# (loglevel=6 keeps the probe's lines, notice).
 	mapfile -t QARGS < <(qemu_tag 'root=9p')
 	boot tageq -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" --cmdline \
-		"root=root=9p rw rootfstype=9p boot=9p console=ttyS0 quiet loglevel=6" -- "${QARGS[@]}"
+		"root=root=9p rw rootfstype=9p boot=9p console=ttyS0 quiet loglevel=6" "${QARGS[@]}"
 	check "tag root=9p (boot=9p): / is 9p from tag root=9p" \
 		grep -qE ' - 9p root=9p ' <<<"$(mountinfo_of /)"
 	check "quiet: no report from mount9p" \

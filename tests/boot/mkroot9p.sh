@@ -326,7 +326,7 @@ check "run9p refuses a double quote in rootflags" rf -r "$TINY" --passthrough-as
 check "run9p refuses a newline or an unpaired quote in -a" \
 	eval 'rf -r "$TINY" --passthrough-as-root -a "$(printf "a\nb")" && rf -r "$TINY" --passthrough-as-root -a "x=\"y"'
 check "run9p --ro: -fsdev ...,readonly=on" \
-	eval 'scripts/run9p -k "$ART/vmlinuz" -r "$TINY" --passthrough-as-root --ro --dry-run 2>/dev/null | grep -q "readonly=on"'
+	eval 'scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root --ro --dry-run 2>/dev/null | grep -q "readonly=on"'
 
 # import refuses what would land outside DIR, or a DIR in use.
 LOG=

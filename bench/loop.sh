@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench/loop.sh - the kernel developer's loop, side by side under QEMU TCG:
+# time to run one command in a fresh guest on the host's own files.
+#
+#   bench/loop.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR]
+#
+# Systems, interleaved, RUNS times each (default 5):
+#   root9p      run9p --kernel K --modules M --host-root -- echo go
+#   busybox     a hand-written busybox initrd (bench/busybox-initrd.sh)
+#               switching to the host's / (read-only 9p) with
+#               init=/bin/busybox sh -c "echo go; reboot -f"
+#   fakemachine fakemachine -b qemu -- echo go (Debian's package; it boots
+#               the host's kernel, /boot/vmlinuz-$(uname -r): skipped when
+#               there is none)
+#   virtme-ng   $VIRTME_NG/vng --run K --disable-kvm -- echo go, when
+#               VIRTME_NG=DIR (a virtme-ng checkout) is set
+# Per run: host wall time to the first "go" on the output and to exit;
+# guest time (CLOCK_MONOTONIC of the guest) to the command's start and to
+# its end where the system says it (root9p's status port; the kernel's
+# timestamp of the console line for busybox). Prints median/min/max and
+# ratios to root9p. Performance only: nothing here passes or fails.
+set -eu
+cd "$(dirname "$0")/.."
+O=${O:-build}
+RUN9P=${RUN9P:-scripts/run9p}
+
+runs=5 timeout=300 csv="" logs=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) runs=${2:?-n needs a number}; shift ;;
+	--timeout) timeout=${2:?--timeout needs seconds}; shift ;;
+	--csv) csv=${2:?--csv needs a file}; shift ;;
+	--logs) logs=${2:?--logs needs a folder}; shift ;;
+	*) echo "usage: bench/loop.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/loop: -n '$runs' is not a positive number" >&2; exit 2; }
+[ -n "$logs" ] || logs=$(mktemp -d /tmp/loop-bench.XXXXXX)
+mkdir -p "$logs"
+
+make -s "$O/mkinitrd9p" "$O/klibc/payload9p" >/dev/null
+eval "$(scripts/fetch-kernel.sh --env bookworm)"
+bbimg=$logs/busybox.img
+bench/busybox-initrd.sh "$KVER" "$KERNEL_BASE" "$bbimg" >/dev/null 2>&1 || bbimg=""
+
+# now_ms: the host's clock in ms.
+now_ms() { local t=$EPOCHREALTIME; echo $((${t/./} / 1000)); }
+
+# timed NAME RUN CMD...: run CMD with its stdout through a reader that
+# notes when "go" first arrives; sets T_FIRST, T_EXIT (host ms from the
+# start) and RC; the output in $logs/NAME.RUN.out.
+timed() {
+	local name=$1 run=$2 t0 first=""
+	shift 2
+	local out=$logs/$name.$run.out
+	t0=$(now_ms)
+	RC=0
+	: >"$out"
+	{ "$@" </dev/null 2>"$logs/$name.$run.err" || echo "@@rc $?"; } |
+		while IFS= read -r line; do
+			printf '%s\n' "$line" >>"$out"
+			if [ -z "$first" ] && [[ $line == *go* ]]; then
+				first=$(now_ms)
+				echo "$((first - t0))" >"$out.first"
+			fi
+		done
+	T_EXIT=$(($(now_ms) - t0))
+	T_FIRST=$(cat "$out.first" 2>/dev/null || echo -)
+	rm -f "$out.first"
+	RC=$(sed -n 's/^@@rc //p' "$out" | tail -n 1)
+	RC=${RC:-0}
+}
+
+# The systems: name, and whether it can run here (else why not).
+systems=(root9p)
+declare -A why_not=()
+if [ -n "$bbimg" ]; then systems+=(busybox); else why_not[busybox]="bench/busybox-initrd.sh failed"; fi
+if ! command -v fakemachine >/dev/null; then
+	why_not[fakemachine]="not installed (apt-get install fakemachine)"
+elif [ ! -e "/boot/vmlinuz-$(uname -r)" ]; then
+	why_not[fakemachine]="it boots the host's kernel, and /boot/vmlinuz-$(uname -r) is not there"
+else
+	systems+=(fakemachine)
+fi
+if [ -n "${VIRTME_NG:-}" ] && [ -x "$VIRTME_NG/vng" ]; then
+	systems+=(virtme-ng)
+else
+	why_not[virtme-ng]="VIRTME_NG=DIR (a virtme-ng checkout) not set"
+fi
+
+run_one() {
+	local sys=$1 run=$2 st=$logs/$sys.$run.status
+	G_START=- G_END=-
+	case $sys in
+	root9p)
+		timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KERNEL_IMAGE" \
+			--modules "$MODDIR" --host-root --status "$st" -- echo go
+		G_START=$(sed -n 's/^start //p' "$st" 2>/dev/null | head -n 1)
+		G_END=$(sed -n 's/^exit [0-9]* //p' "$st" 2>/dev/null | head -n 1)
+		;;
+	busybox)
+		timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root \
+			--allow-host-root -k "$KERNEL_IMAGE" -i "$bbimg" -r / --ro \
+			-a 'panic=-1 init=/bin/busybox -- sh -c "echo go; /bin/busybox reboot -f"'
+		# The kernel's timestamp of "Run /init" is near 0; of "go" none
+		# (a plain write): the guest's time is its last kernel line.
+		G_END=$(grep -o '^\[ *[0-9.]*\]' "$logs/$sys.$run.out" | tail -n 1 | tr -d '[] ' |
+			awk '{ printf "%d", $1 * 1000 }')
+		;;
+	fakemachine)
+		timed "$sys" "$run" timeout "$timeout" fakemachine -b qemu -q -- echo go ;;
+	virtme-ng)
+		timed "$sys" "$run" timeout "$timeout" "$VIRTME_NG/vng" --run "$KERNEL_IMAGE" --disable-kvm -- echo go ;;
+	esac
+}
+
+declare -A first exit_ gstart gend
+echo "loop bench: Linux $KVER, QEMU TCG, $runs runs each, interleaved; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -z "$csv" ] || echo "system,run,rc,host_first_ms,host_exit_ms,guest_start_ms,guest_end_ms" >"$csv"
+for run in $(seq 1 "$runs"); do
+	for sys in "${systems[@]}"; do
+		run_one "$sys" "$run"
+		[ "$T_FIRST" != - ] || echo "  ($sys run $run: no 'go' seen, exit $RC; see $logs/$sys.$run.*)"
+		first[$sys]+="$T_FIRST " exit_[$sys]+="$T_EXIT " gstart[$sys]+="${G_START:--} " gend[$sys]+="${G_END:--} "
+		[ -z "$csv" ] || echo "$sys,$run,$RC,$T_FIRST,$T_EXIT,${G_START:--},${G_END:--}" >>"$csv"
+	done
+done
+
+# stats "v v v": median min max of the numbers ('-' left out).
+stats() {
+	tr ' ' '\n' <<<"$1" | grep -E '^[0-9]+$' | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) { print "- - -"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+			print m, v[1], v[NR] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo
+printf '%-12s %-22s %-22s %-18s %-18s %s\n' system "host to 'go' ms" "host to exit ms" "guest to CMD ms" "guest to end ms" "exit/root9p"
+printf '%-12s %-22s %-22s %-18s %-18s %s\n' "" "median (min-max)" "median (min-max)" median median ""
+read -r base_exit _ _ < <(stats "${exit_[root9p]}")
+for sys in "${systems[@]}"; do
+	read -r fm fl fh < <(stats "${first[$sys]}")
+	read -r em el eh < <(stats "${exit_[$sys]}")
+	read -r gs _ _ < <(stats "${gstart[$sys]}")
+	read -r ge _ _ < <(stats "${gend[$sys]}")
+	printf '%-12s %-22s %-22s %-18s %-18s %s\n' "$sys" "$fm ($fl-$fh)" "$em ($el-$eh)" "$gs" "$ge" "$(ratio "$em" "$base_exit")"
+done
+for sys in fakemachine virtme-ng busybox; do
+	[ -z "${why_not[$sys]:-}" ] || echo "$sys: not run: ${why_not[$sys]}"
+done
+echo "(logs in $logs)"

@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/payload.c - payload9p, the PID 1 of `run9p -- CMD`'s image: mount
+ * the 9p root, run one command in it, report its status, power off.
+ *
+ * No switch_root, no init system, no udev: the root step is the engine's
+ * (mount9p/root.h, as in init9p), modules come from the image's load list
+ * (init/modload.c), then /dev /proc /sys move into the root, we chroot,
+ * cd to root9p.cwd and run root9p.run (init/runargs.c) with its stdout
+ * and stderr on the virtio ports run9p named root9p.out and root9p.err,
+ * so they reach the host's stdout and stderr apart from the kernel's
+ * console. The port root9p.status gets one line per event, which run9p
+ * reads for the exit code:
+ *   start MS          the command is about to be executed (guest ms)
+ *   notfound | noexec the command could not be executed (127 / 126)
+ *   exit CODE MS      it ended (a signal N as 128+N)
+ *   fail WHY          the root step failed: nothing ran
+ * Without root9p.run: an interactive /bin/sh on the console.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init/compat.h"
+#include "init/log.h"
+#include "init/modload.h"
+#include "init/runargs.h"
+#include "mount9p/mount.h"
+#include "mount9p/root.h"
+
+#define NEWROOT "/root"
+#define PORTS_DIR "/sys/class/virtio-ports"
+#define PORT_WAIT_MS 10000
+#define GUEST_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const struct {
+	const char *fstype, *dir;
+	unsigned long flags;
+} early_mounts[] = {
+	{ "proc",	"/proc",	MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	{ "sysfs",	"/sys",		MS_NOSUID | MS_NODEV | MS_NOEXEC },
+	{ "devtmpfs",	"/dev",		MS_NOSUID },
+};
+
+/* The ports, by the names run9p gives them (-device virtserialport,name=). */
+enum { PORT_OUT, PORT_ERR, PORT_STATUS, NPORTS };
+static const char *const port_names[NPORTS] = {
+	"root9p.out", "root9p.err", "root9p.status",
+};
+
+struct run {
+	struct r9p_cmdline cmd;
+	struct r9p_kernel kernel;
+	struct r9p_root root;
+	struct i9p_runargs args;
+	int interactive;
+	int port[NPORTS];
+};
+
+static void say(void *ctx, int level, const char *text)
+{
+	const struct run *r = ctx;
+
+	if (level <= R9P_SAY_ERR)
+		i9p_error("%s", text);
+	else if (level == R9P_SAY_WARN)
+		i9p_warn("%s", text);
+	else if (level < R9P_SAY_DEBUG || r->cmd.debug)
+		i9p_log("%s", text);
+}
+
+/* KEY's value, the last one given ("" if absent): keys the engine does
+ * not know stay in key[]/val[]. */
+static const char *cmdline_get(const struct r9p_cmdline *c, const char *key)
+{
+	int i;
+
+	for (i = c->nparams; i-- > 0;)
+		if (!strcmp(c->key[i], key))
+			return c->val[i] ? c->val[i] : "";
+	return "";
+}
+
+static void status(const struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* One line on the status port: one write, so run9p reads it whole. */
+static void status(const struct run *r, const char *fmt, ...)
+{
+	char line[900];
+	va_list ap;
+	int n;
+
+	if (r->port[PORT_STATUS] < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(r->port[PORT_STATUS], line, n) < 0)
+		i9p_error("cannot write the status port: %s", strerror(errno));
+}
+
+/* Everything ends here: no process left, data on disk, QEMU told. */
+static void __attribute__((noreturn)) power_off(void)
+{
+	kill(-1, SIGKILL);
+	sync();
+	/* run9p starts QEMU with -no-reboot: a reboot ends it, and needs no
+	 * ACPI in the kernel, unlike a power-off. */
+	i9p_reboot();
+	for (;;)
+		pause();
+}
+
+static void __attribute__((noreturn)) fail(struct run *r, const char *step,
+					   const char *why, const char *try_)
+{
+	i9p_error("cannot %s: %s", step, why);
+	if (try_ && *try_)
+		i9p_error("try: %s", try_);
+	status(r, "fail cannot %s: %s%s%s", step, why,
+	       try_ && *try_ ? "; try: " : "", try_ ? try_ : "");
+	power_off();
+}
+
+static void setup_early(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(early_mounts) / sizeof(early_mounts[0]); i++) {
+		mkdir(early_mounts[i].dir, 0755);
+		if (mount(early_mounts[i].fstype, early_mounts[i].dir,
+			  early_mounts[i].fstype, early_mounts[i].flags,
+			  NULL) < 0 && errno != EBUSY)
+			i9p_error("cannot mount %s on %s: %s",
+				  early_mounts[i].fstype, early_mounts[i].dir,
+				  strerror(errno));
+	}
+	if (fcntl(2, F_GETFD) < 0)
+		i9p_log_open_console();
+	i9p_log_open_kmsg();
+}
+
+/* Guest ms since boot, for the status lines: /proc/uptime (the kernel
+ * log's clock; klibc has no clock_gettime, r9p_now_ms is wall time). */
+static long long uptime_ms(void)
+{
+	char buf[64];
+	long long s = 0, cs = 0;
+	int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	const char *p = buf;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (; *p >= '0' && *p <= '9'; p++)
+		s = s * 10 + (*p - '0');
+	if (*p == '.' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+	    p[2] <= '9')
+		cs = (p[1] - '0') * 10 + (p[2] - '0');
+	return s * 1000 + cs * 10;
+}
+
+/* Is there a line in FILE equal to LINE? */
+static int file_has_line(const char *file, const char *line)
+{
+	char buf[512];
+	FILE *f = fopen(file, "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), f))
+		found = strcmp(buf, line) == 0;
+	fclose(f);
+	return found;
+}
+
+/* Does the overlay the settings ask for need loading from root9p.modules?
+ * Not when the kernel has it built in (the image then has no module for
+ * it), nor when run9p put it in the image's load list (loading it twice
+ * costs a whole finit_module of it under TCG). */
+static int overlay_needed(void)
+{
+	struct utsname u;
+	char list[300];
+
+	if (file_has_line("/proc/filesystems", "nodev\toverlay\n") ||
+	    uname(&u) < 0)
+		return 0;
+	snprintf(list, sizeof(list), "/lib/modules/%s/root9p.load", u.release);
+	return !file_has_line(list, "kernel/fs/overlayfs/overlay.ko\n");
+}
+
+/* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
+static int open_port(const char *name)
+{
+	char path[300], buf[64];
+	struct dirent *d;
+	DIR *dir = opendir(PORTS_DIR);
+	int fd = -1, nfd;
+	ssize_t n;
+
+	if (!dir)
+		return -ENOENT;
+	while (fd < 0 && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), PORTS_DIR "/%s/name", d->d_name);
+		nfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (nfd < 0)
+			continue;
+		n = read(nfd, buf, sizeof(buf) - 1);
+		close(nfd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		if (strcmp(buf, name))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
+		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	}
+	closedir(dir);
+	return fd;
+}
+
+/* The three ports; they appear once virtio_console has probed. */
+static void open_ports(struct run *r)
+{
+	long long end = r9p_now_ms() + PORT_WAIT_MS;
+	char why[200];
+	int i, fd;
+
+	for (i = 0; i < NPORTS; i++) {
+		for (;;) {
+			fd = open_port(port_names[i]);
+			if (fd >= 0 || r9p_now_ms() >= end)
+				break;
+			usleep(20000);
+		}
+		if (fd < 0) {
+			snprintf(why, sizeof(why), "virtio port %s: %s",
+				 port_names[i], strerror(-fd));
+			fail(r, "open the output ports", why,
+			     "the kernel needs virtio_console "
+			     "(CONFIG_VIRTIO_CONSOLE) and run9p's "
+			     "virtserialport devices");
+		}
+		r->port[i] = fd;
+	}
+}
+
+/* The API filesystems go with us into the root, when it has the folders. */
+static void move_api_mounts(void)
+{
+	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/run" };
+	char target[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(target, sizeof(target), NEWROOT "%s", dirs[i]);
+		/* /run is a mount only when the engine made one (overlay). */
+		if (mount(dirs[i], target, NULL, MS_MOVE, NULL) < 0 &&
+		    errno != EINVAL)
+			i9p_warn("warning: cannot move %s into the root: %s "
+				 "(the command runs without it)", dirs[i],
+				 strerror(errno));
+	}
+}
+
+static void enter_root(struct run *r)
+{
+	const char *cwd = "/";
+	struct i9p_runargs dir;
+	char why[600];
+
+	if (chdir(NEWROOT) < 0 || chroot(".") < 0) {
+		snprintf(why, sizeof(why), "%s: %s", NEWROOT, strerror(errno));
+		fail(r, "enter the root", why, "");
+	}
+	if (*cmdline_get(&r->cmd, "root9p.cwd") &&
+	    i9p_runargs_decode(cmdline_get(&r->cmd, "root9p.cwd"),
+			       &dir) == 0 && dir.argc == 1)
+		cwd = dir.argv[0];
+	if (chdir(cwd) < 0) {
+		snprintf(why, sizeof(why), "run9p: warning: cannot change to "
+			 "%s in the guest (%s): running in /\n", cwd,
+			 strerror(errno));
+		if (r->port[PORT_ERR] >= 0 &&
+		    write(r->port[PORT_ERR], why, strlen(why)) < 0)
+			i9p_warn("%s", why);
+		if (chdir("/") < 0)
+			fail(r, "change to /", strerror(errno), "");
+	}
+}
+
+/* In the child: fds 0-2, then the command. Never returns. */
+static void __attribute__((noreturn)) exec_command(struct run *r)
+{
+	char msg[600];
+	int fd, err;
+
+	if (r->interactive) {
+		/* A session of its own with the console as controlling
+		 * terminal: job control and ^C work in the shell. */
+		setsid();
+		fd = open("/dev/console", O_RDWR);
+		if (fd >= 0)
+			ioctl(fd, TIOCSCTTY, 0);
+	} else {
+		fd = open("/dev/null", O_RDONLY);
+	}
+	if (fd >= 0 && fd != 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	dup2(r->interactive ? 0 : r->port[PORT_OUT], 1);
+	dup2(r->interactive ? 0 : r->port[PORT_ERR], 2);
+	execvp(r->args.argv[0], r->args.argv);
+	err = errno;
+	status(r, "%s", err == ENOENT ? "notfound" : "noexec");
+	snprintf(msg, sizeof(msg), "run9p: %s: %s in the guest%s\n",
+		 r->args.argv[0], err == ENOENT ? "command not found" :
+		 strerror(err), err == ENOENT ? " (PATH=" GUEST_PATH
+		 ", in the guest's root)" : "");
+	if (write(2, msg, strlen(msg)) < 0)
+		i9p_error("%s", msg);
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* Run the command, reaping every orphan (we are PID 1) until it ends. */
+static int run_command(struct run *r)
+{
+	pid_t pid, w;
+	int st = 0;
+
+	status(r, "start %lld", uptime_ms());
+	pid = fork();
+	if (pid < 0)
+		fail(r, "start the command", strerror(errno), "");
+	if (pid == 0)
+		exec_command(r);
+	do {
+		w = wait(&st);
+	} while (w != pid && !(w < 0 && errno != EINTR));
+	if (w < 0)
+		return 125;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	static char shell[] = "/bin/sh";
+	struct r9p_root_fail f;
+	struct i9p_modload ml;
+	const char *enc;
+	char why[400], mods[300];
+	int i, err, cfg, code;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < NPORTS; i++)
+		r.port[i] = -1;
+	if (getpid() != 1) {
+		fprintf(stderr, "payload9p: must run as PID 1 of run9p's "
+			"image; use run9p -- CMD\n");
+		return 2;
+	}
+	i9p_log_set_name("payload9p");
+	setup_early();
+	memset(&f, 0, sizeof(f));
+	if (r9p_root_load_cmdline(NULL, &r.cmd, say, &r, &f) < 0)
+		fail(&r, f.step, f.why, f.try_);
+	i9p_log_set_debug(r.cmd.debug);
+	if (r9p_kernel_running(&r.kernel) < 0)
+		r.kernel.major = r.kernel.minor = 0;
+	cfg = r9p_root_config(&r.cmd, &r.kernel, R9P_ROOT_ASSUME_9P, &r.root,
+			      &f);
+	r9p_root_say_diags(&r.root.diags, say, &r);
+	enc = cmdline_get(&r.cmd, "root9p.run");
+	r.interactive = !*enc;
+	memset(&ml, 0, sizeof(ml));
+	/* root9p.modules, and what the settings need (overlay), unless the
+	 * kernel has that built in: the image then has no module for it. */
+	if (overlay_needed())
+		r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods,
+							sizeof(mods));
+	err = i9p_modules_load(&r.cmd, &ml);
+	/* Ports next (virtio_console is among the modules): any failure
+	 * from here on is said on the status port too. */
+	if (!r.interactive)
+		open_ports(&r);
+	if (err) {
+		snprintf(why, sizeof(why), "%s: %s", ml.failed, strerror(-err));
+		fail(&r, "load a module", why, ml.hint);
+	}
+	if (cfg != 0)
+		fail(&r, f.step, f.why, f.try_);
+	mkdir(NEWROOT, 0755);
+	if (r9p_root_step(&r.root, NEWROOT, say, &r, &f) < 0)
+		fail(&r, f.step, f.why, f.try_);
+	if (r.interactive) {
+		r.args.argc = 1;
+		r.args.argv[0] = shell;
+	} else if (i9p_runargs_decode(enc, &r.args) < 0) {
+		fail(&r, "read root9p.run", "not run9p's encoding",
+		     "start the command with run9p -- CMD");
+	}
+	move_api_mounts();
+	enter_root(&r);
+	setenv("PATH", GUEST_PATH, 1);
+	setenv("HOME", "/root", 0);
+	if (r.interactive)
+		setenv("TERM", "linux", 0);
+	code = run_command(&r);
+	status(&r, "exit %d %lld", code, uptime_ms());
+	power_off();
+}

@@ -1,0 +1,210 @@
+#!/bin/bash
+# tests/boot/loop.sh - the kernel developer's loop: `run9p --kernel K -- CMD`
+# under QEMU (TCG) with Debian 12's kernel, with that kernel's modules laid
+# out as a build tree after make (modules.order, no modules.dep), and with a
+# kernel built from Debian's linux-source-6.1 (scripts/build-kernel.sh,
+# cached): the 9p module the guest loads is the tree's (its build ID).
+#
+# Checked from the host: CMD's exit code, its stdout and stderr apart, the
+# host tree unchanged under --host-root; from the guest: the overlay in
+# /proc/mounts, the working directory, the 9p module's srcversion. Every
+# bad input (no kernel, a tree without modules.order, a kernel without 9p
+# and modules, a CMD the guest lacks, a kernel panic) gives its message
+# and its exit code. --qemu passes an argument through to QEMU.
+#
+#   tests/boot/loop.sh [--no-kbuild]    (--no-kbuild: skip the kernel build)
+#
+# Ends with "loop: N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/../.."
+O=${O:-build}
+MAKE=${MAKE:-make}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+KBUILD=1
+[ "${1:-}" != --no-kbuild ] || KBUILD=0
+. tests/boot/lib.sh
+# Absolute: one run starts in another folder (--cwd).
+RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
+
+t_workdir loop "loop tests" 'tiny' 'fake-*'
+LOG=
+"$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
+	fail "build mkinitrd9p and payload9p"
+	t_done loop
+	exit 1
+}
+eval "$(scripts/fetch-kernel.sh --env bookworm)" || {
+	fail "fetch Debian 12's kernel"
+	t_done loop
+	exit 1
+}
+
+# run NAME RUN9P-ARGS...: run9p with stdout, stderr and the exit code kept
+# apart (OUT, ERR, RC); the guest's console in $LOGDIR/NAME.console.
+run() {
+	local name=$1
+	shift
+	echo "run $name"
+	LOG=$LOGDIR/$name.err
+	RC=0
+	"$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" "$@" </dev/null \
+		>"$LOGDIR/$name.out" 2>"$LOGDIR/$name.err" || RC=$?
+	OUT=$(cat "$LOGDIR/$name.out")
+	ERR=$(grep -v '^run9p: warning: --passthrough-as-root' "$LOGDIR/$name.err")
+}
+said() { grep -qF -- "$1" <<<"$ERR"; }
+
+# --- bad input: no boot needed ----------------------------------------------------
+echo "not a kernel" >"$WORK/fake-kernel"
+run notkernel -k "$WORK/fake-kernel" --host-root -- true
+check "a file that is no kernel: exit 119" [ "$RC" = 119 ]
+check "... and a message naming it" said "'$WORK/fake-kernel' is not a Linux kernel image"
+
+mkdir -p "$WORK/fake-tree/arch/x86/boot" "$WORK/fake-tree/include/config"
+cp "$KERNEL_IMAGE" "$WORK/fake-tree/arch/x86/boot/bzImage"
+echo 6.1.0-fake >"$WORK/fake-tree/include/config/kernel.release"
+printf 'CONFIG_MODULES=y\n' >"$WORK/fake-tree/.config"
+: >"$WORK/fake-tree/Makefile"
+run nomodorder -k "$WORK/fake-tree" --host-root -- true
+check "a build tree without modules.order: exit 120" [ "$RC" = 120 ]
+check "... saying what to run" said "has no modules.order"
+
+# Debian's kernel has 9p as modules: without them it cannot boot a 9p root
+# (unless this host runs that very kernel: its /lib/modules would be used).
+if [ -d "/lib/modules/$KVER" ]; then
+	skip "a kernel without 9p and modules: this host has /lib/modules/$KVER"
+else
+	run no9p -k "$KERNEL_IMAGE" --host-root -- true
+	check "a kernel without 9p built in and no modules: exit 121" [ "$RC" = 121 ]
+	check "... saying so and what to give" said "has no 9p over virtio built in"
+fi
+
+run initrd-and-cmd -k "$KERNEL_IMAGE" -i "$WORK/fake-kernel" -r "$WORK" -- true
+check "-i with -- CMD: refused (exit 2), the new --qemu named" \
+	eval '[ "$RC" = 2 ] && said "drop -i" && said "--qemu"'
+
+# --- Debian 12's kernel, the host's / under a tmpfs overlay --------------------------
+cache=${ROOT9P_CACHE:-$HOME/.cache/root9p}/loop
+run exit7 -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo out; echo err >&2; exit 7'
+check "--host-root -- sh -c '...; exit 7': exit 7" [ "$RC" = 7 ]
+check "stdout is exactly 'out'" [ "$OUT" = out ]
+check "stderr is exactly 'err'" [ "$ERR" = err ]
+img=$(ls -t "$cache"/"$KVER"-*.img 2>/dev/null | head -n 1)
+check "the initrd is cached in $cache" [ -f "$img" ]
+stamp=$(stat -c %i.%Y "$img" 2>/dev/null)
+
+# The guest changes a host folder's files: the host keeps them as they were.
+hc=$WORK/hostcheck
+mkdir -p "$hc"
+echo original >"$hc/file"
+echo gone >"$hc/gone"
+echo keep >"$hc/keep"
+before=$(treesum "$hc")
+# shellcheck disable=SC2016 # expanded in the guest
+cd "$hc" || exit 2
+run mounts -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --cwd \
+	--qemu -smbios --qemu type=1,serial=r9p-qemu-arg -- \
+	sh -c 'cat /proc/mounts; echo "cwd $(pwd)"; echo changed >file; rm gone; mv keep kept;
+		echo "sees $(cat file) $(ls | tr "\n" " ")"; echo "serial $(cat /sys/class/dmi/id/product_serial)"'
+cd - >/dev/null || exit 2
+check "exit 0" [ "$RC" = 0 ]
+check "/proc/mounts: / is an overlay" grep -qE '^overlay / overlay rw' <<<"$OUT"
+check "/proc/mounts: its lower layer is the 9p root, read-only" grep -qE '^fsRoot /run/root9p/lower 9p ro' <<<"$OUT"
+check "/proc/mounts: its upper layer a tmpfs" grep -qE '^tmpfs /run/root9p/rw tmpfs' <<<"$OUT"
+check "--cwd: the command ran in $hc" grep -qxF "cwd $hc" <<<"$OUT"
+check "the guest sees its own changes" grep -qxF "sees changed file kept " <<<"$OUT"
+check "the host folder is unchanged (checksum)" [ "$before" = "$(treesum "$hc")" ]
+check "--qemu ARG reaches QEMU (-smbios serial seen in the guest)" grep -qxF "serial r9p-qemu-arg" <<<"$OUT"
+check "the second run used the cached initrd" [ "$(stat -c %i.%Y "$img" 2>/dev/null)" = "$stamp" ]
+run dryrun -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --dry-run -- true
+check "--host-root: QEMU serves / read-only (readonly=on)" grep -q 'path=/\\,readonly=on' <<<"$OUT"
+
+# --rw PATH: one host folder writable in a --host-root guest, nothing else.
+rw=$WORK/rwdir
+mkdir -p "$rw"
+run rw -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --passthrough-as-root --rw "$rw" -- \
+	sh -c "echo hello >'$rw/made-in-guest'; touch '$WORK/not-here'; grep ' $rw ' /proc/mounts"
+check "--rw: the guest's file reached the host folder" [ "$(cat "$rw/made-in-guest" 2>/dev/null)" = hello ]
+check "--rw: a 9p share mounted over that path" grep -qE "^r9prw0 $rw 9p rw" <<<"$OUT"
+check "--rw: the rest of the host unchanged (a file beside it not made)" [ ! -e "$WORK/not-here" ]
+run rw-as-root -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --rw "$rw" -- true
+if [ "$(id -u)" = 0 ]; then
+	check "--rw beside --host-root as root without --passthrough-as-root: refused (exit 2)" \
+		eval '[ "$RC" = 2 ] && said "give --passthrough-as-root"'
+else
+	skip "--rw as root without --passthrough-as-root (not root)"
+fi
+
+run notfound -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- no-such-command-r9p
+check "a CMD the guest lacks: exit 127" [ "$RC" = 127 ]
+check "... and 'command not found' on stderr" said "no-such-command-r9p: command not found in the guest"
+
+# A panic in the guest: no status, the crash code and the console's tail.
+run panic -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo c >/proc/sysrq-trigger'
+check "a kernel panic in the guest: exit 123" [ "$RC" = 123 ]
+check "... said, with the console's last lines" said "the guest kernel panicked"
+
+# No CMD: an interactive shell on the console (driven through a FIFO).
+scripts/mkroot-tiny.sh "$WORK/tiny" "$O/klibc/mount9p" >/dev/null
+boot_bg shell -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$WORK/tiny"
+if shell_open "built-in shell" "$BOOT_TIMEOUT"; then
+	send 'echo shell-says-$((6*7))'
+	send 'exit'
+fi
+stop_bg 60
+check "no CMD: a shell on the console runs what is typed" grep -q '^shell-says-42' <(console)
+check "... and its exit ends the guest (run9p exits 0)" [ "$RC" = 0 ]
+
+# --- kernel build trees: the 9p modules come from the tree -----------------------
+# build_id FILE: the GNU build ID of a module file (hex).
+build_id() { readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: //p'; }
+# In the guest: the loaded 9p module's build ID (the note's last 20 bytes),
+# the kernel's release, and mount9p's account of options for it.
+# shellcheck disable=SC2016 # expanded in the guest
+GUEST_9P='echo "build-id $(od -An -tx1 -v /sys/module/9p/notes/.note.gnu.build-id | tr -d " \n" | tail -c 40)"
+	echo "release $(uname -r)"; mount9p --explain -o cache=loose,msize=9000000 2>&1'
+
+# tree_checks LABEL TREE KVER: what a run from build tree TREE must show.
+tree_checks() {
+	local want
+	want=$(build_id "$2/fs/9p/9p.ko")
+	check "$1: exit 0" [ "$RC" = 0 ]
+	check "$1: the guest runs the tree's kernel ($3)" grep -qxF "release $3" <<<"$OUT"
+	check "$1: the loaded 9p module is the tree's fs/9p/9p.ko (build ID ${want:-?})" \
+		eval '[ -n "$want" ] && grep -qxF "build-id $want" <<<"$OUT"'
+	check "$1: mount9p in the guest explains the options for that kernel" \
+		eval 'grep -qx "# for Linux 6.1" <<<"$OUT" && grep -q "msize=9000000 is above the virtio maximum" <<<"$OUT"'
+}
+
+# Debian's kernel laid out as a build tree after make: modules where the
+# build leaves them (hard links), modules.order/.builtin, no modules.dep.
+tree=$WORK/fake-kbuild
+mkdir -p "$tree/arch/x86/boot" "$tree/include/config"
+cp -al "$MODDIR/kernel/." "$tree/"
+sed 's|^kernel/||' "$MODDIR/modules.order" >"$tree/modules.order"
+cp "$MODDIR/modules.builtin" "$tree/modules.builtin"
+cp "$KERNEL_IMAGE" "$tree/arch/x86/boot/bzImage"
+echo "$KVER" >"$tree/include/config/kernel.release"
+printf 'CONFIG_MODULES=y\nCONFIG_9P_FS=m\n' >"$tree/.config"
+: >"$tree/Makefile"
+run tree -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- sh -c "$GUEST_9P"
+tree_checks "Debian's modules as a build tree" "$tree" "$KVER"
+
+# A real one: linux-source-6.1, tinyconfig + virtio, 9P as modules (cached).
+if [ $KBUILD = 0 ]; then
+	skip "kernel built from linux-source-6.1 (--no-kbuild)"
+else
+	t0=$SECONDS
+	if ! eval "$(scripts/build-kernel.sh --env)"; then
+		fail "build a kernel from linux-source-6.1 (scripts/build-kernel.sh)"
+	else
+		echo "  kernel build tree: $KBUILD_DIR ($((SECONDS - t0)) s here; built in $(cat "$KBUILD_DIR/.root9p-build-seconds" 2>/dev/null || echo '?') s)"
+		check "the tree has no modules_install (no lib/modules in it)" [ ! -e "$KBUILD_DIR/lib/modules" ]
+		run kbuild -k "$KBUILD_DIR" -r "$WORK/tiny" --passthrough-as-root -- sh -c "$GUEST_9P"
+		tree_checks "linux-source-6.1 build tree" "$KBUILD_DIR" "$KBUILD_KVER"
+		run kbuild-no9p -k "$KBUILD_BZIMAGE" -r "$WORK/tiny" -- true
+		check "the tree's bzImage alone (9p as modules, none given): exit 121" [ "$RC" = 121 ]
+	fi
+fi
+
+t_done loop
