@@ -24,6 +24,7 @@
 #include "mkinitrd/modules.h"
 #include "mkinitrd/outfile.h"
 #include "mkinitrd/util.h"
+#include "mount9p/scratch.h"
 
 #ifndef R9P_VERSION
 #define R9P_VERSION "unknown"
@@ -32,7 +33,7 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION, OPT_TRANSPORT };
+       OPT_VERSION, OPT_TRANSPORT, OPT_SCRATCH };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "rescue-shell", optional_argument, NULL, OPT_RESCUE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "scratch", optional_argument, NULL, OPT_SCRATCH },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -72,6 +74,9 @@ static const char usage_text[] =
 "      --transport=T        the bus of the guest's virtio-9p device: pci\n"
 "                           (default; virtio-9p-pci) or mmio (virtio-9p-device\n"
 "                           on qemu -M virt): its bus driver goes in the image\n"
+"      --scratch[=HELPER]   scratch disks by LABEL=/UUID= (root9p.tmp=LABEL=x,\n"
+"                           root9p.swap=...): the static blkid9p helper\n"
+"                           (default: next to init9p), virtio_blk and ext4\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -80,7 +85,8 @@ static const char usage_text[] =
 "SOURCE_DATE_EPOCH (seconds) sets the mtime of every entry (default 0).\n";
 
 struct opts {
-	const char *kver, *base, *out, *init, *rescue, *list;
+	const char *kver, *base, *out, *init, *rescue, *list, *scratch_helper;
+	int scratch;
 	enum r9p_comp comp;
 	const char **modules;
 	size_t nmodules;
@@ -102,6 +108,13 @@ static void add_module_names(struct opts *o, char *arg)
 	}
 }
 
+static void add_module_name(struct opts *o, const char *name)
+{
+	o->modules = xrealloc(o->modules,
+			      (o->nmodules + 1) * sizeof(*o->modules));
+	o->modules[o->nmodules++] = name;
+}
+
 static int usage_error(const char *msg, const char *what)
 {
 	fprintf(stderr, "mkinitrd9p: %s%s%s\nTry 'mkinitrd9p --help'.\n", msg,
@@ -112,6 +125,7 @@ static int usage_error(const char *msg, const char *what)
 /* 0 ok, else the exit status to leave with (help/version: -1). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
+	size_t i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -132,6 +146,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage_error("--transport takes pci or "
 						   "mmio, not", optarg);
 			o->mmio = strcmp(optarg, "mmio") == 0;
+			break;
+		case OPT_SCRATCH:
+			o->scratch = 1;
+			o->scratch_helper = optarg;
+			for (i = 0; r9p_scratch_modules[i]; i++)
+				add_module_name(o, r9p_scratch_modules[i]);
 			break;
 		case OPT_RESCUE:
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
@@ -276,6 +296,8 @@ static int generate(const struct opts *o)
 		io.kver = o->kver;
 		io.init = o->init ? o->init : init;
 		io.rescue = o->rescue;
+		io.scratch = o->scratch;
+		io.scratch_helper = o->scratch_helper;
 		io.ms = &ms;
 		io.verbose = o->verbose;
 		err = r9p_image_collect(&c, &io, &why);

@@ -161,6 +161,33 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 	return r9p_root_parse_cmdline(text, c, say, ctx);
 }
 
+/* root9p.tmp (tmpfs options, or a disk whose absence falls back to the
+ * default tmpfs) and root9p.swap (a disk only). 0 or -EINVAL (MSG). */
+static int config_scratch(const struct r9p_cmdline *c,
+				   struct r9p_root *r, char *msg, int len)
+{
+	int err, i;
+
+	err = r9p_scratch_parse("root9p.tmp", c->tmp, &r->tmp_disk, msg, len);
+	if (err >= 0)
+		err = r9p_tmp_parse(err ? "" : c->tmp, &r->tmp, msg, len);
+	if (err >= 0 && *c->swap) {
+		err = r9p_scratch_parse("root9p.swap", c->swap, &r->swap, msg,
+					len);
+		if (err == 0) {
+			snprintf(msg, len, "root9p.swap=%.60s: name the swap "
+				 "disk as LABEL=name or UUID=uuid", c->swap);
+			err = -EINVAL;
+		}
+	}
+	if (err >= 0 && (r->tmp_disk.spec[0] || r->swap.spec[0]))
+		for (i = 0; r9p_scratch_modules[i]; i++)
+			snprintf(r->modules + strlen(r->modules),
+				 sizeof(r->modules) - strlen(r->modules),
+				 " %s", r9p_scratch_modules[i]);
+	return err < 0 ? err : 0;
+}
+
 /* root9p.timeout= (default 10 s), raised by rootdelay=; rootwait waits
  * forever. Seconds are capped so the milliseconds cannot overflow. */
 static long long config_timeout(const struct r9p_cmdline *c)
@@ -238,7 +265,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	 * there still gets its tmpfs (r9p_root_adopt). */
 	mod_err = r9p_root_module_list(c->modules, r->modules,
 				       sizeof(r->modules), &mod_fail);
-	tmp_err = r9p_tmp_parse(c->tmp, &r->tmp, msg, sizeof(msg));
+	tmp_err = config_scratch(c, r, msg, sizeof(msg));
 	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
 	if (err)
@@ -249,8 +276,9 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	}
 	if (tmp_err < 0) {
 		fail(f, "use root9p.tmp", R9P_EXIT_REFUSED,
-		     "use root9p.tmp=on, off or tmpfs options such as "
-		     "size=50%", "%s", msg);
+		     "use root9p.tmp=on, off, LABEL=name, UUID=uuid or tmpfs "
+		     "options such as size=50%; root9p.swap=LABEL=name or "
+		     "UUID=uuid", "%s", msg);
 		return -1;
 	}
 	err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
