@@ -10,6 +10,9 @@
  *   blkid9p blank DEVICE         exit 0 if libblkid finds no signature at
  *                                all (file system, RAID, partition
  *                                table), 1 if it finds one
+ *   blkid9p blank-disks          print the whole, writable, non-empty
+ *                                disks (no partition, loop, ram, CD) on
+ *                                which libblkid finds no signature at all
  *
  * klibc cannot link libblkid, so init9p stays small and execs this only
  * when root9p.tmp/swap/overlay name a disk; mkinitrd9p --scratch adds it.
@@ -138,10 +141,65 @@ static int match_dev(const char *dev, const struct dev_info *info, void *arg)
 	return 0;
 }
 
+/* A sysfs number of DIR/NAME, -1 if unreadable. */
+static long long sys_number(const char *dir, const char *name)
+{
+	char path[512], buf[32];
+	long long v = -1;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYS_BLOCK "/%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		sscanf(buf, "%lld", &v);
+	}
+	return v;
+}
+
+/* Candidates for mkfs: whole disks only (a partition's disk has a table,
+ * a signature), never loop/ram/zram/CD devices, never read-only or
+ * empty ones; then no signature at all. */
+static int print_blank_disks(void)
+{
+	static const char *const skip[] = { "loop", "ram", "zram", "sr", "md",
+					    "dm-", "nbd" };
+	struct dirent *e;
+	char dev[300], path[512];
+	DIR *d = opendir(SYS_BLOCK);
+	size_t i;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+			if (strncmp(e->d_name, skip[i], strlen(skip[i])) == 0)
+				break;
+		snprintf(path, sizeof(path), SYS_BLOCK "/%s/partition",
+			 e->d_name);
+		if (i < sizeof(skip) / sizeof(skip[0]) || access(path, F_OK) == 0 ||
+		    sys_number(e->d_name, "ro") != 0 ||
+		    sys_number(e->d_name, "size") <= 0)
+			continue;
+		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+		if (probe_blank(dev) == 0)
+			printf("%s\n", dev);
+	}
+	closedir(d);
+	return 0;
+}
+
 static int usage(void)
 {
-	fputs("usage: blkid9p find LABEL=x|UUID=y | list | blank DEVICE\n",
-	      stderr);
+	fputs("usage: blkid9p find LABEL=x|UUID=y | list | blank DEVICE | "
+	      "blank-disks\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -152,6 +210,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
 		return each_dev(print_dev, NULL) < 0 ? EXIT_SYSTEM : EXIT_FOUND;
+	if (argc == 2 && strcmp(argv[1], "blank-disks") == 0)
+		return print_blank_disks() < 0 ? EXIT_SYSTEM : EXIT_FOUND;
 	if (argc == 3 && strcmp(argv[1], "blank") == 0) {
 		rc = probe_blank(argv[2]);
 		if (rc < 0)

@@ -168,12 +168,13 @@ static int config_scratch(const struct r9p_cmdline *c,
 {
 	int err, i;
 
-	err = r9p_scratch_parse("root9p.tmp", c->tmp, &r->tmp_disk, msg, len);
+	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, msg,
+				len);
 	if (err >= 0)
 		err = r9p_tmp_parse(err ? "" : c->tmp, &r->tmp, msg, len);
 	if (err >= 0 && *c->swap) {
-		err = r9p_scratch_parse("root9p.swap", c->swap, &r->swap, msg,
-					len);
+		err = r9p_scratch_parse("root9p.swap", c->swap, 0, &r->swap,
+					msg, len);
 		if (err == 0) {
 			snprintf(msg, len, "root9p.swap=%.60s: name the swap "
 				 "disk as LABEL=name or UUID=uuid", c->swap);

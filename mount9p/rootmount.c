@@ -126,10 +126,10 @@ static int find_disk(const struct r9p_root *r, const char *key,
 	struct progress p = { say, ctx, s->spec };
 	long long t = r9p_now_ms();
 	char why[700];
-	int err;
+	int err, formatted = 0;
 
 	err = r9p_scratch_find(s, r->timeout_ms, say_disk_waiting, &p, dev,
-			       64, fstype, 32, why, sizeof(why));
+			       64, fstype, 32, &formatted, why, sizeof(why));
 	if (err) {
 		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
 		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
@@ -138,6 +138,10 @@ static int find_disk(const struct r9p_root *r, const char *key,
 		     "raise root9p.timeout=");
 		return -1;
 	}
+	if (formatted)
+		sayf(say, ctx, R9P_SAY_INFO, "%s=%s,mkfs: no disk had the label: "
+		     "formatted %s, the one blank disk (no signature)", key,
+		     s->spec, dev);
 	sayf(say, ctx, R9P_SAY_INFO, "found %s on %s (%s) in %lld ms", s->spec,
 	     dev, fstype, r9p_now_ms() - t);
 	return 0;

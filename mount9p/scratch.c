@@ -28,32 +28,47 @@ int swapon(const char *path, int flags);	/* in klibc, not declared */
 #define PROGRESS_MS 5000	/* between two "still waiting" */
 #define OUT_MAX 2048		/* what is kept of the helper's output */
 
+#define MKFS_WORD ",mkfs"
+
 static const char *const helper_paths[] = R9P_BLKID9P_PATHS;
+static const char *const mkfs_paths[] = R9P_MKFS_PATHS;
 
 /* The tag kinds a value may start with, as fstab and blkid spell them. */
 static const char *const kinds[] = { "LABEL=", "UUID=" };
 
-int r9p_scratch_parse(const char *key, const char *value,
+int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 		      struct r9p_scratch *s, char *msg, int len)
 {
 	const char *name = NULL;
-	size_t i;
+	size_t i, n = strlen(value);
 
 	s->spec[0] = '\0';
+	s->mkfs = 0;
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strncmp(value, kinds[i], strlen(kinds[i])) == 0)
 			name = value + strlen(kinds[i]);
 	if (!name)
 		return 0;
-	/* Blanks never reach us (the command line splits on them); a comma
-	 * would be an option this version does not know (e.g. mkfs). */
-	if (!*name || strchr(name, ',') || strlen(value) >= sizeof(s->spec)) {
+	if (n > strlen(MKFS_WORD) &&
+	    strcmp(value + n - strlen(MKFS_WORD), MKFS_WORD) == 0) {
+		s->mkfs = 1;
+		n -= strlen(MKFS_WORD);
+	}
+	/* Blanks never reach us (the command line splits on them); another
+	 * comma would be an option this version does not know. */
+	if ((size_t)(name - value) >= n || memchr(value, ',', n) ||
+	    n >= sizeof(s->spec)) {
 		snprintf(msg, len, "%s=%.60s: give one LABEL=name or UUID=uuid "
-			 "(at most %d characters, no options after it)", key,
+			 "(at most %d characters), then ,mkfs or nothing", key,
 			 value, (int)sizeof(s->spec) - 1);
 		return -EINVAL;
 	}
-	snprintf(s->spec, sizeof(s->spec), "%s", value);
+	if (s->mkfs && (!mkfs_ok || value[0] != 'L')) {
+		snprintf(msg, len, "%s=%.60s: ,mkfs is for root9p.tmp=LABEL=name "
+			 "(the new file system gets that label)", key, value);
+		return -EINVAL;
+	}
+	snprintf(s->spec, sizeof(s->spec), "%.*s", (int)n, value);
 	return 1;
 }
 
@@ -67,12 +82,10 @@ static const char *find_helper(void)
 	return NULL;
 }
 
-/* Run HELPER with ARG1 ARG2, its output into OUT (LEN bytes, cut).
+/* Run ARGV (ARGV[0] a full path), its output into OUT (LEN bytes, cut).
  * Returns its exit status (0..255) or -errno. */
-static int run_helper(const char *helper, const char *arg1, const char *arg2,
-		      char *out, size_t len)
+static int run_argv(char *const argv[], char *out, size_t len)
 {
-	char *argv[] = { (char *)helper, (char *)arg1, (char *)arg2, NULL };
 	size_t used = 0;
 	ssize_t n;
 	int pfd[2], status, err = 0;
@@ -92,7 +105,7 @@ static int run_helper(const char *helper, const char *arg1, const char *arg2,
 		dup2(pfd[1], 1);
 		close(pfd[0]);
 		close(pfd[1]);
-		execv(helper, argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -118,6 +131,15 @@ static int run_helper(const char *helper, const char *arg1, const char *arg2,
 		if (errno != EINTR)
 			return -errno;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+/* The helper with ARG1 (and ARG2, may be NULL). */
+static int run_helper(const char *helper, const char *arg1, const char *arg2,
+		      char *out, size_t len)
+{
+	char *argv[] = { (char *)helper, (char *)arg1, (char *)arg2, NULL };
+
+	return run_argv(argv, out, len);
 }
 
 /* "DEVICE FSTYPE\n" from the helper: a block device under /dev only. */
@@ -158,10 +180,75 @@ static void describe_disks(const char *helper, char *why, int len)
 		snprintf(why, len, "none");
 }
 
+static const char *find_mkfs(void)
+{
+	size_t i;
+
+	for (i = 0; mkfs_paths[i]; i++)
+		if (access(mkfs_paths[i], X_OK) == 0)
+			return mkfs_paths[i];
+	return NULL;
+}
+
+/* No disk has S's label: format the one blank disk with it. 0 (the
+ * caller looks again), or -errno with WHY (FOUND: the disks there). */
+static int format_blank(const char *helper, const struct r9p_scratch *s,
+			const char *found, char *why, int len)
+{
+	char out[OUT_MAX], dev[256], more[256], check[64];
+	char *argv[5];
+	const char *mkfs = find_mkfs();
+	int rc, n;
+
+	rc = run_helper(helper, "blank-disks", NULL, out, sizeof(out));
+	n = rc == 0 ? sscanf(out, "%255s %255s", dev, more) : -1;
+	if (n < 0 || n == EOF) {
+		snprintf(why, len, "no disk with %s, and no blank disk (one "
+			 "with no signature at all) to format; disks with a "
+			 "file system: %s", s->spec, found);
+		return -ENOENT;
+	}
+	if (n == 2) {
+		snprintf(why, len, "no disk with %s, and several blank disks "
+			 "(%s, %s ...): which one to format is not guessed; "
+			 "disks with a file system: %s", s->spec, dev, more,
+			 found);
+		return -ENOENT;
+	}
+	if (strncmp(dev, "/dev/", 5) != 0 || strstr(dev, "/../")) {
+		snprintf(why, len, "blank-disks: unexpected answer \"%.80s\"",
+			 out);
+		return -EPROTO;
+	}
+	if (!mkfs) {
+		snprintf(why, len, "no disk with %s; %s is blank but this image "
+			 "has no mke2fs to format it (looked in /sbin, /bin, "
+			 "/usr/sbin)", s->spec, dev);
+		return -ENOEXEC;
+	}
+	/* Asked again just before: nothing may have been written to it. */
+	if (run_helper(helper, "blank", dev, check, sizeof(check)) != 0) {
+		snprintf(why, len, "%s is no longer blank: not formatted", dev);
+		return -EBUSY;
+	}
+	argv[0] = (char *)mkfs;
+	argv[1] = "-L";
+	argv[2] = (char *)s->spec + strlen("LABEL=");
+	argv[3] = dev;
+	argv[4] = NULL;
+	rc = run_argv(argv, out, sizeof(out));
+	if (rc != 0) {
+		snprintf(why, len, "%s -L %s %s failed (%d)", mkfs, argv[2], dev,
+			 rc);
+		return -EIO;
+	}
+	return 0;
+}
+
 int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 		     void (*progress)(void *ctx, long long waited_ms),
 		     void *ctx, char *dev, size_t dev_len, char *fstype,
-		     size_t fstype_len, char *why, int len)
+		     size_t fstype_len, int *formatted, char *why, int len)
 {
 	const char *helper = find_helper();
 	long long start = r9p_now_ms(), said = start, now;
@@ -186,6 +273,14 @@ int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 		now = r9p_now_ms();
 		if (timeout_ms >= 0 && now - start >= timeout_ms) {
 			describe_disks(helper, found, sizeof(found));
+			if (s->mkfs && !*formatted) {
+				rc = format_blank(helper, s, found, why, len);
+				if (rc)
+					return rc;
+				*formatted = 1;
+				start = r9p_now_ms();	/* look again */
+				continue;
+			}
 			snprintf(why, len, "no disk with %s after %lld s; disks "
 				 "with a file system: %s", s->spec,
 				 timeout_ms / 1000, found);

@@ -25,23 +25,6 @@ O=${O:-build}
 t_workdir scratch "scratch disk tests ($LIBC)" 'root' '*.disk'
 T_CLEAN_PASSED=('*.img')
 
-# QEMU arguments for run9p, however this run9p takes them (--qemu ARG
-# each, or everything after "--"): sets QARGS, to be given last.
-qemu_args() {
-	QARGS=()
-	if "$RUN9P" --help 2>/dev/null | grep -q -- '--qemu ARG'; then
-		for a in "$@"; do QARGS+=(--qemu "$a"); done
-	else
-		QARGS=(-- "$@")
-	fi
-}
-
-# disk_args ID FILE: a raw virtio-blk disk for QEMU.
-disk_args() {
-	printf '%s\n' -drive "file=$2,format=raw,if=none,id=$1,cache=unsafe" \
-		-device "virtio-blk-pci,drive=$1"
-}
-
 # mkdisk FILE SIZE LABEL [ext4|swap]
 mkdisk() {
 	rm -f "$1"

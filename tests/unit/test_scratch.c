@@ -52,8 +52,19 @@ static const struct {
 	  NULL, NULL, NULL },
 	{ BASE "root9p.tmp=UUID=", -1, "give one LABEL=name or UUID=uuid", NULL,
 	  NULL, NULL },
-	{ BASE "root9p.tmp=LABEL=x,mkfs", -1, "no options after it", NULL, NULL,
+	/* ,mkfs: for a label on /tmp only */
+	{ BASE "root9p.tmp=LABEL=x,mkfs", 0, "LABEL=x", "",
+	  "mode=1777,nosuid,nodev", MODS_DISK },
+	{ BASE "root9p.tmp=UUID=x,mkfs", -1, ",mkfs is for root9p.tmp=LABEL=",
+	  NULL, NULL, NULL },
+	{ BASE "root9p.swap=LABEL=x,mkfs", -1, "root9p.swap=LABEL=x,mkfs: ,mkfs "
+	  "is for", NULL, NULL, NULL },
+	{ BASE "root9p.tmp=LABEL=,mkfs", -1, "then ,mkfs or nothing", NULL, NULL,
 	  NULL },
+	{ BASE "root9p.tmp=LABEL=x,mkfs,y", -1, "then ,mkfs or nothing", NULL,
+	  NULL, NULL },
+	{ BASE "root9p.tmp=LABEL=x,size=1m", -1, "then ,mkfs or nothing", NULL,
+	  NULL, NULL },
 	{ BASE "root9p.swap=on", -1, "root9p.swap=on: name the swap disk", NULL,
 	  NULL, NULL },
 	{ BASE "root9p.swap=LABEL=", -1, "root9p.swap=LABEL=: give one", NULL,
@@ -98,6 +109,8 @@ int main(void)
 		}
 		CHECK_STR(r.tmp_disk.spec, rows[i].tmp_disk, line);
 		CHECK_STR(r.swap.spec, rows[i].swap, line);
+		CHECK(r.tmp_disk.mkfs == (strstr(line, ",mkfs") != NULL),
+		      "%s: mkfs %d", line, r.tmp_disk.mkfs);
 		CHECK_STR(r9p_tmp_describe(&r.tmp, tmp, sizeof(tmp)),
 			  rows[i].tmp, line);
 		CHECK_STR(r.modules, rows[i].modules, line);
