@@ -191,6 +191,39 @@ case_no_helper() {
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
 }
 
+# root9p.tmp=LABEL=x,mkfs: with no disk labelled x, the one blank disk is
+# formatted (busybox's mke2fs, from --rescue-shell) and used; a disk with
+# a foreign file system beside it, or alone, is never touched.
+case_mkfs() {
+	local blank=$WORK/blank.img foreign=$WORK/foreign.img sum
+	rm -f "$blank" "$foreign"
+	truncate -s 64M "$blank" && truncate -s 32M "$foreign" &&
+		busybox mkdosfs "$foreign" >/dev/null 2>&1 ||
+		{ fail "mkfs: make the disks"; return; }
+	sum=$(sha256sum <"$foreign")
+	qemu_args $(disk_args d1 "$foreign") $(disk_args d2 "$blank")
+	boot mkfs-blank -k "$KERNEL_IMAGE" -i "$IMG_MKFS" -r "$ROOT" \
+		--cmdline "$CMD root9p.tmp=LABEL=fresh,mkfs root9p.timeout=2 probe.token=fresh" "${QARGS[@]}"
+	check "mkfs: the blank disk (vdb) was formatted, and said so" \
+		has "root9p.tmp=LABEL=fresh,mkfs: no disk had the label: formatted /dev/vdb, the one blank disk (no signature)"
+	check "mkfs: /tmp is the new file system on vdb" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- ext[234] /dev/vdb ' <<<"$(probe mountinfo)"
+	check "mkfs: the host sees LABEL=fresh and the guest's file on it" \
+		eval '[ "$(blkid -s LABEL -o value "$blank")" = fresh ] &&
+			[ "$(debugfs -R "cat /marker" "$blank" 2>/dev/null)" = fresh ]'
+	check "mkfs: the foreign (vfat) disk beside it is unchanged (checksum)" \
+		[ "$sum" = "$(sha256sum <"$foreign")" ]
+	qemu_args $(disk_args d1 "$foreign")
+	boot mkfs-foreign -k "$KERNEL_IMAGE" -i "$IMG_MKFS" -r "$ROOT" \
+		--cmdline "$CMD root9p.tmp=LABEL=other,mkfs root9p.timeout=2" "${QARGS[@]}"
+	check "mkfs: a disk with a foreign file system is refused, with the disks listed" \
+		grep -qE 'cannot use root9p.tmp=LABEL=other: no disk with LABEL=other, and no blank disk \(one with no signature at all\) to format; disks with a file system: /dev/vda vfat' <(console)
+	check "mkfs: the foreign disk is unchanged (checksum)" \
+		[ "$sum" = "$(sha256sum <"$foreign")" ]
+	check "mkfs: /tmp fell back to the tmpfs" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
+}
+
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	fail "bookworm: fetch the kernel"
 	t_done scratch
@@ -199,10 +232,13 @@ fi
 eval "$env_text"
 IMG=$WORK/scratch.img
 IMG_PLAIN=$WORK/plain.img
+IMG_MKFS=$WORK/mkfs.img
 ROOT=$WORK/root
 LOG=
 check "mkinitrd9p --scratch builds the image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch -o "$IMG"
+check "mkinitrd9p --scratch --rescue-shell builds the image (busybox's mke2fs)" \
+	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch --rescue-shell -o "$IMG_MKFS"
 check "mkinitrd9p builds the plain image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" -o "$IMG_PLAIN"
 check "the scratch image has /bin/blkid9p, virtio_blk and ext4; the plain one none of them" \
@@ -219,4 +255,5 @@ case_run9p_refuses
 case_order
 case_missing
 case_no_helper
+case_mkfs
 t_done scratch
