@@ -166,7 +166,7 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 static int config_scratch(const struct r9p_cmdline *c,
 				   struct r9p_root *r, char *msg, int len)
 {
-	int err, i;
+	int err;
 
 	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, msg,
 				len);
@@ -181,11 +181,9 @@ static int config_scratch(const struct r9p_cmdline *c,
 			err = -EINVAL;
 		}
 	}
-	if (err >= 0 && (r->tmp_disk.spec[0] || r->swap.spec[0]))
-		for (i = 0; r9p_scratch_modules[i]; i++)
-			snprintf(r->modules + strlen(r->modules),
-				 sizeof(r->modules) - strlen(r->modules),
-				 " %s", r9p_scratch_modules[i]);
+	if (err >= 0)
+		r9p_scratch_add_modules(c->tmp, c->swap, r->modules,
+					sizeof(r->modules));
 	return err < 0 ? err : 0;
 }
 

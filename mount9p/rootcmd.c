@@ -170,6 +170,9 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 		 r.timeout_ms / 1000);
 	put("R9P_TIMEOUT", n);
 	put("R9P_TMP", r9p_tmp_describe(&r.tmp, tmp, sizeof(tmp)));
+	/* A scratch disk for /tmp (R9P_TMP is then its fallback), swap. */
+	put("R9P_TMP_DISK", r.tmp_disk.spec);
+	put("R9P_SWAP", r.swap.spec);
 	put("R9P_MODULES", r.modules);
 	put("R9P_DEBUG", r.debug ? "1" : "0");
 	return R9P_EXIT_OK;
@@ -188,6 +191,7 @@ int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 		say_fail(&f, &o);
 		return f.exit_code;
 	}
+	r9p_scratch_add_modules(c.tmp, c.swap, modules, sizeof(modules));
 	printf("%s\n", modules);
 	return R9P_EXIT_OK;
 }

@@ -46,6 +46,14 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 		      struct r9p_scratch *s, char *msg, int len);
 
 /*
+ * When TMP or SWAP (root9p.tmp, root9p.swap values) names a disk, add
+ * r9p_scratch_modules to OUT (LEN bytes, names separated by spaces): the
+ * one rule for the engine's module list and mount9p --modules.
+ */
+void r9p_scratch_add_modules(const char *tmp, const char *swap, char *out,
+			     size_t len);
+
+/*
  * Find S's disk, asking blkid9p again every 100 ms until TIMEOUT_MS (< 0:
  * forever) is over: virtio-blk probes asynchronously. 0 with DEV
  * ("/dev/vdb") and FSTYPE ("ext4"); -ENOENT when it is not there (WHY,
