@@ -133,7 +133,8 @@ static int find_disk(const struct r9p_root *r, const char *key,
 	if (err) {
 		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
 		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
-		     "build the image with mkinitrd9p --scratch" :
+		     "put blkid9p in the image (mkinitrd9p --scratch; the "
+		     "distro hooks take the one installed beside mount9p)" :
 		     "attach the disk, check its label (e2label, blkid), or "
 		     "raise root9p.timeout=");
 		return -1;

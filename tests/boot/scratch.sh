@@ -185,8 +185,8 @@ case_no_helper() {
 	qemu_args $(disk_args d1 "$scr")
 	boot no-helper -k "$KERNEL_IMAGE" -i "$IMG_PLAIN" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=scr" "${QARGS[@]}"
-	check "no helper: the warning names mkinitrd9p --scratch" \
-		has "no blkid9p helper in this image"
+	check "no helper: the warning says so and names mkinitrd9p --scratch" \
+		eval 'has "no blkid9p helper in this image" && has "try: put blkid9p in the image (mkinitrd9p --scratch"'
 	check "no helper: /tmp is the default tmpfs" \
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
 }
