@@ -65,6 +65,7 @@ struct boot {
 	struct r9p_root root;
 	char *const *argv;
 	char hint[256];		/* a module's hint, for the failure report */
+	char modules[300];	/* root9p.modules plus what the settings need */
 	long long t0;
 };
 
@@ -154,8 +155,8 @@ static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
 	int err;
 
 	maybe_break(b, "modules");
-	if (list_only)
-		b->cmd.modules = "";
+	b->cmd.modules = list_only ? "" : r9p_root_wanted_modules(&b->cmd,
+				b->modules, sizeof(b->modules));
 	err = i9p_modules_load(&b->cmd, &r);
 	b->cmd.modules = extra;
 	if (err) {
@@ -188,6 +189,7 @@ static int mount_root(struct boot *b, struct r9p_root_fail *f)
 	if (r9p_root_mount(&b->root, NEWROOT, t, say, b, f) < 0)
 		return -1;
 	r9p_root_mount_tmp(&b->root, NEWROOT, say, b);
+	r9p_root_mount_extra(&b->root, NEWROOT, say, b);
 	return 0;
 }
 

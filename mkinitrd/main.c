@@ -33,7 +33,8 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION, OPT_TRANSPORT, OPT_SCRATCH };
+       OPT_VERSION, OPT_TRANSPORT, OPT_SCRATCH,
+       OPT_OVERLAY };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -71,6 +72,8 @@ static const char usage_text[] =
 "                           as /bin/sh and its applets, plus a static mount9p\n"
 "                           found next to init9p\n"
 "      --modules=a,b        more modules (names or aliases) and their deps\n"
+"      --overlay            add overlayfs (for root9p.overlay=; DESIGN.md,\n"
+"                           \"Overlay roots\", says why it is not the default)\n"
 "      --transport=T        the bus of the guest's virtio-9p device: pci\n"
 "                           (default; virtio-9p-pci) or mmio (virtio-9p-device\n"
 "                           on qemu -M virt): its bus driver goes in the image\n"
@@ -141,6 +144,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_INIT: o->init = optarg; break;
 		case OPT_LIST: o->list = optarg; break;
 		case OPT_MODULES: add_module_names(o, optarg); break;
+		case OPT_OVERLAY: {
+			/* strsep needs a string of its own */
+			static char overlay[] = "overlay";
+
+			add_module_names(o, overlay);
+			break;
+		}
 		case OPT_TRANSPORT:
 			if (strcmp(optarg, "pci") && strcmp(optarg, "mmio"))
 				return usage_error("--transport takes pci or "

@@ -16,7 +16,7 @@
 
 #include "mount9p/cmdline.h"
 
-enum kind { K_STR, K_LONG, K_BOOL, K_RO, K_RW, K_PANIC, K_BREAK };
+enum kind { K_STR, K_LONG, K_BOOL, K_RO, K_RW, K_PANIC, K_BREAK, K_MOUNT };
 
 struct key {
 	const char *name;
@@ -45,6 +45,8 @@ static const struct key keys[] = {
 	{ "root9p.modules",	K_STR,	 OFF(modules) },
 	{ "break",		K_BREAK, OFF(brk) },
 	{ "rd.break",		K_BREAK, OFF(brk) },
+	{ "root9p.overlay",	K_STR,	 OFF(overlay) },
+	{ "root9p.mount",	K_MOUNT, OFF(mounts) },
 };
 
 /*
@@ -181,6 +183,13 @@ static void apply(struct r9p_cmdline *c, const struct key *k, const char *v)
 		/* A bare break/rd.break stops just before switching root. */
 		*(const char **)field = v && *v ? v : "bottom";
 		break;
+	case K_MOUNT:
+		/* Repeatable: each one is kept, in order (extramount.c). */
+		if (c->nmounts < R9P_CMDLINE_MOUNTS)
+			c->mounts[c->nmounts++] = v ? v : "";
+		else
+			c->nmounts_dropped++;
+		break;
 	}
 }
 
@@ -192,7 +201,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 
 	memset(c, 0, sizeof(*c));
 	c->root = c->rootfstype = c->rootflags = c->init = "";
-	c->tmp = c->swap = c->modules = c->brk = "";
+	c->tmp = c->swap = c->modules = c->brk = c->overlay = "";
 	c->rdonly = -1;
 	c->rootdelay = c->timeout = -1;
 	c->shell = -1;

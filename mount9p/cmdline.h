@@ -14,6 +14,7 @@
 
 #define R9P_CMDLINE_MAX 4096
 #define R9P_CMDLINE_PARAMS 256	/* words kept in key[]/val[] */
+#define R9P_CMDLINE_MOUNTS 8	/* root9p.mount= entries kept */
 
 /*
  * The largest number of seconds kept from rootdelay=, root9p.timeout=,
@@ -43,6 +44,11 @@ struct r9p_cmdline {
 	int debug;		/* root9p.debug */
 	const char *modules;	/* root9p.modules=a,b, "" if absent */
 	const char *brk;	/* break= / rd.break point, "" none */
+	const char *overlay;	/* root9p.overlay=, "" if absent */
+	/* root9p.mount=TAG:/path[:opts], in order; more than
+	 * R9P_CMDLINE_MOUNTS are counted in nmounts_dropped. */
+	int nmounts, nmounts_dropped;
+	const char *mounts[R9P_CMDLINE_MOUNTS];
 
 	/* Everything split, for module.param=value look-ups: the first
 	 * R9P_CMDLINE_PARAMS words. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mount9p/overlay.h"
 #include "mount9p/root.h"
 
 /* Every message of this file goes through these two (root.h). */
@@ -123,6 +124,26 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 	return 0;
 }
 
+const char *r9p_root_wanted_modules(const struct r9p_cmdline *c, char *out,
+				    size_t len)
+{
+	size_t i, used;
+
+	snprintf(out, len, "%s", *c->overlay ? "overlay" : "");
+	/* A scratch disk (root9p.tmp/swap/overlay=LABEL=x): its driver and
+	 * file system. */
+	if (r9p_scratch_wanted(c->tmp, c->swap, c->overlay))
+		for (i = 0; r9p_scratch_modules[i]; i++) {
+			used = strlen(out);
+			snprintf(out + used, len - used, "%s%s", used ? "," : "",
+				 r9p_scratch_modules[i]);
+		}
+	used = strlen(out);
+	snprintf(out + used, len - used, "%s%s", used && *c->modules ? "," : "",
+		 c->modules);
+	return out;
+}
+
 int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
 			   r9p_say_fn say, void *ctx)
 {
@@ -181,9 +202,6 @@ static int config_scratch(const struct r9p_cmdline *c,
 			err = -EINVAL;
 		}
 	}
-	if (err >= 0)
-		r9p_scratch_add_modules(c->tmp, c->swap, r->modules,
-					sizeof(r->modules));
 	return err < 0 ? err : 0;
 }
 
@@ -240,11 +258,31 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 	return 0;
 }
 
+/*
+ * rootflags into R->opts. An overlay's lower layer is read-only and the
+ * host does not change it under a running guest, so it may cache: the
+ * default cache mode is R9P_OVERLAY_LOWER_CACHE when rootflags names
+ * none (bench/overlay.sh measured why).
+ */
+static int config_opts(const struct r9p_cmdline *c, const struct r9p_kernel *k,
+		       struct r9p_root *r)
+{
+	static char flags[R9P_CMDLINE_MAX + 32];
+	int err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
+
+	if (err < 0 || r->upper.kind == R9P_UPPER_NONE ||
+	    !(r->opts.defaulted & R9P_DEF_CACHE))
+		return err;
+	snprintf(flags, sizeof(flags), "%s%scache=%s", c->rootflags,
+		 *c->rootflags ? "," : "", R9P_OVERLAY_LOWER_CACHE);
+	return r9p_opts_parse(flags, k, R9P_DEFAULTS, &r->opts);
+}
+
 int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f)
 {
 	struct r9p_root_fail mod_fail;
-	char msg[300];
+	char msg[300], want[300];
 	int err, mod_err, tmp_err;
 
 	memset(r, 0, sizeof(*r));
@@ -262,7 +300,8 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	/* The module list and /tmp first: a refused root still needs its
 	 * modules (a rescue shell looks around), and a root mounted by hand
 	 * there still gets its tmpfs (r9p_root_adopt). */
-	mod_err = r9p_root_module_list(c->modules, r->modules,
+	mod_err = r9p_root_module_list(r9p_root_wanted_modules(c, want,
+				       sizeof(want)), r->modules,
 				       sizeof(r->modules), &mod_fail);
 	tmp_err = config_scratch(c, r, msg, sizeof(msg));
 	r->tmp_checked = tmp_err == 0;
@@ -280,7 +319,13 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		     "UUID=uuid", "%s", msg);
 		return -1;
 	}
-	err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
+	if (r9p_upper_parse(c->overlay, &r->upper, msg, sizeof(msg)) < 0) {
+		fail(f, "use root9p.overlay", R9P_EXIT_REFUSED,
+		     "fix root9p.overlay= (nothing was mounted: the host's "
+		     "tree stays untouched)", "%s", msg);
+		return -1;
+	}
+	err = config_opts(c, k, r);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
 		fail(f, "use rootflags", R9P_EXIT_REFUSED,
@@ -293,6 +338,13 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	 * kernel's default, read-only. */
 	if (r->opts.rdonly < 0)
 		r->opts.rdonly = c->rdonly < 0 ? 1 : c->rdonly;
+	/* An overlay root: that choice is the overlay's; its lower layer
+	 * is never written. */
+	if (r->upper.kind != R9P_UPPER_NONE) {
+		r->overlay_rdonly = r->opts.rdonly;
+		r->opts.rdonly = 1;
+	}
+	r9p_extra_parse(c, k, &r->extras, &r->diags);
 	return 0;
 }
 

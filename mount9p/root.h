@@ -13,10 +13,12 @@
 #define R9P_ROOT_H
 
 #include "mount9p/cmdline.h"
+#include "mount9p/extramount.h"
 #include "mount9p/kernel.h"
 #include "mount9p/opts.h"
 #include "mount9p/scratch.h"
 #include "mount9p/tags.h"
+#include "mount9p/upper.h"
 #include "tmpfs/tmpfs.h"
 
 #define R9P_ROOT_TIMEOUT_S 10	/* wait for the tag, retry the mount */
@@ -64,6 +66,9 @@ struct r9p_root {
 	int debug;		/* root9p.debug */
 	char modules[512];	/* r9p_root_modules + root9p.modules, spaces */
 	struct r9p_diags diags;	/* warnings and notes of the check */
+	struct r9p_upper upper;	/* root9p.overlay: kind NONE for a plain root */
+	int overlay_rdonly;	/* the overlay's ro/rw (the lower is always ro) */
+	struct r9p_extras extras;	/* root9p.mount= entries that passed */
 };
 
 /* A failed step: "cannot STEP: WHY" and "try: TRY". */
@@ -133,6 +138,26 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 		   long long start_ms, r9p_say_fn say, void *ctx,
 		   struct r9p_root_fail *f);
 
+/*
+ * The 9p root itself on DIR, as r9p_root_mount does it for a plain root
+ * (overlay.c mounts the lower layer with it). 0, or -1 with F filled.
+ */
+int r9p_root_mount_tag(const struct r9p_root *r, const char *dir,
+		       long long start_ms, r9p_say_fn say, void *ctx,
+		       struct r9p_root_fail *f);
+
+/* R's root9p.mount= shares in NEWROOT (extramount.c). Never fails the
+ * boot: a missing tag or a bad path is a warning, and the boot goes on. */
+void r9p_root_mount_extra(const struct r9p_root *r, const char *newroot,
+			  r9p_say_fn say, void *ctx);
+
+/*
+ * root9p.modules' value with the modules C's settings need in front
+ * ("overlay" for root9p.overlay=), into OUT (LEN bytes). Returns OUT.
+ */
+const char *r9p_root_wanted_modules(const struct r9p_cmdline *c, char *out,
+				    size_t len);
+
 /* The tmpfs on NEWROOT/tmp per R->tmp, or the scratch disk of
  * R->tmp_disk (waited for as the tag is; missing: a warning listing the
  * disks found, and the default tmpfs), then swap on R->swap. Never fails
@@ -140,7 +165,8 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 			r9p_say_fn say, void *ctx);
 
-/* Wait, mount, tmpfs: the whole step after r9p_root_config. 0 or -1. */
+/* Wait, mount, tmpfs, extra shares: the whole step after
+ * r9p_root_config. 0 or -1. */
 int r9p_root_step(const struct r9p_root *r, const char *newroot,
 		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
 

@@ -146,6 +146,7 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 	static struct r9p_root r;
 	struct r9p_root_fail f;
 	struct out o = { rc->kmsg, &c };
+	static char mounts[R9P_CMDLINE_MOUNTS * (R9P_DATA_MAX + 340)];
 	char flags[128], opts[R9P_DATA_MAX + 160], tmp[300], n[24];
 	int err = config(rc, 0, &c, &r, &o, &f);
 
@@ -175,6 +176,9 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 	put("R9P_SWAP", r.swap.spec);
 	put("R9P_MODULES", r.modules);
 	put("R9P_DEBUG", r.debug ? "1" : "0");
+	put("R9P_OVERLAY", r9p_upper_value(&r.upper, tmp, sizeof(tmp)));
+	put("R9P_MOUNTS", r9p_extra_describe(&r.extras, mounts,
+					     sizeof(mounts)));
 	return R9P_EXIT_OK;
 }
 
@@ -183,15 +187,16 @@ int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 	static struct r9p_cmdline c;
 	struct r9p_root_fail f;
 	struct out o = { rc->kmsg, &c };
-	char modules[512];
+	char modules[512], want[300];
 
 	memset(&f, 0, sizeof(f));
 	if (load(rc, &c, &o, &f) < 0 ||
-	    r9p_root_module_list(c.modules, modules, sizeof(modules), &f) < 0) {
+	    r9p_root_module_list(r9p_root_wanted_modules(&c, want,
+				 sizeof(want)), modules, sizeof(modules),
+				 &f) < 0) {
 		say_fail(&f, &o);
 		return f.exit_code;
 	}
-	r9p_scratch_add_modules(c.tmp, c.swap, modules, sizeof(modules));
 	printf("%s\n", modules);
 	return R9P_EXIT_OK;
 }

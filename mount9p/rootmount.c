@@ -12,6 +12,7 @@
 
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
+#include "mount9p/overlay.h"
 #include "mount9p/root.h"
 
 /* Every message of this file goes through these two (root.h). */
@@ -66,6 +67,15 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 		   long long start_ms, r9p_say_fn say, void *ctx,
 		   struct r9p_root_fail *f)
+{
+	if (r->upper.kind != R9P_UPPER_NONE)
+		return r9p_overlay_mount(r, newroot, start_ms, say, ctx, f);
+	return r9p_root_mount_tag(r, newroot, start_ms, say, ctx, f);
+}
+
+int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
+		       long long start_ms, r9p_say_fn say, void *ctx,
+		       struct r9p_root_fail *f)
 {
 	struct r9p_effective eff;
 	struct r9p_diags notes;
@@ -267,5 +277,6 @@ int r9p_root_step(const struct r9p_root *r, const char *newroot,
 	if (r9p_root_mount(r, newroot, start, say, ctx, f) < 0)
 		return -1;
 	r9p_root_mount_tmp(r, newroot, say, ctx);
+	r9p_root_mount_extra(r, newroot, say, ctx);
 	return 0;
 }

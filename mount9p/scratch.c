@@ -72,21 +72,14 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 	return 1;
 }
 
-void r9p_scratch_add_modules(const char *tmp, const char *swap, char *out,
-			     size_t len)
+int r9p_scratch_wanted(const char *tmp, const char *swap, const char *overlay)
 {
 	struct r9p_scratch s;
 	char msg[8];
-	size_t i, used;
 
-	if (r9p_scratch_parse("", tmp, 1, &s, msg, sizeof(msg)) != 1 &&
-	    r9p_scratch_parse("", swap, 0, &s, msg, sizeof(msg)) != 1)
-		return;
-	for (i = 0; r9p_scratch_modules[i]; i++) {
-		used = strlen(out);
-		snprintf(out + used, len - used, "%s%s", used ? " " : "",
-			 r9p_scratch_modules[i]);
-	}
+	return r9p_scratch_parse("", tmp, 1, &s, msg, sizeof(msg)) == 1 ||
+	       r9p_scratch_parse("", swap, 0, &s, msg, sizeof(msg)) == 1 ||
+	       r9p_scratch_parse("", overlay, 0, &s, msg, sizeof(msg)) == 1;
 }
 
 static const char *find_helper(void)

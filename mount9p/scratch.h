@@ -46,12 +46,11 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 		      struct r9p_scratch *s, char *msg, int len);
 
 /*
- * When TMP or SWAP (root9p.tmp, root9p.swap values) names a disk, add
- * r9p_scratch_modules to OUT (LEN bytes, names separated by spaces): the
- * one rule for the engine's module list and mount9p --modules.
+ * Does TMP, SWAP or OVERLAY (the values of root9p.tmp, .swap, .overlay)
+ * name a disk? Then r9p_scratch_modules are wanted (root.c's
+ * r9p_root_wanted_modules, the one list of the engine and --modules).
  */
-void r9p_scratch_add_modules(const char *tmp, const char *swap, char *out,
-			     size_t len);
+int r9p_scratch_wanted(const char *tmp, const char *swap, const char *overlay);
 
 /*
  * Find S's disk, asking blkid9p again every 100 ms until TIMEOUT_MS (< 0:

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mount9p/upper.c - the upper layer's sources of an overlay root: a
+ * tmpfs (root9p.overlay=tmpfs), a second 9p share (root9p.overlay=TAG)
+ * or a scratch disk (root9p.overlay=LABEL=x|UUID=y).
+ *
+ * Each source is a row of one table: how its value looks, how it is
+ * mounted. A block device (LABEL=, UUID=) is meant to be one more row.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mount9p/mount.h"
+#include "mount9p/opts.h"
+#include "mount9p/tags.h"
+#include "mount9p/upper.h"
+
+#ifndef O_PATH
+#define O_PATH 010000000	/* klibc's headers lack it */
+#endif
+
+/*
+ * The upper share's 9p options. Overlayfs refuses an upper whose dentries
+ * revalidate (cache=loose/fscache/metadata give 9p's cached dentry
+ * operations: "not supported as upperdir"), so mmap: the cached-free
+ * dentries of cache=none plus what mmap(MAP_SHARED) needs.
+ */
+#define UPPER_9P_OPTS "cache=mmap"
+/* The tmpfs upper: everything the guest changes lives in RAM. */
+#define UPPER_TMPFS_OPTS "mode=0755"
+
+static int mount_tmpfs(const struct r9p_upper *u, const char *dir,
+		       const struct r9p_kernel *k, long long timeout_ms,
+		       char *why, size_t len)
+{
+	(void)u; (void)k; (void)timeout_ms;
+	if (mount("tmpfs", dir, "tmpfs", 0, UPPER_TMPFS_OPTS) == 0)
+		return 0;
+	snprintf(why, len, "mount -t tmpfs -o %s tmpfs %s: %s",
+		 UPPER_TMPFS_OPTS, dir, strerror(errno));
+	return -errno;
+}
+
+static int mount_tag(const struct r9p_upper *u, const char *dir,
+		     const struct r9p_kernel *k, long long timeout_ms,
+		     char *why, size_t len)
+{
+	static struct r9p_opts o;	/* large; PID 1's stack is small */
+	char tags[512];
+	int err, tries;
+
+	err = r9p_wait_tag(u->tag, timeout_ms, NULL, NULL);
+	if (err) {
+		snprintf(why, len, "upper mount tag \"%s\" %s (tags present: "
+			 "%s); give QEMU that share (run9p --extra-9p %s:DIR) "
+			 "or use root9p.overlay=tmpfs", u->tag,
+			 err == -ETIMEDOUT ? "not found in time" :
+			 "cannot be looked up", r9p_tags_describe(tags,
+			 sizeof(tags)), u->tag);
+		return err;
+	}
+	if (r9p_opts_parse(UPPER_9P_OPTS, k, R9P_DEFAULTS, &o) < 0) {
+		snprintf(why, len, "the upper's options %s: %s", UPPER_9P_OPTS,
+			 o.diags.n ? o.diags.d[0].text : "refused");
+		return -EINVAL;
+	}
+	o.rdonly = 0;
+	err = r9p_mount(u->tag, dir, &o, timeout_ms, &tries);
+	if (err)
+		snprintf(why, len, "mount -t 9p -o %s %s %s: %s; %s", o.data,
+			 u->tag, dir, strerror(-err), r9p_mount_hint(err));
+	return err;
+}
+
+/* A scratch disk by LABEL= or UUID= (scratch.c finds it through blkid9p,
+ * waiting as for the tag). No nosuid/nodev: the upper holds the root's
+ * own set-uid programs and device nodes once they are changed. */
+static int mount_disk(const struct r9p_upper *u, const char *dir,
+		      const struct r9p_kernel *k, long long timeout_ms,
+		      char *why, size_t len)
+{
+	char dev[64], fstype[32];
+	int err, formatted = 0;
+
+	(void)k;
+	err = r9p_scratch_find(&u->disk, timeout_ms, NULL, NULL, dev,
+			       sizeof(dev), fstype, sizeof(fstype), &formatted,
+			       why, (int)len);
+	if (err) {
+		/* scratch.c said what is missing; add what to try */
+		size_t n = strlen(why);
+
+		snprintf(why + n, len - n, "; attach the disk (run9p --scratch "
+			 "makes one), put blkid9p in the image (mkinitrd9p "
+			 "--scratch) or use root9p.overlay=tmpfs");
+		return err;
+	}
+	if (mount(dev, dir, fstype, 0, NULL) == 0)
+		return 0;
+	err = -errno;
+	snprintf(why, len, "mount -t %s %s %s (%s): %s", fstype, dev, dir,
+		 u->disk.spec, strerror(-err));
+	return err;
+}
+
+static const struct source {
+	enum r9p_upper_kind kind;
+	const char *name;	/* the literal value, or NULL: a tag */
+	const char *ovl_opts;	/* for overlayfs, after R9P_OVERLAY_OPTS */
+	int (*mount)(const struct r9p_upper *u, const char *dir,
+		     const struct r9p_kernel *k, long long timeout_ms,
+		     char *why, size_t len);
+} sources[] = {
+	/* tmpfs keeps trusted.* xattrs: a renamed lower folder is copied
+	 * (redirect_dir=off creates no redirects; it follows none either
+	 * way, as the lower is a plain tree). A 9p share: overlay's marks
+	 * as user.overlay.* (userxattr), which then wants nofollow. */
+	{ R9P_UPPER_TMPFS,	"tmpfs",	",redirect_dir=off", mount_tmpfs },
+	{ R9P_UPPER_TAG,	NULL,	",userxattr,redirect_dir=nofollow",
+	  mount_tag },
+	/* A disk (ext4) keeps trusted.* xattrs as tmpfs does. */
+	{ R9P_UPPER_DISK,	NULL,	",redirect_dir=off",	mount_disk },
+};
+
+static const struct source *source_of(enum r9p_upper_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i].kind == kind)
+			return &sources[i];
+	return NULL;
+}
+
+int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
+		    size_t len)
+{
+	struct r9p_diags d;
+	size_t i;
+
+	memset(u, 0, sizeof(*u));
+	if (!value || !*value)
+		return 0;
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i].name && strcmp(value, sources[i].name) == 0) {
+			u->kind = sources[i].kind;
+			return 0;
+		}
+	/* LABEL=x or UUID=y: a scratch disk, whose rules are scratch.c's. */
+	switch (r9p_scratch_parse("root9p.overlay", value, 0, &u->disk, msg,
+				  (int)len)) {
+	case 1:
+		u->kind = R9P_UPPER_DISK;
+		return 0;
+	case 0:
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Anything else names a 9p share; the tag rules are tags.c's. */
+	r9p_diags_init(&d);
+	if (strlen(value) >= sizeof(u->tag) || strchr(value, '=') ||
+	    strchr(value, ':') || r9p_tag_check(value, &d) < 0) {
+		snprintf(msg, len, "root9p.overlay=%s: not \"tmpfs\", a "
+			 "9p mount tag nor a disk%s%s; write root9p.overlay=tmpfs "
+			 "(changes in RAM), root9p.overlay=TAG (changes in that "
+			 "share's upper/ folder) or root9p.overlay=LABEL=name "
+			 "(on that disk)", value, d.n ? ": " : "",
+			 d.n ? d.d[0].text : "");
+		return -EINVAL;
+	}
+	u->kind = R9P_UPPER_TAG;
+	snprintf(u->tag, sizeof(u->tag), "%s", value);
+	return 0;
+}
+
+const char *r9p_upper_overlay_opts(const struct r9p_upper *u)
+{
+	const struct source *s = source_of(u->kind);
+
+	return s ? s->ovl_opts : "";
+}
+
+char *r9p_upper_describe(const struct r9p_upper *u, char *buf, size_t len)
+{
+	if (u->kind == R9P_UPPER_TAG)
+		snprintf(buf, len, "9p tag %s", u->tag);
+	else if (u->kind == R9P_UPPER_DISK)
+		snprintf(buf, len, "disk %s", u->disk.spec);
+	else
+		snprintf(buf, len, "%s", u->kind == R9P_UPPER_TMPFS ? "tmpfs" :
+			 "none");
+	return buf;
+}
+
+char *r9p_upper_value(const struct r9p_upper *u, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", u->kind == R9P_UPPER_TAG ? u->tag :
+		 u->kind == R9P_UPPER_DISK ? u->disk.spec :
+		 u->kind == R9P_UPPER_TMPFS ? "tmpfs" : "");
+	return buf;
+}
+
+/* DIR/NAME as a real folder: made when missing, never a link followed. */
+static int make_dir(int dirfd, const char *dir, const char *name, char *why,
+		    size_t len)
+{
+	struct stat st;
+
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST) {
+		snprintf(why, len, "mkdir %s/%s: %s", dir, name,
+			 strerror(errno));
+		return -errno;
+	}
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		snprintf(why, len, "%s/%s is not a folder (a link is not "
+			 "followed): make it one on the host", dir, name);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+int r9p_upper_mount(const struct r9p_upper *u, const char *dir,
+		    const struct r9p_kernel *k, long long timeout_ms,
+		    char *why, size_t len)
+{
+	const struct source *s = source_of(u->kind);
+	int fd, err;
+
+	if (!s) {
+		snprintf(why, len, "no upper layer asked for");
+		return -EINVAL;
+	}
+	err = s->mount(u, dir, k, timeout_ms, why, len);
+	if (err)
+		return err;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "open %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	err = make_dir(fd, dir, "upper", why, len);
+	if (!err)
+		err = make_dir(fd, dir, "work", why, len);
+	close(fd);
+	return err;
+}
