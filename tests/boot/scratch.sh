@@ -66,6 +66,28 @@ EOF
 	chmod 0755 "$ROOT/probe/scratch"
 }
 
+# The overlay's guest side: where / and the upper are, what the previous
+# boot left in /etc/ovdisk, then this boot's token there.
+write_ovprobe() {
+	cat >"$ROOT/probe/ovdisk" <<'EOF'
+#!/bin/sh
+say() { echo "<5>@@ $*" > /dev/kmsg; }
+while read -r id parent devno fsroot mnt rest; do
+	case $mnt in
+	/) say rootmi "$id $parent $devno $fsroot $mnt $rest" ;;
+	/run/root9p/rw) say rwmi "$id $parent $devno $fsroot $mnt $rest" ;;
+	esac
+done </proc/self/mountinfo
+say prev "$(cat /etc/ovdisk 2>/dev/null || echo none)"
+sed -n 's/.*ov\.token=\([^ ]*\).*/\1/p' /proc/cmdline >/etc/ovdisk
+say now "$(cat /etc/ovdisk)"
+sync
+say done yes
+poweroff -f
+EOF
+	chmod 0755 "$ROOT/probe/ovdisk"
+}
+
 CMD="root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/scratch"
 
 # /tmp mounted from DEV_RE (a regex on the mountinfo source) as ext4.
@@ -224,6 +246,31 @@ case_mkfs() {
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
 }
 
+# root9p.overlay=LABEL=ovl: the upper and work folders on a scratch disk;
+# a second boot with the same disk sees the first one's change; the host
+# tree never changes.
+case_overlay() {
+	local disk=$WORK/ovl.img before
+	mkdisk "$disk" 64M ovl || { fail "overlay: make the disk"; return; }
+	before=$(treesum "$ROOT")
+	qemu_args $(disk_args d1 "$disk")
+	boot overlay-1 -k "$KERNEL_IMAGE" -i "$IMG_OVL" -r "$ROOT" --cmdline \
+		"root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/ovdisk root9p.overlay=LABEL=ovl ov.token=one" "${QARGS[@]}"
+	check "overlay on disk: / is the overlay, its upper on the ext4 disk" \
+		eval 'grep -qE " / rw[^ ]* .*- overlay overlay .*upperdir=/run/root9p/rw/upper" <<<"$(probe rootmi)" &&
+			grep -qE " - ext4 /dev/vda " <<<"$(probe rwmi)"'
+	check "overlay on disk: the first boot found nothing and wrote its token" \
+		eval 'probe_is prev none && probe_is now one'
+	check "overlay on disk: the change is in the disk's upper/ (host: debugfs)" \
+		eval '[ "$(debugfs -R "cat /upper/etc/ovdisk" "$disk" 2>/dev/null)" = one ]'
+	check "overlay on disk: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+	boot overlay-2 -k "$KERNEL_IMAGE" -i "$IMG_OVL" -r "$ROOT" --cmdline \
+		"root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/ovdisk root9p.overlay=LABEL=ovl ov.token=two" "${QARGS[@]}"
+	check "overlay on disk: a reboot with the same disk sees the change" \
+		eval 'probe_is prev one && probe_is now two'
+	check "overlay on disk: the host tree is still unchanged" [ "$before" = "$(treesum "$ROOT")" ]
+}
+
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	fail "bookworm: fetch the kernel"
 	t_done scratch
@@ -233,12 +280,15 @@ eval "$env_text"
 IMG=$WORK/scratch.img
 IMG_PLAIN=$WORK/plain.img
 IMG_MKFS=$WORK/mkfs.img
+IMG_OVL=$WORK/overlay.img
 ROOT=$WORK/root
 LOG=
 check "mkinitrd9p --scratch builds the image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch -o "$IMG"
 check "mkinitrd9p --scratch --rescue-shell builds the image (busybox's mke2fs)" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch --rescue-shell -o "$IMG_MKFS"
+check "mkinitrd9p --scratch --overlay builds the image" \
+	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch --overlay -o "$IMG_OVL"
 check "mkinitrd9p builds the plain image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" -o "$IMG_PLAIN"
 check "the scratch image has /bin/blkid9p, virtio_blk and ext4; the plain one none of them" \
@@ -250,10 +300,9 @@ echo "  sizes: plain $(stat -c %s "$IMG_PLAIN") bytes, --scratch $(stat -c %s "$
 check "the tiny probe root is made" \
 	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" "$O/$LIBC/unlinkprobe"
 write_probe
-case_run9p
-case_run9p_refuses
-case_order
-case_missing
-case_no_helper
-case_mkfs
+write_ovprobe
+# SCRATCH_CASES="overlay mkfs": only those (a quicker look by hand).
+for c in ${SCRATCH_CASES:-run9p run9p_refuses order missing no_helper mkfs overlay}; do
+	"case_$c"
+done
 t_done scratch
