@@ -63,7 +63,7 @@ boot() {
 rate() {
 	tr -d '\r' <"$1" | sed -n "s/.*iobench: $2: .* = \([0-9.]*\) MiB\/s.*/\1/p" | head -n 1 | grep . || echo -
 }
-ms_of() { tr -d '\r' <"$1" | sed -n "s/.*init9p: $2 in \([0-9]*\) ms.*/\1/p" | head -n 1 | grep . || echo -; }
+ms_of() { tr -d '\r' <"$1" | sed -n "s|.*init9p: $2 in \([0-9]*\) ms.*|\1|p" | head -n 1 | grep . || echo -; }
 
 : >"$work/results"
 for r in $(seq 1 "$n"); do
