@@ -46,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "scratch", optional_argument, NULL, OPT_SCRATCH },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
