@@ -294,5 +294,8 @@ int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 	if (!err && o->rescue)
 		err = r9p_image_add_rescue(c, o->rescue, o->init, o->verbose,
 					   why);
+	if (!err && o->scratch)
+		err = r9p_image_add_scratch(c, o->scratch_helper, o->init,
+					    o->verbose, why);
 	return err;
 }

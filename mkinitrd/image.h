@@ -16,12 +16,18 @@
 /* Where `make install` puts init9p; the build passes $(PREFIX)/lib/root9p. */
 #ifndef LIBEXECDIR
 #define LIBEXECDIR "/usr/local/lib/root9p"
+/* scratch.c: blkid9p (HELPER, NULL: beside INIT) at /bin/blkid9p. */
+int r9p_image_add_scratch(struct r9p_cpio *c, const char *helper,
+			  const char *init, int verbose, char **why);
+
 #endif
 
 struct r9p_image_opts {
 	const char *kver;
 	const char *init;		/* host path of init9p */
 	const char *rescue;		/* busybox to add, or NULL */
+	int scratch;			/* --scratch: add blkid9p */
+	const char *scratch_helper;	/* its host path, NULL: beside init */
 	const struct r9p_modset *ms;
 	int verbose;			/* describe each step on stderr */
 };
@@ -38,5 +44,9 @@ int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 /* rescue.c: busybox, one symlink per applet, and mount9p if static. */
 int r9p_image_add_rescue(struct r9p_cpio *c, const char *busybox,
 			 const char *init, int verbose, char **why);
+
+/* scratch.c: blkid9p (HELPER, NULL: beside INIT) at /bin/blkid9p. */
+int r9p_image_add_scratch(struct r9p_cpio *c, const char *helper,
+			  const char *init, int verbose, char **why);
 
 #endif

@@ -25,6 +25,7 @@
 #include "mkinitrd/modules.h"
 #include "mkinitrd/outfile.h"
 #include "mkinitrd/util.h"
+#include "mount9p/scratch.h"
 
 #ifndef R9P_VERSION
 #define R9P_VERSION "unknown"
@@ -33,7 +34,8 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION, OPT_TRANSPORT, OPT_OVERLAY, OPT_KBUILD, OPT_NOMODULES };
+       OPT_VERSION, OPT_TRANSPORT, OPT_OVERLAY, OPT_KBUILD, OPT_NOMODULES,
+       OPT_SCRATCH };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -44,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "rescue-shell", optional_argument, NULL, OPT_RESCUE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "scratch", optional_argument, NULL, OPT_SCRATCH },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "kbuild", required_argument, NULL, OPT_KBUILD },
@@ -85,6 +88,9 @@ static const char usage_text[] =
 "      --transport=T        the bus of the guest's virtio-9p device: pci\n"
 "                           (default; virtio-9p-pci) or mmio (virtio-9p-device\n"
 "                           on qemu -M virt): its bus driver goes in the image\n"
+"      --scratch[=HELPER]   scratch disks by LABEL=/UUID= (root9p.tmp=LABEL=x,\n"
+"                           root9p.swap=...): the static blkid9p helper\n"
+"                           (default: next to init9p), virtio_blk and ext4\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -93,7 +99,8 @@ static const char usage_text[] =
 "SOURCE_DATE_EPOCH (seconds) sets the mtime of every entry (default 0).\n";
 
 struct opts {
-	const char *kver, *base, *out, *init, *rescue, *list, *kbuild;
+	const char *kver, *base, *out, *init, *rescue, *list, *kbuild, *scratch_helper;
+	int scratch;
 	int no_modules;		/* --no-modules */
 	char kver_buf[256];	/* --kbuild's kernel.release */
 	enum r9p_comp comp;
@@ -115,6 +122,13 @@ static void add_module_names(struct opts *o, char *arg)
 				      (o->nmodules + 1) * sizeof(*o->modules));
 		o->modules[o->nmodules++] = name;
 	}
+}
+
+static void add_module_name(struct opts *o, const char *name)
+{
+	o->modules = xrealloc(o->modules,
+			      (o->nmodules + 1) * sizeof(*o->modules));
+	o->modules[o->nmodules++] = name;
 }
 
 static int usage_error(const char *msg, const char *what)
@@ -150,6 +164,7 @@ static int kbuild_release(struct opts *o)
 /* 0 ok, else the exit status to leave with (help/version: -1). */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
+	size_t i;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -179,6 +194,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage_error("--transport takes pci or "
 						   "mmio, not", optarg);
 			o->mmio = strcmp(optarg, "mmio") == 0;
+			break;
+		case OPT_SCRATCH:
+			o->scratch = 1;
+			o->scratch_helper = optarg;
+			for (i = 0; r9p_scratch_modules[i]; i++)
+				add_module_name(o, r9p_scratch_modules[i]);
 			break;
 		case OPT_RESCUE:
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
@@ -337,6 +358,8 @@ static int generate(const struct opts *o)
 		io.kver = o->kver;
 		io.init = o->init ? o->init : init;
 		io.rescue = o->rescue;
+		io.scratch = o->scratch;
+		io.scratch_helper = o->scratch_helper;
 		io.ms = &ms;
 		io.verbose = o->verbose;
 		err = r9p_image_collect(&c, &io, &why);

@@ -38,6 +38,7 @@ static const struct key keys[] = {
 	{ "panic",		K_PANIC, OFF(panic) },
 	{ "root9p.timeout",	K_LONG,	 OFF(timeout) },
 	{ "root9p.tmp",		K_STR,	 OFF(tmp) },
+	{ "root9p.swap",	K_STR,	 OFF(swap) },
 	{ "root9p.shell",	K_BOOL,	 OFF(shell) },
 	{ "rd.shell",		K_BOOL,	 OFF(shell) },
 	{ "root9p.debug",	K_BOOL,	 OFF(debug) },
@@ -200,7 +201,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 
 	memset(c, 0, sizeof(*c));
 	c->root = c->rootfstype = c->rootflags = c->init = "";
-	c->tmp = c->modules = c->brk = c->overlay = "";
+	c->tmp = c->swap = c->modules = c->brk = c->overlay = "";
 	c->rdonly = -1;
 	c->rootdelay = c->timeout = -1;
 	c->shell = -1;

@@ -39,6 +39,7 @@ struct r9p_cmdline {
 	long panic;
 	long timeout;		/* root9p.timeout=, as rootdelay */
 	const char *tmp;	/* root9p.tmp=, "" if absent (means on) */
+	const char *swap;	/* root9p.swap=LABEL=x|UUID=y, "" if absent */
 	int shell;		/* -1 unset, else root9p.shell / rd.shell */
 	int debug;		/* root9p.debug */
 	const char *modules;	/* root9p.modules=a,b, "" if absent */

@@ -127,8 +127,20 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 const char *r9p_root_wanted_modules(const struct r9p_cmdline *c, char *out,
 				    size_t len)
 {
-	snprintf(out, len, "%s%s%s", *c->overlay ? "overlay" : "",
-		 *c->overlay && *c->modules ? "," : "", c->modules);
+	size_t i, used;
+
+	snprintf(out, len, "%s", *c->overlay ? "overlay" : "");
+	/* A scratch disk (root9p.tmp/swap/overlay=LABEL=x): its driver and
+	 * file system. */
+	if (r9p_scratch_wanted(c->tmp, c->swap, c->overlay))
+		for (i = 0; r9p_scratch_modules[i]; i++) {
+			used = strlen(out);
+			snprintf(out + used, len - used, "%s%s", used ? "," : "",
+				 r9p_scratch_modules[i]);
+		}
+	used = strlen(out);
+	snprintf(out + used, len - used, "%s%s", used && *c->modules ? "," : "",
+		 c->modules);
 	return out;
 }
 
@@ -168,6 +180,29 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 	text[n] = '\0';
 	/* The kernel ends it with a newline; the parser takes it as a blank. */
 	return r9p_root_parse_cmdline(text, c, say, ctx);
+}
+
+/* root9p.tmp (tmpfs options, or a disk whose absence falls back to the
+ * default tmpfs) and root9p.swap (a disk only). 0 or -EINVAL (MSG). */
+static int config_scratch(const struct r9p_cmdline *c,
+				   struct r9p_root *r, char *msg, int len)
+{
+	int err;
+
+	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, msg,
+				len);
+	if (err >= 0)
+		err = r9p_tmp_parse(err ? "" : c->tmp, &r->tmp, msg, len);
+	if (err >= 0 && *c->swap) {
+		err = r9p_scratch_parse("root9p.swap", c->swap, 0, &r->swap,
+					msg, len);
+		if (err == 0) {
+			snprintf(msg, len, "root9p.swap=%.60s: name the swap "
+				 "disk as LABEL=name or UUID=uuid", c->swap);
+			err = -EINVAL;
+		}
+	}
+	return err < 0 ? err : 0;
 }
 
 /* root9p.timeout= (default 10 s), raised by rootdelay=; rootwait waits
@@ -268,7 +303,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	mod_err = r9p_root_module_list(r9p_root_wanted_modules(c, want,
 				       sizeof(want)), r->modules,
 				       sizeof(r->modules), &mod_fail);
-	tmp_err = r9p_tmp_parse(c->tmp, &r->tmp, msg, sizeof(msg));
+	tmp_err = config_scratch(c, r, msg, sizeof(msg));
 	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
 	if (err)
@@ -279,8 +314,9 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	}
 	if (tmp_err < 0) {
 		fail(f, "use root9p.tmp", R9P_EXIT_REFUSED,
-		     "use root9p.tmp=on, off or tmpfs options such as "
-		     "size=50%", "%s", msg);
+		     "use root9p.tmp=on, off, LABEL=name, UUID=uuid or tmpfs "
+		     "options such as size=50%; root9p.swap=LABEL=name or "
+		     "UUID=uuid", "%s", msg);
 		return -1;
 	}
 	if (r9p_upper_parse(c->overlay, &r->upper, msg, sizeof(msg)) < 0) {

@@ -16,6 +16,7 @@
 #include "mount9p/extramount.h"
 #include "mount9p/kernel.h"
 #include "mount9p/opts.h"
+#include "mount9p/scratch.h"
 #include "mount9p/tags.h"
 #include "mount9p/upper.h"
 #include "tmpfs/tmpfs.h"
@@ -59,6 +60,8 @@ struct r9p_root {
 	struct r9p_opts opts;	/* rootflags normalized, rdonly decided */
 	struct r9p_tmp tmp;
 	int tmp_checked;	/* root9p.tmp was read and is valid */
+	struct r9p_scratch tmp_disk;	/* root9p.tmp=LABEL=x: /tmp on it */
+	struct r9p_scratch swap;	/* root9p.swap=LABEL=x */
 	long long timeout_ms;	/* < 0: forever (rootwait) */
 	int debug;		/* root9p.debug */
 	char modules[512];	/* r9p_root_modules + root9p.modules, spaces */
@@ -155,8 +158,10 @@ void r9p_root_mount_extra(const struct r9p_root *r, const char *newroot,
 const char *r9p_root_wanted_modules(const struct r9p_cmdline *c, char *out,
 				    size_t len);
 
-/* The tmpfs on NEWROOT/tmp per R->tmp. Never fails the boot: a tmpfs
- * that cannot be mounted is a warning, a skipped one a note. */
+/* The tmpfs on NEWROOT/tmp per R->tmp, or the scratch disk of
+ * R->tmp_disk (waited for as the tag is; missing: a warning listing the
+ * disks found, and the default tmpfs), then swap on R->swap. Never fails
+ * the boot: what cannot be done is a warning, a skipped one a note. */
 void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 			r9p_say_fn say, void *ctx);
 

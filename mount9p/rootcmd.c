@@ -171,6 +171,9 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 		 r.timeout_ms / 1000);
 	put("R9P_TIMEOUT", n);
 	put("R9P_TMP", r9p_tmp_describe(&r.tmp, tmp, sizeof(tmp)));
+	/* A scratch disk for /tmp (R9P_TMP is then its fallback), swap. */
+	put("R9P_TMP_DISK", r.tmp_disk.spec);
+	put("R9P_SWAP", r.swap.spec);
 	put("R9P_MODULES", r.modules);
 	put("R9P_DEBUG", r.debug ? "1" : "0");
 	put("R9P_OVERLAY", r9p_upper_value(&r.upper, tmp, sizeof(tmp)));

@@ -20,3 +20,8 @@ const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES] = {
 const struct r9p_root_module r9p_root_mmio_bus = {
 	"virtio_mmio", "virtio MMIO driver", "CONFIG_VIRTIO_MMIO"
 };
+
+/* A scratch disk (root9p.tmp/swap=LABEL=x): the virtio-blk driver and
+ * the file system run9p --scratch makes (mkfs.ext4); mkinitrd9p --scratch
+ * adds them, and the engine loads them when a disk is asked for. */
+const char *const r9p_scratch_modules[] = { "virtio_blk", "ext4", NULL };

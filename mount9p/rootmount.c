@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "mount9p/effective.h"
@@ -21,6 +22,7 @@
 struct progress {
 	r9p_say_fn say;
 	void *ctx;
+	const char *spec;	/* the disk waited for */
 };
 
 static void say_waiting(void *ctx, const char *tag, long long waited)
@@ -36,7 +38,7 @@ static void say_waiting(void *ctx, const char *tag, long long waited)
 int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		  struct r9p_root_fail *f)
 {
-	struct progress p = { say, ctx };
+	struct progress p = { say, ctx, NULL };
 	long long t = r9p_now_ms();
 	char tags[512];
 	int err;
@@ -117,6 +119,101 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 	return 0;
 }
 
+static void say_disk_waiting(void *ctx, long long waited)
+{
+	struct progress *p = ctx;
+
+	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for disk %s after "
+	     "%lld s", p->spec, waited / 1000);
+}
+
+/* Find the disk of S for KEY: 0 with DEV and FSTYPE, else a warning
+ * (what is missing, the disks found, what to do) and -1. */
+static int find_disk(const struct r9p_root *r, const char *key,
+		     const struct r9p_scratch *s, char *dev, char *fstype,
+		     r9p_say_fn say, void *ctx)
+{
+	struct progress p = { say, ctx, s->spec };
+	long long t = r9p_now_ms();
+	char why[700];
+	int err, formatted = 0;
+
+	err = r9p_scratch_find(s, r->timeout_ms, say_disk_waiting, &p, dev,
+			       64, fstype, 32, &formatted, why, sizeof(why));
+	if (err) {
+		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
+		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
+		     "put blkid9p in the image (mkinitrd9p --scratch; the "
+		     "distro hooks take the one installed beside mount9p)" :
+		     "attach the disk, check its label (e2label, blkid), or "
+		     "raise root9p.timeout=");
+		return -1;
+	}
+	if (formatted)
+		sayf(say, ctx, R9P_SAY_INFO, "%s=%s,mkfs: no disk had the label: "
+		     "formatted %s, the one blank disk (no signature)", key,
+		     s->spec, dev);
+	sayf(say, ctx, R9P_SAY_INFO, "found %s on %s (%s) in %lld ms", s->spec,
+	     dev, fstype, r9p_now_ms() - t);
+	return 0;
+}
+
+/* root9p.tmp=LABEL=x: the disk on /tmp; 0, or -1 when the caller should
+ * fall back to the tmpfs. */
+static int mount_tmp_disk(const struct r9p_root *r, const char *newroot,
+			  r9p_say_fn say, void *ctx)
+{
+	char dev[64], fstype[32], reason[300];
+	long long t;
+	int err;
+
+	if (find_disk(r, "root9p.tmp", &r->tmp_disk, dev, fstype, say, ctx))
+		return -1;
+	t = r9p_now_ms();
+	err = r9p_tmp_mount_source(newroot, dev, fstype, MS_NOSUID | MS_NODEV,
+				   NULL, reason, sizeof(reason));
+	if (err > 0) {
+		sayf(say, ctx, R9P_SAY_INFO, "%s not on %s/tmp: %s", dev,
+		     newroot, reason);
+		return 0;
+	}
+	if (err < 0) {
+		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount %s (%s, %s) "
+		     "on %s/tmp: %s; try: check the disk's file system and "
+		     "that its module is in the image", dev, fstype,
+		     r->tmp_disk.spec, newroot, strerror(-err));
+		return -1;
+	}
+	sayf(say, ctx, R9P_SAY_INFO, "mounted %s (%s) on %s/tmp in %lld ms "
+	     "(mode=1777,nosuid,nodev)", dev, fstype, newroot,
+	     r9p_now_ms() - t);
+	return 0;
+}
+
+static void swap_on(const struct r9p_root *r, r9p_say_fn say, void *ctx)
+{
+	char dev[64], fstype[32];
+	int err;
+
+	if (!r->swap.spec[0] ||
+	    find_disk(r, "root9p.swap", &r->swap, dev, fstype, say, ctx))
+		return;
+	if (strcmp(fstype, "swap") != 0) {
+		sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.swap=%s: %s holds "
+		     "%s, not swap: left alone (mkswap -L NAME makes a swap "
+		     "disk)", r->swap.spec, dev, fstype);
+		return;
+	}
+	err = r9p_scratch_swapon(dev);
+	if (err)
+		sayf(say, ctx, R9P_SAY_WARN, "warning: swapon %s: %s; try: a "
+		     "kernel with CONFIG_SWAP, a disk made by mkswap", dev,
+		     strerror(-err));
+	else
+		sayf(say, ctx, R9P_SAY_INFO, "swap on %s (%s)", dev,
+		     r->swap.spec);
+}
+
 void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 			r9p_say_fn say, void *ctx)
 {
@@ -125,6 +222,11 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 	int err;
 
 	if (!r->tmp_checked)	/* the command line was refused before */
+		return;
+	swap_on(r, say, ctx);
+	/* A missing or unusable disk: the default tmpfs, so /tmp still
+	 * works (r->tmp holds the defaults then). */
+	if (r->tmp_disk.spec[0] && mount_tmp_disk(r, newroot, say, ctx) == 0)
 		return;
 	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
 	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * mount9p/upper.c - the upper layer's sources of an overlay root: a
- * tmpfs (root9p.overlay=tmpfs) or a second 9p share (root9p.overlay=TAG).
+ * tmpfs (root9p.overlay=tmpfs), a second 9p share (root9p.overlay=TAG)
+ * or a scratch disk (root9p.overlay=LABEL=x|UUID=y).
  *
  * Each source is a row of one table: how its value looks, how it is
  * mounted. A block device (LABEL=, UUID=) is meant to be one more row.
@@ -76,6 +77,37 @@ static int mount_tag(const struct r9p_upper *u, const char *dir,
 	return err;
 }
 
+/* A scratch disk by LABEL= or UUID= (scratch.c finds it through blkid9p,
+ * waiting as for the tag). No nosuid/nodev: the upper holds the root's
+ * own set-uid programs and device nodes once they are changed. */
+static int mount_disk(const struct r9p_upper *u, const char *dir,
+		      const struct r9p_kernel *k, long long timeout_ms,
+		      char *why, size_t len)
+{
+	char dev[64], fstype[32];
+	int err, formatted = 0;
+
+	(void)k;
+	err = r9p_scratch_find(&u->disk, timeout_ms, NULL, NULL, dev,
+			       sizeof(dev), fstype, sizeof(fstype), &formatted,
+			       why, (int)len);
+	if (err) {
+		/* scratch.c said what is missing; add what to try */
+		size_t n = strlen(why);
+
+		snprintf(why + n, len - n, "; attach the disk (run9p --scratch "
+			 "makes one), put blkid9p in the image (mkinitrd9p "
+			 "--scratch) or use root9p.overlay=tmpfs");
+		return err;
+	}
+	if (mount(dev, dir, fstype, 0, NULL) == 0)
+		return 0;
+	err = -errno;
+	snprintf(why, len, "mount -t %s %s %s (%s): %s", fstype, dev, dir,
+		 u->disk.spec, strerror(-err));
+	return err;
+}
+
 static const struct source {
 	enum r9p_upper_kind kind;
 	const char *name;	/* the literal value, or NULL: a tag */
@@ -90,6 +122,8 @@ static const struct source {
 	 * userxattr was tried and made every copy-up fail with ENODATA. */
 	{ R9P_UPPER_TMPFS,	"tmpfs",	",redirect_dir=off", mount_tmpfs },
 	{ R9P_UPPER_TAG,	NULL,		",redirect_dir=off", mount_tag },
+	/* A disk (ext4) keeps trusted.* xattrs as tmpfs does. */
+	{ R9P_UPPER_DISK,	NULL,	",redirect_dir=off",	mount_disk },
 };
 
 static const struct source *source_of(enum r9p_upper_kind kind)
@@ -116,14 +150,26 @@ int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 			u->kind = sources[i].kind;
 			return 0;
 		}
+	/* LABEL=x or UUID=y: a scratch disk, whose rules are scratch.c's. */
+	switch (r9p_scratch_parse("root9p.overlay", value, 0, &u->disk, msg,
+				  (int)len)) {
+	case 1:
+		u->kind = R9P_UPPER_DISK;
+		return 0;
+	case 0:
+		break;
+	default:
+		return -EINVAL;
+	}
 	/* Anything else names a 9p share; the tag rules are tags.c's. */
 	r9p_diags_init(&d);
 	if (strlen(value) >= sizeof(u->tag) || strchr(value, '=') ||
 	    strchr(value, ':') || r9p_tag_check(value, &d) < 0) {
-		snprintf(msg, len, "root9p.overlay=%s: not \"tmpfs\" nor a "
-			 "9p mount tag%s%s; write root9p.overlay=tmpfs (changes "
-			 "in RAM) or root9p.overlay=TAG (changes in that "
-			 "share's upper/ folder)", value, d.n ? ": " : "",
+		snprintf(msg, len, "root9p.overlay=%s: not \"tmpfs\", a "
+			 "9p mount tag nor a disk%s%s; write root9p.overlay=tmpfs "
+			 "(changes in RAM), root9p.overlay=TAG (changes in that "
+			 "share's upper/ folder) or root9p.overlay=LABEL=name "
+			 "(on that disk)", value, d.n ? ": " : "",
 			 d.n ? d.d[0].text : "");
 		return -EINVAL;
 	}
@@ -143,6 +189,8 @@ char *r9p_upper_describe(const struct r9p_upper *u, char *buf, size_t len)
 {
 	if (u->kind == R9P_UPPER_TAG)
 		snprintf(buf, len, "9p tag %s", u->tag);
+	else if (u->kind == R9P_UPPER_DISK)
+		snprintf(buf, len, "disk %s", u->disk.spec);
 	else
 		snprintf(buf, len, "%s", u->kind == R9P_UPPER_TMPFS ? "tmpfs" :
 			 "none");
@@ -152,6 +200,7 @@ char *r9p_upper_describe(const struct r9p_upper *u, char *buf, size_t len)
 char *r9p_upper_value(const struct r9p_upper *u, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", u->kind == R9P_UPPER_TAG ? u->tag :
+		 u->kind == R9P_UPPER_DISK ? u->disk.spec :
 		 u->kind == R9P_UPPER_TMPFS ? "tmpfs" : "");
 	return buf;
 }

@@ -14,16 +14,19 @@
 #include <stddef.h>
 
 #include "mount9p/kernel.h"
+#include "mount9p/scratch.h"
 
 enum r9p_upper_kind {
 	R9P_UPPER_NONE,		/* no overlay: the 9p root itself */
 	R9P_UPPER_TMPFS,	/* root9p.overlay=tmpfs: changes die at poweroff */
 	R9P_UPPER_TAG,		/* root9p.overlay=TAG: a second 9p share */
+	R9P_UPPER_DISK,		/* root9p.overlay=LABEL=x|UUID=y (scratch.h) */
 };
 
 struct r9p_upper {
 	enum r9p_upper_kind kind;
 	char tag[64];		/* R9P_UPPER_TAG: the share's mount tag */
+	struct r9p_scratch disk;	/* R9P_UPPER_DISK */
 };
 
 /*

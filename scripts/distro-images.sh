@@ -56,11 +56,14 @@ itools_image() {
 		mkdir -p "$lib/modules/$kver"
 		mount --bind "$kbase/lib/modules/$kver" "$lib/modules/$kver"
 		mount --bind "$kbase/boot" /boot
-		# The hook looks for mount9p where make install PREFIX=/usr put it
-		# (/usr/lib is the overlaid /lib on a merged-/usr system).
+		# The hook looks for mount9p (and blkid9p beside it) where make
+		# install PREFIX=/usr put them (/usr/lib is the overlaid /lib on a
+		# merged-/usr system).
 		if [ -n "$stage" ]; then
 			mkdir -p /usr/lib/root9p
 			cp "$stage/usr/lib/root9p/mount9p" /usr/lib/root9p/mount9p
+			[ ! -e "$stage/usr/lib/root9p/blkid9p" ] ||
+				cp "$stage/usr/lib/root9p/blkid9p" /usr/lib/root9p/blkid9p
 		fi
 		mkinitramfs -d "$conf" -o "$out" "$kver"
 	' sh "$stage" "$conf" "$out" "$KVER" "$KERNEL_BASE" "$out.ov" && rc=0 || rc=$?

@@ -173,6 +173,7 @@ lane_b() {
 	run dracut tests/boot/dracut.sh
 	run initramfs-tools tests/boot/initramfs-tools.sh
 	run matrix tests/boot/matrix.sh
+	run scratch tests/boot/scratch.sh
 	run bench bench_smoke
 }
 if [ "${R9P_LANES:-2}" = 1 ]; then

@@ -166,14 +166,22 @@ static int is_mounted(const char *dir)
 int r9p_tmp_mount(const char *newroot, const struct r9p_tmp *t,
 		  char *reason, int len)
 {
-	char dir[300], target[64];
-	struct stat st;
-	int fd, err = 0;
-
 	if (!t->on) {
 		snprintf(reason, len, "root9p.tmp=off");
 		return 1;
 	}
+	return r9p_tmp_mount_source(newroot, "tmpfs", "tmpfs", t->mflags,
+				    t->data, reason, len);
+}
+
+int r9p_tmp_mount_source(const char *newroot, const char *source,
+			 const char *fstype, unsigned long mflags,
+			 const char *data, char *reason, int len)
+{
+	char dir[300], target[64];
+	struct stat st;
+	int fd, err = 0;
+
 	if (fstab_has_tmp(newroot)) {
 		snprintf(reason, len, "the root's /etc/fstab mounts /tmp itself");
 		return 1;
@@ -205,8 +213,18 @@ int r9p_tmp_mount(const char *newroot, const struct r9p_tmp *t,
 		return 1;
 	}
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	if (mount("tmpfs", target, "tmpfs", t->mflags, t->data) < 0)
+	if (mount(source, target, fstype, mflags, data) < 0)
 		err = -errno;
 	close(fd);
+	/* A disk's root folder has the mode mkfs gave it (0755): /tmp must
+	 * be sticky and world-writable. The new mount is reached again
+	 * without following links. */
+	if (!err && strcmp(fstype, "tmpfs") != 0) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fchmod(fd, 01777) < 0)
+			err = -errno;
+		if (fd >= 0)
+			close(fd);
+	}
 	return err;
 }

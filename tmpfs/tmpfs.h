@@ -45,4 +45,13 @@ char *r9p_tmp_describe(const struct r9p_tmp *t, char *buf, int len);
 int r9p_tmp_mount(const char *newroot, const struct r9p_tmp *t,
 		  char *reason, int len);
 
+/*
+ * The same checks and mount for another SOURCE of FSTYPE (a scratch
+ * disk): MFLAGS and DATA as mount(2) takes them; a file system other
+ * than tmpfs gets its root folder's mode set to 1777. Returns as above.
+ */
+int r9p_tmp_mount_source(const char *newroot, const char *source,
+			 const char *fstype, unsigned long mflags,
+			 const char *data, char *reason, int len);
+
 #endif

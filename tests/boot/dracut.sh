@@ -122,6 +122,22 @@ case_virtfs() {
 	check "$lbl: 95virtfs's mount hook stayed out (no remount)" hasnt "Remounting fsRoot"
 }
 
+# /tmp on a scratch disk by LABEL= (#18): mount9p --root runs blkid9p.
+case_scratch() {
+	local img=$1 kind=$2 lbl="$2 root9p.tmp=LABEL=scr"
+	check "$lbl: the image has blkid9p, virtio_blk and ext4" eval \
+		'in_img $img usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/$img.list" &&
+		 grep -q "/ext4.ko" "$WORK/$img.list"'
+	scratch_disk "$WORK/scr.disk" scr || fail "$lbl: make the disk"
+	mapfile -t QARGS < <(disk_args d1 "$WORK/scr.disk")
+	qemu_args "${QARGS[@]}"
+	boot "$kind-scratch" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.tmp=LABEL=scr" "${QARGS[@]}"
+	check "$lbl: /tmp is the ext4 disk, nosuid,nodev, mode 1777" eval \
+		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- ext4 /dev/vda " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
+	check "$lbl: mount9p found it and said so" said "mount9p: found LABEL=scr on /dev/vda \(ext4\)"
+}
+
 # A rootflags the kernel refuses: mount9p's message, dracut's emergency
 # shell (driven over the console), nothing mounted, nothing changed.
 case_badflags() {
@@ -250,6 +266,8 @@ fi
 eval "$env_text"
 # a private copy: a concurrent build must not swap it under dracut
 cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run make)"; t_done dracut; exit 1; }
+# beside it, the scratch-disk helper the module takes too (#18)
+cp "$O/klibc/blkid9p" "$WORK/blkid9p" || fail "$O/klibc/blkid9p exists (run make)"
 hook_checks
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
@@ -279,6 +297,7 @@ for kind in script systemd; do
 	case_badflags "$kind" "$kind"
 done
 [ -f "$WORK/systemd.img" ] && case_notag systemd systemd
+[ -f "$WORK/systemd.img" ] && case_scratch systemd systemd
 if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then
 	if [ -x scripts/mkroot9p ]; then case_debian; else echo "  (Debian root skipped: no scripts/mkroot9p)"; fi
 fi

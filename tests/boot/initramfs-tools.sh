@@ -187,6 +187,17 @@ lane1() {
 	check "missing tag: says which tags are there" \
 		has 'mount9p: cannot find the root: mount tag "nosuchtag" not found after 2 s; tags present: fsRoot'
 	check "missing tag: panic= reboot, QEMU ended by itself" [ "$RC" -ne 124 ]
+
+	# /tmp on a scratch disk by LABEL= (#18): mount9p --root runs blkid9p.
+	scratch_disk "$WORK/scr.disk" scr || fail "scratch: make the disk"
+	mapfile -t QARGS < <(disk_args d1 "$WORK/scr.disk")
+	qemu_args "${QARGS[@]}"
+	boot scratch -k "$KERNEL_IMAGE" -i "$WORK/it.img" -r "$ROOT" --cmdline \
+		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.tmp=LABEL=scr" "${QARGS[@]}"
+	check "scratch: /tmp is the ext4 disk LABEL=scr, nosuid,nodev" \
+		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- ext4 /dev/vda ' <<<"$(mountinfo_of /tmp)"
+	check "scratch: mount9p found it and said so" \
+		eval 'has "mount9p: found LABEL=scr on /dev/vda (ext4)" && probe_is tmpmode 1777'
 }
 
 # --- lane 2: failures, cafe, boot=local, a real Debian root ----------------------
@@ -307,6 +318,9 @@ check "image: scripts/9p and scripts/init-top/root9p" \
 	eval 'in_img it scripts/9p && in_img it scripts/init-top/root9p'
 check "image: init-top/ORDER runs root9p" \
 	grep -qxF '/scripts/init-top/root9p "$@"' <(img_cat it scripts/init-top/ORDER)
+check "image: blkid9p, virtio_blk and ext4 for scratch disks" \
+	eval 'in_img it usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/it.list" &&
+		grep -q "/ext4.ko" "$WORK/it.list"'
 check "image: nothing force-loaded (no 9p in conf/modules)" \
 	eval '! img_cat it conf/modules 2>/dev/null | grep -qE "9p|virtio"'
 
@@ -320,7 +334,7 @@ check "ROOT9P=no: no mount9p, no 9p module, no root9p boot script" \
 check "ROOT9P=no: root9p's image has that and mount9p, modules, scripts more" \
 	eval '[ -z "$(comm -13 "$WORK/it.list" "$WORK/it-off.list" | grep -vxF conf/conf.d/root9p)" ] &&
 		[ -z "$(comm -23 "$WORK/it.list" "$WORK/it-off.list" |
-			grep -vE "^(usr/sbin/mount9p|scripts/9p|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
+			grep -vE "^(usr/sbin/mount9p|usr/sbin/blkid9p|scripts/9p|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
 echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[it] - SIZE[it-off])) B);" \
 	"CPU to build: $(cut -d' ' -f2 <<<"${BUILD[it]}") s and $(cut -d' ' -f2 <<<"${BUILD[it-off]}") s"
 

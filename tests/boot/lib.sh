@@ -248,6 +248,30 @@ EOF
 	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 }
 
+# qemu_args ARG...: QEMU arguments for run9p, however this run9p takes
+# them (--qemu ARG each, or everything after "--"): sets QARGS, to be
+# given last.
+qemu_args() {
+	QARGS=()
+	if "$RUN9P" --help 2>/dev/null | grep -q -- '--qemu ARG'; then
+		for a in "$@"; do QARGS+=(--qemu "$a"); done
+	else
+		QARGS=(-- "$@")
+	fi
+}
+
+# disk_args ID FILE: a raw virtio-blk disk for QEMU, one argument a line.
+disk_args() {
+	printf '%s\n' -drive "file=$2,format=raw,if=none,id=$1,cache=unsafe" \
+		-device "virtio-blk-pci,drive=$1"
+}
+
+# scratch_disk FILE LABEL: a 64 MiB ext4 disk image labelled LABEL (#18).
+scratch_disk() {
+	rm -f "$1"
+	truncate -s 64M "$1" && mkfs.ext4 -q -F -L "$2" "$1"
+}
+
 t_done() {
 	echo "$1: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
 	[ "$T_FAIL" -eq 0 ]

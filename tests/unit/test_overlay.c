@@ -51,8 +51,18 @@ static const struct {
 	  "tmpfs", "ro,", 1, NULL, "", NULL },
 	/* bad values refuse the boot: nothing is mounted */
 	{ "root=a rootfstype=9p root9p.overlay=a=b", -1,
-	  "root9p.overlay=a=b: not \"tmpfs\" nor a 9p mount tag", NULL, 0,
-	  NULL, NULL, NULL },
+	  "root9p.overlay=a=b: not \"tmpfs\", a 9p mount tag nor a disk", NULL,
+	  0, NULL, NULL, NULL },
+	/* a scratch disk (#18): its modules after overlay */
+	{ "root=a rootfstype=9p rw root9p.overlay=LABEL=scr", 0, "LABEL=scr",
+	  "ro,", 0, MODS " overlay virtio_blk ext4", "", NULL },
+	{ "root=a rootfstype=9p rw root9p.overlay=UUID=1-2", 0, "UUID=1-2",
+	  "ro,", 0, MODS " overlay virtio_blk ext4", "", NULL },
+	{ "root=a rootfstype=9p root9p.overlay=LABEL=", -1,
+	  "root9p.overlay=LABEL=: give one LABEL=name", NULL, 0, NULL, NULL,
+	  NULL },
+	{ "root=a rootfstype=9p root9p.overlay=LABEL=x,mkfs", -1,
+	  ",mkfs is for root9p.tmp", NULL, 0, NULL, NULL, NULL },
 	{ "root=a rootfstype=9p root9p.overlay=LABEL:x", -1,
 	  "write root9p.overlay=tmpfs", NULL, 0, NULL, NULL, NULL },
 	{ "root=a rootfstype=9p root9p.overlay=0123456789012345678901234567890"

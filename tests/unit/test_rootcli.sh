@@ -25,6 +25,10 @@ check_eval 'root=a rootfstype=9p rootflags=msize=262144,cache=loose rw' R9P_OPTI
 check_eval '"rootflags=cache=loose,access=any" root=a rootfstype=9p' R9P_OPTIONS 'ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose,access=any'
 check_eval 'root=a rootfstype=9p rootwait' R9P_TIMEOUT -1
 check_eval 'root=a rootfstype=9p root9p.tmp=size=1m' R9P_TMP 'mode=1777,size=1m,nosuid,nodev'
+check_eval 'root=a rootfstype=9p root9p.tmp=LABEL=scr root9p.swap=UUID=1-2' R9P_TMP_DISK 'LABEL=scr'
+check_eval 'root=a rootfstype=9p root9p.tmp=LABEL=scr root9p.swap=UUID=1-2' R9P_SWAP 'UUID=1-2'
+check "--modules: a scratch disk adds virtio_blk and ext4" \
+	[ "$("$m" --modules --cmdline 'root9p.tmp=LABEL=x')" = "virtio_pci 9pnet_virtio 9p virtio_blk ext4" ]
 check_eval 'root=/dev/vda1' R9P_ROOT no
 check_eval 'root=a rootfstype=9p rootflags=cache=readahead' R9P_ERROR 'cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)'
 # Overlay roots and extra shares (#13): the lower read-only and caching,

@@ -55,6 +55,20 @@ installkernel() {
     # root9p.overlay= then works with any image
     # shellcheck disable=SC2046
     hostonly='' instmods $("$mount9p" --modules --cmdline 'root9p.overlay=tmpfs')
+    # scratch disks (root9p.tmp=LABEL=x ...): the modules mount9p names for
+    # such a command line, when the helper goes in too (see install)
+    if r9p_find_blkid9p "$mount9p" > /dev/null; then
+        # shellcheck disable=SC2046
+        hostonly='' instmods $("$mount9p" --modules --cmdline 'root9p.tmp=LABEL=scratch')
+    fi
+}
+
+# The static blkid9p beside mount9p ($ROOT9P_BLKID9P: another one), unless
+# ROOT9P_SCRATCH=no: the keys come at boot, so a generic image has it.
+r9p_find_blkid9p() {
+    local p=${ROOT9P_BLKID9P:-${1%/*}/blkid9p}
+    case ${ROOT9P_SCRATCH:-yes} in n | no | N | NO | 0 | false) return 1 ;; esac
+    [[ -x $p ]] && echo "$p"
 }
 
 # called by dracut
@@ -62,6 +76,10 @@ install() {
     local mount9p
     mount9p=$(r9p_find_mount9p) || return 1
     inst_binary "$mount9p" /usr/sbin/mount9p
+    local blkid9p
+    if blkid9p=$(r9p_find_blkid9p "$mount9p"); then
+        inst_binary "$blkid9p" /usr/sbin/blkid9p
+    fi
     inst_script "$moddir/mount.9p.sh" /usr/sbin/mount.9p
     inst_multiple modprobe sed
 
