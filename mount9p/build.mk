@@ -11,7 +11,7 @@
 MOUNT9P_LIB_SRCS := mount9p/diag.c mount9p/kernel.c mount9p/opttab.c \
 	mount9p/suggest.c mount9p/optval.c mount9p/optcombo.c mount9p/opts.c \
 	mount9p/explain.c mount9p/mountinfo.c mount9p/tags.c mount9p/mount.c mount9p/cmdline.c \
-	mount9p/effective.c mount9p/root.c mount9p/rootmount.c mount9p/rootmods.c tmpfs/tmpfs.c
+	mount9p/effective.c mount9p/root.c mount9p/rootmount.c mount9p/rootmods.c mount9p/virtiofs.c tmpfs/tmpfs.c
 MOUNT9P_HDRS := $(wildcard mount9p/*.h) tmpfs/tmpfs.h
 MOUNT9P_GUEST_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(MOUNT9P_LIB_SRCS))
 MOUNT9P_HOST_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MOUNT9P_LIB_SRCS))
