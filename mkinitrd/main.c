@@ -32,7 +32,7 @@
 #define DEFAULT_RESCUE "/bin/busybox"
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
-       OPT_VERSION, OPT_TRANSPORT };
+       OPT_VERSION, OPT_TRANSPORT, OPT_FSTYPE };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "rescue-shell", optional_argument, NULL, OPT_RESCUE },
 	{ "modules", required_argument, NULL, OPT_MODULES },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "fstype", required_argument, NULL, OPT_FSTYPE },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -72,6 +73,9 @@ static const char usage_text[] =
 "      --transport=T        the bus of the guest's virtio-9p device: pci\n"
 "                           (default; virtio-9p-pci) or mmio (virtio-9p-device\n"
 "                           on qemu -M virt): its bus driver goes in the image\n"
+"      --fstype=F           the root's filesystem: 9p, virtiofs (virtio_pci,\n"
+"                           fuse, virtiofs go in) or auto (default: 9p when\n"
+"                           the kernel has it, else virtiofs)\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -86,7 +90,30 @@ struct opts {
 	size_t nmodules;
 	int verbose;
 	int mmio;	/* --transport=mmio */
+	int fs;		/* --fstype: enum r9p_mods_fs */
 };
+
+static const struct {
+	const char *name;
+	int fs;
+} fstypes[] = {
+	{ "auto", R9P_MODS_AUTO },
+	{ "9p", R9P_MODS_9P },
+	{ "virtiofs", R9P_MODS_VIRTIOFS },
+};
+
+/* --fstype's word: 0 with *FS set, or -1. */
+static int parse_fstype(const char *arg, int *fs)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (!strcmp(arg, fstypes[i].name)) {
+			*fs = fstypes[i].fs;
+			return 0;
+		}
+	return -1;
+}
 
 /* Split "a,b" into names (empty ones dropped); the strings are kept. */
 static void add_module_names(struct opts *o, char *arg)
@@ -117,6 +144,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->base = "/";
 	o->comp = R9P_COMP_GZIP;
+	o->fs = R9P_MODS_AUTO;
 	opterr = 0;	/* one message, ours */
 	while ((c = getopt_long(argc, argv, ":k:b:o:vh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -132,6 +160,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return usage_error("--transport takes pci or "
 						   "mmio, not", optarg);
 			o->mmio = strcmp(optarg, "mmio") == 0;
+			break;
+		case OPT_FSTYPE:
+			if (parse_fstype(optarg, &o->fs))
+				return usage_error("--fstype takes 9p, virtiofs "
+						   "or auto, not", optarg);
 			break;
 		case OPT_RESCUE:
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
@@ -254,6 +287,7 @@ static int generate(const struct opts *o)
 	struct r9p_modset ms;
 	struct r9p_cpio c;
 	char *dir = NULL, *init = NULL, *why = NULL, sizes[96];
+	int fs = o->fs;
 	size_t i, files = 0;
 	uint32_t mtime;
 	int err;
@@ -265,8 +299,8 @@ static int generate(const struct opts *o)
 		return err;
 	err = r9p_moddir_find(o->base, o->kver, &dir, &why);
 	if (!err)
-		err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio, o->modules,
-					  o->nmodules, &why);
+		err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio, &fs,
+					  o->modules, o->nmodules, &why);
 	if (!err && o->verbose)
 		print_plan(&ms, dir);
 	if (!err)
@@ -296,8 +330,10 @@ static int generate(const struct opts *o)
 				 (unsigned long long)kib(raw),
 				 r9p_comp_name(o->comp));
 		fprintf(stderr, "mkinitrd9p: wrote %s (%zu files, %zu entries, "
-			"%s) for %s in %llu ms\n", o->out, files, c.n, sizes,
-			o->kver, (unsigned long long)(r9p_now_ms() - t0));
+			"%s) for %s in %llu ms (a %s root)\n", o->out, files,
+			c.n, sizes, o->kver,
+			(unsigned long long)(r9p_now_ms() - t0),
+			fs == R9P_MODS_VIRTIOFS ? "virtiofs" : "9p");
 	}
 	free(why);
 	free(dir);
