@@ -116,11 +116,16 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 		return -1;
 	}
 	if (r->virtiofs && r9p_effective_read(newroot, &eff) == 0) {
-		/* No msize or cache to compare: say what the kernel shows. */
+		/* No msize or cache to compare: say what the kernel shows
+		 * (its super options after their leading rw/ro). */
+		const char *so = eff.super_opts;
+
+		if (!strncmp(so, "rw", 2) || !strncmp(so, "ro", 2))
+			so += 2;
+		so += *so == ',';
 		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
 		     "(virtiofs %s%s%s)", r->tag, newroot, r9p_now_ms() - t,
-		     eff.rdonly ? "ro" : "rw", *eff.super_opts ? " " : "",
-		     eff.super_opts);
+		     eff.rdonly ? "ro" : "rw", *so ? " " : "", so);
 		return 0;
 	}
 	if (r9p_effective_read(newroot, &eff) < 0) {
