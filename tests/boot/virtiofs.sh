@@ -23,8 +23,10 @@ done
 O=${O:-build}
 LIBC=klibc
 . tests/boot/lib.sh
+. scripts/distro-images.sh
 
-t_workdir virtiofs "virtiofs tests" 'root-*'
+t_workdir virtiofs "virtiofs tests" 'root-*' stage base tmp conf '*.x'
+T_CLEAN_PASSED=('*.img')
 
 VFSD=/usr/lib/qemu/virtiofsd
 
@@ -52,6 +54,36 @@ case_init9p() {
 	check "$K init9p: virtiofsd was stopped with the guest" \
 		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
 	probe unlink | sed "s/^/  ($K unlink probe on virtiofs) /"
+}
+
+# check_vfs_root LABEL TOKEN WHO MNT: the facts of a virtiofs root with
+# rootflags=dax=never,noatime, mounted by WHO (init9p, mount9p) on MNT.
+check_vfs_root() {
+	local l=$1 token=$2 who=$3 mnt=$4 mi
+	mi=$(mountinfo_of /)
+	check "$l: the guest ran the probe to the end" probe_is done yes
+	check "$l: / is virtiofs from tag fsRoot" grep -qE ' - virtiofs fsRoot ' <<<"$mi"
+	check "$l: rootflags reached the kernel (dax=never, noatime)" \
+		eval 'grep -q "dax=never" <<<"$mi" && grep -qE " / / rw,noatime" <<<"$mi"'
+	check "$l: $who said what it mounted" \
+		grep -qE "$who: mounted fsRoot on $mnt in [0-9]+ ms \(virtiofs rw dax=never\)" <(console)
+	check "$l: /tmp stays on virtiofs (no tmpfs by default)" \
+		eval '[ -z "$(mountinfo_of /tmp)" ] && has "no tmpfs on $mnt/tmp: root9p.tmp=off"'
+	check "$l: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+}
+
+# The distro images: same root, same facts, mount9p doing the step.
+case_distro() {
+	local kind=$1 img=$WORK/$K-$1.img mnt=/root token=vfs-$K-$1-$RANDOM
+	[ "$kind" = itools ] || mnt=/sysroot
+	LOG=$LOGDIR/$K-$kind.build.log
+	check "$K $kind: the image is built" [ -s "$img" ]
+	[ -s "$img" ] || return 0
+	rm -f "$ROOT/out/written"
+	boot "$K-$kind" -k "$KERNEL_IMAGE" -i "$img" -r "$ROOT" --fs virtiofs \
+		--cmdline "root=fsRoot rootfstype=virtiofs rw rootflags=dax=never,noatime console=ttyS0 probe.token=$token panic=-1"
+	check_vfs_root "$K $kind" "$token" mount9p "$mnt"
 }
 
 # A tag no device has: on 6.12 the tags are listed, on 6.1 the mount says.
@@ -106,6 +138,30 @@ if [ ! -x "$VFSD" ] && ! command -v virtiofsd >/dev/null; then
 	t_done virtiofs
 	exit
 fi
+# --- the distro images: initramfs-tools and dracut (no systemd), all built
+# first, side by side, from a `make install` tree as a package would be.
+STAGE=$WORK/stage
+check "make install PREFIX=/usr DESTDIR=... succeeds" \
+	make -s install O="$O" LIBC="$LIBC" PREFIX=/usr DESTDIR="$STAGE"
+check "install: scripts/virtiofs beside scripts/9p" \
+	[ -f "$STAGE/usr/share/initramfs-tools/scripts/virtiofs" ]
+itools_conf "$WORK/conf" MODULES=list
+cp "$O/$LIBC/mount9p" "$WORK/mount9p"
+dracut_tree "$WORK/base" hooks/dracut/90root9p
+for K in $KERNELS; do
+	env_text=$(scripts/fetch-kernel.sh --env "$K") || continue
+	(
+		eval "$env_text"
+		itools_image "$WORK/$K-itools.img" "$WORK/conf" "$STAGE" \
+			>"$LOGDIR/$K-itools.build.log" 2>&1
+		mkdir -p "$WORK/dracut-$K"
+		ROOT9P_MOUNT9P=$WORK/mount9p dracut_image "$WORK/$K-dracut.img" \
+			script root9p "$DRACUT_LEAN_OMIT" "$WORK/base" "$WORK/dracut-$K" \
+			>"$LOGDIR/$K-dracut.build.log" 2>&1
+	) &
+done
+wait
+
 first=1
 for K in $KERNELS; do
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
@@ -127,6 +183,8 @@ for K in $KERNELS; do
 	[ $first = 0 ] || case_run9p_errors
 	first=0
 	case_init9p
+	case_distro itools
+	case_distro dracut
 	case_bad_tag
 	[ "$K" != bookworm ] || case_bad_opt
 done
