@@ -147,6 +147,8 @@ run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
 run matrix tests/boot/matrix.sh
+run virtiofs tests/boot/virtiofs.sh
+run libvirt tests/boot/libvirt.sh
 run bench bench_smoke
 
 wait "$fuzz_pid"
