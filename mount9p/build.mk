@@ -44,7 +44,7 @@ $(O)/mount9p: $(O)/obj/mount9p/mount9p.o $(O)/obj/mount9p/rootcmd.o \
 		$(MOUNT9P_HOST_LIB)
 	$(CC) -o $@ $^
 
-MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective \
+MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective $(O)/test_vfs \
 	$(O)/test_root
 $(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
 		  $(MOUNT9P_HOST_LIB)
