@@ -329,8 +329,12 @@ echo "guest: iobench $guest_args"
 for i in "${!set_names[@]}"; do
 	printf '  %-8s rootflags=%s\n' "${set_names[$i]}" "${set_flags[$i]}"
 done
-echo "(kernel: Linux 6.1's own defaults, spelled out because init9p fills in"
-echo " root9p's msize=512000,cache=mmap for keys not given)"
+if [ $fs_compare = 1 ]; then
+	echo "(vfs-*: run9p --fs virtiofs, QEMU's virtiofsd with -o cache=auto|always)"
+else
+	echo "(kernel: Linux 6.1's own defaults, spelled out because init9p fills in"
+	echo " root9p's msize=512000,cache=mmap for keys not given)"
+fi
 echo
 table=$(summarize "$results")
 grep -v '^#ratios' <<<"$table"
