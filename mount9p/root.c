@@ -312,7 +312,9 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	      r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		fail(f, "use rootflags", R9P_EXIT_REFUSED,
+		fail(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
+		     "fix rootflags= on the kernel command line (mount9p "
+		     "--explain -t virtiofs -o OPTS shows what a kernel takes)" :
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -o OPTS shows what a kernel takes)",
 		     "%s", first_error(&r->opts.diags));
