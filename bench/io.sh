@@ -26,7 +26,27 @@ set_flags=(
 	trans=virtio,version=9p2000.L
 	trans=virtio,version=9p2000.L,cache=loose
 )
+set_args=("" "" "")
 workloads=(seqwrite seqread-cold seqread-warm stat-cold stat-warm tar)
+
+# --fs-compare: 9p against virtiofs (#16) on the same root. run9p --fs
+# virtiofs starts QEMU's virtiofsd with its cache mode; INITRD must hold
+# virtiofs too (mkinitrd9p --modules=virtiofs).
+fs_compare_sets() {
+	set_names=(root9p loose vfs-auto vfs-always)
+	# shellcheck disable=SC2054 # the commas are rootflags'
+	set_flags=(trans=virtio,version=9p2000.L trans=virtio,version=9p2000.L,cache=loose "" "")
+	set_args=("" "" "--fs virtiofs --vfs-cache auto" "--fs virtiofs --vfs-cache always")
+}
+
+# boot_ms LOG: kernel ms at "Run /init" and at iobench's start.
+boot_ms() {
+	tr -d '\r' <"$1" | awk '
+		function t(s) { sub(/^\[ */, "", s); sub(/\].*/, "", s); return s * 1000 }
+		/Run \/init as init process/ && !a { a = t($0) }
+		/iobench: start: / && !b { b = t($0) }
+		END { if (a && b) printf "%d %d\n", a, b; else print "- -" }'
+}
 
 usage() {
 	cat <<'EOF'
@@ -56,6 +76,9 @@ root's own /usr/bin/tar (scripts/mkroot9p debian DIR makes such a root).
   --csv FILE      also write one row per boot and workload
   --logs DIR      keep console logs there (default: a new /tmp/io.* dir)
   --timeout S     per boot, passed to run9p (default 300; 150 with --quick)
+  --fs-compare    the sets are 9p (root9p defaults, cache=loose) and virtiofs
+                  (virtiofsd cache=auto, cache=always): INITRD needs virtiofs
+                  (mkinitrd9p --modules=virtiofs); boot times are printed too
 Environment: RUN9P (default scripts/run9p), IOBENCH (default build/iobench).
 EOF
 }
@@ -179,11 +202,12 @@ in every mode: the modes likely differ more under KVM.
 EOF
 }
 
-nrounds="" kernel="" initrd="" rootdir="" csv="" logdir="" timeout="" quick=0
+nrounds="" kernel="" initrd="" rootdir="" csv="" logdir="" timeout="" quick=0 fs_compare=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; nrounds=$2; shift ;;
 	--quick) quick=1 ;;
+	--fs-compare) fs_compare=1; fs_compare_sets ;;
 	-k) [ $# -ge 2 ] || die "-k needs a kernel image"; kernel=$2; shift ;;
 	-i) [ $# -ge 2 ] || die "-i needs an initrd"; initrd=$2; shift ;;
 	-r) [ $# -ge 2 ] || die "-r needs a directory"; rootdir=$2; shift ;;
@@ -236,6 +260,7 @@ done
 mkdir -p "$logdir"
 results=$logdir/results.tsv
 : >"$results"
+: >"$logdir/boot.tsv"
 guest_args="dir=/root9p-bench size=$size files=$nfiles tar=$tarpath"
 
 total=$((nrounds * ${#set_names[@]})) k=0
@@ -248,7 +273,7 @@ for round in $(seq 1 "$nrounds"); do
 		# panic=-1: should init9p fail, it reboots (QEMU ends) instead of
 		# waiting in a rescue shell until the timeout.
 		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -k "$kernel" -i "$initrd" \
-			-r "$rootdir" -o "${set_flags[$i]}" \
+			-r "$rootdir" -o "${set_flags[$i]}" ${set_args[$i]} \
 			-a "init=/root9p-bench/iobench panic=-1 -- $guest_args" \
 			</dev/null >"$out" 2>"$out.err" || rc=$?
 		parsed=$(parse_log "$out")
@@ -276,6 +301,8 @@ for round in $(seq 1 "$nrounds"); do
 				"$status" "$rc" "$w" "$amount" "$unit" "$secs" "$rate" "$runit" "${opts:--}" \
 				"$out" >>"$results"
 		done
+		read -r ms_init ms_start < <(boot_ms "$out")
+		printf '%s\t%s\t%s\n' "$name" "$ms_init" "$ms_start" >>"$logdir/boot.tsv"
 		msg="$status after $((SECONDS - t0)) s"
 		[ -z "$why" ] || msg="$msg: $why"
 		log "boot $k/$total: $name round $round: $msg"
@@ -302,12 +329,25 @@ echo "guest: iobench $guest_args"
 for i in "${!set_names[@]}"; do
 	printf '  %-8s rootflags=%s\n' "${set_names[$i]}" "${set_flags[$i]}"
 done
-echo "(kernel: Linux 6.1's own defaults, spelled out because init9p fills in"
-echo " root9p's msize=512000,cache=mmap for keys not given)"
+if [ $fs_compare = 1 ]; then
+	echo "(vfs-*: run9p --fs virtiofs, QEMU's virtiofsd with -o cache=auto|always)"
+else
+	echo "(kernel: Linux 6.1's own defaults, spelled out because init9p fills in"
+	echo " root9p's msize=512000,cache=mmap for keys not given)"
+fi
 echo
 table=$(summarize "$results")
 grep -v '^#ratios' <<<"$table"
 echo
-which_default "$(sed -n 's/^#ratios root9p //p' <<<"$table")" \
-	"$(sed -n 's/^#ratios loose //p' <<<"$table")"
+if [ $fs_compare = 1 ]; then
+	echo "boot: kernel ms at Run /init and at iobench's start (median of the set's boots)"
+	awk -F '\t' "$AWK_STATS"'
+		$2 != "-" { a[$1] = a[$1] " " $2; b[$1] = b[$1] " " $3; if (!($1 in seen)) { seen[$1] = 1; o[++n] = $1 } }
+		END { for (i = 1; i <= n; i++) printf "  %-10s Run /init %6d ms   iobench start %6d ms\n", o[i], median(a[o[i]]), median(b[o[i]]) }' "$logdir/boot.tsv"
+	echo "(virtiofs: the daemon, not the guest, has the cache mode; 9p's cache= is the"
+	echo " guest's. cache=always keeps attributes and data in the guest like 9p's loose.)"
+else
+	which_default "$(sed -n 's/^#ratios root9p //p' <<<"$table")" \
+		"$(sed -n 's/^#ratios loose //p' <<<"$table")"
+fi
 echo "console logs: $logdir"

@@ -145,7 +145,8 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
-/* What the kernel made of rootflags: the last 9p mount on "/". */
+/* What the kernel made of rootflags: the last 9p (or virtiofs, for
+ * io.sh --fs-compare) mount on "/". */
 static void report_mount(void)
 {
 	char line[1024], found[1024] = "";
@@ -158,12 +159,14 @@ static void report_mount(void)
 	}
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%255s %255s %63s", src, mnt, type) == 3 &&
-		    !strcmp(mnt, "/") && !strcmp(type, "9p"))
+		    !strcmp(mnt, "/") &&
+		    (!strcmp(type, "9p") || !strcmp(type, "virtiofs")))
 			snprintf(found, sizeof(found), "%s", line);
 	fclose(f);
 	found[strcspn(found, "\n")] = '\0';
 	if (!found[0])
-		report_error("mount", "find the 9p root in /proc/self/mounts", -ENOENT);
+		report_error("mount", "find the 9p or virtiofs root in "
+			     "/proc/self/mounts", -ENOENT);
 	else
 		say("mount: %s", found);
 }

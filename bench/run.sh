@@ -104,6 +104,16 @@ main() {
 	if [ -f "$out/images/init9p.img" ] && scripts/mkroot9p debian "$out/debian" >"$out/mkroot9p.log" 2>&1; then
 		bench/io.sh "${io_args[@]}" -k "$KERNEL_IMAGE" -i "$out/images/init9p.img" -r "$out/debian" \
 			--csv "$out/io.csv" --logs "$out/io-logs"
+		# 9p against virtiofs on the same root (#16): one image with both.
+		echo
+		echo "== guest I/O and boot: 9p against virtiofs"
+		if build/mkinitrd9p -k "$KVER" -b "$KERNEL_BASE" --init build/klibc/init9p \
+			--modules=virtiofs -o "$out/images/init9p-vfs.img" 2>"$out/init9p-vfs.log"; then
+			bench/io.sh "${io_args[@]}" --fs-compare -k "$KERNEL_IMAGE" -i "$out/images/init9p-vfs.img" \
+				-r "$out/debian" --csv "$out/io-vfs.csv" --logs "$out/io-vfs-logs"
+		else
+			echo "(no virtiofs run: see $out/init9p-vfs.log)"
+		fi
 	else
 		echo "(no I/O run: no init9p image or no Debian root, see $out/mkroot9p.log)"
 	fi

@@ -17,6 +17,7 @@ install-hooks-initramfs-tools:
 	mv $(IT_DIR)/hooks/root9p.new $(IT_DIR)/hooks/root9p
 	install -m 0644 $(IT_SRC)/conf-hooks.d/root9p $(IT_DIR)/conf-hooks.d/root9p
 	install -m 0644 $(IT_SRC)/scripts/9p $(IT_DIR)/scripts/9p
+	install -m 0644 $(IT_SRC)/scripts/virtiofs $(IT_DIR)/scripts/virtiofs
 	install -m 0755 $(IT_SRC)/scripts/init-top/root9p $(IT_DIR)/scripts/init-top/root9p
 
 # --- dracut (hooks/dracut/) --------------------------------------------------
@@ -26,7 +27,7 @@ install-hooks-initramfs-tools:
 # mount9p, the static guest build that the top-level install rule puts there).
 DRACUT_SRC := hooks/dracut/90root9p
 DRACUT_DIR = $(DESTDIR)/usr/lib/dracut/modules.d/90root9p
-DRACUT_FILES := parse-root9p.sh mount-root9p.sh \
+DRACUT_FILES := parse-root9p.sh mount-root9p.sh premount-root9p.sh \
 	mount.9p.sh root9p-generator.sh
 
 .PHONY: install-hooks-dracut

@@ -245,7 +245,7 @@ int r9p_kbuild_resolve(struct r9p_modset *ms, const char *tree, int mmio,
 	}
 	if (nmissing) {
 		*why = r9p_modules_explain_missing(req, missing, tree,
-						   "of the build tree");
+						   "of the build tree", 0);
 		err = -ENOENT;
 		goto out;
 	}

@@ -35,7 +35,7 @@
 
 enum { OPT_INIT = 256, OPT_COMPRESS, OPT_RESCUE, OPT_MODULES, OPT_LIST,
        OPT_VERSION, OPT_TRANSPORT, OPT_OVERLAY, OPT_KBUILD, OPT_NOMODULES,
-       OPT_SCRATCH };
+       OPT_SCRATCH, OPT_FSTYPE };
 
 static const struct option long_opts[] = {
 	{ "kver", required_argument, NULL, 'k' },
@@ -48,6 +48,7 @@ static const struct option long_opts[] = {
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "scratch", optional_argument, NULL, OPT_SCRATCH },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "fstype", required_argument, NULL, OPT_FSTYPE },
 	{ "list", required_argument, NULL, OPT_LIST },
 	{ "kbuild", required_argument, NULL, OPT_KBUILD },
 	{ "no-modules", no_argument, NULL, OPT_NOMODULES },
@@ -91,6 +92,9 @@ static const char usage_text[] =
 "      --scratch[=HELPER]   scratch disks by LABEL=/UUID= (root9p.tmp=LABEL=x,\n"
 "                           root9p.swap=...): the static blkid9p helper\n"
 "                           (default: next to init9p), virtio_blk and ext4\n"
+"      --fstype=F           the root's filesystem: 9p, virtiofs (virtio_pci,\n"
+"                           fuse, virtiofs go in) or auto (default: 9p when\n"
+"                           the kernel has it, else virtiofs)\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -108,7 +112,30 @@ struct opts {
 	size_t nmodules;
 	int verbose;
 	int mmio;	/* --transport=mmio */
+	int fs;		/* --fstype: enum r9p_mods_fs */
 };
+
+static const struct {
+	const char *name;
+	int fs;
+} fstypes[] = {
+	{ "auto", R9P_MODS_AUTO },
+	{ "9p", R9P_MODS_9P },
+	{ "virtiofs", R9P_MODS_VIRTIOFS },
+};
+
+/* --fstype's word: 0 with *FS set, or -1. */
+static int parse_fstype(const char *arg, int *fs)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (!strcmp(arg, fstypes[i].name)) {
+			*fs = fstypes[i].fs;
+			return 0;
+		}
+	return -1;
+}
 
 /* Split "a,b" into names (empty ones dropped); the strings are kept. */
 static void add_module_names(struct opts *o, char *arg)
@@ -170,6 +197,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->base = "/";
 	o->comp = R9P_COMP_GZIP;
+	o->fs = R9P_MODS_AUTO;
 	opterr = 0;	/* one message, ours */
 	while ((c = getopt_long(argc, argv, ":k:b:o:vh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -200,6 +228,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->scratch_helper = optarg;
 			for (i = 0; r9p_scratch_modules[i]; i++)
 				add_module_name(o, r9p_scratch_modules[i]);
+			break;
+		case OPT_FSTYPE:
+			if (parse_fstype(optarg, &o->fs))
+				return usage_error("--fstype takes 9p, virtiofs "
+						   "or auto, not", optarg);
 			break;
 		case OPT_RESCUE:
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
@@ -327,6 +360,7 @@ static int generate(const struct opts *o)
 	struct r9p_modset ms;
 	struct r9p_cpio c;
 	char *dir = NULL, *init = NULL, *why = NULL, sizes[96];
+	int fs = o->fs;
 	size_t i, files = 0;
 	uint32_t mtime;
 	int err;
@@ -347,7 +381,8 @@ static int generate(const struct opts *o)
 		err = r9p_moddir_find(o->base, o->kver, &dir, &why);
 		if (!err)
 			err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio,
-						  o->modules, o->nmodules, &why);
+						  &fs, o->modules, o->nmodules,
+						  &why);
 	}
 	if (!err && o->verbose)
 		print_plan(&ms, dir);
@@ -380,8 +415,10 @@ static int generate(const struct opts *o)
 				 (unsigned long long)kib(raw),
 				 r9p_comp_name(o->comp));
 		fprintf(stderr, "mkinitrd9p: wrote %s (%zu files, %zu entries, "
-			"%s) for %s in %llu ms\n", o->out, files, c.n, sizes,
-			o->kver, (unsigned long long)(r9p_now_ms() - t0));
+			"%s) for %s in %llu ms (a %s root)\n", o->out, files,
+			c.n, sizes, o->kver,
+			(unsigned long long)(r9p_now_ms() - t0),
+			fs == R9P_MODS_VIRTIOFS ? "virtiofs" : "9p");
 	}
 	free(why);
 	free(dir);

@@ -171,10 +171,23 @@ static void add_builtin(struct r9p_modset *ms, const char *name)
 	ms->builtin[ms->nbuiltin++] = xstrdup(name);
 }
 
+/* 1 when NAME is a module or a built-in of the tree (nothing added). */
+static int has_module(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_list *list = NULL;
+	int found;
+
+	if (kmod_module_new_from_lookup(ctx, name, &list) < 0)
+		return 0;
+	found = list != NULL;
+	kmod_module_unref_list(list);
+	return found;
+}
+
 /* Say which of the required modules the kernel lacks, and what to use. */
 char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
-			     const int *missing, const char *dir,
-			     const char *kver)
+				  const int *missing, const char *dir,
+				  const char *kver, int virtiofs)
 {
 	char *what = xstrdup(""), *names = xstrdup(""), *cfg = xstrdup("");
 	char *t, *msg;
@@ -196,9 +209,11 @@ char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
 		k++;
 	}
 	msg = xasprintf("kernel %s has %s (module%s %s not found in %s and "
-			"not built in): this kernel cannot boot a 9p root; use "
-			"a kernel with %s (e.g. Debian's linux-image-amd64)",
-			kver, what, k > 1 ? "s" : "", names, dir, cfg);
+			"not built in): this kernel cannot boot a %s root; use "
+			"a kernel with %s (e.g. Debian's linux-image-amd64)%s",
+			kver, what, k > 1 ? "s" : "", names, dir,
+			virtiofs ? "virtiofs" : "9p", cfg, virtiofs ? "" :
+			", or --fstype virtiofs for a kernel with virtiofs");
 	free(what);
 	free(names);
 	free(cfg);
@@ -230,8 +245,8 @@ int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
 }
 
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
-			const char *kver, int mmio, const char *const *extra,
-			size_t nextra, char **why)
+			const char *kver, int mmio, int *fs,
+			const char *const *extra, size_t nextra, char **why)
 {
 	static const char *const no_config[] = { NULL };
 	const struct r9p_root_module *req[NREQUIRED];
@@ -250,9 +265,15 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		return -ENOMEM;
 	}
 	kmod_set_log_fn(r.ctx, log_kmod, NULL);
+	/* A kernel without 9p but with virtiofs (Debian 12's cloud kernel)
+	 * gets a virtiofs image; a 9p kernel a 9p one, as before. */
+	if (*fs == R9P_MODS_AUTO)
+		*fs = !has_module(r.ctx, "9p") && has_module(r.ctx, "virtiofs") ?
+		      R9P_MODS_VIRTIOFS : R9P_MODS_9P;
 	/* The bus driver is the first entry; virtio-mmio replaces it. */
 	for (i = 0; i < NREQUIRED; i++)
-		req[i] = &r9p_root_modules[i];
+		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_vfs_modules[i] :
+			 &r9p_root_modules[i];
 	if (mmio)
 		req[0] = &r9p_root_mmio_bus;
 	for (i = 0; i < NREQUIRED + nextra; i++) {
@@ -278,7 +299,8 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		}
 	}
 	if (nmissing) {
-		*why = r9p_modules_explain_missing(req, missing, dir, kver);
+		*why = r9p_modules_explain_missing(req, missing, dir, kver,
+						   *fs == R9P_MODS_VIRTIOFS);
 		err = -ENOENT;
 		goto out;
 	}

@@ -28,15 +28,24 @@ struct r9p_modset {
 	size_t nbuiltin;
 };
 
+/* The root filesystem an image is for (--fstype). */
+enum r9p_mods_fs {
+	R9P_MODS_AUTO = -1,	/* 9p when the kernel has it, else virtiofs */
+	R9P_MODS_9P = 0,
+	R9P_MODS_VIRTIOFS = 1,
+};
+
 /*
  * Resolve what a 9p root needs (virtio_pci, 9pnet_virtio, 9p; with mmio
- * set, virtio_mmio instead of virtio_pci: the bus the 9p device sits on)
- * plus extra[0..nextra), and their closure. Every name must be a module
- * or built in; a kernel lacking a required one is refused by name.
+ * set, virtio_mmio instead of virtio_pci: the bus the 9p device sits on),
+ * or with *FS R9P_MODS_VIRTIOFS what a virtiofs root needs (virtio_pci,
+ * fuse, virtiofs), plus extra[0..nextra), and their closure. *FS
+ * R9P_MODS_AUTO becomes the one chosen. Every name must be a module or
+ * built in; a kernel lacking a required one is refused by name.
  */
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
-			const char *kver, int mmio, const char *const *extra,
-			size_t nextra, char **why);
+			const char *kver, int mmio, int *fs,
+			const char *const *extra, size_t nextra, char **why);
 
 void r9p_modset_free(struct r9p_modset *ms);
 
@@ -44,11 +53,12 @@ void r9p_modset_free(struct r9p_modset *ms);
 int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
 		     size_t nroots, char **why);
 
-/* The message for a kernel lacking the MISSING[i] of REQ (malloc'd). */
+/* The message for a kernel lacking the MISSING[i] of REQ (malloc'd); the
+ * root named is virtiofs when VIRTIOFS, else 9p. */
 struct r9p_root_module;
 char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
 				  const int *missing, const char *dir,
-				  const char *kver);
+				  const char *kver, int virtiofs);
 
 /*
  * The modinfo "depends" ("a,b") and "softdep" ("pre: a post: b", several

@@ -12,7 +12,7 @@ MOUNT9P_LIB_SRCS := mount9p/diag.c mount9p/kernel.c mount9p/opttab.c \
 	mount9p/suggest.c mount9p/optval.c mount9p/optcombo.c mount9p/opts.c \
 	mount9p/explain.c mount9p/mountinfo.c mount9p/tags.c mount9p/mount.c mount9p/cmdline.c \
 	mount9p/effective.c mount9p/root.c mount9p/rootmount.c mount9p/rootmods.c tmpfs/tmpfs.c \
-	mount9p/scratch.c \
+	mount9p/scratch.c mount9p/virtiofs.c \
 	mount9p/upper.c mount9p/overlay.c mount9p/extramount.c
 MOUNT9P_HDRS := $(wildcard mount9p/*.h) tmpfs/tmpfs.h
 MOUNT9P_GUEST_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(MOUNT9P_LIB_SRCS))
@@ -46,7 +46,7 @@ $(O)/mount9p: $(O)/obj/mount9p/mount9p.o $(O)/obj/mount9p/rootcmd.o \
 		$(MOUNT9P_HOST_LIB)
 	$(CC) -o $@ $^
 
-MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective \
+MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective $(O)/test_vfs \
 	$(O)/test_root $(O)/test_scratch $(O)/test_overlay
 $(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
 		  $(MOUNT9P_HOST_LIB)

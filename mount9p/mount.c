@@ -17,6 +17,7 @@
 
 #include "mount9p/mount.h"
 #include "mount9p/tags.h"
+#include "mount9p/virtiofs.h"
 
 #define POLL_US		20000	/* between two looks at sysfs */
 #define PROGRESS_MS	5000	/* between two "still waiting" calls */
@@ -37,8 +38,8 @@ static int expired(long long start, long long timeout_ms)
 	return timeout_ms >= 0 && r9p_now_ms() - start >= timeout_ms;
 }
 
-int r9p_wait_tag(const char *tag, long long timeout_ms,
-		 r9p_wait_fn progress, void *ctx)
+static int wait_for(int (*present)(const char *tag), const char *tag,
+		    long long timeout_ms, r9p_wait_fn progress, void *ctx)
 {
 	long long start = r9p_now_ms(), next = start + PROGRESS_MS, now;
 	int r;
@@ -46,7 +47,7 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 	if (!tag || !*tag)
 		return -EINVAL;
 	for (;;) {
-		r = r9p_tag_present(tag);
+		r = present(tag);
 		if (r)
 			return r > 0 ? 0 : r;
 		if (expired(start, timeout_ms))
@@ -60,6 +61,18 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 	}
 }
 
+int r9p_wait_tag(const char *tag, long long timeout_ms,
+		 r9p_wait_fn progress, void *ctx)
+{
+	return wait_for(r9p_tag_present, tag, timeout_ms, progress, ctx);
+}
+
+int r9p_wait_vfs_tag(const char *tag, long long timeout_ms,
+		     r9p_wait_fn progress, void *ctx)
+{
+	return wait_for(r9p_vfs_tag_present, tag, timeout_ms, progress, ctx);
+}
+
 unsigned long r9p_mount_flags(const struct r9p_opts *o)
 {
 	return o->mflags | (o->rdonly == 1 ? (unsigned long)MS_RDONLY : 0);
@@ -67,6 +80,12 @@ unsigned long r9p_mount_flags(const struct r9p_opts *o)
 
 int r9p_mount(const char *tag, const char *dir, const struct r9p_opts *o,
 	      long long timeout_ms, int *tries)
+{
+	return r9p_mount_fs("9p", tag, dir, o, timeout_ms, tries);
+}
+
+int r9p_mount_fs(const char *fstype, const char *tag, const char *dir,
+		 const struct r9p_opts *o, long long timeout_ms, int *tries)
 {
 	long long start = r9p_now_ms();
 	struct stat st;
@@ -81,7 +100,7 @@ int r9p_mount(const char *tag, const char *dir, const struct r9p_opts *o,
 		return -errno;
 	for (;;) {
 		n++;
-		if (mount(tag, dir, "9p", r9p_mount_flags(o), o->data) == 0) {
+		if (mount(tag, dir, fstype, r9p_mount_flags(o), o->data) == 0) {
 			err = 0;
 			break;
 		}

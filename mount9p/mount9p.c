@@ -23,6 +23,7 @@
 #include "mount9p/root.h"
 #include "mount9p/rootcmd.h"
 #include "mount9p/tags.h"
+#include "mount9p/virtiofs.h"
 
 #ifndef R9P_VERSION
 #define R9P_VERSION "unknown"
@@ -46,6 +47,7 @@ struct args {
 	char opts[4096];	/* every -o, joined with ',' */
 	long timeout_s;
 	int dry_run, no_defaults;
+	int virtiofs;		/* --explain -t virtiofs */
 	const char *kernel;
 	struct r9p_rootcmd root;	/* --cmdline, --kmsg for the root modes */
 	const char *pos[2];	/* TAG DIR */
@@ -53,6 +55,17 @@ struct args {
 };
 
 typedef int (*arg_fn)(struct args *a, const char *value);
+
+/* -t 9p|virtiofs: which option table --explain reads. */
+static int set_type(struct args *a, const char *v)
+{
+	if (strcmp(v, "9p") && strcmp(v, "virtiofs")) {
+		fprintf(stderr, "mount9p: -t %s: give 9p or virtiofs\n", v);
+		return -1;
+	}
+	a->virtiofs = strcmp(v, "virtiofs") == 0;
+	return 0;
+}
 
 static int set_opts(struct args *a, const char *v)
 {
@@ -158,6 +171,7 @@ static const struct {
 	{ "-o", "--options", 1, set_opts, 0 },
 	{ NULL, "--timeout", 1, set_timeout, 0 },
 	{ NULL, "--kernel", 1, set_kernel, 0 },
+	{ "-t", "--type", 1, set_type, 0 },
 	{ "-n", "--dry-run", 0, set_dry, 0 },
 	{ NULL, "--no-defaults", 0, set_nodefaults, 0 },
 	{ NULL, "--root", 0, NULL, MODE_ROOT },
@@ -209,7 +223,9 @@ static void usage(FILE *f)
 "  --kmsg           messages to the kernel log (/dev/kmsg), as init9p's\n"
 "  --tags           list the mount tags: tag, device, mounted or not\n"
 "  --explain        print the option string the kernel gets, one line per\n"
-"                   option with its meaning, then the warnings\n"
+"                   option with its meaning, then the warnings; with\n"
+"                   -t virtiofs, virtiofs' options (dax, dax=MODE, the\n"
+"                   generic words) instead of 9p's\n"
 "\n"
 "Exit status: 0 done; 1 options or tag refused; 2 usage; 3 tag not found\n"
 "before the timeout; 4 mount failed; 5 sysfs or /proc unreadable.\n"
@@ -360,11 +376,16 @@ static int do_explain(const struct args *a)
 	int err;
 
 	pick_kernel(a, &k);
-	err = r9p_opts_parse(a->opts, &k, a->no_defaults ? 0 : R9P_DEFAULTS,
+	err = a->virtiofs ? r9p_vfs_opts_parse(a->opts, &k, &o) :
+	      r9p_opts_parse(a->opts, &k, a->no_defaults ? 0 : R9P_DEFAULTS,
 			     &o);
 	printf("%s\n", o.data);
-	printf("# for %s\n", r9p_kernel_name(&k, kname, sizeof(kname)));
-	r9p_opts_explain(&o, &k, print_line, NULL);
+	printf("# for %s%s\n", r9p_kernel_name(&k, kname, sizeof(kname)),
+	       a->virtiofs ? ", virtiofs" : "");
+	if (a->virtiofs)
+		r9p_vfs_opts_explain(&o, print_line, NULL);
+	else
+		r9p_opts_explain(&o, &k, print_line, NULL);
 	r9p_opts_explain_flags(&o, print_line, NULL);
 	print_diags(stdout, &o.diags);
 	if (err)

@@ -22,6 +22,8 @@
 #define sayf r9p_root_sayf
 
 #define VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
+#define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
+#define VIRTIOFS "virtiofs"
 
 void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
 		    const char *try_, const char *fmt, ...)
@@ -84,9 +86,28 @@ static int module_name_ok(const char *s, size_t n)
 	return 1;
 }
 
+int r9p_root_is_virtiofs(const struct r9p_cmdline *c)
+{
+	return strcmp(c->rootfstype, VIRTIOFS) == 0 ||
+	       strncmp(c->root, VIRTIOFS_PREFIX, strlen(VIRTIOFS_PREFIX)) == 0;
+}
+
+const char *r9p_root_fstype(const struct r9p_root *r)
+{
+	return r->virtiofs ? VIRTIOFS : "9p";
+}
+
 int r9p_root_module_list(const char *extra, char *out, size_t len,
 		     struct r9p_root_fail *f)
 {
+	return r9p_root_module_list_for(0, extra, out, len, f);
+}
+
+int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
+			     size_t len, struct r9p_root_fail *f)
+{
+	const struct r9p_root_module *mods = virtiofs ? r9p_root_vfs_modules :
+					     r9p_root_modules;
 	const char *p = extra, *end;
 	size_t used;
 
@@ -96,7 +117,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 		out[0] = '\0';
 	for (i = 0; i < R9P_ROOT_NMODULES; i++)
 		snprintf(out + strlen(out), len - strlen(out), "%s%s",
-			 i ? " " : "", r9p_root_modules[i].name);
+			 i ? " " : "", mods[i].name);
 	while (*p) {
 		end = strchr(p, ',');
 		if (!end)
@@ -191,8 +212,11 @@ static int config_scratch(const struct r9p_cmdline *c,
 
 	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, msg,
 				len);
+	/* virtiofs keeps unlinked-open files working (tests/boot/virtiofs.sh
+	 * probes it each boot): /tmp stays on the root unless asked for. */
 	if (err >= 0)
-		err = r9p_tmp_parse(err ? "" : c->tmp, &r->tmp, msg, len);
+		err = r9p_tmp_parse(err ? "" : *c->tmp || !r->virtiofs ?
+				    c->tmp : "off", &r->tmp, msg, len);
 	if (err >= 0 && *c->swap) {
 		err = r9p_scratch_parse("root9p.swap", c->swap, 0, &r->swap,
 					msg, len);
@@ -220,6 +244,28 @@ static long long config_timeout(const struct r9p_cmdline *c)
 	return (long long)s * 1000;
 }
 
+/* A virtiofs tag: up to 36 bytes (virtiofs.h). 0 or -1. */
+static int config_vfs_tag(struct r9p_root *r, struct r9p_root_fail *f)
+{
+	char tags[512];
+
+	if (!*r->tag) {
+		fail(f, "find the root", R9P_EXIT_REFUSED,
+		     "add root=TAG rootfstype=virtiofs, TAG being QEMU's "
+		     "vhost-user-fs-pci tag=",
+		     "no root= on the kernel command line (virtiofs: %s)",
+		     r9p_vfs_tags_describe(tags, sizeof(tags)));
+		return -1;
+	}
+	if (r9p_vfs_tag_check(r->tag, &r->diags) < 0) {
+		fail(f, "find the root", R9P_EXIT_REFUSED,
+		     "set root= to the tag= of QEMU's vhost-user-fs-pci",
+		     "%s", first_error(&r->diags));
+		return -1;
+	}
+	return 0;
+}
+
 /* Which tag, and is it a 9p root at all? 0, 1 (not 9p) or -1. */
 static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 		      struct r9p_root *r, struct r9p_root_fail *f)
@@ -227,7 +273,12 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 	char tags[512];
 
 	r->tag = c->root;
-	if (strncmp(c->root, VIRTFS_PREFIX, strlen(VIRTFS_PREFIX)) == 0) {
+	if (r9p_root_is_virtiofs(c)) {
+		if (!strncmp(c->root, VIRTIOFS_PREFIX, strlen(VIRTIOFS_PREFIX)))
+			r->tag = c->root + strlen(VIRTIOFS_PREFIX);
+		r->is9p = r->virtiofs = !*c->rootfstype ||
+					!strcmp(c->rootfstype, VIRTIOFS);
+	} else if (strncmp(c->root, VIRTFS_PREFIX, strlen(VIRTFS_PREFIX)) == 0) {
 		r->tag = c->root + strlen(VIRTFS_PREFIX);
 		r->is9p = !*c->rootfstype || strcmp(c->rootfstype, "9p") == 0;
 	} else {
@@ -236,12 +287,15 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 	}
 	if (!r->is9p) {
 		fail(f, "use the command line", R9P_EXIT_REFUSED,
-		     "use rootfstype=9p, or boot this root with another initrd",
-		     "%s%s: root9p mounts only 9p roots",
+		     "use rootfstype=9p or rootfstype=virtiofs, or boot this "
+		     "root with another initrd",
+		     "%s%s: root9p mounts only 9p and virtiofs roots",
 		     *c->rootfstype ? "rootfstype=" : "no rootfstype=9p",
 		     c->rootfstype);
 		return 1;
 	}
+	if (r->virtiofs)
+		return config_vfs_tag(r, f);
 	if (!*r->tag) {
 		fail(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
@@ -300,9 +354,11 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	/* The module list and /tmp first: a refused root still needs its
 	 * modules (a rescue shell looks around), and a root mounted by hand
 	 * there still gets its tmpfs (r9p_root_adopt). */
-	mod_err = r9p_root_module_list(r9p_root_wanted_modules(c, want,
-				       sizeof(want)), r->modules,
-				       sizeof(r->modules), &mod_fail);
+	r->virtiofs = r9p_root_is_virtiofs(c);
+	mod_err = r9p_root_module_list_for(r->virtiofs,
+					   r9p_root_wanted_modules(c, want,
+					   sizeof(want)), r->modules,
+					   sizeof(r->modules), &mod_fail);
 	tmp_err = config_scratch(c, r, msg, sizeof(msg));
 	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
@@ -325,10 +381,13 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		     "tree stays untouched)", "%s", msg);
 		return -1;
 	}
-	err = config_opts(c, k, r);
+	err = r->virtiofs ? r9p_vfs_opts_parse(c->rootflags, k, &r->opts) :
+	      config_opts(c, k, r);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		fail(f, "use rootflags", R9P_EXIT_REFUSED,
+		fail(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
+		     "fix rootflags= on the kernel command line (mount9p "
+		     "--explain -t virtiofs -o OPTS shows what a kernel takes)" :
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -o OPTS shows what a kernel takes)",
 		     "%s", first_error(&r->opts.diags));

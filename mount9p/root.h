@@ -19,6 +19,7 @@
 #include "mount9p/scratch.h"
 #include "mount9p/tags.h"
 #include "mount9p/upper.h"
+#include "mount9p/virtiofs.h"
 #include "tmpfs/tmpfs.h"
 
 #define R9P_ROOT_TIMEOUT_S 10	/* wait for the tag, retry the mount */
@@ -33,6 +34,8 @@ struct r9p_root_module {
 extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
 /* The bus driver of virtio-mmio machines, for r9p_root_modules[0]. */
 extern const struct r9p_root_module r9p_root_mmio_bus;
+/* What a virtiofs root needs instead (the same bus driver first). */
+extern const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES];
 
 /* Exit codes of mount9p; init9p uses the step names instead. */
 enum r9p_root_exit {
@@ -53,7 +56,9 @@ typedef void (*r9p_say_fn)(void *ctx, int level, const char *text);
 
 /* The root step's settings, all from the command line. */
 struct r9p_root {
-	int is9p;		/* root= names a 9p root */
+	int is9p;		/* root= names a root of root9p's: 9p or,
+				 * with virtiofs set, virtiofs */
+	int virtiofs;		/* rootfstype=virtiofs or root=virtiofs:TAG */
 	const char *tag;	/* into the r9p_cmdline it came from */
 	const char *rootflags;	/* as given */
 	struct r9p_kernel kernel;
@@ -100,6 +105,16 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
  */
 int r9p_root_module_list(const char *extra, char *out, size_t len,
 		     struct r9p_root_fail *f);
+
+/* As r9p_root_module_list, from the virtiofs list when VIRTIOFS. */
+int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
+			     size_t len, struct r9p_root_fail *f);
+
+/* 1 when C names a virtiofs root (rootfstype=virtiofs, root=virtiofs:). */
+int r9p_root_is_virtiofs(const struct r9p_cmdline *c);
+
+/* "9p" or "virtiofs": what R mounts. */
+const char *r9p_root_fstype(const struct r9p_root *r);
 
 /* Flags of r9p_root_config(). */
 #define R9P_ROOT_ASSUME_9P 0x1	/* no rootfstype= means 9p (init9p's image,

@@ -162,10 +162,10 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 		return f.exit_code;
 	}
 	r9p_opts_flags(&r.opts, flags, sizeof(flags));
-	snprintf(opts, sizeof(opts), "%s%s%s", flags, *flags ? "," : "",
-		 r.opts.data);
+	snprintf(opts, sizeof(opts), "%s%s%s", flags,
+		 *flags && *r.opts.data ? "," : "", r.opts.data);
 	put("R9P_TAG", r.tag);
-	put("R9P_FSTYPE", "9p");
+	put("R9P_FSTYPE", r9p_root_fstype(&r));
 	put("R9P_OPTIONS", opts);
 	snprintf(n, sizeof(n), "%lld", r.timeout_ms < 0 ? -1 :
 		 r.timeout_ms / 1000);
@@ -191,9 +191,10 @@ int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 
 	memset(&f, 0, sizeof(f));
 	if (load(rc, &c, &o, &f) < 0 ||
-	    r9p_root_module_list(r9p_root_wanted_modules(&c, want,
-				 sizeof(want)), modules, sizeof(modules),
-				 &f) < 0) {
+	    r9p_root_module_list_for(r9p_root_is_virtiofs(&c),
+				     r9p_root_wanted_modules(&c, want,
+				     sizeof(want)), modules, sizeof(modules),
+				     &f) < 0) {
 		say_fail(&f, &o);
 		return f.exit_code;
 	}

@@ -15,6 +15,14 @@ const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES] = {
 	{ "9p", "9p filesystem", "CONFIG_9P_FS" },
 };
 
+/* A virtiofs root (rootfstype=virtiofs): fuse is virtiofs' dependency
+ * and comes with it; named so a kernel without it is refused by name. */
+const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES] = {
+	{ "virtio_pci", "virtio PCI driver", "CONFIG_VIRTIO_PCI" },
+	{ "fuse", "FUSE", "CONFIG_FUSE_FS" },
+	{ "virtiofs", "virtiofs filesystem", "CONFIG_VIRTIO_FS" },
+};
+
 /* virtio-mmio machines (qemu -M virt with virtio-*-device): this bus
  * driver takes virtio_pci's place in an image made for them. */
 const struct r9p_root_module r9p_root_mmio_bus = {

@@ -23,27 +23,47 @@ struct progress {
 	r9p_say_fn say;
 	void *ctx;
 	const char *spec;	/* the disk waited for */
+	int virtiofs;		/* the tag waited for is virtiofs' */
 };
+
+/* The tags present, of R's filesystem, for messages. */
+static char *describe(int virtiofs, char *buf, int len)
+{
+	return virtiofs ? r9p_vfs_tags_describe(buf, len) :
+			  r9p_tags_describe(buf, len);
+}
 
 static void say_waiting(void *ctx, const char *tag, long long waited)
 {
 	struct progress *p = ctx;
 	char tags[512];
 
-	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for mount tag %s "
-	     "after %lld s (present: %s)", tag, waited / 1000,
-	     r9p_tags_describe(tags, sizeof(tags)));
+	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for %s tag %s "
+	     "after %lld s (present: %s)", p->virtiofs ? "virtiofs" : "mount",
+	     tag, waited / 1000, describe(p->virtiofs, tags, sizeof(tags)));
 }
 
 int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		  struct r9p_root_fail *f)
 {
-	struct progress p = { say, ctx, NULL };
+	struct progress p = { say, ctx, NULL, r->virtiofs };
 	long long t = r9p_now_ms();
 	char tags[512];
 	int err;
 
-	err = r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
+	err = r->virtiofs ? r9p_wait_vfs_tag(r->tag, r->timeout_ms,
+					     say_waiting, &p) :
+	      r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
+	if (err == -ETIMEDOUT && r->virtiofs) {
+		fail(f, "find the root", R9P_EXIT_NOTAG,
+		     "start QEMU with -device vhost-user-fs-pci,tag=TAG and "
+		     "its virtiofsd (run9p --fs virtiofs), load virtiofs "
+		     "(root9p.modules=virtiofs), or raise root9p.timeout=",
+		     "virtiofs tag \"%s\" not found after %lld s; virtiofs: %s",
+		     r->tag, r->timeout_ms / 1000,
+		     describe(1, tags, sizeof(tags)));
+		return -1;
+	}
 	if (err == -ETIMEDOUT) {
 		fail(f, "find the root", R9P_EXIT_NOTAG,
 		     "set root= to one of the tags present (QEMU's "
@@ -95,14 +115,30 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 		if (left < 0)
 			left = 0;
 	}
-	err = r9p_mount(r->tag, newroot, &r->opts, left, &tries);
+	err = r9p_mount_fs(r9p_root_fstype(r), r->tag, newroot, &r->opts,
+			   left, &tries);
 	if (err) {
 		r9p_opts_flags(&r->opts, flags, sizeof(flags));
-		fail(f, "mount the root", R9P_EXIT_MOUNT, r9p_mount_hint(err),
-		     "mount -t 9p -o %s%s%s %s %s: %s (%d %s)", flags,
-		     *flags ? "," : "", r->opts.data, r->tag, newroot,
-		     strerror(-err), tries, tries == 1 ? "try" : "tries");
+		fail(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
+		     r9p_vfs_mount_hint(err) : r9p_mount_hint(err),
+		     "mount -t %s -o %s%s%s %s %s: %s (%d %s)",
+		     r9p_root_fstype(r), flags, *flags && *r->opts.data ? "," :
+		     "", r->opts.data, r->tag, newroot, strerror(-err), tries,
+		     tries == 1 ? "try" : "tries");
 		return -1;
+	}
+	if (r->virtiofs && r9p_effective_read(newroot, &eff) == 0) {
+		/* No msize or cache to compare: say what the kernel shows
+		 * (its super options after their leading rw/ro). */
+		const char *so = eff.super_opts;
+
+		if (!strncmp(so, "rw", 2) || !strncmp(so, "ro", 2))
+			so += 2;
+		so += *so == ',';
+		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
+		     "(virtiofs %s%s%s)", r->tag, newroot, r9p_now_ms() - t,
+		     eff.rdonly ? "ro" : "rw", *so ? " " : "", so);
+		return 0;
 	}
 	if (r9p_effective_read(newroot, &eff) < 0) {
 		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
@@ -133,7 +169,7 @@ static int find_disk(const struct r9p_root *r, const char *key,
 		     const struct r9p_scratch *s, char *dev, char *fstype,
 		     r9p_say_fn say, void *ctx)
 {
-	struct progress p = { say, ctx, s->spec };
+	struct progress p = { say, ctx, s->spec, 0 };
 	long long t = r9p_now_ms();
 	char why[700];
 	int err, formatted = 0;
@@ -235,8 +271,8 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 		     reason);
 	else if (err < 0)	/* the root works without it: go on */
 		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
-		     "%s/tmp (%s): %s; /tmp stays on 9p", newroot, opts,
-		     strerror(-err));
+		     "%s/tmp (%s): %s; /tmp stays on %s", newroot, opts,
+		     strerror(-err), r9p_root_fstype(r));
 	else
 		sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
 		     "ms (%s)", newroot, r9p_now_ms() - t, opts);

@@ -37,6 +37,11 @@ static const char *sysfs_root(void)
 	return sysfs_dir;
 }
 
+const char *r9p_tags_sysfs(void)
+{
+	return sysfs_dir;
+}
+
 static int path_of(char *buf, size_t len, const char *dir, const char *name)
 {
 	int n = snprintf(buf, len, "%s/%s%s%s", sysfs_root(), dir,

@@ -32,6 +32,9 @@ int r9p_tags_list(struct r9p_tag *tags, int max);
 /* Read sysfs under DIR instead of /sys (NULL or "": /sys again). */
 void r9p_tags_set_sysfs(const char *dir);
 
+/* Where sysfs is read ("/sys" or the tree of r9p_tags_set_sysfs). */
+const char *r9p_tags_sysfs(void);
+
 /* 1 when TAG is present, 0 when not, -errno on a read error. */
 int r9p_tag_present(const char *tag);
 

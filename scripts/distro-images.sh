@@ -54,7 +54,10 @@ itools_image() {
 		mkdir -p "$ov/up" "$ov/wk"
 		mount -t overlay root9p-it -o "lowerdir=$lib,upperdir=$ov/up,workdir=$ov/wk" "$lib"
 		mkdir -p "$lib/modules/$kver"
-		mount --bind "$kbase/lib/modules/$kver" "$lib/modules/$kver"
+		# (usr/lib/modules in Debian 13 kernel packages)
+		kmods=$kbase/lib/modules/$kver
+		[ -d "$kmods" ] || kmods=$kbase/usr/lib/modules/$kver
+		mount --bind "$kmods" "$lib/modules/$kver"
 		mount --bind "$kbase/boot" /boot
 		# The hook looks for mount9p (and blkid9p beside it) where make
 		# install PREFIX=/usr put them (/usr/lib is the overlaid /lib on a

@@ -167,6 +167,7 @@ lane_a() {
 	run arm64 tests/boot/arm64.sh
 	run overlay tests/boot/overlay.sh
 	run loop tests/boot/loop.sh
+	run libvirt tests/boot/libvirt.sh
 }
 lane_b() {
 	run mkroot9p tests/boot/mkroot9p.sh
@@ -174,6 +175,7 @@ lane_b() {
 	run initramfs-tools tests/boot/initramfs-tools.sh
 	run matrix tests/boot/matrix.sh
 	run scratch tests/boot/scratch.sh
+	run virtiofs tests/boot/virtiofs.sh
 	run bench bench_smoke
 }
 if [ "${R9P_LANES:-2}" = 1 ]; then

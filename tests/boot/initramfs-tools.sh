@@ -334,7 +334,7 @@ check "ROOT9P=no: no mount9p, no 9p module, no root9p boot script" \
 check "ROOT9P=no: root9p's image has that and mount9p, modules, scripts more" \
 	eval '[ -z "$(comm -13 "$WORK/it.list" "$WORK/it-off.list" | grep -vxF conf/conf.d/root9p)" ] &&
 		[ -z "$(comm -23 "$WORK/it.list" "$WORK/it-off.list" |
-			grep -vE "^(usr/sbin/mount9p|usr/sbin/blkid9p|scripts/9p|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
+			grep -vE "^(usr/sbin/mount9p|usr/sbin/blkid9p|scripts/9p|scripts/virtiofs|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
 echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[it] - SIZE[it-off])) B);" \
 	"CPU to build: $(cut -d' ' -f2 <<<"${BUILD[it]}") s and $(cut -d' ' -f2 <<<"${BUILD[it-off]}") s"
 

@@ -221,9 +221,16 @@ check "missing KVER lists the kernels there" grep -q "$KVER" "$t/err"
 "$mk" -o "$t/x.img" 2>/dev/null
 check "usage error exits 2" test $? -eq 2
 if [ -n "${CLOUD_BASE:-}" ] && [ -n "${CLOUD_KVER:-}" ]; then
+	"$mk" -k "$CLOUD_KVER" -b "$CLOUD_BASE" -o "$t/cloud.img" --init "$init" --fstype 9p 2>"$t/err"
+	check "kernel without 9p, --fstype 9p: exits 1" test $? -eq 1
+	check "kernel without 9p is refused by name, virtiofs named" \
+		grep -q "has no 9p filesystem.*cannot boot a 9p root.*--fstype virtiofs" "$t/err"
 	"$mk" -k "$CLOUD_KVER" -b "$CLOUD_BASE" -o "$t/cloud.img" --init "$init" 2>"$t/err"
-	check "kernel without 9p exits 1" test $? -eq 1
-	check "kernel without 9p is refused by name" \
-		grep -q "has no 9p filesystem.*cannot boot a 9p root" "$t/err"
+	check "kernel without 9p: auto makes a virtiofs image" \
+		grep -q "(a virtiofs root)" "$t/err"
+	check "the virtiofs image loads virtio_pci, fuse, virtiofs" \
+		sh -c "'$mk' --list '$t/cloud.img' | grep -q 'kernel/fs/fuse/virtiofs.ko'"
 fi
+"$mk" -k "$KVER" -b "$KERNEL_BASE" -o "$t/x.img" --init "$init" --fstype ext4 2>"$t/err"
+check "--fstype ext4 is a usage error" test $? -eq 2
 finish

@@ -80,7 +80,7 @@ static const struct {
 	{ "root=fsRoot", 0, 1, "use the command line", "no rootfstype=9p", 0,
 	  NULL, NULL },
 	{ "root=/dev/vda1 rootfstype=ext4", ASSUME, 1, "use the command line",
-	  "rootfstype=ext4: root9p mounts only 9p roots", 0, NULL, NULL },
+	  "rootfstype=ext4: root9p mounts only 9p and virtiofs roots", 0, NULL, NULL },
 	{ "rootfstype=9p", 0, -1, "find the root",
 	  "no root= on the kernel command line (mount tags present: none)", 0,
 	  NULL, NULL },
@@ -89,6 +89,39 @@ static const struct {
 	  0, NULL, NULL },
 	{ "root=a rootfstype=9p root9p.tmp=", 0, 0, "a", "", 10000,
 	  "mode=1777,nosuid,nodev", NULL },
+	/* virtiofs: its modules, /tmp left on the root (unlinked-open files
+	 * work there), only dax and generic words taken */
+	{ "root=myfs rootfstype=virtiofs rw", ASSUME, 0, "myfs", "rw,", 10000,
+	  "off", "virtio_pci fuse virtiofs" },
+	{ "root=virtiofs:myfs rootflags=dax=never,noatime,nofail", 0, 0,
+	  "myfs", "ro,noatime,dax=never", 10000, "off", NULL },
+	{ "root=myfs rootfstype=virtiofs rootflags=dax", 0, 0, "myfs",
+	  "ro,dax=always", 10000, NULL, NULL },
+	{ "root=myfs rootfstype=virtiofs root9p.tmp=size=1m", 0, 0, "myfs",
+	  "", 10000, "mode=1777,size=1m,nosuid,nodev", NULL },
+	{ "root=myfs rootfstype=virtiofs root9p.modules=overlay", 0, 0, "myfs",
+	  "", 10000, NULL, "virtio_pci fuse virtiofs overlay" },
+	{ "root=myfs rootfstype=virtiofs rootflags=cache=always", 0, -1,
+	  "use rootflags", "cache=always: the cache mode is the daemon's", 0,
+	  NULL, NULL },
+	{ "root=myfs rootfstype=virtiofs rootflags=msize=512000", 0, -1,
+	  "use rootflags", "msize=512000: a 9p option", 0, NULL, NULL },
+	{ "root=myfs rootfstype=virtiofs rootflags=user_id=0", 0, -1,
+	  "use rootflags", "user_id=0: a FUSE option that virtiofs does not",
+	  0, NULL, NULL },
+	{ "root=myfs rootfstype=virtiofs rootflags=dax=auto", 0, -1,
+	  "use rootflags", "dax=auto: virtiofs takes dax=always, dax=never or "
+	  "dax=inode", 0, NULL, NULL },
+	{ "root=myfs rootfstype=virtiofs rootflags=noatim", 0, -1,
+	  "use rootflags", "did you mean noatime?", 0, NULL, NULL },
+	{ "root=virtiofs: rootfstype=virtiofs", 0, -1, "find the root",
+	  "no root= on the kernel command line (virtiofs: no virtiofs device)",
+	  0, NULL, NULL },
+	{ "root=abcdefghijabcdefghijabcdefghijabcdefg rootfstype=virtiofs", 0,
+	  -1, "find the root", "is 37 bytes long: virtiofs tags have at most "
+	  "36", 0, NULL, NULL },
+	{ "root=virtiofs:myfs rootfstype=9p", 0, 1, "use the command line",
+	  "rootfstype=9p", 0, NULL, NULL },
 };
 
 int main(void)

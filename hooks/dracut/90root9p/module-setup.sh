@@ -27,15 +27,15 @@ check() {
     local fs
     if [[ $hostonly ]] || [[ $mount_needs ]]; then
         for fs in "${host_fs_types[@]}"; do
-            [[ $fs == 9p ]] && break
+            [[ $fs == 9p || $fs == virtiofs ]] && break
         done
-        [[ $fs == 9p ]] || return 255
+        [[ $fs == 9p || $fs == virtiofs ]] || return 255
     fi
     if ! r9p_find_mount9p > /dev/null; then
         derror "root9p: no mount9p: run root9p's make install, or set ROOT9P_MOUNT9P=/path/to/mount9p"
         return 1
     fi
-    [[ $fs == 9p ]] && return 0
+    [[ $fs == 9p || $fs == virtiofs ]] && return 0
     # a generic image gets it only on request
     return 255
 }
@@ -50,11 +50,12 @@ depends() {
 installkernel() {
     local mount9p
     mount9p=$(r9p_find_mount9p) || return 1
-    # the root needs them whatever the build host has loaded; the list is
-    # mount9p's for an overlay root (not this host's root9p.modules):
-    # root9p.overlay= then works with any image
+    # the root needs them whatever the build host has loaded; the lists are
+    # mount9p's for a 9p and a virtiofs root with an overlay (not this
+    # host's root9p.modules): root9p.overlay= then works with any image
     # shellcheck disable=SC2046
-    hostonly='' instmods $("$mount9p" --modules --cmdline 'root9p.overlay=tmpfs')
+    hostonly='' instmods $("$mount9p" --modules --cmdline 'root9p.overlay=tmpfs') \
+        $("$mount9p" --modules --cmdline 'rootfstype=virtiofs root9p.overlay=tmpfs')
     # scratch disks (root9p.tmp=LABEL=x ...): the modules mount9p names for
     # such a command line, when the helper goes in too (see install)
     if r9p_find_blkid9p "$mount9p" > /dev/null; then
@@ -87,6 +88,7 @@ install() {
     # before 95virtfs's mount hook (99): the first hook that mounts a usable
     # root ends dracut's mount loop, so virtfs's never runs for our roots
     inst_hook mount 10 "$moddir/mount-root9p.sh"
+    inst_hook pre-mount 90 "$moddir/premount-root9p.sh"
 
     if dracut_module_included systemd; then
         inst_script "$moddir/root9p-generator.sh" \
