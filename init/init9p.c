@@ -167,7 +167,8 @@ static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
 		f->try_ = b->hint;
 		return -1;
 	}
-	i9p_log("loaded %d modules in %lld ms", r.loaded, r9p_now_ms() - t);
+	i9p_log("loaded %d modules in %lld ms (%s)", r.loaded,
+		r9p_now_ms() - t, r.how ? r.how : "none listed");
 	return 0;
 }
 
