@@ -13,7 +13,7 @@ RUN9P=${RUN9P:-$(dirname "$0")/../scripts/run9p}
 
 usage() {
 	cat <<'EOF'
-usage: bench/boottime.sh [-n N] -k KERNEL_IMAGE -r ROOTDIR [--csv FILE]
+usage: bench/boottime.sh [-n N] [-c CPUS] -k KERNEL_IMAGE -r ROOTDIR [--csv FILE]
                          [--logs DIR] [--timeout S] NAME=INITRD[:EXTRA_APPEND] ...
 
 Boot every image N times (default 5), interleaved, under TCG with
@@ -25,6 +25,7 @@ ROOTDIR must have an init that logs "realinit: started" to /dev/kmsg first
 and then powers off: make one with scripts/mkroot-tiny.sh DIR.
 
   -n N            boots per image (default 5)
+  -c CPUS         virtual CPUs of every guest (default 1)
   -k FILE         kernel image (vmlinuz)
   -r DIR          root directory shared over 9p
   --csv FILE      also write one row per boot
@@ -132,11 +133,12 @@ summarize() {
 	}' "$1"
 }
 
-nboots=5 kernel="" rootdir="" csv="" logdir="" timeout=120
+nboots=5 cpus=1 kernel="" rootdir="" csv="" logdir="" timeout=120
 specs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; nboots=$2; shift ;;
+	-c) [ $# -ge 2 ] || die "-c needs a number"; cpus=$2; shift ;;
 	-k) [ $# -ge 2 ] || die "-k needs a kernel image"; kernel=$2; shift ;;
 	-r) [ $# -ge 2 ] || die "-r needs a directory"; rootdir=$2; shift ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
@@ -151,6 +153,7 @@ while [ $# -gt 0 ]; do
 done
 
 [[ $nboots =~ ^[1-9][0-9]*$ ]] || die "-n '$nboots' is not a positive number"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "-c '$cpus' is not a positive number"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout '$timeout' is not a positive number"
 [ -n "$kernel" ] || die "no kernel: give -k KERNEL_IMAGE"
 [ -f "$kernel" ] || die "kernel image '$kernel' does not exist"
@@ -184,7 +187,7 @@ for round in $(seq 1 "$nboots"); do
 		name=${names[$i]}
 		out=$logdir/$name.$round.log
 		rc=0
-		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -k "$kernel" -i "${initrds[$i]}" \
+		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -c "$cpus" -k "$kernel" -i "${initrds[$i]}" \
 			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
 		read -r ri rl mod mnt tmp start u0 u1 net fs < <(parse_log "$out")
 		phase=- status=ok
@@ -217,7 +220,7 @@ if [ -n "$csv" ]; then
 	} >"$csv"
 fi
 
-echo "boottime: $nboots boots per image, interleaved; TCG; kernel $(basename "$kernel")"
+echo "boottime: $nboots boots per image, interleaved; TCG, $cpus vCPU; kernel $(basename "$kernel")"
 echo "initramfs phase = kernel timestamps from \"Run /init as init process\" to \"realinit: started\""
 summarize "$results"
 echo "console logs: $logdir"
