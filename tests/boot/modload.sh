@@ -108,7 +108,7 @@ for K in $KERNELS; do
 	check "$K: the tiny probe root is made" \
 		scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p"
 	mkdir -p "$WORK/x-$K"
-	(cd "$WORK/x-$K" && gzip -dc "$IMG" | cpio -id --quiet)
+	(cd "$WORK/x-$K" && zstd -dc "$IMG" | cpio -id --quiet)
 	LOAD=lib/modules/$KVER/root9p.load
 	# Debian 12 has virtio_pci as a module; 13 builds virtio in (no bus
 	# driver to load: one chain, loaded in order on any CPU count).
