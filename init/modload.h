@@ -13,7 +13,7 @@
 
 #include "mount9p/cmdline.h"
 
-#define I9P_LIST_MAX 256	/* entries of root9p.load */
+#define I9P_LIST_MAX 128	/* entries of root9p.load */
 
 struct i9p_modload {
 	int loaded;		/* modules loaded (or already there) */
