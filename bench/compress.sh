@@ -3,7 +3,7 @@
 # bench/compress.sh - mkinitrd9p's build time per compression, and what
 # each costs the kernel to unpack: the sum chooses the default.
 #
-#   bench/compress.sh [-n BUILDS] [-b BOOTS] -k KERNEL_IMAGE -r ROOTDIR [-o DIR]
+#   bench/compress.sh [-n BUILDS] [-b BOOTS] [--comps LIST] -k KERNEL_IMAGE -r ROOTDIR [-o DIR]
 #
 # KVER and KERNEL_BASE from scripts/fetch-kernel.sh --env. Builds every
 # compression BUILDS times (default 5), interleaved, and reports the median
@@ -15,6 +15,8 @@ set -eu
 prog=compress
 . "$(dirname "$0")/lib.sh"
 
+# The default first; then the others mkinitrd9p offers.
+comps="zstd zstd:19 gzip gzip:9 xz xz:6 none"
 builds=5 boots=5 kernel="" rootdir="" out=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
 	-k) kernel=$2; shift ;;
 	-r) rootdir=$2; shift ;;
 	-o) out=$2; shift ;;
-	*) die "usage: bench/compress.sh [-n BUILDS] [-b BOOTS] -k KERNEL_IMAGE -r ROOTDIR [-o DIR]" ;;
+	--comps) comps=$2; shift ;;
+	*) die "usage: bench/compress.sh [-n BUILDS] [-b BOOTS] [--comps LIST] -k KERNEL_IMAGE -r ROOTDIR [-o DIR]" ;;
 	esac
 	shift
 done
@@ -37,14 +40,12 @@ mk=$O/mkinitrd9p
 [ -n "$out" ] || out=$(mktemp -d /tmp/compress.XXXXXX)
 mkdir -p "$out"
 
-# The default first; then the others mkinitrd9p offers.
-COMPS="zstd zstd:19 gzip gzip:9 xz xz:6 none"
 : >"$out/builds.tsv"
 for round in $(seq "$builds"); do
-	for c in $COMPS; do
+	for c in $comps; do
 		img=$out/${c/:/-}.img
 		t0=$(date +%s%N)
-		"$mk" -k "$KVER" -b "$KERNEL_BASE" --compress="$c" -o "$img" 2>/dev/null ||
+		"$mk" -k "$KVER" -b "$KERNEL_BASE" --compress="$c" -o "$img" 2>/dev/null </dev/null ||
 			die "mkinitrd9p --compress=$c failed"
 		t1=$(date +%s%N)
 		printf '%s\t%s\t%s\n' "$c" $(((t1 - t0) / 1000000)) "$(stat -c %s "$img")" >>"$out/builds.tsv"
@@ -55,8 +56,8 @@ unpack=$out/unpack.tsv
 : >"$unpack"
 if [ "$boots" -gt 0 ]; then
 	specs=()
-	for c in $COMPS; do specs+=("${c/:/-}=$out/${c/:/-}.img"); done
-	bench/boottime.sh -n "$boots" -c 1 -k "$kernel" -r "$rootdir" --csv "$out/boot.csv" \
+	for c in $comps; do specs+=("${c/:/-}=$out/${c/:/-}.img"); done
+	bench/boottime.sh -n "$boots" -c 1 -k "$kernel" -r "$rootdir" --csv "$out/boot.csv" --timeout 300 \
 		--logs "$out/boot-logs" "${specs[@]}" >"$out/boot.txt" 2>&1 || true
 	# image,round,status,...,unpack_start_ms (12),unpack_end_ms (13)
 	awk -F, 'NR > 1 && $3 == "ok" && $12 != "" && $13 != "" { print $1 "\t" $13 - $12 }' \

@@ -128,7 +128,8 @@ bench_smoke() {
 	local dir rc=0 missing=""
 	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
 	bench/run.sh --smoke -o "$dir" || rc=$?
-	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done"; do
+	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done" \
+		"init9p part" "== bookworm (" "compress   build ms"; do
 		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
@@ -147,6 +148,7 @@ run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
 run matrix tests/boot/matrix.sh
+run modload tests/boot/modload.sh
 run bench bench_smoke
 
 wait "$fuzz_pid"
