@@ -37,34 +37,15 @@ void i9p_module_name(const char *path, char *out, size_t len)
 	out[n] = '\0';
 }
 
-/* "WORD params" in PARAMS (LEN bytes); -E2BIG when it does not fit. */
-static int prepend(char *params, size_t len, const char *word)
-{
-	size_t n = strlen(word), have = strlen(params);
-
-	if (!n)
-		return 0;
-	if (n + 1 + have >= len)
-		return -E2BIG;
-	memmove(params + n + (have ? 1 : 0), params, have + 1);
-	memcpy(params, word, n);
-	if (have)
-		params[n] = ' ';
-	return 0;
-}
-
 int i9p_module_load(const struct r9p_cmdline *c, const char *path,
-		    const char *extra, struct i9p_modload *r)
+		    struct i9p_modload *r)
 {
 	char name[64], params[512];
 	long long t0 = r9p_now_ms();
 	int fd, err;
 
 	i9p_module_name(path, name, sizeof(name));
-	/* EXTRA (the loader's own, e.g. async_probe) goes first, so the
-	 * command line's module.param=value still has the last word. */
-	if (r9p_cmdline_modparams(c, name, params, sizeof(params)) < 0 ||
-	    prepend(params, sizeof(params), extra) < 0) {
+	if (r9p_cmdline_modparams(c, name, params, sizeof(params)) < 0) {
 		snprintf(r->failed, sizeof(r->failed), "%s", path);
 		snprintf(r->hint, sizeof(r->hint),
 			 "shorten the %s.* parameters on the command line", name);
@@ -187,7 +168,7 @@ static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 				 name);
 			return -ENOENT;
 		}
-		err = i9p_module_load(c, path, "", r);
+		err = i9p_module_load(c, path, r);
 		if (err)
 			return err;
 	}

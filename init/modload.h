@@ -37,12 +37,12 @@ struct i9p_modlist {
 };
 
 /*
- * finit_module() the module at PATH with EXTRA ("" or e.g. "async_probe")
- * and its module.param=value entries of C. Returns 0 (EEXIST counts as
- * loaded: R->loaded grows) or -errno with R->failed and R->hint set.
+ * finit_module() the module at PATH with its module.param=value entries
+ * of C. Returns 0 (EEXIST counts as loaded: R->loaded grows) or -errno
+ * with R->failed and R->hint set.
  */
 int i9p_module_load(const struct r9p_cmdline *c, const char *path,
-		    const char *extra, struct i9p_modload *r);
+		    struct i9p_modload *r);
 
 /*
  * Load ML: in list order, or (modrun.c) the bus driver's chain beside

@@ -113,7 +113,7 @@ static void load_set(const struct r9p_cmdline *c, const struct i9p_modlist *ml,
 	for (i = 0; i < ml->n && !o->err; i++) {
 		if (mask != ~0ULL && !(mask & BIT(i)))
 			continue;
-		o->err = i9p_module_load(c, ml->path[i], "", &r);
+		o->err = i9p_module_load(c, ml->path[i], &r);
 		if (o->err) {
 			o->at = i;
 			snprintf(o->failed, sizeof(o->failed), "%s", r.failed);
