@@ -83,24 +83,22 @@ static int online_cpus(void)
 	return cpus > 0 ? cpus : 1;
 }
 
-/* DEPS[i] from each module's "depends=": 0 or -errno. Names the list
- * does not hold (built in, or loaded already) are no edge. */
-static int read_deps(const struct i9p_modlist *ml, unsigned long long *deps)
+/* DEPS[i] from each module's "depends=". Names the list does not hold
+ * (built in, or loaded already) are no edge; a module that cannot be
+ * read has none either: loading it fails and says why, in its turn. */
+static void read_deps(const struct i9p_modlist *ml, unsigned long long *deps)
 {
 	char names[512], *p, *name;
 	size_t i, j;
-	int err;
 
 	for (i = 0; i < ml->n; i++) {
 		deps[i] = 0;
-		err = i9p_modinfo_depends(ml->path[i], names, sizeof(names));
-		if (err)
-			return err;
+		if (i9p_modinfo_depends(ml->path[i], names, sizeof(names)) < 0)
+			continue;
 		for (p = names; (name = strsep(&p, ",")) != NULL;)
 			if (*name && (j = find_name(ml, name)) < ml->n)
 				deps[i] |= BIT(j);
 	}
-	return 0;
 }
 
 static void load_set(const struct r9p_cmdline *c, const struct i9p_modlist *ml,
@@ -179,7 +177,6 @@ static int plan(const struct r9p_cmdline *c, const struct i9p_modlist *ml,
 {
 	static unsigned long long deps[I9P_MODS_MAX];
 	size_t bus;
-	int err;
 
 	if (!strcmp(c->modload, "sequential"))
 		return 0;
@@ -194,12 +191,7 @@ static int plan(const struct r9p_cmdline *c, const struct i9p_modlist *ml,
 			  ml->n);
 		return 0;
 	}
-	err = read_deps(ml, deps);
-	if (err) {
-		i9p_debug("modules: cannot read their dependencies (%s): one "
-			  "at a time", strerror(-err));
-		return 0;
-	}
+	read_deps(ml, deps);
 	return i9p_modplan_split(deps, ml->n, bus, p) == 1;
 }
 

@@ -82,7 +82,11 @@ case_fail() {
 		return
 	fi
 	boot "$K-$what" -k "$KERNEL_IMAGE" -i "$WORK/$K-$what.img" -r "$ROOT" \
-		-c "$cpus" -a "panic=1 no_timer_check"
+		-c "$cpus" -a "panic=1 no_timer_check root9p.debug"
+	if [ "$cpus" -ge 2 ] && [ -n "$BUS" ]; then
+		check "$K $what ($cpus vCPU): the chains were loaded in parallel" \
+			grep -qE "^init9p: modules: parallel on $cpus CPUs: " <(console)
+	fi
 	check "$K $what ($cpus vCPU): init9p names the module and why" \
 		has "init9p: cannot load a module: /lib/modules/$KVER/$path: $err"
 	check "$K $what ($cpus vCPU): and what to try" has "init9p: try: $hint"
