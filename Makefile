@@ -36,8 +36,9 @@ HOST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(HOST_CFLAGS) -I.
 ifeq ($(LIBC),klibc)
 GUEST_CC  := klcc
 # klibc's <stdlib.h> defines abs() and friends inline: keep -Wshadow quiet.
-GUEST_CFLAGS := -Os -fno-builtin-abs -fno-builtin-labs -fno-builtin-llabs
-GUEST_LDFLAGS := -static -s
+GUEST_CFLAGS := -Os -fno-builtin-abs -fno-builtin-labs -fno-builtin-llabs \
+                -ffunction-sections -fdata-sections
+GUEST_LDFLAGS := -static -s -Wl,--gc-sections
 else ifeq ($(LIBC),musl)
 GUEST_CC  := musl-gcc
 GUEST_CFLAGS := -Os -ffunction-sections -fdata-sections

@@ -13,7 +13,7 @@ RUN9P=${RUN9P:-$(dirname "$0")/../scripts/run9p}
 
 usage() {
 	cat <<'EOF'
-usage: bench/boottime.sh [-n N] -k KERNEL_IMAGE -r ROOTDIR [--csv FILE]
+usage: bench/boottime.sh [-n N] [-c CPUS] -k KERNEL_IMAGE -r ROOTDIR [--csv FILE]
                          [--logs DIR] [--timeout S] NAME=INITRD[:EXTRA_APPEND] ...
 
 Boot every image N times (default 5), interleaved, under TCG with
@@ -25,6 +25,7 @@ ROOTDIR must have an init that logs "realinit: started" to /dev/kmsg first
 and then powers off: make one with scripts/mkroot-tiny.sh DIR.
 
   -n N            boots per image (default 5)
+  -c CPUS         virtual CPUs of every guest (default 1)
   -k FILE         kernel image (vmlinuz)
   -r DIR          root directory shared over 9p
   --csv FILE      also write one row per boot
@@ -56,7 +57,13 @@ parse_log() {
 		match(line, /[0-9]+ ms/)
 		return substr(line, RSTART, RLENGTH - 3) + 0
 	}
-	BEGIN { ri = rl = mod = mnt = tmp = start = u0 = u1 = net = fs = "-" }
+	function step(line, name,   re) {
+		re = name " [0-9]+"
+		if (!match(line, re)) return "-"
+		return substr(line, RSTART + length(name) + 1, RLENGTH - length(name) - 1) + 0
+	}
+	BEGIN { ri = rl = mod = mnt = tmp = start = u0 = u1 = net = fs = "-"
+		wait = early = cfg = ichk = wipe = "-" }
 	/\] Run \/init as init process/ && ri == "-" { ri = ts($0) }
 	/\] realinit: started/ && rl == "-" { rl = ts($0) }
 	/\] Trying to unpack rootfs image as initramfs/ && u0 == "-" { u0 = ts($0) }
@@ -68,7 +75,13 @@ parse_log() {
 	/: mounted tmpfs on [^ ]+ in [0-9]+ ms/ { if (tmp == "-") tmp = ms($0); next }
 	/: mounted [^ ]+ on [^ ]+ in [0-9]+ ms/ && mnt == "-" { mnt = ms($0) }
 	/: starting [^ ]+ after [0-9]+ ms/ && start == "-" { start = ms($0) }
-	END { print ri, rl, mod, mnt, tmp, start, u0, u1, net, fs }'
+	/: found mount tag [^ ]+ in [0-9]+ ms/ && wait == "-" { wait = ms($0) }
+	/: removed [0-9]+ initramfs entries in [0-9]+ ms/ && wipe == "-" { wipe = ms($0) }
+	/: steps in ms: / && early == "-" {
+		early = step($0, "early"); cfg = step($0, "command line")
+		ichk = step($0, "init check")
+	}
+	END { print ri, rl, mod, mnt, tmp, start, u0, u1, net, fs, wait, early, cfg, ichk, wipe }'
 }
 
 # summarize RESULTS_TSV: the tables. Rows: idx name round status rc
@@ -90,6 +103,9 @@ summarize() {
 		add($1 ",phase", $8); add($1 ",at", $7)
 		add($1 ",mod", $9); add($1 ",mount", $10); add($1 ",tmp", $11); add($1 ",start", $12)
 		add($1 ",u0", $13); add($1 ",u1", $14); add($1 ",ri", $6); add($1 ",fs", $16); add($1 ",rl", $7)
+		add($1 ",wait", $18); add($1 ",early", $19); add($1 ",cfg", $20); add($1 ",ichk", $21)
+		add($1 ",wipe", $22)
+		if ($13 != "-" && $14 != "-") add($1 ",unpack", $14 - $13)
 		if ($16 != "-") { add($1 ",tofs", $16 - $6); add($1 ",fsto", $7 - $16) }
 	}
 	END {
@@ -104,12 +120,14 @@ summarize() {
 				p[1], p[2], p[3], ratio(p[1], refp), a[1], a[2], a[3], ratio(a[1], refa)
 		}
 		print ""
-		print "steps the initrd reported itself (init9p: / bbinit: lines), median ms:"
-		printf "%-17s %8s %8s %8s %8s\n", "image", "modules", "9p mount", "tmpfs", "to exec"
+		print "steps the initrd reported itself (init9p: / bbinit: lines), median ms;"
+		print "early .. wipe only with root9p.debug (init9p'"'"'s \"steps in ms\" line):"
+		printf "%-17s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "image", "early", "cmdline", "modules", \
+			"tag wait", "9p mount", "tmpfs", "init chk", "to exec", "wipe", "unpack"
 		for (i = 1; i <= nimg; i++) {
 			k = order[i]
 			printf "%-17s", name[k]
-			n = split("mod mount tmp start", s, " ")
+			n = split("early cfg mod wait mount tmp ichk start wipe unpack", s, " ")
 			for (j = 1; j <= n; j++) { split(stats(vals[k "," s[j]]), m, " "); printf " %8s", m[1] }
 			print ""
 		}
@@ -132,11 +150,12 @@ summarize() {
 	}' "$1"
 }
 
-nboots=5 kernel="" rootdir="" csv="" logdir="" timeout=120
+nboots=5 cpus=1 kernel="" rootdir="" csv="" logdir="" timeout=120
 specs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; nboots=$2; shift ;;
+	-c) [ $# -ge 2 ] || die "-c needs a number"; cpus=$2; shift ;;
 	-k) [ $# -ge 2 ] || die "-k needs a kernel image"; kernel=$2; shift ;;
 	-r) [ $# -ge 2 ] || die "-r needs a directory"; rootdir=$2; shift ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
@@ -151,6 +170,7 @@ while [ $# -gt 0 ]; do
 done
 
 [[ $nboots =~ ^[1-9][0-9]*$ ]] || die "-n '$nboots' is not a positive number"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "-c '$cpus' is not a positive number"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout '$timeout' is not a positive number"
 [ -n "$kernel" ] || die "no kernel: give -k KERNEL_IMAGE"
 [ -f "$kernel" ] || die "kernel image '$kernel' does not exist"
@@ -184,9 +204,9 @@ for round in $(seq 1 "$nboots"); do
 		name=${names[$i]}
 		out=$logdir/$name.$round.log
 		rc=0
-		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -k "$kernel" -i "${initrds[$i]}" \
+		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -c "$cpus" -k "$kernel" -i "${initrds[$i]}" \
 			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
-		read -r ri rl mod mnt tmp start u0 u1 net fs < <(parse_log "$out")
+		read -r ri rl mod mnt tmp start u0 u1 net fs wait early cfg ichk wipe < <(parse_log "$out")
 		phase=- status=ok
 		if [ "$ri" = - ]; then
 			status=no-run-init
@@ -200,9 +220,9 @@ for round in $(seq 1 "$nboots"); do
 			[ $rc = 124 ] && status=timeout
 			[ $rc != 0 ] && [ $rc != 124 ] && status=rc$rc
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" \
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" \
 			"$round" "$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start" \
-			"$u0" "$u1" "$net" "$fs" "$out" >>"$results"
+			"$u0" "$u1" "$net" "$fs" "$out" "$wait" "$early" "$cfg" "$ichk" "$wipe" >>"$results"
 		msg=$status
 		[ "$phase" = - ] || msg="$status, $phase ms"
 		log "boot $k/$total: $name round $round: $msg"
@@ -211,13 +231,13 @@ done
 
 if [ -n "$csv" ]; then
 	{
-		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,unpack_start_ms,unpack_end_ms,9pnet_ms,v9fs_ms,log"
+		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,unpack_start_ms,unpack_end_ms,9pnet_ms,v9fs_ms,log,tag_wait_ms,early_ms,cmdline_ms,init_check_ms,wipe_ms"
 		# "-" (not seen) becomes an empty field.
 		cut -f 2- "$results" | awk -F '\t' -v OFS=, '{ for (i = 1; i <= NF; i++) if ($i == "-") $i = ""; $1 = $1; print }'
 	} >"$csv"
 fi
 
-echo "boottime: $nboots boots per image, interleaved; TCG; kernel $(basename "$kernel")"
+echo "boottime: $nboots boots per image, interleaved; TCG, $cpus vCPU; kernel $(basename "$kernel")"
 echo "initramfs phase = kernel timestamps from \"Run /init as init process\" to \"realinit: started\""
 summarize "$results"
 echo "console logs: $logdir"

@@ -63,6 +63,10 @@ main() {
 	echo "== images"
 	bench/images.sh -n "$builds" $lean ${only:+--only "$only"} -o "$out/images" --csv "$out/images.csv"
 
+	echo
+	echo "== init9p's size by part (bench/size.sh)"
+	bench/size.sh || echo "(no size report)"
+
 	# --- boots ------------------------------------------------------------------
 	# The probe root of the boot tests (an OS tree, as dracut-sd-root9p's
 	# systemd wants one).
@@ -87,6 +91,14 @@ main() {
 	echo "== boot"
 	bench/boottime.sh -n "$boots" -k "$KERNEL_IMAGE" -r "$root" --csv "$out/boot.csv" \
 		--logs "$out/boot-logs" "${specs[@]}"
+	# The same images with 2 vCPUs (init9p loads its module chains in
+	# parallel there); not in --smoke, which keeps one boot per image.
+	if [ "$mode" != smoke ]; then
+		echo
+		echo "== boot, 2 vCPUs"
+		bench/boottime.sh -n "$boots" -c 2 -k "$KERNEL_IMAGE" -r "$root" --csv "$out/boot-cpus2.csv" \
+			--logs "$out/boot-cpus2-logs" "${specs[@]}"
+	fi
 	bench/timeline.sh "$out/boot.csv" "$out/timeline.svg" \
 		"boot timeline, Linux $KVER, TCG (median of $boots)" || echo "(no timeline picture)"
 	rm -rf "$root"
@@ -97,6 +109,29 @@ main() {
 		echo "== overlay root (lower cache modes)"
 		bench/overlay.sh -n "$boots" -o "$out/overlay" || echo "(overlay run failed, see $out/overlay)"
 	fi
+
+	# --- kernels and vCPUs: init9p parallel/sequential vs busybox -------------
+	# --smoke: one boot each, Debian 12 with 2 vCPUs only (the 1-vCPU
+	# path ran above).
+	echo
+	echo "== init9p's initramfs phase by kernel and vCPUs (bench/kernels.sh)"
+	if [ "$mode" = smoke ]; then
+		bench/kernels.sh -n 1 --kernels bookworm --cpus 2 -o "$out/kernels"
+	else
+		bench/kernels.sh -n "$boots" -o "$out/kernels"
+	fi
+
+	# --- mkinitrd9p per compression ------------------------------------------
+	echo
+	echo "== mkinitrd9p per compression (bench/compress.sh; mkinitramfs and dracut: the images table)"
+	croot=$out/croot
+	scripts/mkroot-tiny.sh "$croot" >/dev/null
+	if [ "$mode" = smoke ]; then
+		bench/compress.sh -n 1 -b 0 -o "$out/compress"
+	else
+		bench/compress.sh -n "$builds" -b "$boots" -k "$KERNEL_IMAGE" -r "$croot" -o "$out/compress"
+	fi
+	rm -rf "$croot" "$out/compress/"*.img
 
 	# --- guest I/O --------------------------------------------------------------
 	echo

@@ -1,7 +1,8 @@
 # init/build.mk - init9p, the static PID 1 (klcc by default; LIBC=musl,
 # LIBC=glibc also build it).
 INIT_SRCS := init/init9p.c init/modload.c init/switchroot.c init/execcheck.c \
-             init/rescue.c init/log.c init/compat.c
+             init/rescue.c init/log.c init/compat.c init/modrun.c \
+             init/modplan.c init/modinfo.c
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p
@@ -29,7 +30,11 @@ $(O)/test_execcheck: tests/unit/test_execcheck.c $(O)/obj/init/switchroot.o \
 		$(O)/obj/init/execcheck.o $(O)/obj/init/log.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
-UNIT_TESTS += $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke \
+$(O)/test_modplan: tests/unit/test_modplan.c $(O)/obj/init/modplan.o \
+		$(O)/obj/init/modinfo.o
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
+
+UNIT_TESTS += $(O)/test_modplan $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke \
 	      $(O)/test_execcheck
 
 # payload9p: the PID 1 of run9p's loop image (run9p -- CMD): the same

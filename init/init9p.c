@@ -59,6 +59,12 @@ static const struct {
 	{ "cleanup", "bottom" }, { "init", "bottom" },
 };
 
+/* The steps whose cost root9p.debug logs (bench/boottime.sh reads them). */
+enum { STEP_EARLY, STEP_CONFIG, STEP_MODULES, STEP_ROOT, STEP_INIT, STEP_N };
+static const char *const step_names[STEP_N] = {
+	"early", "command line", "modules", "root", "init check",
+};
+
 struct boot {
 	struct r9p_cmdline cmd;
 	struct r9p_kernel kernel;
@@ -67,6 +73,7 @@ struct boot {
 	char hint[256];		/* a module's hint, for the failure report */
 	char modules[300];	/* root9p.modules plus what the settings need */
 	long long t0;
+	long long mark[STEP_N];	/* when each step ended (r9p_now_ms) */
 };
 
 /* The engine's messages, through init9p's log (kmsg priorities). */
@@ -168,7 +175,8 @@ static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
 		f->try_ = b->hint;
 		return -1;
 	}
-	i9p_log("loaded %d modules in %lld ms", r.loaded, r9p_now_ms() - t);
+	i9p_log("loaded %d modules in %lld ms (%s)", r.loaded,
+		r9p_now_ms() - t, r.how ? r.how : "none listed");
 	return 0;
 }
 
@@ -193,6 +201,22 @@ static int mount_root(struct boot *b, struct r9p_root_fail *f)
 	return 0;
 }
 
+/* "steps in ms: early 12, command line 3, ..." (root9p.debug): each
+ * step from the end of the one before; early from init9p's start. */
+static void log_steps(const struct boot *b)
+{
+	char line[200];
+	size_t i, n = 0;
+	long long prev = b->t0;
+
+	for (i = 0; i < STEP_N && n < sizeof(line); i++) {
+		n += snprintf(line + n, sizeof(line) - n, "%s%s %lld",
+			      i ? ", " : "", step_names[i], b->mark[i] - prev);
+		prev = b->mark[i];
+	}
+	i9p_debug("steps in ms: %s", line);
+}
+
 static int boot_once(struct boot *b, struct r9p_root_fail *f)
 {
 	const char *init, *step;
@@ -203,6 +227,7 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 	int cfg;
 
 	cfg = read_config(b, f);
+	b->mark[STEP_CONFIG] = r9p_now_ms();
 	maybe_break(b, "top");
 	/* A refused command line still gets the image's modules: the rescue
 	 * shell then sees the tags and can mount the root by hand. */
@@ -211,8 +236,12 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 		load_modules(b, 1, &modf);
 		return -1;
 	}
-	if (load_modules(b, cfg == 1, f) < 0 || mount_root(b, f) < 0)
+	if (load_modules(b, cfg == 1, f) < 0)
 		return -1;
+	b->mark[STEP_MODULES] = r9p_now_ms();
+	if (mount_root(b, f) < 0)
+		return -1;
+	b->mark[STEP_ROOT] = r9p_now_ms();
 
 	/* Checked before the wipe: an init whose ELF or #! interpreter is
 	 * missing must fail while the initramfs (and its shell) is there. */
@@ -229,6 +258,8 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 			  "an init system in it";
 		return -1;
 	}
+	b->mark[STEP_INIT] = r9p_now_ms();
+	log_steps(b);
 	maybe_break(b, "bottom");
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
 	err = i9p_switch_root(NEWROOT, init, (char **)b->argv, &step);
@@ -256,6 +287,7 @@ int main(int argc, char **argv)
 	uname(&u);
 	i9p_log("root9p %s (%s) on Linux %s", R9P_VERSION, LIBC_NAME,
 		u.release);
+	b.mark[STEP_EARLY] = r9p_now_ms();
 	/* The one failure exit: say what failed, then reboot, rescue shell
 	 * (and try again) or wait, as the command line says. */
 	for (;;) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init/modload.c - read root9p.load and finit_module() each entry.
+ * init/modload.c - read root9p.load and finit_module() each entry
+ * (modrun.c decides in which order and how many at a time).
  *
  * The list is taken as is: mkinitrd9p resolved the order from
  * modules.dep, so init9p needs no libkmod. Module parameters come from the
@@ -36,7 +37,7 @@ void i9p_module_name(const char *path, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static int load_one(const struct r9p_cmdline *c, const char *path,
+int i9p_module_load(const struct r9p_cmdline *c, const char *path,
 		    struct i9p_modload *r)
 {
 	char name[64], params[512];
@@ -106,20 +107,22 @@ static int find_module(const char *dir, const char *name, char *path,
 	return found;
 }
 
-static int load_list(const struct r9p_cmdline *c, const char *kdir,
+/* The list's entries, as paths; 0, or -errno with R filled in. */
+static int read_list(const char *kdir, struct i9p_modlist *ml,
 		     struct i9p_modload *r)
 {
-	char list[300], line[512], path[800];
+	char list[300], line[512];
 	FILE *f;
-	int err = 0;
 
+	ml->n = 0;
 	snprintf(list, sizeof(list), "%s/root9p.load", kdir);
 	f = fopen(list, "r");
 	if (!f) {
+		int err = -errno;
+
 		/* No modules folder at all: a kernel with 9p built in. */
 		if (errno == ENOENT && access(MODROOT, F_OK) < 0)
 			return 0;
-		err = -errno;
 		snprintf(r->failed, sizeof(r->failed), "%s", list);
 		snprintf(r->hint, sizeof(r->hint),
 			 "the image was made for another kernel (see %s): "
@@ -130,13 +133,21 @@ static int load_list(const struct r9p_cmdline *c, const char *kdir,
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", kdir, line);
-		err = load_one(c, path, r);
-		if (err)
-			break;
+		if (ml->n == I9P_LIST_MAX) {
+			fclose(f);
+			snprintf(r->failed, sizeof(r->failed), "%s", list);
+			snprintf(r->hint, sizeof(r->hint), "the image lists "
+				 "more than %d modules: rebuild it with fewer",
+				 I9P_LIST_MAX);
+			return -E2BIG;
+		}
+		snprintf(ml->path[ml->n], sizeof(ml->path[0]), "%s/%s", kdir,
+			 line);
+		i9p_module_name(line, ml->name[ml->n], sizeof(ml->name[0]));
+		ml->n++;
 	}
 	fclose(f);
-	return err;
+	return 0;
 }
 
 static int load_extra(const struct r9p_cmdline *c, const char *kdir,
@@ -157,7 +168,7 @@ static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 				 name);
 			return -ENOENT;
 		}
-		err = load_one(c, path, r);
+		err = i9p_module_load(c, path, r);
 		if (err)
 			return err;
 	}
@@ -166,6 +177,7 @@ static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 
 int i9p_modules_load(const struct r9p_cmdline *c, struct i9p_modload *r)
 {
+	static struct i9p_modlist list;
 	struct utsname u;
 	char kdir[300];
 	int err;
@@ -174,7 +186,9 @@ int i9p_modules_load(const struct r9p_cmdline *c, struct i9p_modload *r)
 	if (uname(&u) < 0)
 		return -errno;
 	snprintf(kdir, sizeof(kdir), "%s/%s", MODROOT, u.release);
-	err = load_list(c, kdir, r);
+	err = read_list(kdir, &list, r);
+	if (!err)
+		err = i9p_modlist_run(c, &list, r);
 	if (!err && *c->modules)
 		err = load_extra(c, kdir, r);
 	return err;

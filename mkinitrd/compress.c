@@ -19,13 +19,11 @@
 #include "mkinitrd/util.h"
 
 #define OUT_BUF (128 * 1024)
-#define GZIP_LEVEL 9
 #define GZIP_OS_UNIX 3
-#define XZ_PRESET 6
-#define ZSTD_LEVEL 19
 
 struct r9p_zout {
 	enum r9p_comp comp;
+	int level;
 	int fd;
 	uint64_t written;
 	union {
@@ -80,7 +78,7 @@ static void none_end(struct r9p_zout *z)
 static int gz_init(struct r9p_zout *z)
 {
 	memset(&z->u.gz, 0, sizeof(z->u.gz));
-	if (deflateInit2(&z->u.gz.s, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8,
+	if (deflateInit2(&z->u.gz.s, z->level, Z_DEFLATED, 15 + 16, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -ENOMEM;
 	/* mtime 0, no name, a fixed OS byte: nothing from this host. */
@@ -134,7 +132,7 @@ static int xz_init(struct r9p_zout *z)
 	lzma_stream init = LZMA_STREAM_INIT;
 
 	z->u.xz = init;
-	if (lzma_lzma_preset(&opt, XZ_PRESET))
+	if (lzma_lzma_preset(&opt, (uint32_t)z->level))
 		return -EIO;
 	filters[0].id = LZMA_FILTER_LZMA2;
 	filters[0].options = &opt;
@@ -184,7 +182,7 @@ static int zs_init(struct r9p_zout *z)
 	if (!z->u.zs)
 		return -ENOMEM;
 	if (ZSTD_isError(ZSTD_CCtx_setParameter(z->u.zs,
-			ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
+			ZSTD_c_compressionLevel, z->level)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(z->u.zs,
 			ZSTD_c_checksumFlag, 1))) {
 		ZSTD_freeCCtx(z->u.zs);
@@ -223,15 +221,18 @@ static void zs_end(struct r9p_zout *z)
 
 static const struct {
 	const char *name;
+	int level, min, max;	/* the default and the range taken */
 	int (*init)(struct r9p_zout *z);
 	int (*feed)(struct r9p_zout *z, const unsigned char *in, size_t len,
 		    int finish);
 	void (*end)(struct r9p_zout *z);
 } codecs[R9P_COMP_NCOMP] = {
-	[R9P_COMP_NONE] = { "none", none_init, none_feed, none_end },
-	[R9P_COMP_GZIP] = { "gzip", gz_init, gz_feed, gz_end },
-	[R9P_COMP_XZ]   = { "xz", xz_init, xz_feed, xz_end },
-	[R9P_COMP_ZSTD] = { "zstd", zs_init, zs_feed, zs_end },
+	/* The default levels are the measured best of build time plus the
+	 * kernel's unpack time (DESIGN.md, "Compression"). */
+	[R9P_COMP_NONE] = { "none", 0, 0, 0, none_init, none_feed, none_end },
+	[R9P_COMP_GZIP] = { "gzip", 6, 1, 9, gz_init, gz_feed, gz_end },
+	[R9P_COMP_XZ]   = { "xz", 0, 0, 9, xz_init, xz_feed, xz_end },
+	[R9P_COMP_ZSTD] = { "zstd", 3, 1, 19, zs_init, zs_feed, zs_end },
 };
 
 const char *r9p_comp_name(enum r9p_comp comp)
@@ -239,28 +240,61 @@ const char *r9p_comp_name(enum r9p_comp comp)
 	return comp < R9P_COMP_NCOMP ? codecs[comp].name : "unknown";
 }
 
-int r9p_comp_parse(const char *name, enum r9p_comp *comp)
+int r9p_comp_parse(const char *spec, enum r9p_comp *comp, int *level)
 {
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	char *end;
+	long l;
 	int i;
 
 	for (i = 0; i < R9P_COMP_NCOMP; i++) {
-		if (strcmp(name, codecs[i].name) == 0) {
-			*comp = (enum r9p_comp)i;
+		if (strlen(codecs[i].name) != n ||
+		    strncmp(spec, codecs[i].name, n) != 0)
+			continue;
+		*comp = (enum r9p_comp)i;
+		*level = codecs[i].level;
+		if (!colon)
 			return 0;
-		}
+		errno = 0;
+		l = strtol(colon + 1, &end, 10);
+		if (errno || end == colon + 1 || *end ||
+		    l < codecs[i].min || l > codecs[i].max)
+			return -ERANGE;
+		*level = (int)l;
+		return 0;
 	}
 	return -EINVAL;
 }
 
+int r9p_comp_level_range(enum r9p_comp comp, int *min, int *max)
+{
+	if (comp >= R9P_COMP_NCOMP)
+		return -EINVAL;
+	*min = codecs[comp].min;
+	*max = codecs[comp].max;
+	return codecs[comp].level;
+}
+
 int r9p_zout_open(struct r9p_zout **zp, enum r9p_comp comp, int fd)
+{
+	if (comp >= R9P_COMP_NCOMP)
+		return -EINVAL;
+	return r9p_zout_open_level(zp, comp, codecs[comp].level, fd);
+}
+
+int r9p_zout_open_level(struct r9p_zout **zp, enum r9p_comp comp, int level,
+			int fd)
 {
 	struct r9p_zout *z;
 	int err;
 
-	if (comp >= R9P_COMP_NCOMP)
+	if (comp >= R9P_COMP_NCOMP || level < codecs[comp].min ||
+	    level > codecs[comp].max)
 		return -EINVAL;
 	z = xmalloc(sizeof(*z));
 	z->comp = comp;
+	z->level = level;
 	z->fd = fd;
 	z->written = 0;
 	err = codecs[comp].init(z);

@@ -79,7 +79,8 @@ static const char usage_text[] =
 "      --init PATH          init9p to put at /init (default: the first one built\n"
 "                           for the kernel tree's machine next to mkinitrd9p,\n"
 "                           then " LIBEXECDIR ")\n"
-"      --compress=C         gzip (default), zstd, xz or none\n"
+"      --compress=C[:LEVEL] zstd (default, level 3), gzip (6), xz (0) or none;\n"
+"                           e.g. gzip:9, zstd:19, xz:6 for smaller, slower\n"
 "      --rescue-shell[=BB]  add a static busybox (default " DEFAULT_RESCUE ")\n"
 "                           as /bin/sh and its applets, plus a static mount9p\n"
 "                           found next to init9p\n"
@@ -108,6 +109,7 @@ struct opts {
 	int no_modules;		/* --no-modules */
 	char kver_buf[256];	/* --kbuild's kernel.release */
 	enum r9p_comp comp;
+	int level;
 	const char **modules;
 	size_t nmodules;
 	int verbose;
@@ -192,11 +194,12 @@ static int kbuild_release(struct opts *o)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	size_t i;
-	int c;
+	int c, err;
 
 	memset(o, 0, sizeof(*o));
 	o->base = "/";
-	o->comp = R9P_COMP_GZIP;
+	/* zstd: the least build + unpack time (DESIGN.md, "Compression"). */
+	r9p_comp_parse("zstd", &o->comp, &o->level);
 	o->fs = R9P_MODS_AUTO;
 	opterr = 0;	/* one message, ours */
 	while ((c = getopt_long(argc, argv, ":k:b:o:vh", long_opts, NULL)) != -1) {
@@ -238,8 +241,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
 			break;
 		case OPT_COMPRESS:
-			if (r9p_comp_parse(optarg, &o->comp))
-				return usage_error("--compress takes gzip, zstd, "
+			err = r9p_comp_parse(optarg, &o->comp, &o->level);
+			if (err == -ERANGE)
+				return usage_error("--compress: the level is out "
+						   "of range (gzip 1-9, zstd 1-19, "
+						   "xz 0-9, none none):", optarg);
+			if (err)
+				return usage_error("--compress takes zstd, gzip, "
 						   "xz or none, not", optarg);
 			break;
 		case 'h':
@@ -309,7 +317,7 @@ static int write_image(struct r9p_cpio *c, const struct opts *o,
 	err = r9p_outfile_open(&f, o->out, 0644, 0, &step);
 	if (err)
 		goto fail;
-	err = r9p_zout_open(&z, o->comp, f.fd);
+	err = r9p_zout_open_level(&z, o->comp, o->level, f.fd);
 	if (!err)
 		err = r9p_cpio_write(c, mtime, r9p_zout_write, z, raw);
 	if (!err) {

@@ -43,6 +43,7 @@ static const struct key keys[] = {
 	{ "rd.shell",		K_BOOL,	 OFF(shell) },
 	{ "root9p.debug",	K_BOOL,	 OFF(debug) },
 	{ "root9p.modules",	K_STR,	 OFF(modules) },
+	{ "root9p.modload",	K_STR,	 OFF(modload) },
 	{ "break",		K_BREAK, OFF(brk) },
 	{ "rd.break",		K_BREAK, OFF(brk) },
 	{ "root9p.overlay",	K_STR,	 OFF(overlay) },
@@ -201,7 +202,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 
 	memset(c, 0, sizeof(*c));
 	c->root = c->rootfstype = c->rootflags = c->init = "";
-	c->tmp = c->swap = c->modules = c->brk = c->overlay = "";
+	c->tmp = c->swap = c->modules = c->modload = c->brk = c->overlay = "";
 	c->rdonly = -1;
 	c->rootdelay = c->timeout = -1;
 	c->shell = -1;

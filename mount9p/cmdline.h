@@ -43,6 +43,8 @@ struct r9p_cmdline {
 	int shell;		/* -1 unset, else root9p.shell / rd.shell */
 	int debug;		/* root9p.debug */
 	const char *modules;	/* root9p.modules=a,b, "" if absent */
+	/* root9p.modload=auto|parallel|sequential, "" if absent (auto) */
+	const char *modload;
 	const char *brk;	/* break= / rd.break point, "" none */
 	const char *overlay;	/* root9p.overlay=, "" if absent */
 	/* root9p.mount=TAG:/path[:opts], in order; more than

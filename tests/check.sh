@@ -119,7 +119,8 @@ bench_smoke() {
 	local dir rc=0 missing=""
 	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
 	bench/run.sh --smoke -o "$dir" || rc=$?
-	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "host to exit ms" "bench (smoke) done"; do
+	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done" \
+		"host to exit ms" "init9p part" "== bookworm (" "compress   build ms"; do
 		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
@@ -168,6 +169,7 @@ lane_a() {
 	run overlay tests/boot/overlay.sh
 	run loop tests/boot/loop.sh
 	run libvirt tests/boot/libvirt.sh
+	run modload tests/boot/modload.sh
 }
 lane_b() {
 	run mkroot9p tests/boot/mkroot9p.sh

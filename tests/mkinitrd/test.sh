@@ -40,10 +40,18 @@ trap 'rm -rf "$t"' EXIT
 gen() { "$mk" -k "$KVER" -b "$KERNEL_BASE" --init "$init" "$@" 2>>"$t/log"; }
 
 # Reproducible: two runs, byte for byte, for every compression.
-for c in gzip zstd xz none; do
+for c in gzip zstd xz none gzip:9; do
 	gen -o "$t/a.$c" --compress=$c && gen -o "$t/b.$c" --compress=$c
 	check "two $c runs give identical images" cmp -s "$t/a.$c" "$t/b.$c"
 done
+gen -o "$t/default"
+check "the default compression is zstd (DESIGN.md, \"Compression\")" \
+	grep -q "^mkinitrd9p: wrote $t/default (.* KiB compressed / .* KiB, zstd) for $KVER in [0-9]* ms" "$t/log"
+check "the default is --compress=zstd:3, byte for byte" \
+	sh -c "\"\$0\" -k '$KVER' -b '$KERNEL_BASE' --init '$init' --compress=zstd:3 -o '$t/z3' 2>/dev/null && cmp -s '$t/default' '$t/z3'" "$mk"
+gen -o "$t/bad" --compress=zstd:20 2>/dev/null
+check "--compress=zstd:20 is refused with the ranges" \
+	grep -q "^mkinitrd9p: --compress: the level is out of range (gzip 1-9, zstd 1-19, xz 0-9, none none): zstd:20" "$t/log"
 img=$t/a.gzip
 check "image mode is 0644" test "$(stat -c %a "$img")" = 644
 check "no OUT.tmp left behind" test ! -e "$img.tmp"
@@ -147,11 +155,11 @@ check "planted links: victim content unchanged" \
 	test "$(cat "$t/victim")" = victim
 check "planted links: victim mode unchanged (600)" \
 	test "$(stat -c %a "$t/victim")" = 600
-check "planted OUT.tmp: the image is written to OUT" cmp -s "$t/plant/out.img" "$img"
+check "planted OUT.tmp: the image is written to OUT" cmp -s "$t/plant/out.img" "$t/default"
 check "planted OUT.tmp: the planted link is left alone" \
 	test "$(readlink "$t/plant/out.img.tmp")" = "$t/victim"
 check "link planted at OUT: replaced by the image" \
-	sh -c "test -f '$t/plant/out2.img' && test ! -L '$t/plant/out2.img' && cmp -s '$t/plant/out2.img' '$img'"
+	sh -c "test -f '$t/plant/out2.img' && test ! -L '$t/plant/out2.img' && cmp -s '$t/plant/out2.img' '$t/default'"
 check "no temporary file left in OUT's directory" \
 	test "$(ls -A "$t/plant" | tr '\n' ' ')" = "out.img out.img.tmp out2.img "
 

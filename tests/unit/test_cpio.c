@@ -359,9 +359,10 @@ static void test_reproducible(void)
 	unsigned char *b1, *b2;
 	size_t l1, l2, i;
 	enum r9p_comp comp;
+	int level;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		r9p_comp_parse(names[i], &comp);
+		r9p_comp_parse(names[i], &comp, &level);
 		snprintf(p1, sizeof(p1), "%s/r1.%s", tmpdir, names[i]);
 		snprintf(p2, sizeof(p2), "%s/r2.%s", tmpdir, names[i]);
 		CHECK(build_mixed(&c) == 0 && write_archive(&c, p1, comp) == 0,
@@ -380,6 +381,49 @@ static void test_reproducible(void)
 	}
 }
 
+/* --compress specs: name, level, and the errors. */
+static void test_comp_parse(void)
+{
+	static const struct {
+		const char *spec;
+		int ret;
+		enum r9p_comp comp;
+		int level;
+	} cases[] = {
+		{ "gzip", 0, R9P_COMP_GZIP, 6 },
+		{ "gzip:9", 0, R9P_COMP_GZIP, 9 },
+		{ "gzip:1", 0, R9P_COMP_GZIP, 1 },
+		{ "gzip:0", -ERANGE, R9P_COMP_GZIP, 0 },
+		{ "gzip:10", -ERANGE, R9P_COMP_GZIP, 0 },
+		{ "zstd", 0, R9P_COMP_ZSTD, 3 },
+		{ "zstd:19", 0, R9P_COMP_ZSTD, 19 },
+		{ "zstd:20", -ERANGE, R9P_COMP_ZSTD, 0 },
+		{ "zstd:", -ERANGE, R9P_COMP_ZSTD, 0 },
+		{ "zstd:3x", -ERANGE, R9P_COMP_ZSTD, 0 },
+		{ "xz", 0, R9P_COMP_XZ, 0 },
+		{ "xz:6", 0, R9P_COMP_XZ, 6 },
+		{ "none", 0, R9P_COMP_NONE, 0 },
+		{ "none:1", -ERANGE, R9P_COMP_NONE, 0 },
+		{ "lz4", -EINVAL, R9P_COMP_NONE, 0 },
+		{ "gzipx", -EINVAL, R9P_COMP_NONE, 0 },
+		{ "", -EINVAL, R9P_COMP_NONE, 0 },
+	};
+	enum r9p_comp comp;
+	size_t i;
+	int ret, level;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		level = -1;
+		ret = r9p_comp_parse(cases[i].spec, &comp, &level);
+		CHECK(ret == cases[i].ret, "--compress=%s: returned %d, want %d",
+		      cases[i].spec, ret, cases[i].ret);
+		if (ret == 0)
+			CHECK(comp == cases[i].comp && level == cases[i].level,
+			      "--compress=%s: got %d:%d", cases[i].spec,
+			      (int)comp, level);
+	}
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -391,6 +435,7 @@ int main(void)
 	test_bad_input();
 	test_round_trip();
 	test_reproducible();
+	test_comp_parse();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "test_cpio: could not remove %s\n", tmpdir);
