@@ -39,7 +39,8 @@ UNIT_TESTS += $(O)/test_modplan $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke
 
 # payload9p: the PID 1 of run9p's loop image (run9p -- CMD): the same
 # engine and module loader, then one command and a power-off.
-PAYLOAD_SRCS := init/payload.c init/runargs.c init/modload.c init/log.c \
+PAYLOAD_SRCS := init/payload.c init/runargs.c init/modload.c init/modrun.c \
+                init/modplan.c init/modinfo.c init/log.c \
                 init/compat.c
 PAYLOAD_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(PAYLOAD_SRCS))
 
