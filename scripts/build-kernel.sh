@@ -49,6 +49,7 @@ CONFIG_PRINTK=y
 CONFIG_PRINTK_TIME=y
 CONFIG_BLK_DEV_INITRD=y
 CONFIG_RD_GZIP=y
+CONFIG_RD_ZSTD=y
 CONFIG_DEVTMPFS=y
 CONFIG_PROC_FS=y
 CONFIG_SYSFS=y
@@ -114,7 +115,7 @@ printf '%s\n' "$CONFIG_FRAGMENT" >"$tmp/root9p.config"
 make -C "$src" -s ARCH=x86_64 tinyconfig >/dev/null
 (cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m .config "$tmp/root9p.config" >/dev/null)
 make -C "$src" -s ARCH=x86_64 olddefconfig >/dev/null
-for opt in CONFIG_9P_FS=m CONFIG_NET_9P_VIRTIO=m CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_CONSOLE=y CONFIG_DEVTMPFS=y; do
+for opt in CONFIG_RD_ZSTD=y CONFIG_9P_FS=m CONFIG_NET_9P_VIRTIO=m CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_CONSOLE=y CONFIG_DEVTMPFS=y; do
 	grep -qx "$opt" "$src/.config" || die "the merged config lacks $opt (see $src/.config)"
 done
 log "building with $JOBS jobs (bzImage and modules)"
