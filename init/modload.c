@@ -150,15 +150,35 @@ static int read_list(const char *kdir, struct i9p_modlist *ml,
 	return 0;
 }
 
+/* Is NAME loaded already: in the image's list (loaded just before), or
+ * built into the kernel or loaded (/sys/module/NAME)? The engine asks for
+ * what the settings need (overlay, a scratch disk's ext4) by name; a
+ * kernel with that built in has no module for it, and loading a module
+ * twice costs a whole finit_module under TCG. */
+static int have_module(const struct i9p_modlist *list, const char *name)
+{
+	char sysname[64 + sizeof("/sys/module/")], *q;
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		if (strcmp(list->name[i], name) == 0)
+			return 1;
+	snprintf(sysname, sizeof(sysname), "/sys/module/%s", name);
+	for (q = sysname + sizeof("/sys/module/") - 1; *q; q++)
+		if (*q == '-')
+			*q = '_';
+	return access(sysname, F_OK) == 0;
+}
+
 static int load_extra(const struct r9p_cmdline *c, const char *kdir,
-		      struct i9p_modload *r)
+		      const struct i9p_modlist *list, struct i9p_modload *r)
 {
 	char names[256], path[800], *p, *name;
 	int err;
 
 	snprintf(names, sizeof(names), "%s", c->modules);
 	for (p = names; (name = strsep(&p, ",")) != NULL;) {
-		if (!*name)
+		if (!*name || have_module(list, name))
 			continue;
 		if (!find_module(kdir, name, path, sizeof(path))) {
 			snprintf(r->failed, sizeof(r->failed), "%s", name);
@@ -190,6 +210,6 @@ int i9p_modules_load(const struct r9p_cmdline *c, struct i9p_modload *r)
 	if (!err)
 		err = i9p_modlist_run(c, &list, r);
 	if (!err && *c->modules)
-		err = load_extra(c, kdir, r);
+		err = load_extra(c, kdir, &list, r);
 	return err;
 }
