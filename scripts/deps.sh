@@ -12,7 +12,8 @@ busybox-static cpio zstd xz-utils initramfs-tools dracut-core debootstrap
 clang libclang-rt-14-dev pkg-config zlib1g-dev liblzma-dev libzstd-dev
 make gcc ca-certificates systemd openssl gnuplot-nox
 qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-linux-libc-dev-arm64-cross dpkg-dev perl"
+linux-libc-dev-arm64-cross dpkg-dev perl
+debhelper lintian mandoc fakeroot man-db"
 
 # One dpkg-query for all: it prints the known packages and fails on unknown ones.
 # shellcheck disable=SC2086 # $PKGS is a list of package names
