@@ -73,7 +73,10 @@ $(error $(GUEST_CC) not found: apt-get install gcc-$(GUEST_ARCH)-linux-gnu libc6
 endif
 endif
 endif
-GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.
+# klcc compiles with -g (stripped at link, but the build ID is taken over the
+# debug info): the source folder's path must not be in it, for the same
+# bytes from any checkout (the Debian packages are built reproducibly).
+GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
 
 .PHONY: all deps check unit boot fuzz demo bench install uninstall clean
 all:
