@@ -164,7 +164,7 @@ in_root() {
 		r=$1; shift
 		mount -t proc proc "$r/proc" && mount -t sysfs sys "$r/sys" &&
 		mount --rbind /dev "$r/dev" || exit 97
-		# the host'''s DNS for apt-get update, over the guest'''s file
+		# for apt-get update: the host resolv.conf over the root one
 		if [ -n "${R9P_NET:-}" ] && [ -f "$r/etc/resolv.conf" ] && [ ! -L "$r/etc/resolv.conf" ]; then
 			mount --bind /etc/resolv.conf "$r/etc/resolv.conf" || exit 97
 		fi
