@@ -147,6 +147,8 @@ run mkroot9p tests/boot/mkroot9p.sh
 run dracut tests/boot/dracut.sh
 run initramfs-tools tests/boot/initramfs-tools.sh
 run matrix tests/boot/matrix.sh
+run install "$MAKE" -s check-install
+run packages "$MAKE" -s check-packages
 run bench bench_smoke
 
 wait "$fuzz_pid"
