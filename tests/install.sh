@@ -42,6 +42,14 @@ EOF2
 # listing DIR: every non-folder under DIR as "MODE /PATH", sorted.
 listing() { (cd "$1" && find . ! -type d -printf '%m /%P\n' | sort); }
 
+check "man pages: mandoc -Tlint, groff -ww and lexgrog find nothing to say" \
+	$MAKE -s man-lint
+for page in $($MAKE -s print-installed PREFIX=/usr | grep /share/man/); do
+	src=$(ls man/"${page##*/}" mount9p/"${page##*/}" 2>/dev/null | head -n 1)
+	check "man -l ${page##*/} renders (NAME, SYNOPSIS or DESCRIPTION, SEE ALSO)" eval \
+		"MANWIDTH=80 man -l '$src' 2>&1 | grep -q '^NAME' && MANWIDTH=80 man -l '$src' 2>/dev/null | grep -q '^SEE ALSO'"
+done
+
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 for prefix in /usr /usr/local /opt/root9p; do
