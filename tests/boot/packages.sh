@@ -248,7 +248,8 @@ say failed "$(systemctl --failed --plain --no-legend | tr '\n' ' ')"
 say analyze "$(systemd-analyze 2>/dev/null | head -n 1)"
 say root "$(findmnt -no SOURCE,FSTYPE,OPTIONS /)"
 say tmp "$(findmnt -no FSTYPE,OPTIONS /tmp)"
-say blockdevs "$(ls /sys/class/block | wc -l)"
+# loop and ram devices are the kernel's own, not disks
+say blockdevs "$(ls /sys/class/block | grep -cvE '^(loop|ram|zram)[0-9]')"
 case $mode in
 regen)
 	# the test's own setting, taken away again below
@@ -257,6 +258,13 @@ regen)
 	echo $? >$gc/regen.rc
 	rm -f /etc/initramfs-tools/conf.d/root9p-test
 	say regen "$(cat $gc/regen.rc)"
+	;;
+hostonly)
+	# dracut's hostonly mode on a 9p root: module-setup's check() sees 9p
+	# in host_fs_types and takes root9p by itself
+	dracut --hostonly --force $gc/hostonly.img "$(uname -r)" >$gc/hostonly.log 2>&1
+	echo $? >$gc/hostonly.rc
+	say hostonly "$(cat $gc/hostonly.rc)"
 	;;
 purge)
 	apt-get -y purge "$(cat $gc/purge)" >$gc/purge.log 2>&1
@@ -305,7 +313,7 @@ checks_up() {
 		eval 'probe_is target active && probe_is state running'
 	check "$1: / is 9p from fsRoot, rw, msize=512000 (the howto's line)" \
 		eval 'probe root | grep -qE "^fsRoot +9p +rw,.*msize=512000"'
-	check "$1: no block device in the guest" probe_is blockdevs 0
+	check "$1: no disk in the guest (/sys/class/block: loop and ram only)" probe_is blockdevs 0
 	check "$1: the guest powered itself off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
 }
 
@@ -358,6 +366,24 @@ installed_checks() {
 		'img_has "$img" "usr/sbin/mount9p\$" && img_has "$img" "^scripts/9p\$" && img_has "$img" "scripts/init-top/root9p\$"'
 	check "$n: ... and the 9p modules (9p, 9pnet_virtio)" eval \
 		'img_has "$img" "/9p\.ko(\.[a-z]+)?\$" && img_has "$img" "/9pnet_virtio\.ko(\.[a-z]+)?\$"'
+}
+
+# after_purge_dracut: root9p-dracut purged; its trigger ran dracut.
+after_purge_dracut() {
+	local n=dracut img=$ROOT/boot/initrd.img-$KV
+	LOG=$LOGDIR/$n-purge.log
+	check "$n: apt-get purge root9p-dracut worked" [ "$rc" = 0 ]
+	check "$n: its trigger made the image again" grep -q "Creating initramfs image file '/boot/initrd.img-$KV'" "$LOG"
+	LOG=
+	check "$n: the new image holds no root9p module" eval '! img_has "$img" "root9p"'
+	check "$n: dpkg -S finds no file of it" eval \
+		'! in_root "$ROOT" dpkg -S /usr/lib/dracut/modules.d/90root9p /usr/lib/dracut/dracut.conf.d/50-root9p.conf >/dev/null 2>&1'
+	rm -rf "$ROOT/var/tmp/debs"
+	flist "$ROOT" >"$WORK/$n.after"
+	diff "$WORK/$n.before" "$WORK/$n.after" >"$WORK/$n.diff"
+	echo "  $n: file-list diff before install / after purge ($(wc -l <"$WORK/$n.diff") lines):"
+	sed 's/^/    /' "$WORK/$n.diff"
+	check "$n: the file list after purge is the one before install" [ ! -s "$WORK/$n.diff" ]
 }
 
 # --- Debian 12 and 13 with initramfs-tools ---------------------------------------
@@ -420,6 +446,7 @@ part_dracut() {
 		return
 	fi
 	guest_setup "$ROOT"
+	flist "$ROOT" >"$WORK/$n.before"
 	img=$ROOT/boot/initrd.img-$KV
 	installs "$ROOT" "$n" root9p root9p-dracut && rc=0 || rc=$?
 	LOG=$LOGDIR/$n-install.log
@@ -430,9 +457,23 @@ part_dracut() {
 		'img_has "$img" "mount9p\$" && img_has "$img" "root9p-generator"'
 	check "dracut: a systemd initrd" img_has "$img" "usr/lib/systemd/systemd\$"
 	echo "  dracut: Linux $KV, image $(stat -c %s "$img") bytes"
-	guest_boot "$n" boot "$img"
+	guest_boot "$n" hostonly "$img"
 	checks_up "dracut (systemd initrd)"
 	check "dracut: mount9p mounted the root" has "mount9p: mounted fsRoot on /sysroot"
+	LOG=$ROOT/var/tmp/gc/hostonly.log
+	check "dracut: dracut --hostonly in the 9p guest works" \
+		eval '[ "$(cat "$ROOT/var/tmp/gc/hostonly.rc" 2>/dev/null)" = 0 ]'
+	check "dracut: ... and takes root9p by itself (9p in host_fs_types)" eval \
+		'img_has "$ROOT/var/tmp/gc/hostonly.img" "root9p-generator" && img_has "$ROOT/var/tmp/gc/hostonly.img" "mount9p\$"'
+	LOG=
+	echo "  dracut: hostonly image made in the guest: $(stat -c %s "$ROOT/var/tmp/gc/hostonly.img" 2>/dev/null) bytes"
+	rm -f "$ROOT/var/tmp/gc/hostonly.img"
+
+	# removal (chrooted, as apt in the guest would): the trigger runs dracut
+	in_root "$ROOT" apt-get -q -y purge root9p-dracut >"$LOGDIR/$n-purge.log" 2>&1 && rc=0 || rc=$?
+	cp "$LOGDIR/$n-purge.log" "$ROOT/var/tmp/gc/purge.log"
+	echo "$rc" >"$ROOT/var/tmp/gc/purge.rc"
+	after_purge_dracut
 	timed_end dracut
 }
 
