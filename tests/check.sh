@@ -9,7 +9,9 @@
 # for aarch64, Debian 12's arm64 kernel under qemu-system-aarch64),
 # mkroot9p's Debian roots, the
 # dracut and initramfs-tools integrations, the behaviour matrix (the same
-# command lines through all four boot paths), a smoke run of the benchmarks.
+# command lines through all four boot paths), make install/uninstall and the
+# Debian packages in Debian 12/13 guests (tests/install.sh,
+# tests/boot/packages.sh), a smoke run of the benchmarks.
 # A suite
 # that ends without its closing line counts as one failure.
 set -u
