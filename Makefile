@@ -74,9 +74,12 @@ $(error $(GUEST_CC) not found: apt-get install gcc-$(GUEST_ARCH)-linux-gnu libc6
 endif
 endif
 endif
-GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -I.
+# klcc compiles with -g (stripped at link, but the build ID is taken over the
+# debug info): the source folder's path must not be in it, for the same
+# bytes from any checkout (the Debian packages are built reproducibly).
+GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
 
-.PHONY: all deps check unit boot fuzz demo bench install clean
+.PHONY: all deps check unit boot fuzz demo bench install uninstall clean
 all:
 
 # Generic object rules: guest objects under $(GO)/obj, host under $(O)/obj.
@@ -98,6 +101,7 @@ include bench/build.mk
 include hooks/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk
+include man/build.mk
 
 $(O) $(GO) $(O)/obj $(GO)/obj:
 	mkdir -p $@
@@ -119,6 +123,11 @@ bench: deps
 
 # Host tools in bin, the guest programs (static) in lib/root9p where
 # mkinitrd9p looks for them, mount9p also in sbin for the guest's own use.
+# Every install rule names its files in INSTALLED too (absolute, without
+# DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
+INSTALLED_DIRS += $(PREFIX)/lib/root9p
+INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/init9p \
+	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
 	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
@@ -126,7 +135,19 @@ install: all
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/sbin/mount9p
-	install -D -m 0644 mount9p/mount9p.8 $(DESTDIR)$(PREFIX)/share/man/man8/mount9p.8
+
+# The files of INSTALLED, then the folders that are root9p's own (listed in
+# INSTALLED_DIRS) when they are empty; standard folders (bin, man8) stay.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	for d in $(INSTALLED_DIRS); do \
+		if [ -d "$(DESTDIR)$$d" ]; then rmdir "$(DESTDIR)$$d" || exit 1; fi; \
+	done
+
+# The list, for tests/install.sh.
+.PHONY: print-installed
+print-installed:
+	@printf '%s\n' $(INSTALLED)
 
 clean:
 	rm -rf $(O)

@@ -9,6 +9,10 @@ IT_SRC := hooks/initramfs-tools
 IT_DIR = $(DESTDIR)/usr/share/initramfs-tools
 
 .PHONY: install-hooks-initramfs-tools
+INSTALLED += /usr/share/initramfs-tools/hooks/root9p \
+	/usr/share/initramfs-tools/conf-hooks.d/root9p \
+	/usr/share/initramfs-tools/scripts/9p \
+	/usr/share/initramfs-tools/scripts/init-top/root9p
 install: install-hooks-initramfs-tools
 install-hooks-initramfs-tools:
 	install -d $(IT_DIR)/hooks $(IT_DIR)/conf-hooks.d $(IT_DIR)/scripts/init-top
@@ -31,6 +35,8 @@ DRACUT_FILES := parse-root9p.sh mount-root9p.sh premount-root9p.sh \
 	mount.9p.sh root9p-generator.sh
 
 .PHONY: install-hooks-dracut
+INSTALLED += $(addprefix /usr/lib/dracut/modules.d/90root9p/,module-setup.sh $(DRACUT_FILES))
+INSTALLED_DIRS += /usr/lib/dracut/modules.d/90root9p
 install: install-hooks-dracut
 install-hooks-dracut:
 	install -d $(DRACUT_DIR)

@@ -54,6 +54,7 @@ mkinitrd-test: $(O)/mkinitrd9p
 	MKINITRD9P=$(O)/mkinitrd9p tests/mkinitrd/test.sh
 
 .PHONY: install-mkinitrd
+INSTALLED += $(PREFIX)/bin/mkinitrd9p
 install: install-mkinitrd
 install-mkinitrd: $(O)/mkinitrd9p
 	install -D -m 0755 $(O)/mkinitrd9p $(DESTDIR)$(PREFIX)/bin/mkinitrd9p

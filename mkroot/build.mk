@@ -27,6 +27,7 @@ UNIT_TESTS += $(O)/test_mkroot $(O)/test_mkroot_hostile
 
 # scripts/mkroot9p finds the converter in ../lib/root9p when installed.
 install: install-mkroot
+INSTALLED += $(PREFIX)/bin/mkroot9p $(PREFIX)/lib/root9p/mkroot9p-convert
 .PHONY: install-mkroot
 install-mkroot: $(O)/mkroot9p-convert
 	install -D -m 0755 scripts/mkroot9p $(DESTDIR)$(PREFIX)/bin/mkroot9p

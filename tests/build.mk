@@ -17,3 +17,14 @@ boot: all
 # (the programs built straight from their .c, and the objects of the rest).
 $(filter-out %.sh,$(UNIT_TESTS)) \
 $(patsubst %.c,$(O)/obj/%.o,$(wildcard tests/unit/test_*.c)): tests/unit/t.h
+
+# make install/uninstall into temporary DESTDIRs, then the Debian packages:
+# built twice (same bytes), lintian, and installed with apt in real Debian
+# 12/13 guests that boot from the images their trigger made
+# (tests/boot/packages.sh; PKG_ONLY="bookworm trixie dracut" picks parts).
+.PHONY: check-install check-packages
+check-install: all
+	tests/install.sh
+
+check-packages: deps
+	tests/boot/packages.sh $(foreach p,$(PKG_ONLY),--only $(p))

@@ -5,13 +5,15 @@
 #
 # Suites: unit tests, the parser fuzz run (beside the others), mkinitrd9p
 # on real kernels, boot tests with init9p built against each libc of
-# R9P_LIBCS (default klibc musl glibc), arm64 guests (init9p cross-built
-# for aarch64, Debian 12's arm64 kernel under qemu-system-aarch64),
-# mkroot9p's Debian roots, the
-# dracut and initramfs-tools integrations, the behaviour matrix (the same
-# command lines through all four boot paths), a smoke run of the benchmarks.
-# A suite
-# that ends without its closing line counts as one failure.
+# R9P_LIBCS (default klibc musl glibc), arm64 guests, overlay roots, the
+# kernel developer's loop (run9p --kernel ... -- CMD, with a kernel built
+# from linux-source), libvirt, parallel module loading, the Debian packages
+# in Debian 12/13 guests; mkroot9p's Debian roots, the dracut and
+# initramfs-tools integrations, the behaviour matrix (the same command
+# lines through all four boot paths), scratch disks, virtiofs roots, make
+# install/uninstall, a smoke run of the benchmarks. The boot suites run in
+# two lanes (lane_a, lane_b below). A suite that ends without its closing
+# line counts as one failure.
 set -u
 cd "$(dirname "$0")/.."
 O=${O:-build}
@@ -170,6 +172,7 @@ lane_a() {
 	run loop tests/boot/loop.sh
 	run libvirt tests/boot/libvirt.sh
 	run modload tests/boot/modload.sh
+	run packages "$MAKE" -s check-packages
 }
 lane_b() {
 	run mkroot9p tests/boot/mkroot9p.sh
@@ -178,6 +181,7 @@ lane_b() {
 	run matrix tests/boot/matrix.sh
 	run scratch tests/boot/scratch.sh
 	run virtiofs tests/boot/virtiofs.sh
+	run install "$MAKE" -s check-install
 	run bench bench_smoke
 }
 if [ "${R9P_LANES:-2}" = 1 ]; then
@@ -188,7 +192,7 @@ else
 	(RESULTS=$lane_b_results lane_b) >"$lane_b_log" 2>&1 &
 	lane_b_pid=$!
 	lane_a
-	echo "=== (lane B: waiting for mkroot9p, dracut, initramfs-tools, matrix, bench)"
+	echo "=== (lane B: waiting for its suites; its output follows)"
 	wait "$lane_b_pid"
 	cat "$lane_b_log"
 	while read -r n p f sk secs; do
