@@ -126,7 +126,8 @@ bench: deps
 # Every install rule names its files in INSTALLED too (absolute, without
 # DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
 INSTALLED_DIRS += $(PREFIX)/lib/root9p
-INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/init9p \
+INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/run9p-loop \
+	$(PREFIX)/lib/root9p/payload9p $(PREFIX)/lib/root9p/init9p \
 	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p

@@ -17,8 +17,10 @@ $(GO)/blkid9p: blkid9p/blkid9p.c
 	@mkdir -p $(@D)
 	@pkg-config --exists blkid || { echo "blkid9p needs libblkid's static library: apt-get install libblkid-dev (or make deps)" >&2; exit 1; }
 	$(CC) $(CSTD) $(WARN) $(DEFS) -Os -ffunction-sections -fdata-sections \
+		-ffile-prefix-map=$(CURDIR)=. \
 		-static -s -Wl,--gc-sections -o $@ $< $(BLKID9P_LIBS)
 
 .PHONY: install-blkid9p
+INSTALLED += $(PREFIX)/lib/root9p/blkid9p
 install-blkid9p: $(GO)/blkid9p
 	install -D -m 0755 $(GO)/blkid9p $(DESTDIR)$(PREFIX)/lib/root9p/blkid9p

@@ -12,6 +12,7 @@ IT_DIR = $(DESTDIR)/usr/share/initramfs-tools
 INSTALLED += /usr/share/initramfs-tools/hooks/root9p \
 	/usr/share/initramfs-tools/conf-hooks.d/root9p \
 	/usr/share/initramfs-tools/scripts/9p \
+	/usr/share/initramfs-tools/scripts/virtiofs \
 	/usr/share/initramfs-tools/scripts/init-top/root9p
 install: install-hooks-initramfs-tools
 install-hooks-initramfs-tools:

@@ -18,6 +18,9 @@ expected() {
 755 $p/bin/mkroot9p
 755 $p/bin/run9p
 755 $p/lib/root9p/init9p
+755 $p/lib/root9p/blkid9p
+755 $p/lib/root9p/payload9p
+644 $p/lib/root9p/run9p-loop
 755 $p/lib/root9p/mkroot9p-convert
 755 $p/lib/root9p/mount9p
 755 $p/sbin/mount9p
@@ -30,11 +33,13 @@ expected() {
 755 $it/hooks/root9p
 644 $it/conf-hooks.d/root9p
 644 $it/scripts/9p
+644 $it/scripts/virtiofs
 755 $it/scripts/init-top/root9p
 755 $dr/module-setup.sh
 755 $dr/mount-root9p.sh
 755 $dr/mount.9p.sh
 755 $dr/parse-root9p.sh
+755 $dr/premount-root9p.sh
 755 $dr/root9p-generator.sh
 EOF2
 }

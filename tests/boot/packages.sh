@@ -81,7 +81,8 @@ members() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }'
 expected_members() {
 	case $1 in
 	root9p) printf '%s\n' /usr/bin/mkinitrd9p /usr/bin/mkroot9p /usr/bin/run9p \
-		/usr/lib/root9p/init9p /usr/lib/root9p/mkroot9p-convert /usr/lib/root9p/mount9p \
+		/usr/lib/root9p/blkid9p /usr/lib/root9p/init9p /usr/lib/root9p/mkroot9p-convert \
+		/usr/lib/root9p/mount9p /usr/lib/root9p/payload9p /usr/lib/root9p/run9p-loop \
 		/usr/sbin/mount9p /usr/share/doc/root9p/changelog.gz /usr/share/doc/root9p/copyright \
 		/usr/share/lintian/overrides/root9p /usr/share/man/man1/run9p.1.gz \
 		/usr/share/man/man7/root9p.7.gz /usr/share/man/man8/init9p.8.gz \
@@ -90,12 +91,14 @@ expected_members() {
 	root9p-initramfs-tools) printf '%s\n' /usr/share/doc/root9p-initramfs-tools/changelog.gz \
 		/usr/share/doc/root9p-initramfs-tools/copyright \
 		/usr/share/initramfs-tools/conf-hooks.d/root9p /usr/share/initramfs-tools/hooks/root9p \
-		/usr/share/initramfs-tools/scripts/9p /usr/share/initramfs-tools/scripts/init-top/root9p ;;
+		/usr/share/initramfs-tools/scripts/9p /usr/share/initramfs-tools/scripts/virtiofs \
+		/usr/share/initramfs-tools/scripts/init-top/root9p ;;
 	root9p-dracut) printf '%s\n' /usr/lib/dracut/dracut.conf.d/50-root9p.conf \
 		/usr/lib/dracut/modules.d/90root9p/module-setup.sh \
 		/usr/lib/dracut/modules.d/90root9p/mount-root9p.sh \
 		/usr/lib/dracut/modules.d/90root9p/mount.9p.sh \
 		/usr/lib/dracut/modules.d/90root9p/parse-root9p.sh \
+		/usr/lib/dracut/modules.d/90root9p/premount-root9p.sh \
 		/usr/lib/dracut/modules.d/90root9p/root9p-generator.sh \
 		/usr/share/doc/root9p-dracut/changelog.gz /usr/share/doc/root9p-dracut/copyright ;;
 	esac | sort
