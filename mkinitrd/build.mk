@@ -8,7 +8,7 @@ MKINITRD_CFLAGS = $(HOST_ALL_CFLAGS) $(shell pkg-config --cflags $(MKINITRD_LIBS
                   -DLIBEXECDIR=\"$(PREFIX)/lib/root9p\"
 MKINITRD_LDLIBS = $(shell pkg-config --libs $(MKINITRD_LIBS_PC))
 
-MKINITRD_SRCS := main.c moddir.c modules.c kbuild.c loadlist.c image.c rescue.c scratch.c elf.c cpio.c \
+MKINITRD_SRCS := main.c moddir.c modules.c kbuild.c kconfig.c loadlist.c image.c rescue.c scratch.c elf.c cpio.c \
                  cpio_read.c compress.c decompress.c listimg.c outfile.c util.c
 MKINITRD_OBJ  := $(O)/obj/mkinitrd
 MKINITRD_OBJS := $(addprefix $(MKINITRD_OBJ)/,$(MKINITRD_SRCS:.c=.o))

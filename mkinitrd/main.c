@@ -20,6 +20,7 @@
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/image.h"
 #include "mkinitrd/kbuild.h"
+#include "mkinitrd/kconfig.h"
 #include "mkinitrd/listimg.h"
 #include "mkinitrd/moddir.h"
 #include "mkinitrd/modules.h"
@@ -110,6 +111,7 @@ struct opts {
 	char kver_buf[256];	/* --kbuild's kernel.release */
 	enum r9p_comp comp;
 	int level;
+	int comp_given;		/* --compress was given */
 	const char **modules;
 	size_t nmodules;
 	int verbose;
@@ -165,6 +167,37 @@ static int usage_error(const char *msg, const char *what)
 	fprintf(stderr, "mkinitrd9p: %s%s%s\nTry 'mkinitrd9p --help'.\n", msg,
 		what ? " " : "", what ? what : "");
 	return 2;
+}
+
+/* The kernel must unpack what we write: its config (BASE/boot/config-KVER
+ * or the build tree's .config) names the decompressors it has. The default
+ * (zstd) falls back to gzip for a kernel without CONFIG_RD_ZSTD; a
+ * --compress the kernel cannot unpack is refused. No config: no check. */
+static int check_compression(struct opts *o)
+{
+	const char *sym = r9p_kconfig_rd_symbol(o->comp);
+	char *path;
+	int has;
+
+	if (!sym)
+		return 0;
+	path = o->kbuild ? xasprintf("%s/.config", o->kbuild) :
+	       xasprintf("%s/boot/config-%s", o->base, o->kver);
+	has = r9p_kconfig_has(path, sym);
+	if (has == 0 && !o->comp_given &&
+	    r9p_kconfig_has(path, "CONFIG_RD_GZIP") == 1) {
+		fprintf(stderr, "mkinitrd9p: %s has no %s=y: writing gzip "
+			"instead of zstd\n", path, sym);
+		r9p_comp_parse("gzip", &o->comp, &o->level);
+		has = 1;
+	}
+	if (has == 0)
+		fprintf(stderr, "mkinitrd9p: kernel %s cannot unpack a %s "
+			"image (%s has no %s=y): use --compress with one it "
+			"has (gzip, xz, zstd or none)\n", o->kver,
+			r9p_comp_name(o->comp), path, sym);
+	free(path);
+	return has == 0 ? -ENOEXEC : 0;
 }
 
 /* -k for --kbuild TREE: TREE/include/config/kernel.release, as make
@@ -241,6 +274,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->rescue = optarg ? optarg : DEFAULT_RESCUE;
 			break;
 		case OPT_COMPRESS:
+			o->comp_given = 1;
 			err = r9p_comp_parse(optarg, &o->comp, &o->level);
 			if (err == -ERANGE)
 				return usage_error("--compress: the level is out "
@@ -453,7 +487,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "mkinitrd9p: %s\n", why);
 		free(why);
 	} else {
-		rc = generate(&o);
+		rc = check_compression(&o);
+		if (!rc)
+			rc = generate(&o);
 	}
 	free(o.modules);
 	if (fflush(stdout) != 0) {

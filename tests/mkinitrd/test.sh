@@ -241,4 +241,17 @@ if [ -n "${CLOUD_BASE:-}" ] && [ -n "${CLOUD_KVER:-}" ]; then
 fi
 "$mk" -k "$KVER" -b "$KERNEL_BASE" -o "$t/x.img" --init "$init" --fstype ext4 2>"$t/err"
 check "--fstype ext4 is a usage error" test $? -eq 2
+# A kernel whose config lacks CONFIG_RD_ZSTD: the default falls back to
+# gzip (said), an explicit --compress=zstd is refused before writing.
+nozstd=$t/nozstd
+mkdir -p "$nozstd/boot" "$nozstd/lib"
+sed 's/^CONFIG_RD_ZSTD=y$/# CONFIG_RD_ZSTD is not set/' "$KERNEL_BASE/boot/config-$KVER" >"$nozstd/boot/config-$KVER"
+ln -s "$KERNEL_BASE/lib/modules" "$nozstd/lib/modules"
+"$mk" -k "$KVER" -b "$nozstd" -o "$t/nozstd.img" --init "$init" 2>"$t/err"
+check "no CONFIG_RD_ZSTD: the default writes gzip and says why" \
+	sh -c "grep -q 'has no CONFIG_RD_ZSTD=y: writing gzip instead of zstd' '$t/err' && '$mk' --list '$t/nozstd.img' | grep -q '^# segment 1 at offset 0: gzip'"
+"$mk" -k "$KVER" -b "$nozstd" -o "$t/nozstd2.img" --init "$init" --compress=zstd 2>"$t/err"
+check "no CONFIG_RD_ZSTD: --compress=zstd exits 1" test $? -eq 1
+check "no CONFIG_RD_ZSTD: --compress=zstd is refused by name, no image" \
+	sh -c "grep -q 'cannot unpack a zstd image (.*has no CONFIG_RD_ZSTD=y): use --compress' '$t/err' && test ! -e '$t/nozstd2.img'"
 finish

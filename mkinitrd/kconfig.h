@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkinitrd/kconfig.h - what a kernel's own config says it can unpack.
+ *
+ * The image is useless to a kernel that cannot decompress it: it says
+ * "invalid magic" at boot and panics without a root. The config file
+ * (BASE/boot/config-KVER, or a build tree's .config) settles it before the
+ * image is written.
+ */
+#ifndef R9P_MKINITRD_KCONFIG_H
+#define R9P_MKINITRD_KCONFIG_H
+
+#include "mkinitrd/compress.h"
+
+/* The CONFIG_RD_* symbol COMP needs ("CONFIG_RD_ZSTD"), NULL for none. */
+const char *r9p_kconfig_rd_symbol(enum r9p_comp comp);
+
+/* Does the config file PATH set SYM=y? 1 yes, 0 no, -errno when PATH
+ * cannot be read (a tree without a config: nothing is known). */
+int r9p_kconfig_has(const char *path, const char *sym);
+
+#endif
