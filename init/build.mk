@@ -1,6 +1,6 @@
 # init/build.mk - init9p, the static PID 1 (klcc by default; LIBC=musl,
 # LIBC=glibc also build it).
-INIT_SRCS := init/init9p.c init/modload.c init/switchroot.c init/execcheck.c \
+INIT_SRCS := init/init9p.c init/early.c init/modload.c init/switchroot.c init/execcheck.c \
              init/rescue.c init/log.c init/compat.c init/modrun.c \
              init/modplan.c init/modinfo.c
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
@@ -39,7 +39,7 @@ UNIT_TESTS += $(O)/test_modplan $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke
 
 # payload9p: the PID 1 of run9p's loop image (run9p -- CMD): the same
 # engine and module loader, then one command and a power-off.
-PAYLOAD_SRCS := init/payload.c init/runargs.c init/modload.c init/modrun.c \
+PAYLOAD_SRCS := init/payload.c init/early.c init/runargs.c init/modload.c init/modrun.c \
                 init/modplan.c init/modinfo.c init/log.c \
                 init/compat.c
 PAYLOAD_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(PAYLOAD_SRCS))

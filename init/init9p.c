@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mount9p/cmdline.h"
+#include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
 #include "init/rescue.h"
@@ -36,15 +37,6 @@
 #else
 #define LIBC_NAME "musl"
 #endif
-
-static const struct {
-	const char *fstype, *dir;
-	unsigned long flags;
-} early_mounts[] = {
-	{ "proc",	"/proc",	MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "sysfs",	"/sys",		MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "devtmpfs",	"/dev",		MS_NOSUID },
-};
 
 /* initramfs-tools' and dracut's break points, mapped to ours. */
 static const struct {
@@ -89,24 +81,6 @@ static void say(void *ctx, int level, const char *text)
 		i9p_log("%s", text);
 	else if (b->cmd.debug)
 		i9p_log("%s", text);
-}
-
-static void setup_early(void)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(early_mounts) / sizeof(early_mounts[0]); i++) {
-		mkdir(early_mounts[i].dir, 0755);
-		if (mount(early_mounts[i].fstype, early_mounts[i].dir,
-			  early_mounts[i].fstype, early_mounts[i].flags,
-			  NULL) < 0 && errno != EBUSY)
-			i9p_error("cannot mount %s on %s: %s", early_mounts[i].fstype,
-				early_mounts[i].dir, strerror(errno));
-	}
-	/* Without a /dev/console node the kernel starts us with no fds. */
-	if (fcntl(2, F_GETFD) < 0)
-		i9p_log_open_console();
-	i9p_log_open_kmsg();
 }
 
 static void maybe_break(const struct boot *b, const char *point)
@@ -283,7 +257,7 @@ int main(int argc, char **argv)
 			"(see mkinitrd9p); to try 9p mounts, use mount9p\n");
 		return 2;
 	}
-	setup_early();
+	i9p_setup_early();
 	uname(&u);
 	i9p_log("root9p %s (%s) on Linux %s", R9P_VERSION, LIBC_NAME,
 		u.release);

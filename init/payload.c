@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "init/compat.h"
+#include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
 #include "init/runargs.h"
@@ -43,15 +44,6 @@
 #define PORTS_DIR "/sys/class/virtio-ports"
 #define PORT_WAIT_MS 10000
 #define GUEST_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-static const struct {
-	const char *fstype, *dir;
-	unsigned long flags;
-} early_mounts[] = {
-	{ "proc",	"/proc",	MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "sysfs",	"/sys",		MS_NOSUID | MS_NODEV | MS_NOEXEC },
-	{ "devtmpfs",	"/dev",		MS_NOSUID },
-};
 
 /* The ports, by the names run9p gives them (-device virtserialport,name=). */
 enum { PORT_OUT, PORT_ERR, PORT_STATUS, NPORTS };
@@ -137,24 +129,6 @@ static void __attribute__((noreturn)) fail(struct run *r, const char *step,
 	status(r, "fail cannot %s: %s%s%s", step, why,
 	       try_ && *try_ ? "; try: " : "", try_ ? try_ : "");
 	power_off();
-}
-
-static void setup_early(void)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(early_mounts) / sizeof(early_mounts[0]); i++) {
-		mkdir(early_mounts[i].dir, 0755);
-		if (mount(early_mounts[i].fstype, early_mounts[i].dir,
-			  early_mounts[i].fstype, early_mounts[i].flags,
-			  NULL) < 0 && errno != EBUSY)
-			i9p_error("cannot mount %s on %s: %s",
-				  early_mounts[i].fstype, early_mounts[i].dir,
-				  strerror(errno));
-	}
-	if (fcntl(2, F_GETFD) < 0)
-		i9p_log_open_console();
-	i9p_log_open_kmsg();
 }
 
 /* Guest ms since boot, for the status lines: /proc/uptime (the kernel
@@ -392,7 +366,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	i9p_log_set_name("payload9p");
-	setup_early();
+	i9p_setup_early();
 	memset(&f, 0, sizeof(f));
 	if (r9p_root_load_cmdline(NULL, &r.cmd, say, &r, &f) < 0)
 		fail(&r, f.step, f.why, f.try_);
