@@ -13,6 +13,23 @@ RUN9P=${RUN9P:-scripts/run9p}
 # The howto's rootflags (msize above the virtio maximum: the clamp shows).
 HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 
+# t_options USAGE ARGS...: a suite's options, --libc L and --kernels LIST,
+# into LIBC and KERNELS (the suite sets their defaults first); anything
+# else prints "usage: USAGE" and exits 2.
+t_options() {
+	local usage=$1
+	shift
+	while [ $# -ge 2 ]; do
+		case $1 in
+		--libc) LIBC=$2 ;;
+		--kernels) KERNELS=$2 ;;
+		*) break ;;
+		esac
+		shift 2
+	done
+	[ $# = 0 ] || { echo "usage: $usage" >&2; exit 2; }
+}
+
 # t_workdir NAME LABEL [PATTERN...]: a new work dir $WORK (root9p-NAME.*
 # under ${TMPDIR:-/var/tmp}) with $LOGDIR in it, said as "LABEL: work dir".
 # At exit the PATTERNs (globs in $WORK) go; logs stay for a look. Those of

@@ -14,15 +14,9 @@ set -u
 cd "$(dirname "$0")/../.."
 LIBC=klibc
 KERNELS="bookworm trixie"
-while [ $# -gt 0 ]; do
-	case $1 in
-	--libc) LIBC=$2; shift 2 ;;
-	--kernels) KERNELS=$2; shift 2 ;;
-	*) echo "usage: $0 [--libc L] [--kernels LIST]" >&2; exit 2 ;;
-	esac
-done
-O=${O:-build}
 . tests/boot/lib.sh
+t_options "$0 [--libc L] [--kernels LIST]" "$@"
+O=${O:-build}
 
 t_workdir modload "module loading tests ($LIBC)" 'root-*' '*.img' 'x-*'
 

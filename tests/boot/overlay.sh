@@ -13,17 +13,12 @@
 set -u
 cd "$(dirname "$0")/../.."
 KERNELS="bookworm trixie"
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) KERNELS=$2; shift 2 ;;
-	*) echo "usage: $0 [--kernels LIST]" >&2; exit 2 ;;
-	esac
-done
-O=${O:-build}
 LIBC=klibc
+. tests/boot/lib.sh
+t_options "$0 [--libc L] [--kernels LIST]" "$@"
+O=${O:-build}
 CASES=${CASES:-tmpfs tag two fail}
 want() { case " $CASES " in *" $1 "*) return 0 ;; esac; return 1; }
-. tests/boot/lib.sh
 
 t_workdir overlay "overlay tests" 'root-*' 'up-*' 'data'
 

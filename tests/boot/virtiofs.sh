@@ -14,15 +14,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 KERNELS="bookworm trixie cloud"
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) KERNELS=$2; shift 2 ;;
-	*) echo "usage: $0 [--kernels LIST]" >&2; exit 2 ;;
-	esac
-done
-O=${O:-build}
 LIBC=klibc
 . tests/boot/lib.sh
+t_options "$0 [--libc L] [--kernels LIST]" "$@"
+O=${O:-build}
 . scripts/distro-images.sh
 
 t_workdir virtiofs "virtiofs tests" 'root-*' stage base tmp conf '*.x'

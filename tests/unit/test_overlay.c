@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tests/unit/t.h"
+#include "tests/unit/troot.h"
 #include "mount9p/root.h"
 
 #define MODS "virtio_pci 9pnet_virtio 9p"
@@ -131,20 +132,13 @@ int main(void)
 	size_t i;
 	int ret;
 
-	if (!mkdtemp(sys)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	r9p_tags_set_sysfs(sys);
+	t_fake_sysfs(sys);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *line = rows[i].cmdline;
 
-		r9p_cmdline_parse(line, &c);
-		ret = r9p_root_config(&c, &k, 0, &r, &f);
-		CHECK(ret == rows[i].ret, "%s: returned %d (%s: %s)", line, ret,
-		      f.step ? f.step : "-", f.why);
-		if (ret != rows[i].ret)
+		if (!t_root_row(line, 0, rows[i].ret, &c, &r, &f))
 			continue;
+		ret = rows[i].ret;
 		if (ret) {
 			CHECK(strstr(f.why, rows[i].overlay) != NULL, "%s: why "
 			      "\"%s\"", line, f.why);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tests/unit/t.h"
+#include "tests/unit/troot.h"
 #include "mount9p/root.h"
 
 #define ASSUME R9P_ROOT_ASSUME_9P
@@ -134,20 +135,13 @@ int main(void)
 	size_t i;
 	int ret;
 
-	if (!mkdtemp(sys)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	r9p_tags_set_sysfs(sys);
+	t_fake_sysfs(sys);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *line = rows[i].cmdline;
 
-		r9p_cmdline_parse(line, &c);
-		ret = r9p_root_config(&c, &k, rows[i].flags, &r, &f);
-		CHECK(ret == rows[i].ret, "%s: returned %d, want %d (%s: %s)",
-		      line, ret, rows[i].ret, f.step ? f.step : "-", f.why);
-		if (ret != rows[i].ret)
+		if (!t_root_row(line, rows[i].flags, rows[i].ret, &c, &r, &f))
 			continue;
+		ret = rows[i].ret;
 		if (ret != 0) {
 			CHECK_STR(f.step, rows[i].tag, line);
 			CHECK(strstr(f.why, rows[i].opts) != NULL, "%s: why \"%s\" "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tests/unit/t.h"
+#include "tests/unit/troot.h"
 #include "mount9p/root.h"
 
 #define BASE "root=a rootfstype=9p "
@@ -78,27 +79,19 @@ static const struct {
 int main(void)
 {
 	char sys[] = "/tmp/r9p-scratch-XXXXXX", tmp[300];
-	struct r9p_kernel k = { 6, 1 };
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
 	struct r9p_root_fail f;
 	size_t i;
 	int ret;
 
-	if (!mkdtemp(sys)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	r9p_tags_set_sysfs(sys);
+	t_fake_sysfs(sys);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *line = rows[i].cmdline;
 
-		r9p_cmdline_parse(line, &c);
-		ret = r9p_root_config(&c, &k, 0, &r, &f);
-		CHECK(ret == rows[i].ret, "%s: returned %d, want %d (%s: %s)",
-		      line, ret, rows[i].ret, f.step ? f.step : "-", f.why);
-		if (ret != rows[i].ret)
+		if (!t_root_row(line, 0, rows[i].ret, &c, &r, &f))
 			continue;
+		ret = rows[i].ret;
 		if (ret != 0) {
 			CHECK(strstr(f.why, rows[i].tmp_disk) != NULL, "%s: why "
 			      "\"%s\" lacks \"%s\"", line, f.why,

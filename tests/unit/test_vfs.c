@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tests/unit/t.h"
+#include "tests/unit/troot.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
 
@@ -68,11 +69,7 @@ int main(void)
 	size_t i;
 	int ret;
 
-	if (!mkdtemp(sys)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	r9p_tags_set_sysfs(sys);
+	t_fake_sysfs(sys);
 	/* Neither layout: no driver, no device. */
 	CHECK(r9p_vfs_tag_present("fs") == 0, "empty sysfs: no tag");
 	CHECK(r9p_vfs_tags_listed() == 0, "empty sysfs: not listed");
