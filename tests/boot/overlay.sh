@@ -161,7 +161,7 @@ case_fail() {
 		eval 'grep -qE "init9p: cannot mount the overlay.s upper layer: 9p tag nosuch \(/run/root9p/rw\): upper mount tag \"nosuch\" not found in time \(tags present: .*fsRoot.*\); give QEMU that share \(run9p --extra-9p nosuch:DIR\) or use root9p.overlay=tmpfs" <(console) && [ -z "$(probe see)" ]'
 	ovboot "$K-badvalue" -a "init=/probe/ovinit root9p.overlay=a=b panic=1"
 	check "$K bad root9p.overlay value: refused, nothing mounted" \
-		eval 'has "init9p: cannot use root9p.overlay: root9p.overlay=a=b: not \"tmpfs\" nor a 9p mount tag" && hasnt "mounted fsRoot" && [ -z "$(probe see)" ]'
+		eval 'has "init9p: cannot use root9p.overlay: root9p.overlay=a=b: not \"tmpfs\", a 9p mount tag nor a disk" && hasnt "mounted fsRoot" && [ -z "$(probe see)" ]'
 	check "$K failures: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
