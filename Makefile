@@ -83,11 +83,15 @@ GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -ffile-prefix-map=$(C
 all:
 
 # Generic object rules: guest objects under $(GO)/obj, host under $(O)/obj.
-$(GO)/obj/%.o: %.c
+# Every object depends on every header: the tree is small, and an object
+# left stale by a struct that grew (struct r9p_cmdline in payload9p, struct
+# r9p_root in init9p) is a memory bug no test may be lucky enough to see.
+ALL_HDRS := $(wildcard */*.h tests/unit/*.h)
+$(GO)/obj/%.o: %.c $(ALL_HDRS)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_ALL_CFLAGS) -c -o $@ $<
 
-$(O)/obj/%.o: %.c
+$(O)/obj/%.o: %.c $(ALL_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_ALL_CFLAGS) -c -o $@ $<
 

@@ -7,11 +7,6 @@ INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p
 
-# init9p.c embeds the engine's structs (struct r9p_root in struct boot):
-# a header change must rebuild it, or the engine writes past the old size.
-$(INIT_OBJS) $(patsubst %.c,$(O)/obj/%.o,$(INIT_SRCS)): $(MOUNT9P_HDRS) \
-	$(wildcard init/*.h)
-
 $(GO)/init9p: $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 
