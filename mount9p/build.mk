@@ -22,10 +22,6 @@ MOUNT9P_HOST_LIB := $(O)/libmount9p.a
 
 all: $(GO)/mount9p
 
-$(MOUNT9P_GUEST_OBJS) $(MOUNT9P_HOST_OBJS) $(GO)/obj/mount9p/mount9p.o \
-$(O)/obj/mount9p/mount9p.o $(GO)/obj/mount9p/rootcmd.o \
-$(O)/obj/mount9p/rootcmd.o: $(MOUNT9P_HDRS)
-
 $(MOUNT9P_GUEST_LIB): $(MOUNT9P_GUEST_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
