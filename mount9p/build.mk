@@ -14,7 +14,6 @@ MOUNT9P_LIB_SRCS := mount9p/diag.c mount9p/kernel.c mount9p/opttab.c \
 	mount9p/effective.c mount9p/root.c mount9p/rootmount.c mount9p/rootmods.c tmpfs/tmpfs.c \
 	mount9p/scratch.c mount9p/virtiofs.c \
 	mount9p/upper.c mount9p/overlay.c mount9p/extramount.c
-MOUNT9P_HDRS := $(wildcard mount9p/*.h) tmpfs/tmpfs.h
 MOUNT9P_GUEST_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(MOUNT9P_LIB_SRCS))
 MOUNT9P_HOST_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MOUNT9P_LIB_SRCS))
 MOUNT9P_GUEST_LIB := $(GO)/libmount9p.a
