@@ -21,6 +21,7 @@
 #include "init/log.h"
 #include "init/modload.h"
 #include "mount9p/mount.h"
+#include "mount9p/scratch.h"
 
 #define MODROOT "/lib/modules"
 
@@ -170,6 +171,19 @@ static int have_module(const struct i9p_modlist *list, const char *name)
 	return access(sysname, F_OK) == 0;
 }
 
+/* A scratch disk's driver and file system: the disk never fails the boot
+ * (the engine falls back to the tmpfs and says why), so neither does an
+ * image built without them. */
+static int optional_module(const char *name)
+{
+	size_t i;
+
+	for (i = 0; r9p_scratch_modules[i]; i++)
+		if (strcmp(r9p_scratch_modules[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 		      const struct i9p_modlist *list, struct i9p_modload *r)
 {
@@ -181,6 +195,12 @@ static int load_extra(const struct r9p_cmdline *c, const char *kdir,
 		if (!*name || have_module(list, name))
 			continue;
 		if (!find_module(kdir, name, path, sizeof(path))) {
+			if (optional_module(name)) {
+				i9p_warn("warning: the image has no %s module: "
+					 "scratch disks need an image made "
+					 "with mkinitrd9p --scratch", name);
+				continue;
+			}
 			snprintf(r->failed, sizeof(r->failed), "%s", name);
 			snprintf(r->hint, sizeof(r->hint),
 				 "root9p.modules names a module the image does "

@@ -100,8 +100,9 @@ check "pci image: virtio_pci, 9pnet_virtio, 9p, netfs, fscache; no virtio_mmio" 
 check "mmio image: virtio_mmio instead of virtio_pci" \
 	eval 'grep -q "/virtio_mmio\.ko" "$LOGDIR/mmio.list" && ! grep -q "/virtio_pci\.ko" "$LOGDIR/mmio.list" && grep -q "/9pnet_virtio\.ko" "$LOGDIR/mmio.list"'
 measure "image (gzip): pci $(stat -c %s "$IMG_PCI" 2>/dev/null) bytes, mmio $(stat -c %s "$IMG_MMIO" 2>/dev/null) bytes"
-check "run9p refuses --transport mmio on x86_64" \
-	eval '! "$RUN9P" --dry-run -k "$KERNEL_IMAGE" -r "$WORK" --transport mmio 2>/dev/null'
+check "run9p refuses --transport mmio on x86_64, naming --arch aarch64" \
+	eval '! "$RUN9P" --dry-run -k "$KERNEL_IMAGE" -i "$IMG_PCI" -r "$WORK" --transport mmio 2>"$LOGDIR/mmio-x86.err" &&
+		grep -q "transport mmio needs --arch aarch64" "$LOGDIR/mmio-x86.err"'
 
 # The kernel's "Run /init" to the probe's first line, on the kernel's clock.
 initramfs_ms() {

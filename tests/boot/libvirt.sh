@@ -69,7 +69,7 @@ check "virtiofs domain: shared memfd backing, virtiofs driver, rootfstype=virtio
 		grep -q "<driver type=.virtiofs./>" "$WORK/vfs.xml" &&
 		grep -q "rootfstype=virtiofs rootflags=dax=never" "$WORK/vfs.xml"'
 check "libvirt XML: markup in paths and the command line is escaped" \
-	eval '"$RUN9P" -k "$WORK/vmlinuz" -r "$ROOT" --accel tcg --libvirt-xml - -a "x=\"<a&b>\"" 2>/dev/null |
+	eval '"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --libvirt-xml - -a "x=\"<a&b>\"" 2>/dev/null |
 		grep -q "x=&quot;&lt;a&amp;b&gt;&quot;"'
 
 # --- the boot: embedded QEMU driver, as nobody -------------------------------

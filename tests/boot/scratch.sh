@@ -137,7 +137,7 @@ case_run9p_refuses() {
 	ln -sf /etc/passwd "$WORK/link.disk"
 	mkdir -p "$WORK/dir.disk"
 	scratch_refused() {
-		out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --passthrough-as-root \
+		out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --passthrough-as-root \
 			--dry-run --scratch "$1" 2>&1) && return 1
 		grep -qF -- "$2" <<<"$out"
 	}

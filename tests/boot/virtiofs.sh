@@ -109,22 +109,22 @@ case_bad_opt() {
 # run9p's own failure paths: no guest boots.
 case_run9p_errors() {
 	local out
-	out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --fs virtiofs --virtiofsd /no/such/virtiofsd 2>&1)
+	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs --virtiofsd /no/such/virtiofsd 2>&1)
 	check "run9p: a missing daemon is named" \
 		grep -q "virtiofsd '/no/such/virtiofsd' is not an executable file" <<<"$out"
-	out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --fs virtiofs 2>&1)
+	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs 2>&1)
 	check "run9p: as root, virtiofs needs --passthrough-as-root (and says why)" \
 		grep -q "virtiofsd serves '$ROOT' with root's rights" <<<"$out"
-	out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --fs virtiofs --passthrough-as-root --ro 2>&1)
+	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs --passthrough-as-root --ro 2>&1)
 	check "run9p: --ro is refused with QEMU's virtiofsd (it cannot enforce it)" \
 		grep -q "cannot serve a tree read-only" <<<"$out"
-	out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --fs virtiofs --passthrough-as-root \
+	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs --passthrough-as-root \
 		--virtiofsd /bin/false --timeout 20 2>&1)
 	check "run9p: a daemon that dies at once is reported" \
 		grep -q "virtiofsd (/bin/false) ended before its socket appeared" <<<"$out"
 	check "run9p: and its socket directory is gone" \
 		eval '! ls -d "${TMPDIR:-/tmp}"/run9p-vfs.* 2>/dev/null | grep -q .'
-	out=$("$RUN9P" -k "$KERNEL_IMAGE" -r "$ROOT" --fs virtiofs -t abcdefghijabcdefghijabcdefghijabcdefg 2>&1)
+	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs -t abcdefghijabcdefghijabcdefghijabcdefg 2>&1)
 	check "run9p: a 37-byte virtiofs tag is refused" grep -q "QEMU takes at most 36" <<<"$out"
 }
 
