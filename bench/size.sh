@@ -16,10 +16,15 @@ bin=$go/init9p
 # The archive members the link pulled in, from the linker's map.
 map=$(mktemp)
 trap 'rm -f "$map" "$map.out"' EXIT
-(cd "$go" && ${GUEST_CC:-klcc} -static -Wl,-Map,"$map" -o "$map.out" obj/init/*.o libmount9p.a) ||
+# init9p's own objects, as make links them (obj/init also holds
+# payload9p's, which has a main() of its own).
+init_objs=$(make -s --no-print-directory print-init-objs O="${go%/*}" LIBC="${go##*/}") ||
+	{ echo "size: cannot list init9p's objects (make print-init-objs)" >&2; exit 2; }
+# shellcheck disable=SC2086 # a list of object files
+${GUEST_CC:-klcc} -static -Wl,-Map,"$map" -o "$map.out" $init_objs "$go/libmount9p.a" ||
 	{ echo "size: cannot link $go's objects again for the map" >&2; exit 2; }
 members=$(grep -o 'libmount9p\.a([^)]*)' "$map" | sed 's/.*(\(.*\))/\1/' | sort -u)
-objs=$(ls "$go"/obj/init/*.o)
+objs=$init_objs
 for m in $members; do
 	objs="$objs $(ls "$go"/obj/mount9p/"$m" "$go"/obj/tmpfs/"$m" 2>/dev/null || true)"
 done

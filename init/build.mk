@@ -7,6 +7,11 @@ INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p
 
+# The objects init9p is linked from, for bench/size.sh.
+.PHONY: print-init-objs
+print-init-objs:
+	@printf '%s\n' $(INIT_OBJS)
+
 $(GO)/init9p: $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
 
