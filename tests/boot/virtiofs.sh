@@ -28,24 +28,14 @@ VFSD=/usr/lib/qemu/virtiofsd
 # The virtiofs root, as init9p left it: tag, options, rw, /tmp on the
 # root (no tmpfs by default), unlinked-open files working there.
 case_init9p() {
-	local mi token=vfs-$K-$RANDOM
+	local token=vfs-$K-$RANDOM
 	rm -f "$ROOT/out/written"
 	boot "$K-init9p" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs \
 		-o dax=never,noatime -a "probe.token=$token panic=-1"
-	mi=$(mountinfo_of /)
-	check "$K init9p: the guest ran the probe to the end" probe_is done yes
-	check "$K init9p: / is virtiofs from tag fsRoot" grep -qE ' - virtiofs fsRoot ' <<<"$mi"
-	check "$K init9p: rootflags reached the kernel (dax=never, noatime)" \
-		eval 'grep -q "dax=never" <<<"$mi" && grep -qE " / / rw,noatime" <<<"$mi"'
-	check "$K init9p: init9p said what it mounted" \
-		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(virtiofs rw dax=never\)" <(console)
-	check "$K init9p: /tmp stays on virtiofs (no tmpfs by default)" \
-		eval '[ -z "$(mountinfo_of /tmp)" ] && has "no tmpfs on /root/tmp: root9p.tmp=off"'
+	check_vfs_root "$K init9p" "$token" init9p /root
 	# The measurement the /tmp default rests on (tmpfs/unlinkprobe.c).
 	check "$K init9p: unlinked-open file on virtiofs: fstat, read, write, ftruncate work" \
 		eval '[ "$(probe unlink | tr "\n" " ")" = "fstat ok read ok write ok ftruncate ok " ]'
-	check "$K init9p: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
 	check "$K init9p: virtiofsd was stopped with the guest" \
 		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
 	probe unlink | sed "s/^/  ($K unlink probe on virtiofs) /"
