@@ -28,7 +28,6 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,37 +151,6 @@ static long long uptime_ms(void)
 	    p[2] <= '9')
 		cs = (p[1] - '0') * 10 + (p[2] - '0');
 	return s * 1000 + cs * 10;
-}
-
-/* Is there a line in FILE equal to LINE? */
-static int file_has_line(const char *file, const char *line)
-{
-	char buf[512];
-	FILE *f = fopen(file, "r");
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && fgets(buf, sizeof(buf), f))
-		found = strcmp(buf, line) == 0;
-	fclose(f);
-	return found;
-}
-
-/* Does the overlay the settings ask for need loading from root9p.modules?
- * Not when the kernel has it built in (the image then has no module for
- * it), nor when run9p put it in the image's load list (loading it twice
- * costs a whole finit_module of it under TCG). */
-static int overlay_needed(void)
-{
-	struct utsname u;
-	char list[300];
-
-	if (file_has_line("/proc/filesystems", "nodev\toverlay\n") ||
-	    uname(&u) < 0)
-		return 0;
-	snprintf(list, sizeof(list), "/lib/modules/%s/root9p.load", u.release);
-	return !file_has_line(list, "kernel/fs/overlayfs/overlay.ko\n");
 }
 
 /* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
@@ -379,11 +347,9 @@ int main(int argc, char **argv)
 	enc = cmdline_get(&r.cmd, "root9p.run");
 	r.interactive = !*enc;
 	memset(&ml, 0, sizeof(ml));
-	/* root9p.modules, and what the settings need (overlay), unless the
-	 * kernel has that built in: the image then has no module for it. */
-	if (overlay_needed())
-		r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods,
-							sizeof(mods));
+	/* root9p.modules and what the settings need (overlay), as init9p:
+	 * the loader passes over a module loaded already or built in. */
+	r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods, sizeof(mods));
 	err = i9p_modules_load(&r.cmd, &ml);
 	/* Ports next (virtio_console is among the modules): any failure
 	 * from here on is said on the status port too. */
