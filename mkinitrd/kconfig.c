@@ -2,7 +2,7 @@
 /*
  * mkinitrd/kconfig.c - what a kernel's own config says it can unpack.
  *
- * Reads "SYM=y" lines of a kernel config; see kconfig.h.
+ * Reads the "SYM=y" lines of a kernel config once; see kconfig.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,17 +22,32 @@ const char *r9p_kconfig_rd_symbol(enum r9p_comp comp)
 	return (unsigned)comp < R9P_COMP_NCOMP ? rd_symbols[comp] : NULL;
 }
 
-int r9p_kconfig_has(const char *path, const char *sym)
+/* Is LINE "SYM=y\n"? */
+static int sets(const char *line, const char *sym)
+{
+	size_t n = strlen(sym);
+
+	return strncmp(line, sym, n) == 0 && strcmp(line + n, "=y\n") == 0;
+}
+
+int r9p_kconfig_read(const char *path, struct r9p_kconfig *k)
 {
 	char line[512];
-	size_t n = strlen(sym);
 	FILE *f = fopen(path, "re");
-	int found = 0;
+	int i;
 
 	if (!f)
 		return -errno;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strncmp(line, sym, n) == 0 && strcmp(line + n, "=y\n") == 0;
+	memset(k, 0, sizeof(*k));
+	k->rd[R9P_COMP_NONE] = 1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "CONFIG_", 7) != 0)
+			continue;
+		k->initrd |= sets(line, "CONFIG_BLK_DEV_INITRD");
+		for (i = 0; i < R9P_COMP_NCOMP; i++)
+			if (rd_symbols[i] && sets(line, rd_symbols[i]))
+				k->rd[i] = 1;
+	}
 	fclose(f);
-	return found;
+	return 0;
 }

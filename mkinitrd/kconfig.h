@@ -15,8 +15,15 @@
 /* The CONFIG_RD_* symbol COMP needs ("CONFIG_RD_ZSTD"), NULL for none. */
 const char *r9p_kconfig_rd_symbol(enum r9p_comp comp);
 
-/* Does the config file PATH set SYM=y? 1 yes, 0 no, -errno when PATH
- * cannot be read (a tree without a config: nothing is known). */
-int r9p_kconfig_has(const char *path, const char *sym);
+/* What one read of a config says: CONFIG_BLK_DEV_INITRD=y, and for each
+ * compression its CONFIG_RD_*=y (none: always 1). */
+struct r9p_kconfig {
+	int initrd;
+	int rd[R9P_COMP_NCOMP];
+};
+
+/* Read the config file PATH into K. 0, or -errno when PATH cannot be read
+ * (a tree without a config: nothing is known). */
+int r9p_kconfig_read(const char *path, struct r9p_kconfig *k);
 
 #endif

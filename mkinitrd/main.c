@@ -177,6 +177,7 @@ static int usage_error(const char *msg, const char *what)
 static int check_compression(struct opts *o)
 {
 	const char *sym = r9p_kconfig_rd_symbol(o->comp);
+	struct r9p_kconfig k;
 	char *path;
 	int has;
 
@@ -186,22 +187,20 @@ static int check_compression(struct opts *o)
 	       xasprintf("%s/boot/config-%s", o->base, o->kver);
 	/* A config that does not say the kernel takes an initramfs at all
 	 * (a fragment, a test's stand-in) says nothing about decompressors. */
-	has = r9p_kconfig_has(path, "CONFIG_BLK_DEV_INITRD") == 1 ?
-	      r9p_kconfig_has(path, sym) : 1;
-	if (has == 0 && !o->comp_given &&
-	    r9p_kconfig_has(path, "CONFIG_RD_GZIP") == 1) {
+	has = r9p_kconfig_read(path, &k) < 0 || !k.initrd || k.rd[o->comp];
+	if (!has && !o->comp_given && k.rd[R9P_COMP_GZIP]) {
 		fprintf(stderr, "mkinitrd9p: %s has no %s=y: writing gzip "
 			"instead of zstd\n", path, sym);
 		r9p_comp_parse("gzip", &o->comp, &o->level);
 		has = 1;
 	}
-	if (has == 0)
+	if (!has)
 		fprintf(stderr, "mkinitrd9p: kernel %s cannot unpack a %s "
 			"image (%s has no %s=y): use --compress with one it "
 			"has (gzip, xz, zstd or none)\n", o->kver,
 			r9p_comp_name(o->comp), path, sym);
 	free(path);
-	return has == 0 ? -ENOEXEC : 0;
+	return has ? 0 : -ENOEXEC;
 }
 
 /* -k for --kbuild TREE: TREE/include/config/kernel.release, as make
