@@ -244,9 +244,12 @@ check "--fstype ext4 is a usage error" test $? -eq 2
 # A kernel whose config lacks CONFIG_RD_ZSTD: the default falls back to
 # gzip (said), an explicit --compress=zstd is refused before writing.
 nozstd=$t/nozstd
-mkdir -p "$nozstd/boot" "$nozstd/lib"
+mkdir -p "$nozstd/boot" "$nozstd/lib" "$nozstd/usr/lib"
 sed 's/^CONFIG_RD_ZSTD=y$/# CONFIG_RD_ZSTD is not set/' "$KERNEL_BASE/boot/config-$KVER" >"$nozstd/boot/config-$KVER"
-ln -s "$KERNEL_BASE/lib/modules" "$nozstd/lib/modules"
+# Debian 13's kernel package keeps its modules under usr/lib (merged /usr).
+for d in lib usr/lib; do
+	[ -d "$KERNEL_BASE/$d/modules" ] && ln -s "$KERNEL_BASE/$d/modules" "$nozstd/$d/modules"
+done
 "$mk" -k "$KVER" -b "$nozstd" -o "$t/nozstd.img" --init "$init" 2>"$t/err"
 check "no CONFIG_RD_ZSTD: the default writes gzip and says why" \
 	sh -c "grep -q 'has no CONFIG_RD_ZSTD=y: writing gzip instead of zstd' '$t/err' && '$mk' --list '$t/nozstd.img' | grep -q '^# segment 1 at offset 0: gzip'"
