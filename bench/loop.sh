@@ -11,14 +11,16 @@
 #               switching to the host's / (read-only 9p) with
 #               init=/bin/busybox sh -c "echo go; reboot -f"
 #   fakemachine fakemachine -b qemu -- echo go (Debian's package; it boots
-#               the host's kernel, /boot/vmlinuz-$(uname -r): skipped when
-#               there is none)
+#               the host's kernel, /boot/vmlinuz-$(uname -r); a host with
+#               no kernel of its own lends it Debian 12's through
+#               bench/fakemachine-ns.sh)
 #   virtme-ng   $VIRTME_NG/vng --run K --disable-kvm -- echo go, when
 #               VIRTME_NG=DIR (a virtme-ng checkout) is set
 # Per run: host wall time to the first "go" on the output and to exit;
 # guest time (CLOCK_MONOTONIC of the guest) to the command's start and to
 # its end where the system says it (root9p's status port; the kernel's
-# timestamp of the console line for busybox). Prints median/min/max and
+# timestamp of the console line for busybox; for fakemachine and
+# virtme-ng, CMD prints the guest's /proc/uptime beside "go"). Prints median/min/max and
 # ratios to root9p. Performance only: nothing here passes or fails.
 set -eu
 cd "$(dirname "$0")/.."
@@ -61,7 +63,9 @@ timed() {
 	{ "$@" </dev/null 2>"$logs/$name.$run.err" || echo "@@rc $?"; } |
 		while IFS= read -r line; do
 			printf '%s\n' "$line" >>"$out"
-			if [ -z "$first" ] && [[ $line == *go* ]]; then
+			# the command's own line, not a console line with "go" in
+			# it ("cgroup", "algorithm"...); a serial line ends in \r
+			if [ -z "$first" ] && [[ ${line%$'\r'} =~ ^go( [0-9.]+)?$ ]]; then
 				first=$(now_ms)
 				echo "$((first - t0))" >"$out.first"
 			fi
@@ -79,16 +83,31 @@ declare -A why_not=()
 if [ -n "$bbimg" ]; then systems+=(busybox); else why_not[busybox]="bench/busybox-initrd.sh failed"; fi
 if ! command -v fakemachine >/dev/null; then
 	why_not[fakemachine]="not installed (apt-get install fakemachine)"
-elif [ ! -e "/boot/vmlinuz-$(uname -r)" ]; then
-	why_not[fakemachine]="it boots the host's kernel, and /boot/vmlinuz-$(uname -r) is not there"
+elif [ -e "/boot/vmlinuz-$(uname -r)" ]; then
+	systems+=(fakemachine) fm=(fakemachine)
+elif [ -d /lib/modules/"$(uname -r)" ]; then
+	why_not[fakemachine]="/lib/modules/$(uname -r) exists but /boot/vmlinuz-$(uname -r) does not"
 else
-	systems+=(fakemachine)
+	# No kernel of the host's own (a container or a VM): lend it
+	# Debian 12's, in a private mount namespace.
+	systems+=(fakemachine) fm=(bench/fakemachine-ns.sh "$KERNEL_BASE" "$KVER")
 fi
-if [ -n "${VIRTME_NG:-}" ] && [ -x "$VIRTME_NG/vng" ]; then
+# vng is Python (argcomplete, requests: Debian's python3-argcomplete and
+# python3-requests); VNG_PYTHON picks the interpreter that has them.
+VNG_PYTHON=${VNG_PYTHON:-python3}
+[ -z "${VIRTME_NG:-}" ] || "$VNG_PYTHON" -c 'import argcomplete, requests' 2>/dev/null ||
+	{ [ -x /usr/bin/python3 ] && VNG_PYTHON=/usr/bin/python3; }
+if [ -n "${VIRTME_NG:-}" ] && [ -f "$VIRTME_NG/vng" ]; then
 	systems+=(virtme-ng)
 else
 	why_not[virtme-ng]="VIRTME_NG=DIR (a virtme-ng checkout) not set"
 fi
+
+# The systems that report no guest time of their own run this instead of
+# "echo go": the guest's uptime when the command starts (a builtin read,
+# no extra process).
+uptime_go='read u _ </proc/uptime; echo go $u'
+guest_go() { sed -n 's/.*go \([0-9]*\)\.\([0-9]*\).*/\1\20/p' "$1" | head -n 1 | sed 's/^0*\([0-9]\)/\1/'; }
 
 run_one() {
 	local sys=$1 run=$2 st=$logs/$sys.$run.status
@@ -110,9 +129,12 @@ run_one() {
 			awk '{ printf "%d", $1 * 1000 }')
 		;;
 	fakemachine)
-		timed "$sys" "$run" timeout "$timeout" fakemachine -b qemu -q -- echo go ;;
+		timed "$sys" "$run" timeout "$timeout" "${fm[@]}" -b qemu -q -- sh -c "$uptime_go"
+		G_START=$(guest_go "$logs/$sys.$run.out") ;;
 	virtme-ng)
-		timed "$sys" "$run" timeout "$timeout" "$VIRTME_NG/vng" --run "$KERNEL_IMAGE" --disable-kvm -- echo go ;;
+		timed "$sys" "$run" timeout "$timeout" "$VNG_PYTHON" "$VIRTME_NG/vng" --run "$KERNEL_IMAGE" --disable-kvm \
+			-- sh -c "$uptime_go"
+		G_START=$(guest_go "$logs/$sys.$run.out") ;;
 	esac
 }
 

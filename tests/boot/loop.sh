@@ -93,6 +93,24 @@ img=$(ls -t "$cache"/"$KVER"-*.img 2>/dev/null | head -n 1)
 check "the initrd is cached in $cache" [ -f "$img" ]
 stamp=$(stat -c %i.%Y "$img" 2>/dev/null)
 
+# PVH: under TCG run9p boots Debian's kernel (config-KVER beside it says
+# CONFIG_PVH=y) uncompressed. The guest's boot_params tell the entries
+# apart: PVH's are built by the kernel itself with boot protocol 2.12
+# (arch/x86/platform/pvh/enlighten.c); QEMU's bzImage loader passes the
+# image's own header (2.15 for 6.1).
+vmcache=${ROOT9P_CACHE:-$HOME/.cache/root9p}/vmlinux
+run pvh -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- cat /sys/kernel/boot_params/version
+check "PVH by default under TCG: the guest's boot_params are PVH's (protocol 0x020c)" \
+	eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020c ]'
+check "... the unpacked kernel is cached as an ELF in $vmcache" \
+	eval 'ls "$vmcache/$KVER"-*.elf >/dev/null 2>&1 && [ "$(head -c 4 "$(ls "$vmcache/$KVER"-*.elf | head -n 1)" | od -An -c | tr -d " ")" = 177ELF ]'
+run nopvh -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --no-pvh -- cat /sys/kernel/boot_params/version
+check "--no-pvh: the bzImage's own header (0x020f)" eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020f ]'
+cp "$KERNEL_IMAGE" "$WORK/fake-nocfg"
+run pvh-nocfg -k "$WORK/fake-nocfg" --modules "$MODDIR" --host-root --pvh -- true
+check "--pvh with no config beside the kernel: refused (exit 2), saying why" \
+	eval '[ "$RC" = 2 ] && said "cannot boot through PVH" && said "config-$KVER beside it"'
+
 # The guest changes a host folder's files: the host keeps them as they were.
 hc=$WORK/hostcheck
 mkdir -p "$hc"
@@ -198,6 +216,20 @@ printf 'CONFIG_MODULES=y\nCONFIG_9P_FS=m\n' >"$tree/.config"
 : >"$tree/Makefile"
 run tree -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- sh -c "$GUEST_9P"
 tree_checks "Debian's modules as a build tree" "$tree" "$KVER"
+# PVH from a build tree: its own vmlinux, when its .config has CONFIG_PVH.
+run tree-nopvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root --pvh -- true
+check "--pvh, a build tree whose .config has no CONFIG_PVH: refused by name (exit 2)" \
+	eval '[ "$RC" = 2 ] && said ".config has no CONFIG_PVH=y"'
+echo CONFIG_PVH=y >>"$tree/.config"
+elf=$(ls "$vmcache/$KVER"-*.elf 2>/dev/null | head -n 1)
+if [ -n "$elf" ] && cp "$elf" "$tree/vmlinux"; then
+	run tree-pvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- cat /sys/kernel/boot_params/version
+	check "a build tree with CONFIG_PVH boots its own vmlinux through PVH (0x020c)" \
+		eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020c ]'
+	rm -f "$tree/vmlinux"
+else
+	fail "a build tree's vmlinux: no unpacked kernel in $vmcache to stand for it"
+fi
 
 # A real one: linux-source-6.1, tinyconfig + virtio, 9P as modules (cached).
 if [ $KBUILD = 0 ]; then
