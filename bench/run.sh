@@ -8,7 +8,9 @@
 #   bench/run.sh [--quick | --smoke] [-n BOOTS] [--builds N] [--io-rounds N] [-o DIR]
 #
 # Then the loop: run9p --kernel K --host-root -- echo go beside a busybox
-# initrd, fakemachine and virtme-ng (bench/loop.sh).
+# initrd, fakemachine and virtme-ng (bench/loop.sh), and a Debian 12 root
+# to multi-user.target: the howto's setup, init9p, mkroot9p's settings,
+# an overlay root (bench/userspace.sh).
 # --quick: one build and one boot per image, lean distro images, small I/O
 # workloads (under 5 minutes); --smoke: the same with every image, for
 # `make check` (figures printed, none judged). Default: 3 builds, N=5 boots
@@ -159,6 +161,16 @@ main() {
 	echo
 	echo "== loop (run9p --kernel K -- CMD)"
 	bench/loop.sh -n "$boots" --csv "$out/loop.csv" --logs "$out/loop-logs"
+
+	# --- time to a usable system: Debian 12 to multi-user.target -------------
+	echo
+	echo "== Debian 12 to multi-user.target (bench/userspace.sh)"
+	if [ "$mode" = smoke ]; then
+		bench/userspace.sh --smoke -o "$out/userspace" || echo "(userspace run failed, see $out/userspace/logs)"
+	else
+		bench/userspace.sh -n "$((boots < 3 ? boots : 3))" -o "$out/userspace" ||
+			echo "(userspace run failed, see $out/userspace/logs)"
+	fi
 
 	echo
 	echo "bench ($mode) done in $(($(date +%s) - start)) s; results in $out"

@@ -134,5 +134,18 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	sayf(say, ctx, R9P_SAY_INFO, "mounted overlay on %s in %lld ms (%s, "
 	     "upper %s, lower %s read-only)", newroot, r9p_now_ms() - t,
 	     r->overlay_rdonly ? "ro" : "rw", upper, r->tag);
+	/* Overlayfs deletes a lower file by a whiteout (a 0:0 character
+	 * device) in the upper, and marks folders with trusted.overlay.*
+	 * xattrs. On a 9p upper neither works: Linux's 9p client has no
+	 * trusted.* xattrs, and QEMU (7.2.4 and later) refuses to open a
+	 * device node ("broken or compromised client"). Say so at boot,
+	 * rather than leave an ENXIO from rm unexplained. */
+	if (r->upper.kind == R9P_UPPER_TAG && !r->overlay_rdonly)
+		sayf(say, ctx, R9P_SAY_WARN, "warning: the overlay's upper is the 9p "
+		     "share %s: new and changed files work, but deleting or "
+		     "renaming a file or folder of the lower root fails "
+		     "(ENXIO: no whiteouts on 9p); use a disk upper "
+		     "(root9p.overlay=LABEL=...) or tmpfs for that",
+		     r->upper.tag);
 	return 0;
 }

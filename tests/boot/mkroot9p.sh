@@ -75,6 +75,9 @@ say osrelease "$(. /etc/os-release && echo "$VERSION_CODENAME")"
 say hostname "$(hostname)"
 say locale "$(cat /etc/default/locale)"
 say modules "$(ls /lib/modules)"
+say journal_run "$(test -d /run/log/journal && echo yes)"
+say journal_var "$(find /var/log/journal -name '*.journal' 2>/dev/null | wc -l)"
+say e2scrub "$(systemctl is-enabled e2scrub_reap.service 2>&1)"
 # The root's own /dev (under the devtmpfs): a bind mount of / shows it.
 mkdir -p /run/r9p && mount --bind / /run/r9p &&
 	say devnull "$(stat -c '%F %t:%T %a %U:%G' /run/r9p/dev/null)" && umount /run/r9p
@@ -150,6 +153,13 @@ check_debian_boot() {
 		eval '[ "$(probe unlink_tmp | grep -c " ok$")" = 4 ]'
 	check "$m: mkroot9p's hostname, locale, modules" \
 		eval 'probe_is hostname mkroot9p && probe_is locale LANG=C.UTF-8 && probe_is modules "$KVER"'
+	check "$m: the journal is in /run, none on the 9p root (mkroot9p's boot step)" \
+		eval 'probe_is journal_run yes && probe_is journal_var 0'
+	if [ -f "$DEB/lib/systemd/system/e2scrub_reap.service" ]; then
+		check "$m: e2scrub_reap is masked (no LVM on a 9p root)" probe_is e2scrub masked
+	else
+		skip "$m: e2scrub_reap masked: the root has no e2scrub_reap.service"
+	fi
 	echo "  ($m: unlink probe on 9p: $(probe unlink_9p | paste -sd, -))"
 }
 
@@ -203,7 +213,7 @@ rc=$?
 DEBIAN_S=$(($(date +%s) - t0))
 LOG=$LOGDIR/debian.log
 check "mkroot9p debian ($DEBIAN_S s)" [ $rc = 0 ]
-for s in base modules fstab hostname network getty root locale; do
+for s in base modules fstab hostname network getty root locale boot; do
 	check "mkroot9p debian: step $s reported" grep -q "^mkroot9p: $s: " "$LOG"
 done
 check "fstab: the 9p root line" grep -qx 'fsRoot / 9p rw 0 0' "$DEB/etc/fstab"
@@ -218,6 +228,21 @@ LOG=$LOGDIR/debian2.log
 check "mkroot9p debian again: nothing to do ($(($(date +%s) - t0)) s)" \
 	eval '[ $rc = 0 ] && ! grep -E ": (wrote|linked|copied|extracted|password set)" "$LOG"'
 check "mkroot9p debian again: the tree is unchanged" [ "$sum1" = "$(treesum "$DEB")" ]
+jconf=$DEB/etc/systemd/journald.conf.d/root9p.conf
+check "boot: journald's drop-in keeps the journal in /run" grep -qx 'Storage=volatile' "$jconf"
+"$MK" debian "$DEB" --kernel-modules "$KERNEL_BASE" --password r9p --hostname mkroot9p --journal persistent \
+	>"$LOGDIR/debian-journal.log" 2>&1
+rc=$?
+LOG=$LOGDIR/debian-journal.log
+check "--journal persistent: the drop-in is gone, and said" \
+	eval '[ $rc = 0 ] && [ ! -e "$jconf" ] && grep -q "boot: removed /etc/systemd/journald.conf.d/root9p.conf" "$LOG"'
+"$MK" debian "$DEB" --journal bogus >"$LOGDIR/debian-journal2.log" 2>&1
+rc=$?
+LOG=$LOGDIR/debian-journal2.log
+check "--journal bogus: refused by name (exit 1)" eval '[ $rc = 1 ] && grep -q "journal .bogus.: use volatile" "$LOG"'
+"$MK" debian "$DEB" --kernel-modules "$KERNEL_BASE" --password r9p --hostname mkroot9p \
+	>"$LOGDIR/debian-journal3.log" 2>&1
+check "the default again: the drop-in is back" grep -qx 'Storage=volatile' "$jconf"
 
 install_probe "$DEB"
 cp "$ART/r9p-hello_1.0_all.deb" "$DEB/root/"
