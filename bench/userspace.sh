@@ -8,11 +8,13 @@
 #            modules added (/etc/initramfs-tools/modules, update-initramfs
 #            run in the root), the howto's command line, and Debian's own
 #            boot settings (mkroot9p's boot step undone: persistent
-#            journal, nothing masked)
+#            journal, nothing masked; systemd-networkd enabled at boot
+#            rather than started by udev)
 #   plain    the same root, booted by init9p (mkinitrd9p): the initramfs's
 #            share of the difference
 #   root9p   mkroot9p's root as it makes it (its boot step: journal in
-#            /run, e2scrub_reap and getty-static masked), init9p
+#            /run, e2scrub_reap and getty-static masked; networkd started
+#            by udev with the network card), init9p
 #   overlay  the root9p root as an overlay root (mkinitrd9p --overlay,
 #            root9p.overlay=tmpfs; the read-only lower with cache=loose)
 #   loose    the root9p root with rootflags cache=loose: the opt-in for a
@@ -102,7 +104,14 @@ fi
 if [ $need_howto = 1 ]; then
 	scripts/mkroot9p debian "$out/howto" --include linux-image-amd64 --journal persistent \
 		>"$out/logs/mkroot9p-howto.log" 2>&1 || die "mkroot9p failed: see $out/logs/mkroot9p-howto.log"
-	rm -f "$out/howto/etc/systemd/system/e2scrub_reap.service" "$out/howto/etc/systemd/system/getty-static.service"
+	rm -f "$out/howto/etc/systemd/system/e2scrub_reap.service" "$out/howto/etc/systemd/system/getty-static.service" \
+		"$out/howto/etc/udev/rules.d/90-root9p-networkd.rules"
+	# networkd enabled at boot, as a hand-made root would have it
+	mkdir -p "$out/howto/etc/systemd/system/multi-user.target.wants" "$out/howto/etc/systemd/system/sockets.target.wants"
+	ln -sfn /lib/systemd/system/systemd-networkd.service \
+		"$out/howto/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
+	ln -sfn /lib/systemd/system/systemd-networkd.socket \
+		"$out/howto/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
 	install_probe "$out/howto"
 	kv=$(kver "$out/howto")
 	# The howto: the 9p modules in initramfs-tools' list, the image made

@@ -258,6 +258,11 @@ say tmp "$(findmnt -no FSTYPE,OPTIONS /tmp)"
 # block devices other than the kernel's loop and ram ones (QEMU's default
 # pc machine adds an empty CD-ROM, sr0, and floppy drive, fd0)
 say blockdevs "$(ls /sys/class/block | grep -vE '^(loop|ram|zram)[0-9]' | tr '\n' ' ')"
+# mkroot9p's network: networkd started by udev when QEMU's default NIC
+# appears, after the boot; wait (bounded) for its DHCP lease.
+n=0
+until [ -n "$(ls /run/systemd/netif/leases 2>/dev/null)" ] || [ $n -ge 90 ]; do sleep 1; n=$((n + 1)); done
+say networkd "$(systemctl is-active systemd-networkd) leases=$(ls /run/systemd/netif/leases 2>/dev/null | wc -l) waited=$n"
 case $mode in
 regen)
 	# the test's own setting, taken away again below
@@ -321,6 +326,7 @@ checks_up() {
 	check "$1: no disk in the guest (/sys/class/block: loop, ram, QEMU's empty sr0/fd0)" \
 		eval '[ -z "$(probe blockdevs | tr " " "\n" | grep -vE "^(sr|fd)[0-9]+\$" | grep .)" ]'
 	check "$1: the guest powered itself off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	check "$1: systemd-networkd ran and got a DHCP lease on QEMU's NIC" probe_has networkd '^active leases=1 '
 }
 
 # img_list IMG: the image's paths (lsinitramfs), sorted.
