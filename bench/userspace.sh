@@ -105,7 +105,9 @@ if [ $need_howto = 1 ]; then
 	scripts/mkroot9p debian "$out/howto" --include linux-image-amd64 --journal persistent \
 		>"$out/logs/mkroot9p-howto.log" 2>&1 || die "mkroot9p failed: see $out/logs/mkroot9p-howto.log"
 	rm -f "$out/howto/etc/systemd/system/e2scrub_reap.service" "$out/howto/etc/systemd/system/getty-static.service" \
-		"$out/howto/etc/udev/rules.d/90-root9p-networkd.rules"
+		"$out/howto/etc/udev/rules.d/90-root9p-networkd.rules" \
+		"$out/howto/etc/systemd/system-generators/systemd-gpt-auto-generator" \
+		"$out/howto/etc/systemd/system-generators/systemd-hibernate-resume-generator"
 	# networkd enabled at boot, as a hand-made root would have it
 	mkdir -p "$out/howto/etc/systemd/system/multi-user.target.wants" "$out/howto/etc/systemd/system/sockets.target.wants"
 	ln -sfn /lib/systemd/system/systemd-networkd.service \
