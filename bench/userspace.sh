@@ -16,7 +16,9 @@
 #            /run, e2scrub_reap and getty-static masked; networkd started
 #            by udev with the network card), init9p
 #   overlay  the root9p root as an overlay root (mkinitrd9p --overlay,
-#            root9p.overlay=tmpfs; the read-only lower with cache=loose)
+#            root9p.overlay=tmpfs; the read-only lower with cache=loose,
+#            the engine's default for a lower)
+#   overlay-mmap  the same with the lower at cache=mmap (rootflags)
 #   loose    the root9p root with rootflags cache=loose: the opt-in for a
 #            guest that needs not see host-side edits at once
 #
@@ -38,7 +40,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-boots=3 variants="howto plain root9p overlay loose" out="" smoke=0 timeout=900
+boots=3 variants="howto plain root9p overlay overlay-mmap loose" out="" smoke=0 timeout=900
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; boots=$2; shift ;;
@@ -54,7 +56,8 @@ done
 [ -n "$out" ] || die "give -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, 9p passthrough)"
 for v in $variants; do
-	case $v in howto | plain | root9p | overlay | loose) ;; *) die "variant '$v': use howto plain root9p overlay loose" ;; esac
+	case $v in howto | plain | root9p | overlay | overlay-mmap | loose) ;;
+	*) die "variant '$v': use howto plain root9p overlay overlay-mmap loose" ;; esac
 done
 mkdir -p "$out/logs"
 make -s "$O/mkinitrd9p" "$O/klibc/init9p" >/dev/null
@@ -134,7 +137,7 @@ r9root=$out/root9p
 KV=$(kver "$r9root")
 "$O/mkinitrd9p" -k "$KV" -b "$r9root" --init "$O/klibc/init9p" -o "$out/init9p.img" 2>"$out/logs/mkinitrd9p.log" ||
 	die "mkinitrd9p failed: see $out/logs/mkinitrd9p.log"
-case " $variants " in *" overlay "*)
+case " $variants " in *" overlay"*)
 	"$O/mkinitrd9p" -k "$KV" -b "$r9root" --init "$O/klibc/init9p" --overlay -o "$out/overlay.img" \
 		2>>"$out/logs/mkinitrd9p.log" || die "mkinitrd9p --overlay failed: see $out/logs/mkinitrd9p.log" ;;
 esac
@@ -147,6 +150,8 @@ boot() {
 		args=(--cmdline "root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0") ;;
 	plain) root=$out/howto ;;
 	overlay) img=$out/overlay.img args=(-a root9p.overlay=tmpfs) ;;
+	overlay-mmap) img=$out/overlay.img
+		args=(-a root9p.overlay=tmpfs -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap) ;;
 	loose) args=(-o trans=virtio,version=9p2000.L,msize=512000,cache=loose) ;;
 	esac
 	timeout $((timeout + 30)) "$RUN9P" --accel tcg -c 1 -m 1G --timeout "$timeout" --passthrough-as-root \
@@ -196,15 +201,15 @@ for i in $(seq 1 "$boots"); do
 done
 
 echo
-printf '%-9s %4s | %-26s %6s | %s\n' variant ok "multi-user.target, guest s" ratio "systemd-analyze medians, s"
-printf '%-9s %4s | %-26s %6s | %s\n' "" "" "median   min    max" "" "kernel initrd userspace"
+printf '%-12s %4s | %-26s %6s | %s\n' variant ok "multi-user.target, guest s" ratio "systemd-analyze medians, s"
+printf '%-12s %4s | %-26s %6s | %s\n' "" "" "median   min    max" "" "kernel initrd userspace"
 base=$(L="${mu[howto]:-}" awk "$AWK_STATS"'BEGIN { print median(ENVIRON["L"]) }' </dev/null)
 for v in $variants; do
 	L=${mu[$v]:-} K=${kern[$v]:-} I=${initrd[$v]:-} U=${user[$v]:-} B=$base N="${ok[$v]:-0}/$boots" V=$v \
 		awk "$AWK_STATS"'BEGIN {
 			n = sorted(ENVIRON["L"], v)
 			m = n ? mid(v, n) : "-"
-			printf "%-9s %4s | %6s %6s %6s        %6s | %6s %6s %9s\n", ENVIRON["V"], ENVIRON["N"],
+			printf "%-12s %4s | %6s %6s %6s        %6s | %6s %6s %9s\n", ENVIRON["V"], ENVIRON["N"],
 				m, n ? v[1] : "-", n ? v[n] : "-", ratio(m, ENVIRON["B"]),
 				median(ENVIRON["K"]), median(ENVIRON["I"]), median(ENVIRON["U"])
 		}' </dev/null
