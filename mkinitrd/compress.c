@@ -232,7 +232,7 @@ static const struct {
 	[R9P_COMP_NONE] = { "none", 0, 0, 0, none_init, none_feed, none_end },
 	[R9P_COMP_GZIP] = { "gzip", 6, 1, 9, gz_init, gz_feed, gz_end },
 	[R9P_COMP_XZ]   = { "xz", 0, 0, 9, xz_init, xz_feed, xz_end },
-	[R9P_COMP_ZSTD] = { "zstd", 3, 1, 19, zs_init, zs_feed, zs_end },
+	[R9P_COMP_ZSTD] = { "zstd", 6, 1, 19, zs_init, zs_feed, zs_end },
 };
 
 const char *r9p_comp_name(enum r9p_comp comp)

@@ -80,7 +80,7 @@ static const char usage_text[] =
 "      --init PATH          init9p to put at /init (default: the first one built\n"
 "                           for the kernel tree's machine next to mkinitrd9p,\n"
 "                           then " LIBEXECDIR ")\n"
-"      --compress=C[:LEVEL] zstd (default, level 3), gzip (6), xz (0) or none;\n"
+"      --compress=C[:LEVEL] zstd (default, level 6), gzip (6), xz (0) or none;\n"
 "                           e.g. gzip:9, zstd:19, xz:6 for smaller, slower\n"
 "      --rescue-shell[=BB]  add a static busybox (default " DEFAULT_RESCUE ")\n"
 "                           as /bin/sh and its applets, plus a static mount9p\n"

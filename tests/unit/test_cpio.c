@@ -395,7 +395,7 @@ static void test_comp_parse(void)
 		{ "gzip:1", 0, R9P_COMP_GZIP, 1 },
 		{ "gzip:0", -ERANGE, R9P_COMP_GZIP, 0 },
 		{ "gzip:10", -ERANGE, R9P_COMP_GZIP, 0 },
-		{ "zstd", 0, R9P_COMP_ZSTD, 3 },
+		{ "zstd", 0, R9P_COMP_ZSTD, 6 },
 		{ "zstd:19", 0, R9P_COMP_ZSTD, 19 },
 		{ "zstd:20", -ERANGE, R9P_COMP_ZSTD, 0 },
 		{ "zstd:", -ERANGE, R9P_COMP_ZSTD, 0 },
