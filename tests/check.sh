@@ -122,7 +122,7 @@ bench_smoke() {
 	dir=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-bench.XXXXXX")
 	bench/run.sh --smoke -o "$dir" || rc=$?
 	for t in "image KiB  cpio KiB" "initramfs phase, ms" "timeline, median guest time" "bench (smoke) done" \
-		"host to exit ms" "init9p part" "== bookworm (" "compress   build ms"; do
+		"host to exit ms" "init9p part" "== bookworm (" "compress   build ms" "multi-user.target, guest s"; do
 		grep -q "$t" "$dir/report.txt" 2>/dev/null || missing="$missing '$t'"
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
