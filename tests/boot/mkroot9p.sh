@@ -155,7 +155,7 @@ check_debian_boot() {
 		eval 'probe_is hostname mkroot9p && probe_is locale LANG=C.UTF-8 && probe_is modules "$KVER"'
 	check "$m: the journal is in /run, none on the 9p root (mkroot9p's boot step)" \
 		eval 'probe_is journal_run yes && probe_is journal_var 0'
-	if [ -f "$DEB/lib/systemd/system/e2scrub_reap.service" ]; then
+	if [ -f "$DEB/usr/lib/systemd/system/e2scrub_reap.service" ]; then
 		check "$m: e2scrub_reap is masked (no LVM on a 9p root)" probe_is e2scrub masked
 	else
 		skip "$m: e2scrub_reap masked: the root has no e2scrub_reap.service"
