@@ -137,8 +137,9 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	/* Overlayfs deletes a lower file by a whiteout (a 0:0 character
 	 * device) in the upper, and marks folders with trusted.overlay.*
 	 * xattrs. On a 9p upper neither works: Linux's 9p client has no
-	 * trusted.* xattrs, and QEMU (7.2.4 and later) refuses to open a
-	 * device node ("broken or compromised client"). Say so at boot,
+	 * trusted.* xattrs, and QEMU since its CVE-2023-2861 fix (Debian 12's
+	 * 7.2 has it) refuses to open a device node ("broken or compromised
+	 * client"). Say so at boot,
 	 * rather than leave an ENXIO from rm unexplained. */
 	if (r->upper.kind == R9P_UPPER_TAG && !r->overlay_rdonly)
 		sayf(say, ctx, R9P_SAY_WARN, "warning: the overlay's upper is the 9p "
