@@ -99,6 +99,10 @@ for v in $variants; do
 	case $v in howto | plain) need_howto=1 ;; *) need_r9=1 ;; esac
 done
 log "roots in $out (mkroot9p debian --include linux-image-amd64, cached)"
+# Fresh roots every run: a root left by an earlier run has been booted,
+# and the probe and the howto's module list are written into it as root
+# (through any link a guest left there).
+rm -rf --one-file-system "${out:?}/howto" "${out:?}/root9p"
 if [ $need_r9 = 1 ]; then
 	scripts/mkroot9p debian "$out/root9p" --include linux-image-amd64 >"$out/logs/mkroot9p.log" 2>&1 ||
 		die "mkroot9p failed: see $out/logs/mkroot9p.log"
