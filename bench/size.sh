@@ -36,7 +36,7 @@ size $objs | awk -v total="$(stat -c %s "$bin")" '
 		if (f ~ /suggest/) return "suggestions (suggest)"
 		if (f ~ /optval|optcombo|opts\.o/) return "option checks (optval optcombo opts)"
 		if (f ~ /init\/mod/) return "module loading (modload modrun modplan modinfo)"
-		if (f ~ /init\//) return "init9p (init9p switchroot execcheck rescue log compat)"
+		if (f ~ /init\//) return "init9p (init9p switchroot execcheck rescue log compat pin)"
 		return "root engine (root rootmount effective cmdline tags mount tmpfs ...)"
 	}
 	NR > 1 { p = part($6); b[p] += $1 + $2; if (!(p in seen)) { seen[p] = 1; order[++n] = p }; sum += $1 + $2 }

@@ -14,7 +14,9 @@
 #            share of the difference
 #   root9p   mkroot9p's root as it makes it (its boot step: journal in
 #            /run, e2scrub_reap and getty-static masked; networkd started
-#            by udev with the network card), init9p
+#            by udev with the network card), init9p (with root9p-pin
+#            holding the root's busiest directories)
+#   nopin    the same with root9p.pin=0: root9p-pin's share
 #   overlay  the root9p root as an overlay root (mkinitrd9p --overlay,
 #            root9p.overlay=tmpfs; the read-only lower with cache=loose,
 #            the engine's default for a lower)
@@ -27,7 +29,9 @@
 # Per boot, a probe unit (after the boot has finished: systemctl
 # is-system-running --wait) prints systemd-analyze's line, multi-user.target's
 # ActiveEnterTimestampMonotonic (guest time from the kernel's start) and
-# systemd-analyze blame, then powers off. Each root gets one boot first
+# systemd-analyze blame, and the 9p requests sent from the generators to
+# multi-user.target (a generator the bench adds turns on the 9p client's
+# tracepoint: in all, and by process), then powers off. Each root gets one boot first
 # that is not counted (first-boot work: machine-id, ldconfig...); not with
 # --smoke (one boot each of howto and root9p, figures printed, none judged).
 # Prints median/min/max of the guest time to multi-user.target with ratios
@@ -40,7 +44,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-boots=3 variants="howto plain root9p overlay overlay-mmap loose" out="" smoke=0 timeout=900
+boots=3 variants="howto plain root9p nopin overlay overlay-mmap loose" out="" smoke=0 timeout=900
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; boots=$2; shift ;;
@@ -56,8 +60,8 @@ done
 [ -n "$out" ] || die "give -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, 9p passthrough)"
 for v in $variants; do
-	case $v in howto | plain | root9p | overlay | overlay-mmap | loose) ;;
-	*) die "variant '$v': use howto plain root9p overlay overlay-mmap loose" ;; esac
+	case $v in howto | plain | root9p | nopin | overlay | overlay-mmap | loose) ;;
+	*) die "variant '$v': use howto plain root9p nopin overlay overlay-mmap loose" ;; esac
 done
 mkdir -p "$out/logs"
 make -s "$O/mkinitrd9p" "$O/klibc/init9p" >/dev/null
@@ -73,17 +77,47 @@ install_probe() {
 	cat >"$r/usr/local/sbin/usbench" <<'PROBE'
 #!/bin/sh
 exec >/dev/console 2>&1
+echo 0 > /sys/kernel/tracing/tracing_on
 systemctl stop serial-getty@ttyS0.service 2>/dev/null
 systemctl is-system-running --wait >/dev/null 2>&1
 echo
 echo "@@ analyze $(systemd-analyze 2>/dev/null | head -n 1)"
 echo "@@ mu $(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)"
 systemd-analyze blame --no-pager 2>/dev/null | head -n 5 | while read -r l; do echo "@@ blame $l"; done
+# The 9p requests sent from the generators to multi-user.target: in all,
+# and the three processes that sent the most.
+mu=$(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)
+awk -v mu="$mu" '/9p_client_req/ {
+		c = $1; sub(/-[0-9]+$/, "", c)
+		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i; break }
+		if (t * 1e6 > mu) next
+		n[c]++; all++
+	}
+	END {
+		printf "@@ req9p %d\n", all
+		top = ""
+		for (k = 0; k < 3; k++) {
+			best = ""; for (c in n) if (best == "" || n[c] > n[best]) best = c
+			if (best == "") break
+			top = top " " best " " n[best]; delete n[best]
+		}
+		printf "@@ req9p_top%s\n", top
+	}' /sys/kernel/tracing/trace
 systemctl --failed --plain --no-legend | while read -r u rest; do echo "@@ failed $u"; done
 echo "@@ done"
 systemctl poweroff -ff
 PROBE
 	chmod 755 "$r/usr/local/sbin/usbench"
+	# The 9p client's requests traced from the generators on (the
+	# earliest point the real root's files run; 9p is loaded by then).
+	mkdir -p "$r/etc/systemd/system-generators"
+	cat >"$r/etc/systemd/system-generators/00-usbench-trace" <<'TRACE'
+#!/bin/sh
+grep -q ' /sys/kernel/tracing ' /proc/self/mountinfo || mount -t tracefs nodev /sys/kernel/tracing
+echo 16384 > /sys/kernel/tracing/buffer_size_kb
+echo 1 > /sys/kernel/tracing/events/9p/9p_client_req/enable
+TRACE
+	chmod 755 "$r/etc/systemd/system-generators/00-usbench-trace"
 	# Type=simple: the probe must not hold the boot up while it waits for it.
 	printf '%s\n' "[Unit]" "Description=root9p bench probe" "After=multi-user.target" \
 		"[Service]" "Type=simple" "ExecStart=/usr/local/sbin/usbench" \
@@ -157,6 +191,7 @@ boot() {
 	overlay-mmap) img=$out/overlay.img
 		args=(-a root9p.overlay=tmpfs -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap) ;;
 	loose) args=(-o trans=virtio,version=9p2000.L,msize=512000,cache=loose) ;;
+	nopin) args=(-a root9p.pin=0) ;;
 	esac
 	timeout $((timeout + 30)) "$RUN9P" --accel tcg -c 1 -m 1G --timeout "$timeout" --passthrough-as-root \
 		-k "$root/boot/vmlinuz-$KV" -i "$img" -r "$root" "${args[@]}" \
@@ -184,7 +219,7 @@ if [ $smoke = 0 ]; then
 		case $v in howto) boot howto warm-howto ;; root9p) boot root9p warm-root9p ;; esac
 	done
 fi
-declare -A mu kern initrd user ok
+declare -A mu kern initrd user req ok
 for i in $(seq 1 "$boots"); do
 	for v in $variants; do
 		t0=$SECONDS
@@ -197,6 +232,7 @@ for i in $(seq 1 "$boots"); do
 			kern[$v]+="$(part_s "$a" kernel) "
 			initrd[$v]+="$(part_s "$a" initrd) "
 			user[$v]+="$(part_s "$a" userspace) "
+			req[$v]+="$(probe "$out/logs/$v.$i.log" req9p | head -n 1) "
 			log "boot $i $v: multi-user.target at $(awk -v u="$m" 'BEGIN { printf "%.1f", u / 1e6 }') s guest time ($((SECONDS - t0)) s wall)"
 		else
 			log "boot $i $v: no multi-user.target time ($((SECONDS - t0)) s wall; see $out/logs/$v.$i.log)"
@@ -205,17 +241,17 @@ for i in $(seq 1 "$boots"); do
 done
 
 echo
-printf '%-12s %4s | %-26s %6s | %s\n' variant ok "multi-user.target, guest s" ratio "systemd-analyze medians, s"
-printf '%-12s %4s | %-26s %6s | %s\n' "" "" "median   min    max" "" "kernel initrd userspace"
+printf '%-12s %4s | %-26s %6s | %-26s | %s\n' variant ok "multi-user.target, guest s" ratio "systemd-analyze medians, s" "9p requests"
+printf '%-12s %4s | %-26s %6s | %-26s | %s\n' "" "" "median   min    max" "" "kernel initrd userspace" "median"
 base=$(L="${mu[howto]:-}" awk "$AWK_STATS"'BEGIN { print median(ENVIRON["L"]) }' </dev/null)
 for v in $variants; do
-	L=${mu[$v]:-} K=${kern[$v]:-} I=${initrd[$v]:-} U=${user[$v]:-} B=$base N="${ok[$v]:-0}/$boots" V=$v \
+	L=${mu[$v]:-} K=${kern[$v]:-} I=${initrd[$v]:-} U=${user[$v]:-} R=${req[$v]:-} B=$base N="${ok[$v]:-0}/$boots" V=$v \
 		awk "$AWK_STATS"'BEGIN {
 			n = sorted(ENVIRON["L"], v)
 			m = n ? mid(v, n) : "-"
-			printf "%-12s %4s | %6s %6s %6s        %6s | %6s %6s %9s\n", ENVIRON["V"], ENVIRON["N"],
+			printf "%-12s %4s | %6s %6s %6s        %6s | %6s %6s %9s    | %s\n", ENVIRON["V"], ENVIRON["N"],
 				m, n ? v[1] : "-", n ? v[n] : "-", ratio(m, ENVIRON["B"]),
-				median(ENVIRON["K"]), median(ENVIRON["I"]), median(ENVIRON["U"])
+				median(ENVIRON["K"]), median(ENVIRON["I"]), median(ENVIRON["U"]), median(ENVIRON["R"])
 		}' </dev/null
 done
 echo
@@ -223,6 +259,7 @@ echo "systemd-analyze blame, top 5 (the last counted boot of each variant):"
 for v in $variants; do
 	echo "  $v:"
 	probe "$out/logs/$v.$boots.log" blame | sed 's/^/    /'
+	echo "    9p requests by process, top 3:$(probe "$out/logs/$v.$boots.log" req9p_top)"
 	f=$(probe "$out/logs/$v.$boots.log" failed | paste -sd' ' -)
 	[ -z "$f" ] || echo "    (failed units: $f)"
 done

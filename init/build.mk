@@ -2,7 +2,7 @@
 # LIBC=glibc also build it).
 INIT_SRCS := init/init9p.c init/early.c init/modload.c init/switchroot.c init/execcheck.c \
              init/rescue.c init/log.c init/compat.c init/modrun.c \
-             init/modplan.c init/modinfo.c
+             init/modplan.c init/modinfo.c init/pin.c
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p

@@ -10,6 +10,7 @@
  * in one place (i9p_fail) and, if a rescue shell ran, boots again.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
+#include "init/pin.h"
 #include "init/rescue.h"
 #include "init/switchroot.h"
 #include "mount9p/effective.h"
@@ -191,10 +193,37 @@ static void log_steps(const struct boot *b)
 	i9p_debug("steps in ms: %s", line);
 }
 
+/*
+ * root9p-pin (init/pin.h) for a 9p root whose dentries the kernel drops
+ * when unused: not with cache=loose or fscache (they keep them), not for
+ * virtiofs (its own timeouts) or an overlay (its lower is loose), not
+ * with root9p.pin=0.
+ */
+static pid_t start_pin(const struct boot *b)
+{
+	const char *cache = b->root.opts.cache;
+	pid_t pid;
+
+	if (b->cmd.pin == 0 || b->root.virtiofs ||
+	    b->root.upper.kind != R9P_UPPER_NONE ||
+	    !strcmp(cache, "loose") || !strcmp(cache, "fscache"))
+		return 0;
+	pid = i9p_pin_start(NEWROOT);
+	if (pid < 0)
+		i9p_warn("warning: cannot start root9p-pin (%s): lookups on "
+			 "the 9p root walk every directory again",
+			 strerror(-pid));
+	else
+		i9p_debug("root9p-pin (pid %d) keeps the root's directories "
+			  "in the dentry cache (root9p.pin=0: off)", (int)pid);
+	return pid;
+}
+
 static int boot_once(struct boot *b, struct r9p_root_fail *f)
 {
 	const char *init, *step;
 	char reason[300];
+	pid_t pin;
 	int err;
 
 	struct r9p_root_fail modf;
@@ -235,8 +264,11 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 	b->mark[STEP_INIT] = r9p_now_ms();
 	log_steps(b);
 	maybe_break(b, "bottom");
+	pin = start_pin(b);
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
 	err = i9p_switch_root(NEWROOT, init, (char **)b->argv, &step);
+	if (pin > 0)	/* a retry after the rescue shell starts its own */
+		kill(pin, SIGKILL);
 	f->step = "switch to the root";
 	snprintf(f->why, sizeof(f->why), "%s: %s", step, strerror(-err));
 	f->try_ = "this is a bug if the checks above passed; please report it "

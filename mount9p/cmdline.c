@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	{ "root9p.shell",	K_BOOL,	 OFF(shell) },
 	{ "rd.shell",		K_BOOL,	 OFF(shell) },
 	{ "root9p.debug",	K_BOOL,	 OFF(debug) },
+	{ "root9p.pin",		K_BOOL,	 OFF(pin) },
 	{ "root9p.modules",	K_STR,	 OFF(modules) },
 	{ "root9p.modload",	K_STR,	 OFF(modload) },
 	{ "break",		K_BREAK, OFF(brk) },
@@ -205,7 +206,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 	c->tmp = c->swap = c->modules = c->modload = c->brk = c->overlay = "";
 	c->rdonly = -1;
 	c->rootdelay = c->timeout = -1;
-	c->shell = -1;
+	c->shell = c->pin = -1;
 	if (n >= sizeof(c->buf)) {
 		n = sizeof(c->buf) - 1;
 		ret = -E2BIG;

@@ -42,6 +42,7 @@ struct r9p_cmdline {
 	const char *swap;	/* root9p.swap=LABEL=x|UUID=y, "" if absent */
 	int shell;		/* -1 unset, else root9p.shell / rd.shell */
 	int debug;		/* root9p.debug */
+	int pin;		/* root9p.pin: -1 unset (init9p decides), 0, 1 */
 	const char *modules;	/* root9p.modules=a,b, "" if absent */
 	/* root9p.modload=auto|parallel|sequential, "" if absent (auto) */
 	const char *modload;

@@ -101,6 +101,27 @@ for m in 9p 9pnet 9pnet_virtio; do
 done
 dmesg | grep 'init9p:' | sayall dmesg
 
+# root9p-pin (init9p): what it holds, one "pin" line per process.
+for d in /proc/[0-9]*; do
+	[ "$(cat "$d/comm" 2>/dev/null)" = root9p-pin ] || continue
+	say pin "$(ls -l "$d/fd" 2>/dev/null | sed -n 's/.* -> //p' | sort | tr '\n' ' ')"
+done
+# probe.pinseen=TAG: a file made, changed and removed through TAG, a
+# second share of the root's directory (its own QEMU server: an edit on
+# the host, as far as the root's mount can tell), is seen at once in
+# /etc, a directory root9p-pin holds.
+pintag=$(arg probe.pinseen)
+if [ -n "$pintag" ] && mkdir -p /tmp/m &&
+	mount -t 9p -o trans=virtio,version=9p2000.L "$pintag" /tmp/m; then
+	echo one > /tmp/m/etc/pinseen
+	say pinseen_new "$(cat /etc/pinseen 2>&1)"
+	echo two > /tmp/m/etc/pinseen
+	say pinseen_changed "$(cat /etc/pinseen 2>&1)"
+	rm /tmp/m/etc/pinseen
+	say pinseen_removed "$(test -e /etc/pinseen && echo there || echo gone)"
+	umount /tmp/m
+fi
+
 # probe.params=mod/param,...: module parameters as the kernel holds them.
 for p in $(arg probe.params | tr , ' '); do
 	say param "$p $(cat /sys/module/$p 2>/dev/null || cat /sys/module/${p%%/*}/parameters/${p#*/} 2>&1)"

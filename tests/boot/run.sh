@@ -214,6 +214,43 @@ case_debug_modules() {
 			[ -z "$(probe pid)" ] && hasnt "cannot load a module"'
 }
 
+# pin_holds_dirs: every path root9p-pin holds is, in the root directory
+# on the host, a directory or a link (the guest's /bin may be either).
+pin_holds_dirs() {
+	local p n=0
+	for p in $(probe pin); do
+		[ -d "$ROOT$p" ] || [ -L "$ROOT$p" ] || { echo "root9p-pin holds $p: not a directory or link"; return 1; }
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
+}
+
+# root9p-pin: on by default for a 9p root, holding the root's directories
+# (not files); host-side edits in them are still seen at once (the same
+# probe under cache=loose sees them late); off with
+# root9p.pin=0 and with cache=loose (which keeps dentries itself).
+case_pin() {
+	boot "$K-pin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
+		-a "probe.pinseen=again root9p.debug"
+	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" \
+		eval '[ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"'
+	check "$K root9p-pin: each is a directory or link of the root, no file" pin_holds_dirs
+	check "$K root9p-pin: init9p logged it (root9p.debug)" \
+		has "init9p: root9p-pin (pid "
+	check "$K root9p-pin: a file made, changed, removed on the host is seen at once in /etc" \
+		eval 'probe_is pinseen_new one && probe_is pinseen_changed two && probe_is pinseen_removed gone'
+	boot "$K-nopin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.pin=0"
+	check "$K root9p.pin=0: no root9p-pin" eval 'probe_is done yes && [ -z "$(probe pin)" ]'
+	# The same probe under cache=loose, which caches without asking the
+	# host: it must see the stale file, or the check above proves nothing.
+	boot "$K-loosepin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
+		-o "trans=virtio,version=9p2000.L,cache=loose" -a "probe.pinseen=again"
+	check "$K cache=loose: no root9p-pin (loose keeps its dentries)" \
+		eval 'probe_is done yes && [ -z "$(probe pin)" ]'
+	check "$K cache=loose: the probe sees the host's change late (loose hides it)" \
+		eval 'probe_is pinseen_new one && ! probe_is pinseen_changed two'
+}
+
 # rd.shell=0 (and root9p.shell=0): no rescue shell even in an image that
 # has one; init9p says it waits.
 case_noshell() {
@@ -306,6 +343,7 @@ for K in $KERNELS; do
 	case_bad_interp
 	case_rescue_mount
 	case_debug_modules
+	case_pin
 	case_noshell
 	case_break
 	case_opts

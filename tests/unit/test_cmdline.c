@@ -191,6 +191,14 @@ int main(void)
 		      "%d words: nparams %d ndropped %d, want %d %d", n->words,
 		      c.nparams, c.ndropped, n->nparams, n->ndropped);
 	}
+	/* root9p.pin: -1 when absent (init9p decides), a bool otherwise. */
+	r9p_cmdline_parse("root=x", &c);
+	CHECK(c.pin == -1, "pin absent: %d, want -1", c.pin);
+	r9p_cmdline_parse("root9p.pin=0", &c);
+	CHECK(c.pin == 0, "root9p.pin=0: %d", c.pin);
+	r9p_cmdline_parse("root9p.pin=off root9p.pin", &c);
+	CHECK(c.pin == 1, "root9p.pin last: %d, want 1", c.pin);
+
 	strcpy(big, "");
 	for (i = 0; i < 300; i++)
 		strcat(big, "q ");

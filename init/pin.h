@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init/pin.h - keep the 9p root's busiest directories in the guest's
+ * dentry cache for the life of the system (root9p-pin).
+ *
+ * Linux's 9p client, in every cache mode but loose and fscache, drops a
+ * dentry as soon as nothing uses it: each path lookup then walks again,
+ * one request per component (walk, getattr, readlink for a link, clunk),
+ * from the nearest dentry still in use. A Debian 12 guest sends ~33,000
+ * 9p requests before multi-user.target, half of them systemd's unit
+ * loading walking /lib -> usr/lib -> systemd/system over and over.
+ * A process that holds O_PATH descriptors on those directories keeps
+ * their dentries, so lookups start below them. Files are never held:
+ * their attributes and data are still asked of the host at every use,
+ * so host-side edits are seen at once (DESIGN.md, "Pinned directories").
+ */
+#ifndef I9P_PIN_H
+#define I9P_PIN_H
+
+#include <sys/types.h>
+
+/*
+ * Fork root9p-pin: a child that chroots into NEWROOT (before the switch,
+ * so it never holds the initramfs), opens the directories and links of
+ * the built-in list that NEWROOT has, and sleeps until it is killed
+ * (SIGTERM at shutdown). Returns its pid, or -errno when fork fails (the
+ * boot goes on without it).
+ */
+pid_t i9p_pin_start(const char *newroot);
+
+/* The child's side: chroot to DFD, hold the list, never return. */
+void i9p_pin_hold(int dfd);
+
+#endif
