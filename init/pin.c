@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -46,6 +47,9 @@ void i9p_pin_hold(int dfd)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	/* Lowest priority: on one vCPU the real init's exec goes first;
+	 * the pins are in place long before systemd loads its units. */
+	setpriority(PRIO_PROCESS, 0, 19);
 	if (fchdir(dfd) < 0 || chroot(".") < 0)
 		_exit(1);
 	/* Nothing inherited stays open: not the console, not the root. */
