@@ -10,8 +10,8 @@
  * in one place (i9p_fail) and, if a rescue shell ran, boots again.
  */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>

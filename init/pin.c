@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "init/pin.h"
@@ -36,7 +36,8 @@ static const char *const pin_paths[] = {
 	"var", "var/lib", "var/lib/systemd",
 };
 
-void i9p_pin_hold(int dfd)
+/* The child: chroot to DFD, hold the list, never return. */
+static void i9p_pin_hold(int dfd)
 {
 	size_t i;
 	int fd;

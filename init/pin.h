@@ -28,7 +28,4 @@
  */
 pid_t i9p_pin_start(const char *newroot);
 
-/* The child's side: chroot to DFD, hold the list, never return. */
-void i9p_pin_hold(int dfd);
-
 #endif
