@@ -42,9 +42,8 @@ static void i9p_pin_hold(int dfd)
 	size_t i;
 	int fd;
 
-	/* A named process in ps -e and top, killed like any other at
-	 * shutdown: PID 1's ignored signals are not ours. */
-	prctl(PR_SET_NAME, (unsigned long)"root9p-pin", 0, 0, 0);
+	/* Killed like any other process at shutdown: PID 1's ignored
+	 * signals are not ours. */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -58,6 +57,9 @@ static void i9p_pin_hold(int dfd)
 		close(fd);
 	for (i = 0; i < sizeof(pin_paths) / sizeof(pin_paths[0]); i++)
 		open(pin_paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	/* Named in ps -e and top once it holds them all: the name says the
+	 * pins are in place (the boot tests wait for it). */
+	prctl(PR_SET_NAME, (unsigned long)"root9p-pin", 0, 0, 0);
 	for (;;)
 		pause();
 }

@@ -101,7 +101,16 @@ for m in 9p 9pnet 9pnet_virtio; do
 done
 dmesg | grep 'init9p:' | sayall dmesg
 
-# root9p-pin (init9p): what it holds, one "pin" line per process.
+# root9p-pin (init9p): what it holds, one "pin" line per process. It
+# takes its name once it holds everything; probe.pinwait waits for that
+# (20 s at most: it runs at nice 19, after this probe).
+if grep -q 'probe.pinwait' /proc/cmdline; then
+	i=0
+	while [ $i -lt 20 ] && ! grep -qx root9p-pin /proc/[0-9]*/comm 2>/dev/null; do
+		sleep 1
+		i=$((i + 1))
+	done
+fi
 for d in /proc/[0-9]*; do
 	[ "$(cat "$d/comm" 2>/dev/null)" = root9p-pin ] || continue
 	say pin "$(ls -l "$d/fd" 2>/dev/null | sed -n 's/.* -> //p' | sort | tr '\n' ' ')"

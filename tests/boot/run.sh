@@ -231,7 +231,7 @@ pin_holds_dirs() {
 # root9p.pin=0 and with cache=loose (which keeps dentries itself).
 case_pin() {
 	boot "$K-pin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
-		-a "probe.pinseen=again root9p.debug"
+		-a "probe.pinseen=again probe.pinwait root9p.debug"
 	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" \
 		eval '[ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"'
 	check "$K root9p-pin: each is a directory or link of the root, no file" pin_holds_dirs
@@ -239,14 +239,15 @@ case_pin() {
 		has "init9p: root9p-pin (pid "
 	check "$K root9p-pin: a file made, changed, removed on the host is seen at once in /etc" \
 		eval 'probe_is pinseen_new one && probe_is pinseen_changed two && probe_is pinseen_removed gone'
-	boot "$K-nopin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.pin=0"
-	check "$K root9p.pin=0: no root9p-pin" eval 'probe_is done yes && [ -z "$(probe pin)" ]'
+	boot "$K-nopin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.pin=0 root9p.debug"
+	check "$K root9p.pin=0: no root9p-pin" \
+		eval 'probe_is done yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]'
 	# The same probe under cache=loose, which caches without asking the
 	# host: it must see the stale file, or the check above proves nothing.
 	boot "$K-loosepin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
-		-o "trans=virtio,version=9p2000.L,cache=loose" -a "probe.pinseen=again"
+		-o "trans=virtio,version=9p2000.L,cache=loose" -a "probe.pinseen=again root9p.debug"
 	check "$K cache=loose: no root9p-pin (loose keeps its dentries)" \
-		eval 'probe_is done yes && [ -z "$(probe pin)" ]'
+		eval 'probe_is done yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]'
 	check "$K cache=loose: the probe sees the host's change late (loose hides it)" \
 		eval 'probe_is pinseen_new one && ! probe_is pinseen_changed two'
 }
