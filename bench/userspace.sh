@@ -82,11 +82,11 @@ systemctl stop serial-getty@ttyS0.service 2>/dev/null
 systemctl is-system-running --wait >/dev/null 2>&1
 echo
 echo "@@ analyze $(systemd-analyze 2>/dev/null | head -n 1)"
-echo "@@ mu $(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)"
+mu=$(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)
+echo "@@ mu $mu"
 systemd-analyze blame --no-pager 2>/dev/null | head -n 5 | while read -r l; do echo "@@ blame $l"; done
 # The 9p requests sent from the generators to multi-user.target: in all,
 # and the three processes that sent the most.
-mu=$(systemctl show -P ActiveEnterTimestampMonotonic multi-user.target)
 awk -v mu="$mu" '/9p_client_req/ {
 		c = $1; sub(/-[0-9]+$/, "", c)
 		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i; break }

@@ -139,8 +139,8 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	 * xattrs. On a 9p upper neither works: Linux's 9p client has no
 	 * trusted.* xattrs, and QEMU since its CVE-2023-2861 fix (Debian 12's
 	 * 7.2 has it) refuses to open a device node ("broken or compromised
-	 * client"). Say so at boot,
-	 * rather than leave an ENXIO from rm unexplained. */
+	 * client"). Say so at boot, rather than leave an ENXIO from rm
+	 * unexplained. */
 	if (r->upper.kind == R9P_UPPER_TAG && !r->overlay_rdonly)
 		sayf(say, ctx, R9P_SAY_WARN, "warning: the overlay's upper is the 9p "
 		     "share %s: new and changed files work, but deleting or "

@@ -48,7 +48,7 @@ gen -o "$t/default"
 check "the default compression is zstd (DESIGN.md, \"Compression\")" \
 	grep -q "^mkinitrd9p: wrote $t/default (.* KiB compressed / .* KiB, zstd) for $KVER in [0-9]* ms" "$t/log"
 check "the default is --compress=zstd:6, byte for byte" \
-	sh -c "\"\$0\" -k '$KVER' -b '$KERNEL_BASE' --init '$init' --compress=zstd:6 -o '$t/z3' 2>/dev/null && cmp -s '$t/default' '$t/z3'" "$mk"
+	sh -c "\"\$0\" -k '$KVER' -b '$KERNEL_BASE' --init '$init' --compress=zstd:6 -o '$t/z6' 2>/dev/null && cmp -s '$t/default' '$t/z6'" "$mk"
 gen -o "$t/bad" --compress=zstd:20 2>/dev/null
 check "--compress=zstd:20 is refused with the ranges" \
 	grep -q "^mkinitrd9p: --compress: the level is out of range (gzip 1-9, zstd 1-19, xz 0-9, none none): zstd:20" "$t/log"
