@@ -350,6 +350,9 @@ check "run9p refuses -r / (and a path resolving to it)" eval 'rf -r / --passthro
 check "run9p refuses a double quote in rootflags" rf -r "$TINY" --passthrough-as-root -o 'cache=mmap"'
 check "run9p refuses a newline or an unpaired quote in -a" \
 	eval 'rf -r "$TINY" --passthrough-as-root -a "$(printf "a\nb")" && rf -r "$TINY" --passthrough-as-root -a "x=\"y"'
+check "run9p: two -a add up, in their order" \
+	eval 'scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root -a "one=1" -a "two=2" --dry-run 2>/dev/null |
+		grep -qF "console=ttyS0\\ one=1\\ two=2"'
 check "run9p --ro: -fsdev ...,readonly=on" \
 	eval 'scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root --ro --dry-run 2>/dev/null | grep -q "readonly=on"'
 
