@@ -28,6 +28,7 @@
 #include "init/switchroot.h"
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
+#include "mount9p/opttab.h"
 #include "mount9p/root.h"
 
 #define NEWROOT "/root"
@@ -195,18 +196,17 @@ static void log_steps(const struct boot *b)
 
 /*
  * root9p-pin (init/pin.h) for a 9p root whose dentries the kernel drops
- * when unused: not with cache=loose or fscache (they keep them), not for
- * virtiofs (its own timeouts) or an overlay (its lower is loose), not
- * with root9p.pin=0.
+ * when unused: not with a cache mode that keeps them (loose, fscache, a
+ * 6.4+ bitmask with the metadata or loose bit), not for virtiofs (its own
+ * timeouts) or an overlay (its lower is loose), not with root9p.pin=0.
  */
 static pid_t start_pin(const struct boot *b)
 {
-	const char *cache = b->root.opts.cache;
 	pid_t pid;
 
 	if (b->cmd.pin == 0 || b->root.virtiofs ||
 	    b->root.upper.kind != R9P_UPPER_NONE ||
-	    !strcmp(cache, "loose") || !strcmp(cache, "fscache"))
+	    r9p_cache_keeps_dentries(b->root.opts.cache, r9p_kv(&b->kernel)))
 		return 0;
 	pid = i9p_pin_start(NEWROOT);
 	if (pid < 0)

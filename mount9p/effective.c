@@ -137,23 +137,6 @@ static void compare_msize(const struct r9p_opts *req,
 }
 
 /* The bits a requested cache mode stands for on 6.4+; -1 if unknown. */
-static long requested_bits(const char *cache, unsigned kv)
-{
-	const struct r9p_namedef *m;
-	unsigned long long n;
-	int ovf;
-
-	if (!*cache)
-		return 0;
-	m = r9p_namedef_find(r9p_cachemodes, r9p_ncachemodes, cache,
-			     kv < R9P_KV_CACHEBITS ? R9P_KV_CACHEBITS : kv);
-	if (m)
-		return m->bits;
-	if (r9p_scan_number(cache, 0, &n, &ovf) == strlen(cache) && !ovf)
-		return (long)n;
-	return -1;
-}
-
 static void compare_cache(const struct r9p_opts *req,
 			  const struct r9p_effective *e, unsigned kv,
 			  struct r9p_diags *out)
@@ -178,7 +161,7 @@ static void compare_cache(const struct r9p_opts *req,
 		 "0x" : "", e->cache);
 	r9p_scan_number(hex, 16, &got, &ovf);
 	r9p_cache_bits_words((unsigned)got, words, sizeof(words));
-	bits = requested_bits(req->cache, kv);
+	bits = r9p_cache_bits(req->cache, kv);
 	if (bits >= 0 && (unsigned long long)bits == got)
 		r9p_diag_add(out, R9P_INFO, "cache=%s shows as cache=%s (%s)",
 			     want, e->cache, words);

@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 
 #include "mount9p/opttab.h"
+#include "mount9p/optval.h"
 
 /* klibc 2.0's <sys/mount.h> stops at MS_NODIRATIME-era flags. */
 #ifndef MS_SILENT
@@ -227,6 +228,36 @@ char *r9p_namedef_list(const struct r9p_namedef *t, unsigned n, unsigned kv,
 			used += snprintf(buf + used, len - used, "%s%s",
 					 used ? ", " : "", t[i].name);
 	return buf;
+}
+
+long r9p_cache_bits(const char *cache, unsigned kv)
+{
+	const struct r9p_namedef *m;
+	unsigned long long n;
+	int ovf;
+
+	if (!*cache)
+		return 0;
+	m = r9p_namedef_find(r9p_cachemodes, r9p_ncachemodes, cache,
+			     kv < R9P_KV_CACHEBITS ? R9P_KV_CACHEBITS : kv);
+	if (m)
+		return m->bits;
+	if (r9p_scan_number(cache, 0, &n, &ovf) == strlen(cache) && !ovf &&
+	    n <= 0xffffffffULL)
+		return (long)n;
+	return -1;
+}
+
+/*
+ * The kernel's choice of dentry operations (v9fs_mount): 6.4+ keeps
+ * dentries when the metadata or loose bit is set; 6.1 when the mode is
+ * loose or fscache, which the 6.4 names carry as the same bits.
+ */
+int r9p_cache_keeps_dentries(const char *cache, unsigned kv)
+{
+	long bits = r9p_cache_bits(cache, kv);
+
+	return bits > 0 && (bits & 0x0a);
 }
 
 char *r9p_cache_bits_words(unsigned bits, char *buf, size_t len)

@@ -84,6 +84,11 @@ const struct r9p_namedef *r9p_namedef_find(const struct r9p_namedef *t,
 /* "a, b, c": the values of T valid for KV, for messages. */
 char *r9p_namedef_list(const struct r9p_namedef *t, unsigned n, unsigned kv,
 		       char *buf, size_t len);
+/* The 6.4+ bits of cache=CACHE (a name, read with 6.4's names on older
+ * kernels, or a number), 0 for none or empty, -1 for neither. */
+long r9p_cache_bits(const char *cache, unsigned kv);
+/* Whether the kernel keeps unused dentries of a mount with cache=CACHE. */
+int r9p_cache_keeps_dentries(const char *cache, unsigned kv);
 /* Words for a 6.4+ cache bitmask: "readahead, writeback". */
 char *r9p_cache_bits_words(unsigned bits, char *buf, size_t len);
 /* The closest of NAMES to WORD by edit distance, or NULL. */

@@ -13,6 +13,7 @@
 
 #include "tests/unit/t.h"
 #include "mount9p/opts.h"
+#include "mount9p/opttab.h"
 
 #define D	R9P_DEFAULTS
 #define BAD	(-EINVAL)
@@ -401,9 +402,33 @@ static void test_kernel(void)
 	CHECK(r9p_kernel_running(&k) == 0 && k.major > 0, "uname");
 }
 
+/* Which cache modes keep unused dentries (init9p starts no root9p-pin). */
+static void test_cache_dentries(void)
+{
+	static const struct { const char *cache; unsigned kv; int keeps; } c[] = {
+		{ "", R9P_KV(6, 1), 0 },	{ "none", R9P_KV(6, 1), 0 },
+		{ "mmap", R9P_KV(6, 1), 0 },	{ "loose", R9P_KV(6, 1), 1 },
+		{ "fscache", R9P_KV(6, 1), 1 },	{ "mmap", R9P_KV(6, 12), 0 },
+		{ "readahead", R9P_KV(6, 12), 0 }, { "loose", R9P_KV(6, 12), 1 },
+		{ "0x5", R9P_KV(6, 12), 0 },	{ "0x2", R9P_KV(6, 12), 1 },
+		{ "8", R9P_KV(6, 12), 1 },	{ "0x80", R9P_KV(6, 12), 0 },
+		{ "bogus", R9P_KV(6, 12), 0 },	{ "-1", R9P_KV(6, 12), 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(r9p_cache_keeps_dentries(c[i].cache, c[i].kv) == c[i].keeps,
+		      "cache=%s on %u.%u: keeps dentries %d", c[i].cache,
+		      c[i].kv / 1000, c[i].kv % 1000, c[i].keeps);
+	CHECK(r9p_cache_bits("loose", R9P_KV(6, 1)) == 0xf &&
+	      r9p_cache_bits("0x5", R9P_KV(6, 12)) == 5 &&
+	      r9p_cache_bits("nope", R9P_KV(6, 12)) == -1, "cache bits");
+}
+
 int main(void)
 {
 	test_table();
+	test_cache_dentries();
 	test_flags();
 	test_summary();
 	test_limits();
