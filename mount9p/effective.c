@@ -136,7 +136,6 @@ static void compare_msize(const struct r9p_opts *req,
 			     "%lu", req->msize, got);
 }
 
-/* The bits a requested cache mode stands for on 6.4+; -1 if unknown. */
 static void compare_cache(const struct r9p_opts *req,
 			  const struct r9p_effective *e, unsigned kv,
 			  struct r9p_diags *out)

@@ -257,7 +257,7 @@ int r9p_cache_keeps_dentries(const char *cache, unsigned kv)
 {
 	long bits = r9p_cache_bits(cache, kv);
 
-	return bits > 0 && (bits & 0x0a);
+	return bits > 0 && (bits & (0x02 | 0x08));	/* metadata, loose */
 }
 
 char *r9p_cache_bits_words(unsigned bits, char *buf, size_t len)
