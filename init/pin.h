@@ -3,10 +3,11 @@
  * init/pin.h - keep the 9p root's busiest directories in the guest's
  * dentry cache for the life of the system (root9p-pin).
  *
- * Linux's 9p client, in every cache mode but loose and fscache, drops a
- * dentry as soon as nothing uses it: each path lookup then walks again,
- * one request per component (walk, getattr, readlink for a link, clunk),
- * from the nearest dentry still in use. A Debian 12 guest sends ~33,000
+ * Linux's 9p client, in every cache mode but loose and fscache (6.4+:
+ * unless the metadata or loose bit is set), drops a dentry as soon as
+ * nothing uses it: each path lookup then walks again, one request per
+ * component (walk, getattr, readlink for a link, clunk), from the
+ * nearest dentry still in use. A Debian 12 guest sends ~33,000
  * 9p requests before multi-user.target, half of them systemd's unit
  * loading walking /lib -> usr/lib -> systemd/system over and over.
  * A process that holds O_PATH descriptors on those directories keeps

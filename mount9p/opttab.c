@@ -177,8 +177,9 @@ const unsigned r9p_naccessmodes =
 
 /* p9_cache_bits of fs/9p/v9fs.h (6.4+). */
 static const struct { unsigned bit; const char *word; } cache_bits[] = {
-	{ 0x01, "readahead" }, { 0x02, "metadata" }, { 0x04, "writeback" },
-	{ 0x08, "loose" }, { 0x80, "fscache" },
+	{ R9P_CACHE_READAHEAD, "readahead" }, { R9P_CACHE_META, "metadata" },
+	{ R9P_CACHE_WRITEBACK, "writeback" }, { R9P_CACHE_LOOSE, "loose" },
+	{ R9P_CACHE_FSCACHE, "fscache" },
 };
 
 unsigned r9p_kv(const struct r9p_kernel *k)
@@ -257,7 +258,7 @@ int r9p_cache_keeps_dentries(const char *cache, unsigned kv)
 {
 	long bits = r9p_cache_bits(cache, kv);
 
-	return bits > 0 && (bits & (0x02 | 0x08));	/* metadata, loose */
+	return bits > 0 && (bits & (R9P_CACHE_META | R9P_CACHE_LOOSE));
 }
 
 char *r9p_cache_bits_words(unsigned bits, char *buf, size_t len)

@@ -15,6 +15,12 @@
 #define R9P_KV(major, minor)	((major) * 1000u + (minor))
 /* fs/9p switched cache= to a bitmask and dropped the bare cache words. */
 #define R9P_KV_CACHEBITS	R9P_KV(6, 4)
+/* Its bits (fs/9p/v9fs.h, enum p9_cache_bits). */
+enum {
+	R9P_CACHE_READAHEAD = 0x01, R9P_CACHE_META = 0x02,
+	R9P_CACHE_WRITEBACK = 0x04, R9P_CACHE_LOOSE = 0x08,
+	R9P_CACHE_FSCACHE = 0x80,
+};
 /* 9p moved to the new mount API (fs_parser): stricter values. */
 #define R9P_KV_NEWAPI		R9P_KV(6, 19)
 
