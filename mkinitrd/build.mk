@@ -29,8 +29,8 @@ $(MKINITRD_OBJ)/%.o: mkinitrd/%.c $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
 $(MKINITRD_OBJ)/test_%.o: tests/unit/test_%.c tests/unit/t.h $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
 	$(CC) $(MKINITRD_CFLAGS) -c -o $@ $<
 
-# The module list is the root engine's (mount9p/rootmods.c).
-$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/mount9p/rootmods.o
+# The module list is the root engine's (engine/rootmods.c).
+$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/engine/rootmods.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
 
 $(O)/test_cpio: $(MKINITRD_OBJ)/test_cpio.o $(MKINITRD_CPIO_OBJS)

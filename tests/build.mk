@@ -6,6 +6,13 @@
 
 UNIT_TESTS ?=
 
+# The folders include each other one way (engine/ -> tmpfs/ -> mount9p/):
+# a shell check of the sources, wrapped so tests/unit/run.sh runs it.
+$(O)/test_layering: tests/unit/test_layering.sh | $(O)
+	printf '#!/bin/sh\nexec "%s" "%s"\n' "$(CURDIR)/$<" "$(CURDIR)" >$@
+	chmod 0755 $@
+UNIT_TESTS += $(O)/test_layering
+
 unit: $(UNIT_TESTS)
 	@tests/unit/run.sh $(UNIT_TESTS)
 

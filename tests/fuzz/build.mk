@@ -46,7 +46,7 @@ FUZZ_CFLAGS = $(CSTD) $(WARN) -Wno-unknown-warning-option $(DEFS) -I. \
 	-DLIBEXECDIR=\"$(PREFIX)/lib/root9p\"
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
-FUZZ_MOUNT9P_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(MOUNT9P_LIB_SRCS))
+FUZZ_MOUNT9P_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(MOUNT9P_LIB_SRCS) $(ROOT9P_LIB_SRCS))
 FUZZ_MKINITRD_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/mkinitrd/%.o,\
 	$(filter-out main.c,$(MKINITRD_SRCS)))
 FUZZ_MOUNT9P_LIB := $(FUZZ_DIR)/libmount9p.a
