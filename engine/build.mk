@@ -45,8 +45,7 @@ $(O)/mount9p: $(O)/obj/mount9p/mount9p.o $(O)/obj/engine/rootcmd.o \
 	$(CC) -o $@ $^
 
 ENGINE_TESTS := $(O)/test_root $(O)/test_scratch $(O)/test_overlay
-$(ENGINE_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
-		  $(ROOT9P_HOST_LIBS)
+$(ENGINE_TESTS): $(O)/test_%: tests/unit/test_%.c $(ROOT9P_HOST_LIBS)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $< $(ROOT9P_HOST_LIBS)
 UNIT_TESTS += $(ENGINE_TESTS)
 
@@ -69,6 +68,5 @@ CROSS_UNIT_TESTS := $(GO)/test_opts $(GO)/test_root $(GO)/test_cmdline \
 	$(GO)/test_tags $(GO)/test_effective
 .PHONY: cross-unit
 cross-unit: $(CROSS_UNIT_TESTS)
-$(CROSS_UNIT_TESTS): $(GO)/test_%: tests/unit/test_%.c tests/unit/t.h \
-		  $(ROOT9P_GUEST_LIBS)
+$(CROSS_UNIT_TESTS): $(GO)/test_%: tests/unit/test_%.c $(ROOT9P_GUEST_LIBS)
 	$(GUEST_CC) $(GUEST_ALL_CFLAGS) -static -o $@ $< $(ROOT9P_GUEST_LIBS)

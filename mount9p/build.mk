@@ -30,7 +30,6 @@ $(MOUNT9P_HOST_LIB): $(MOUNT9P_HOST_OBJS)
 	$(AR) rcs $@ $^
 
 MOUNT9P_TESTS := $(O)/test_opts $(O)/test_tags $(O)/test_effective $(O)/test_vfs
-$(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c tests/unit/t.h \
-		  $(MOUNT9P_HOST_LIB)
+$(MOUNT9P_TESTS): $(O)/test_%: tests/unit/test_%.c $(MOUNT9P_HOST_LIB)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $< $(MOUNT9P_HOST_LIB)
 UNIT_TESTS += $(MOUNT9P_TESTS)

@@ -20,11 +20,6 @@ unit: $(UNIT_TESTS)
 boot: all
 	tests/boot/run.sh --libc $(LIBC)
 
-# Every unit test includes tests/unit/t.h: rebuild them when it changes
-# (the programs built straight from their .c, and the objects of the rest).
-$(filter-out %.sh,$(UNIT_TESTS)) \
-$(patsubst %.c,$(O)/obj/%.o,$(wildcard tests/unit/test_*.c)): tests/unit/t.h
-
 # make install/uninstall into temporary DESTDIRs, then the Debian packages:
 # built twice (same bytes), lintian, and installed with apt in real Debian
 # 12/13 guests that boot from the images their trigger made
