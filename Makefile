@@ -24,13 +24,16 @@ VERSION   := 0.1.0
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Werror=implicit-function-declaration -Wno-format-truncation
 # (snprintf truncation is how the code bounds messages: gcc's guess is noise.)
+# Every compile writes the headers it read into a .d file beside its output
+# (-MMD; -MP: a header deleted or renamed is no error), included below.
+DEPFLAGS  := -MMD -MP
 CSTD      := -std=c99
 DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DR9P_VERSION=\"$(VERSION)\"
 
 # Host programs (mkinitrd9p, unit tests, the host mount9p).
 CC        ?= cc
 HOST_CFLAGS ?= -O2 -g
-HOST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(HOST_CFLAGS) -I.
+HOST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) $(HOST_CFLAGS) -I.
 
 # Guest programs (init9p and the mount9p it carries): static and small.
 ifeq ($(LIBC),klibc)
@@ -77,26 +80,28 @@ endif
 # klcc compiles with -g (stripped at link, but the build ID is taken over the
 # debug info): the source folder's path must not be in it, for the same
 # bytes from any checkout (the Debian packages are built reproducibly).
-GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
+GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
 
 .PHONY: all deps check unit boot fuzz demo bench install uninstall clean
 all:
 
 # Generic object rules: guest objects under $(GO)/obj, host under $(O)/obj.
-# Every object depends on every header: the tree is small, and an object
-# left stale by a struct that grew (struct r9p_cmdline in payload9p, struct
-# r9p_root in init9p) is a memory bug no test may be lucky enough to see.
-ALL_HDRS := $(wildcard */*.h tests/unit/*.h)
-$(GO)/obj/%.o: %.c $(ALL_HDRS)
+# Every object depends on the headers it includes, as the compiler saw them
+# (DEPFLAGS, the .d files included at the end): an object left stale by a
+# struct that grew (struct r9p_cmdline in payload9p, struct r9p_root in
+# init9p) is a memory bug no test may be lucky enough to see, so every
+# object that uses a header is rebuilt when it changes, and only those.
+$(GO)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_ALL_CFLAGS) -c -o $@ $<
 
-$(O)/obj/%.o: %.c $(ALL_HDRS)
+$(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_ALL_CFLAGS) -c -o $@ $<
 
 include mount9p/build.mk
 include tmpfs/build.mk
+include engine/build.mk
 include blkid9p/build.mk
 include init/build.mk
 include mkinitrd/build.mk
@@ -156,3 +161,7 @@ print-installed:
 
 clean:
 	rm -rf $(O)
+
+# What each object and program built straight from its .c read (DEPFLAGS):
+# none before the first build, which builds everything anyway.
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

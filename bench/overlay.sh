@@ -6,7 +6,7 @@
 # One mkinitrd9p --overlay image, a tiny root, bench/boottime.sh's
 # interleaved boots (A B C ... A B C) and its table: the initramfs phase
 # ("Run /init" to the root's first line) per cache mode of the lower. The
-# default lower cache mode (mount9p/overlay.h) was chosen from this table.
+# default lower cache mode (engine/overlay.h) was chosen from this table.
 set -eu
 
 prog=overlay

@@ -5,8 +5,8 @@
 #
 #   bench/size.sh [GO]     GO: the guest build dir (default build/klibc)
 #
-# Only the objects the linker took count: libmount9p.a members that
-# init9p does not use (rootcmd.o, ...) are left out, as in the binary.
+# Only the objects the linker took count: libroot9p.a and libmount9p.a
+# members that init9p does not use are left out, as in the binary.
 # Objects are counted whole: --gc-sections may drop a few unused
 # functions of theirs from the file, which then shows in "the rest".
 set -eu
@@ -21,12 +21,12 @@ trap 'rm -f "$map" "$map.out"' EXIT
 init_objs=$(make -s --no-print-directory print-init-objs O="${go%/*}" LIBC="${go##*/}") ||
 	{ echo "size: cannot list init9p's objects (make print-init-objs)" >&2; exit 2; }
 # shellcheck disable=SC2086 # a list of object files
-${GUEST_CC:-klcc} -static -Wl,-Map,"$map" -o "$map.out" $init_objs "$go/libmount9p.a" ||
+${GUEST_CC:-klcc} -static -Wl,-Map,"$map" -o "$map.out" $init_objs "$go/libroot9p.a" "$go/libmount9p.a" ||
 	{ echo "size: cannot link $go's objects again for the map" >&2; exit 2; }
-members=$(grep -o 'libmount9p\.a([^)]*)' "$map" | sed 's/.*(\(.*\))/\1/' | sort -u)
+members=$(grep -o 'lib\(root\|mount\)9p\.a([^)]*)' "$map" | sed 's/.*(\(.*\))/\1/' | sort -u)
 objs=$init_objs
 for m in $members; do
-	objs="$objs $(ls "$go"/obj/mount9p/"$m" "$go"/obj/tmpfs/"$m" 2>/dev/null || true)"
+	objs="$objs $(ls "$go"/obj/mount9p/"$m" "$go"/obj/engine/"$m" "$go"/obj/tmpfs/"$m" 2>/dev/null || true)"
 done
 # shellcheck disable=SC2086 # a list of object files
 size $objs | awk -v total="$(stat -c %s "$bin")" '

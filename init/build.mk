@@ -12,16 +12,10 @@ all: $(GO)/init9p
 print-init-objs:
 	@printf '%s\n' $(INIT_OBJS)
 
-$(GO)/init9p: $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
-	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(INIT_OBJS) $(MOUNT9P_GUEST_LIB)
+$(GO)/init9p: $(INIT_OBJS) $(ROOT9P_GUEST_LIBS)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(INIT_OBJS) $(ROOT9P_GUEST_LIBS)
 
 # Unit tests build the pieces for the host.
-$(O)/test_cmdline: tests/unit/test_cmdline.c $(O)/obj/mount9p/cmdline.o
-	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
-
-$(O)/test_tmpfs: tests/unit/test_tmpfs.c $(MOUNT9P_HOST_LIB)
-	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
-
 $(O)/test_nuke: tests/unit/test_nuke.c $(O)/obj/init/switchroot.o \
 		$(O)/obj/init/execcheck.o $(O)/obj/init/log.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
@@ -34,8 +28,7 @@ $(O)/test_modplan: tests/unit/test_modplan.c $(O)/obj/init/modplan.o \
 		$(O)/obj/init/modinfo.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
-UNIT_TESTS += $(O)/test_modplan $(O)/test_cmdline $(O)/test_tmpfs $(O)/test_nuke \
-	      $(O)/test_execcheck
+UNIT_TESTS += $(O)/test_modplan $(O)/test_nuke $(O)/test_execcheck
 
 # payload9p: the PID 1 of run9p's loop image (run9p -- CMD): the same
 # engine and module loader, then one command and a power-off.
@@ -46,8 +39,8 @@ PAYLOAD_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(PAYLOAD_SRCS))
 
 all: $(GO)/payload9p
 
-$(GO)/payload9p: $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
-	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(MOUNT9P_GUEST_LIB)
+$(GO)/payload9p: $(PAYLOAD_OBJS) $(ROOT9P_GUEST_LIBS)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(PAYLOAD_OBJS) $(ROOT9P_GUEST_LIBS)
 
 $(O)/test_runargs: tests/unit/test_runargs.c $(O)/obj/init/runargs.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)

@@ -4,7 +4,7 @@
  * tmpfs on its /tmp, switch to it.
  *
  * This file only orchestrates (DESIGN.md, "Boot sequence"): the root step
- * (command line, options, tag, mount, /tmp) is mount9p/root.c's, the same
+ * (command line, options, tag, mount, /tmp) is engine/root.c's, the same
  * code `mount9p --root` runs for the distro hooks. Each step logs its
  * duration; a failed step returns what failed and why, main() reports it
  * in one place (i9p_fail) and, if a rescue shell ran, boots again.
@@ -19,7 +19,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
+#include "engine/root.h"
 #include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
@@ -29,7 +30,6 @@
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
 #include "mount9p/opttab.h"
-#include "mount9p/root.h"
 
 #define NEWROOT "/root"
 

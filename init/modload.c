@@ -17,11 +17,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "engine/scratch.h"
 #include "init/compat.h"
 #include "init/log.h"
 #include "init/modload.h"
 #include "mount9p/mount.h"
-#include "mount9p/scratch.h"
 
 #define MODROOT "/lib/modules"
 

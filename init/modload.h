@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 
 #define I9P_LIST_MAX 128	/* entries of root9p.load */
 

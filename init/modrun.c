@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/root.h"
 #include "init/log.h"
 #include "init/modinfo.h"
 #include "init/modload.h"
 #include "init/modplan.h"
-#include "mount9p/root.h"
 
 #define BIT(i) (1ULL << (i))
 

@@ -4,7 +4,7 @@
  * the 9p root, run one command in it, report its status, power off.
  *
  * No switch_root, no init system, no udev: the root step is the engine's
- * (mount9p/root.h, as in init9p), modules come from the image's load list
+ * (engine/root.h, as in init9p), modules come from the image's load list
  * (init/modload.c), then /dev /proc /sys move into the root, we chroot,
  * cd to root9p.cwd and run root9p.run (init/runargs.c) with its stdout
  * and stderr on the virtio ports run9p named root9p.out and root9p.err,
@@ -31,13 +31,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/root.h"
 #include "init/compat.h"
 #include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
 #include "init/runargs.h"
 #include "mount9p/mount.h"
-#include "mount9p/root.h"
 
 #define NEWROOT "/root"
 #define PORTS_DIR "/sys/class/virtio-ports"

@@ -10,7 +10,7 @@
 #ifndef I9P_RESCUE_H
 #define I9P_RESCUE_H
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 
 /*
  * Report a failed step. Returns only when a rescue shell was run and

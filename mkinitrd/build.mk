@@ -12,7 +12,6 @@ MKINITRD_SRCS := main.c moddir.c modules.c kbuild.c kconfig.c loadlist.c image.c
                  cpio_read.c compress.c decompress.c listimg.c outfile.c util.c
 MKINITRD_OBJ  := $(O)/obj/mkinitrd
 MKINITRD_OBJS := $(addprefix $(MKINITRD_OBJ)/,$(MKINITRD_SRCS:.c=.o))
-MKINITRD_HDRS := $(wildcard mkinitrd/*.h)
 
 # What test_cpio needs to write an archive and read it back (--list code).
 MKINITRD_CPIO_OBJS := $(addprefix $(MKINITRD_OBJ)/,cpio.o cpio_read.o \
@@ -23,14 +22,14 @@ all: $(O)/mkinitrd9p
 $(MKINITRD_OBJ):
 	mkdir -p $@
 
-$(MKINITRD_OBJ)/%.o: mkinitrd/%.c $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
+$(MKINITRD_OBJ)/%.o: mkinitrd/%.c | $(MKINITRD_OBJ)
 	$(CC) $(MKINITRD_CFLAGS) -c -o $@ $<
 
-$(MKINITRD_OBJ)/test_%.o: tests/unit/test_%.c tests/unit/t.h $(MKINITRD_HDRS) | $(MKINITRD_OBJ)
+$(MKINITRD_OBJ)/test_%.o: tests/unit/test_%.c | $(MKINITRD_OBJ)
 	$(CC) $(MKINITRD_CFLAGS) -c -o $@ $<
 
-# The module list is the root engine's (mount9p/rootmods.c).
-$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/mount9p/rootmods.o
+# The module list is the root engine's (engine/rootmods.c).
+$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/engine/rootmods.o
 	$(CC) $(HOST_CFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
 
 $(O)/test_cpio: $(MKINITRD_OBJ)/test_cpio.o $(MKINITRD_CPIO_OBJS)

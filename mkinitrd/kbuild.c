@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/root.h"
 #include "mkinitrd/kbuild.h"
 #include "mkinitrd/util.h"
-#include "mount9p/root.h"
 
 #define NREQUIRED ((size_t)R9P_ROOT_NMODULES)
 

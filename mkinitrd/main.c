@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/scratch.h"
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/image.h"
@@ -26,7 +27,6 @@
 #include "mkinitrd/modules.h"
 #include "mkinitrd/outfile.h"
 #include "mkinitrd/util.h"
-#include "mount9p/scratch.h"
 
 #ifndef R9P_VERSION
 #define R9P_VERSION "unknown"

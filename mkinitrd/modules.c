@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/root.h"
 #include "mkinitrd/loadlist.h"
 #include "mkinitrd/modules.h"
 #include "mkinitrd/util.h"
-#include "mount9p/root.h"
 
 /* What a 9p root cannot boot without: the root engine's list
  * (r9p_root_modules), the one the hooks get from mount9p --modules. */

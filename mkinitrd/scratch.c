@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mkinitrd/scratch.c - mkinitrd9p --scratch: the blkid9p helper at
- * /bin/blkid9p, where the root engine looks for it (mount9p/scratch.h),
+ * /bin/blkid9p, where the root engine looks for it (engine/scratch.h),
  * so init9p can find scratch disks by LABEL= or UUID=. The modules
  * (r9p_scratch_modules) are added by main.c with the others.
  */

@@ -4,11 +4,8 @@
 
 MKROOT_SRCS := mkroot/main.c mkroot/convert.c mkroot/links.c mkroot/tree.c mkroot/virtfs.c
 MKROOT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MKROOT_SRCS))
-MKROOT_HDRS := mkroot/convert.h mkroot/links.h mkroot/virtfs.h
 
 all: $(O)/mkroot9p-convert
-
-$(MKROOT_OBJS): $(MKROOT_HDRS)
 
 $(O)/mkroot9p-convert: $(MKROOT_OBJS)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $^
@@ -16,11 +13,11 @@ $(O)/mkroot9p-convert: $(MKROOT_OBJS)
 MKROOT_LIB := $(O)/obj/mkroot/convert.o $(O)/obj/mkroot/links.o \
 	$(O)/obj/mkroot/tree.o $(O)/obj/mkroot/virtfs.o
 
-$(O)/test_mkroot: tests/unit/test_mkroot.c $(MKROOT_LIB) $(MKROOT_HDRS)
+$(O)/test_mkroot: tests/unit/test_mkroot.c $(MKROOT_LIB)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o,$^)
 
 # Hostile trees: bind mounts inside, a stopped run, a guest's set-uid file.
-$(O)/test_mkroot_hostile: tests/unit/test_mkroot_hostile.c $(MKROOT_LIB) $(MKROOT_HDRS)
+$(O)/test_mkroot_hostile: tests/unit/test_mkroot_hostile.c $(MKROOT_LIB)
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o,$^)
 
 UNIT_TESTS += $(O)/test_mkroot $(O)/test_mkroot_hostile

@@ -16,11 +16,11 @@
 
 #include "mount9p/diag.h"
 #include "mount9p/effective.h"
+#include "mount9p/exit.h"
 #include "mount9p/kernel.h"
 #include "mount9p/mount.h"
 #include "mount9p/mountinfo.h"
 #include "mount9p/opts.h"
-#include "mount9p/root.h"
 #include "mount9p/rootcmd.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
@@ -29,7 +29,7 @@
 #define R9P_VERSION "unknown"
 #endif
 
-/* The exit codes are the root engine's (mount9p/root.h). */
+/* The exit codes are the root engine's too (mount9p/exit.h). */
 enum {
 	EXIT_OK = R9P_EXIT_OK,
 	EXIT_REFUSED = R9P_EXIT_REFUSED,

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/rootcmd.h - mount9p's face of the root engine (mount9p/root.h):
+ * mount9p/rootcmd.h - mount9p's face of the root engine (engine/root.h):
  * --root, --check and --modules. Each returns mount9p's exit code.
+ * The command (mount9p.c) declares here what it calls; engine/rootcmd.c
+ * implements it, so the include runs from engine/ down to mount9p/ only.
  */
 #ifndef R9P_ROOTCMD_H
 #define R9P_ROOTCMD_H

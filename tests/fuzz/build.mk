@@ -40,20 +40,20 @@ FUZZ_LEN_listimg := 16384
 
 FUZZ_DIR := $(O)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS = $(CSTD) $(WARN) -Wno-unknown-warning-option $(DEFS) -I. \
+FUZZ_CFLAGS = $(CSTD) $(WARN) -Wno-unknown-warning-option $(DEFS) $(DEPFLAGS) -I. \
 	-g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	$(shell pkg-config --cflags $(MKINITRD_LIBS_PC)) \
 	-DLIBEXECDIR=\"$(PREFIX)/lib/root9p\"
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
-FUZZ_MOUNT9P_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(MOUNT9P_LIB_SRCS))
+FUZZ_MOUNT9P_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(MOUNT9P_LIB_SRCS) $(ROOT9P_LIB_SRCS))
 FUZZ_MKINITRD_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/mkinitrd/%.o,\
 	$(filter-out main.c,$(MKINITRD_SRCS)))
 FUZZ_MOUNT9P_LIB := $(FUZZ_DIR)/libmount9p.a
 FUZZ_MKINITRD_LIB := $(FUZZ_DIR)/libmkinitrd.a
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 
-$(FUZZ_DIR)/obj/%.o: %.c $(MOUNT9P_HDRS) $(MKINITRD_HDRS) tests/fuzz/fuzz.h
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

@@ -10,7 +10,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 
 #define NPARAMS_MAX ((int)(sizeof(((struct r9p_cmdline *)0)->key) / \

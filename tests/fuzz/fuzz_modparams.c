@@ -12,7 +12,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 
 #define BIG (4 * R9P_CMDLINE_MAX)

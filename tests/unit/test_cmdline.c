@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 #include "tests/unit/t.h"
 
 struct str_case {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/unit/test_overlay.c - root9p.overlay= and root9p.mount= as the
- * root engine decides them (mount9p/upper.c, overlay.c's settings,
+ * root engine decides them (engine/upper.c, overlay.c's settings,
  * extramount.c): one row a command line or a value, what it must give.
  * Nothing is mounted; sysfs is an empty fake tree.
  */
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/root.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
-#include "mount9p/root.h"
 
 #define MODS "virtio_pci 9pnet_virtio 9p"
 

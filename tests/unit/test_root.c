@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/unit/test_root.c - the root engine's decisions (mount9p/root.c):
+ * tests/unit/test_root.c - the root engine's decisions (engine/root.c):
  * one row a command line, the settings or the refusal it must give.
  * Nothing is mounted; sysfs is an empty fake tree (no tags present).
  */
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/root.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
-#include "mount9p/root.h"
 
 #define ASSUME R9P_ROOT_ASSUME_9P
 #define R9P_ROOT_MODULES "virtio_pci 9pnet_virtio 9p"

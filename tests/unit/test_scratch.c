@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/unit/test_scratch.c - the scratch-disk keys (root9p.tmp=LABEL=,
- * UUID=, root9p.swap=) as the root engine decides them (mount9p/root.c,
+ * UUID=, root9p.swap=) as the root engine decides them (engine/root.c,
  * scratch.c): one row a command line, the disks or the refusal.
  * Nothing is probed or mounted; sysfs is an empty fake tree.
  */
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/root.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
-#include "mount9p/root.h"
 
 #define BASE "root=a rootfstype=9p "
 #define MODS_9P "virtio_pci 9pnet_virtio 9p"

@@ -11,10 +11,10 @@
 
 #include <stdlib.h>
 
-#include "tests/unit/t.h"
-#include "mount9p/cmdline.h"
-#include "mount9p/root.h"
+#include "engine/cmdline.h"
+#include "engine/root.h"
 #include "mount9p/tags.h"
+#include "tests/unit/t.h"
 
 /* TMPL ("/tmp/NAME-XXXXXX", writable) made and used as the sysfs. */
 static inline void t_fake_sysfs(char *tmpl)

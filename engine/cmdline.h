@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/cmdline.h - the kernel command line, read once into one struct.
+ * engine/cmdline.h - the kernel command line, read once into one struct.
  *
  * Splitting follows the kernel's next_arg(): the kernel's isspace() bytes
  * separate (space \t \n \v \f \r and 0xa0), double quotes group and

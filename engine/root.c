@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/root.c - the root step's decisions: command line -> checked
+ * engine/root.c - the root step's decisions: command line -> checked
  * settings (rootmount.c then acts on them: tag, mount, read-back, /tmp).
  *
  * Every text a user sees about the root step is written here, so init9p
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mount9p/overlay.h"
-#include "mount9p/root.h"
+#include "engine/overlay.h"
+#include "engine/root.h"
 
 /* Every message of this file goes through these two (root.h). */
 #define fail r9p_root_failf

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/cmdline.c - split /proc/cmdline the way the kernel does and pick
+ * engine/cmdline.c - split /proc/cmdline the way the kernel does and pick
  * out the keys init9p acts on.
  *
  * The splitting mirrors lib/cmdline.c next_arg(): words end at the
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 
 enum kind { K_STR, K_LONG, K_BOOL, K_RO, K_RW, K_PANIC, K_BREAK, K_MOUNT };
 

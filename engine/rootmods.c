@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/rootmods.c - the modules a 9p root needs: the one list that
+ * engine/rootmods.c - the modules a 9p root needs: the one list that
  * init9p's image (mkinitrd9p), mount9p --modules and so the distro hooks
  * take. Data only, so mkinitrd9p links it without the rest of the engine.
  */
-#include "mount9p/root.h"
+#include "engine/root.h"
 
 /* The transport's bus driver, the 9p transport, the filesystem, in the
  * order they are loaded; their dependencies (9pnet, netfs, virtio_ring

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/scratch.h - scratch disks named by LABEL= or UUID=: /tmp and
+ * engine/scratch.h - scratch disks named by LABEL= or UUID=: /tmp and
  * swap on a virtio-blk disk whatever its device name (vda or vdb).
  *
  * Identifying file systems is libblkid's job; klibc cannot link it, so

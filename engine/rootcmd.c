@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/rootcmd.c - `mount9p --root DIR`, `--check`, `--modules`: the
+ * engine/rootcmd.c - `mount9p --root DIR`, `--check`, `--modules`: the
  * root engine for shell hooks and generators.
  *
  * Hooks never parse human-readable text: --check prints KEY=VALUE lines
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mount9p/root.h"
+#include "engine/root.h"
 #include "mount9p/rootcmd.h"
 
 struct out {

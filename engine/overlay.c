@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mount9p/overlay.c - mount an overlay root: /run as a tmpfs, the 9p root
+ * engine/overlay.c - mount an overlay root: /run as a tmpfs, the 9p root
  * read-only below, the upper source beside it, overlayfs on NEWROOT.
  *
  * Each step says what it did at debug level (root9p.debug); a failed one
@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/overlay.h"
 #include "mount9p/mount.h"
-#include "mount9p/overlay.h"
 
 #define fail r9p_root_failf
 #define sayf r9p_root_sayf

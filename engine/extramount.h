@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/extramount.h - extra 9p shares mounted in the new root before
+ * engine/extramount.h - extra 9p shares mounted in the new root before
  * switch_root: root9p.mount=TAG:/path[:opts], repeatable.
  *
  * Checked with the root's own option library; a bad entry is a warning
@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "mount9p/cmdline.h"
+#include "engine/cmdline.h"
 #include "mount9p/diag.h"
 #include "mount9p/kernel.h"
 #include "mount9p/opts.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/scratch.c - find a scratch disk by LABEL= or UUID= through the
+ * engine/scratch.c - find a scratch disk by LABEL= or UUID= through the
  * blkid9p helper, and swapon.
  *
  * The helper is run with a fixed argv and no shell, its output read
@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/scratch.h"
 #include "mount9p/mount.h"
-#include "mount9p/scratch.h"
 
 #ifdef __KLIBC__
 int swapon(const char *path, int flags);	/* in klibc, not declared */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/upper.h - where an overlay root's changes go: the upper layer's
+ * engine/upper.h - where an overlay root's changes go: the upper layer's
  * source, from root9p.overlay=VALUE.
  *
  * One small abstraction so that a new source (a block device by LABEL= or
@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
+#include "engine/scratch.h"
 #include "mount9p/kernel.h"
-#include "mount9p/scratch.h"
 
 enum r9p_upper_kind {
 	R9P_UPPER_NONE,		/* no overlay: the 9p root itself */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/root.h - the root step of a 9p-root boot, in one place: from the
+ * engine/root.h - the root step of a 9p-root boot, in one place: from the
  * kernel command line to a mounted root with its tmpfs on /tmp.
  *
  * init9p, `mount9p --root` / `--check` and, through them, the
@@ -12,19 +12,20 @@
 #ifndef R9P_ROOT_H
 #define R9P_ROOT_H
 
-#include "mount9p/cmdline.h"
-#include "mount9p/extramount.h"
+#include "engine/cmdline.h"
+#include "engine/extramount.h"
+#include "engine/scratch.h"
+#include "engine/upper.h"
+#include "mount9p/exit.h"
 #include "mount9p/kernel.h"
 #include "mount9p/opts.h"
-#include "mount9p/scratch.h"
 #include "mount9p/tags.h"
-#include "mount9p/upper.h"
 #include "mount9p/virtiofs.h"
 #include "tmpfs/tmpfs.h"
 
 #define R9P_ROOT_TIMEOUT_S 10	/* wait for the tag, retry the mount */
 
-/* What a 9p root needs from the kernel (mount9p/rootmods.c). */
+/* What a 9p root needs from the kernel (engine/rootmods.c). */
 struct r9p_root_module {
 	const char *name;	/* "9pnet_virtio" */
 	const char *what;	/* "9p virtio transport", for messages */
@@ -36,16 +37,6 @@ extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
 extern const struct r9p_root_module r9p_root_mmio_bus;
 /* What a virtiofs root needs instead (the same bus driver first). */
 extern const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES];
-
-/* Exit codes of mount9p; init9p uses the step names instead. */
-enum r9p_root_exit {
-	R9P_EXIT_OK = 0,
-	R9P_EXIT_REFUSED = 1,	/* the command line (options, tag) is refused */
-	R9P_EXIT_USAGE = 2,
-	R9P_EXIT_NOTAG = 3,	/* the tag did not appear in time */
-	R9P_EXIT_MOUNT = 4,	/* mount(2) failed */
-	R9P_EXIT_SYSTEM = 5,	/* sysfs or /proc could not be read */
-};
 
 /* Priorities as the kernel log has them; callers map them to their own
  * log (init9p: /dev/kmsg; mount9p: stderr or /dev/kmsg). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mount9p/upper.c - the upper layer's sources of an overlay root: a
+ * engine/upper.c - the upper layer's sources of an overlay root: a
  * tmpfs (root9p.overlay=tmpfs), a second 9p share (root9p.overlay=TAG)
  * or a scratch disk (root9p.overlay=LABEL=x|UUID=y).
  *
@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/upper.h"
 #include "mount9p/mount.h"
 #include "mount9p/opts.h"
 #include "mount9p/tags.h"
-#include "mount9p/upper.h"
 
 #ifndef O_PATH
 #define O_PATH 010000000	/* klibc's headers lack it */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/overlay.h - an overlay root (root9p.overlay=): the 9p root
+ * engine/overlay.h - an overlay root (root9p.overlay=): the 9p root
  * read-only as the lower layer, an upper layer from upper.h, overlayfs on
  * NEWROOT.
  *
@@ -14,7 +14,7 @@
 #ifndef R9P_OVERLAY_H
 #define R9P_OVERLAY_H
 
-#include "mount9p/root.h"
+#include "engine/root.h"
 
 #define R9P_OVERLAY_DIR "/run/root9p"
 #define R9P_OVERLAY_LOWER R9P_OVERLAY_DIR "/lower"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mount9p/rootmount.c - the root step's actions, on settings root.c
+ * engine/rootmount.c - the root step's actions, on settings root.c
  * decided: wait for the tag, mount it (an existing mount is kept), read
  * it back and say what differs, put the tmpfs on /tmp.
  */
@@ -10,10 +10,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "engine/overlay.h"
+#include "engine/root.h"
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
-#include "mount9p/overlay.h"
-#include "mount9p/root.h"
 
 /* Every message of this file goes through these two (root.h). */
 #define fail r9p_root_failf

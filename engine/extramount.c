@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * mount9p/extramount.c - root9p.mount=TAG:/path[:opts]: check each entry
+ * engine/extramount.c - root9p.mount=TAG:/path[:opts]: check each entry
  * with the option library, then mount it in the new root, walking the
  * path one folder at a time without following a link (a root is a host
  * tree: a link in it must not lead a mount out of it).
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mount9p/extramount.h"
+#include "engine/extramount.h"
+#include "engine/root.h"
 #include "mount9p/mount.h"
-#include "mount9p/root.h"
 #include "mount9p/tags.h"
 
 #ifndef O_PATH
