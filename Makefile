@@ -97,6 +97,7 @@ $(O)/obj/%.o: %.c $(ALL_HDRS)
 
 include mount9p/build.mk
 include tmpfs/build.mk
+include semantics/build.mk
 include blkid9p/build.mk
 include init/build.mk
 include mkinitrd/build.mk
