@@ -10,7 +10,8 @@
 # (ARCH=aarch64) uses Debian's aarch64-linux-gnu-gcc for it.
 
 SEM_SRCS := semantics/main.c semantics/harness.c semantics/sha256.c \
-	semantics/unlink.c semantics/link.c
+	semantics/unlink.c semantics/link.c semantics/mmap.c semantics/lock.c \
+	semantics/xattr.c
 SEM_HDRS := semantics/sem.h
 SEM_CC := $(if $(GUEST_ARCH),$(GUEST_ARCH)-linux-gnu-gcc,$(CC))
 SEM_CFLAGS = $(CSTD) $(WARN) $(DEFS) -I.

@@ -79,5 +79,19 @@ void sem_sha256_hex(const void *buf, size_t len, char *hex);
 /* The groups, in the order they run. */
 void sem_unlink(const struct sem_ctx *c);
 void sem_link(const struct sem_ctx *c);
+void sem_mmap(const struct sem_ctx *c);
+void sem_lock(const struct sem_ctx *c);
+void sem_xattr(const struct sem_ctx *c);
+void sem_own(const struct sem_ctx *c);
+void sem_special(const struct sem_ctx *c);
+void sem_size(const struct sem_ctx *c);
+void sem_time(const struct sem_ctx *c);
+void sem_statfs(const struct sem_ctx *c);
+void sem_inotify(const struct sem_ctx *c);
+void sem_fsx(const struct sem_ctx *c);
+
+/* The hidden mode the xattr group runs a capability-marked copy in:
+ * exit 0 when a raw socket opens, else its errno. */
+int sem_raw_socket_main(void);
 
 #endif
