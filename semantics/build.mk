@@ -11,7 +11,9 @@
 
 SEM_SRCS := semantics/main.c semantics/harness.c semantics/sha256.c \
 	semantics/unlink.c semantics/link.c semantics/mmap.c semantics/lock.c \
-	semantics/xattr.c
+	semantics/xattr.c semantics/own.c semantics/special.c semantics/size.c \
+	semantics/bigdir.c semantics/time.c semantics/statfs.c semantics/inotify.c \
+	semantics/fsx.c
 SEM_HDRS := semantics/sem.h
 SEM_CC := $(if $(GUEST_ARCH),$(GUEST_ARCH)-linux-gnu-gcc,$(CC))
 SEM_CFLAGS = $(CSTD) $(WARN) $(DEFS) -I.

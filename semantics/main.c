@@ -38,6 +38,13 @@ static const struct group {
 	{ "mmap", sem_mmap },
 	{ "lock", sem_lock },
 	{ "xattr", sem_xattr },
+	{ "own", sem_own },
+	{ "special", sem_special },
+	{ "size", sem_size },
+	{ "time", sem_time },
+	{ "statfs", sem_statfs },
+	{ "inotify", sem_inotify },
+	{ "fsx", sem_fsx },
 };
 
 static void usage_error(const char *what, const char *why)

@@ -85,6 +85,7 @@ void sem_xattr(const struct sem_ctx *c);
 void sem_own(const struct sem_ctx *c);
 void sem_special(const struct sem_ctx *c);
 void sem_size(const struct sem_ctx *c);
+void sem_bigdir(const struct sem_ctx *c);	/* part of size */
 void sem_time(const struct sem_ctx *c);
 void sem_statfs(const struct sem_ctx *c);
 void sem_inotify(const struct sem_ctx *c);

@@ -14,7 +14,18 @@ unlink.fchmod unlink.linkat unlink.rename_over unlink.rmdir
 link.nlink link.ino link.open link.unique
 mmap.shared_read mmap.write_seen mmap.msync mmap.private
 lock.flock lock.posix lock.ofd
-xattr.user xattr.trusted xattr.capability xattr.acl_access xattr.acl_default"
+xattr.user xattr.trusted xattr.capability xattr.acl_access xattr.acl_default
+own.chown own.chgrp own.setid_chmod own.setid_write_root own.setid_chown
+own.setid_write_user own.sticky own.umask own.access
+special.fifo special.socket special.mknod special.symlink_long special.nofollow
+special.tmpfile
+size.sparse size.seek_data size.fallocate size.punch_hole size.4gib
+size.copy_file_range size.o_direct size.longname size.dir_10000
+size.readdir_churn
+time.utimensat_ns time.write time.rename time.chmod
+statfs.consistent
+inotify.create inotify.modify inotify.close_write inotify.rename inotify.delete
+fsx.run"
 # Checks beyond the must-pass list: exit 0, the form, the count, FAIL's
 # form, the HOST lines, exit 2 and exit 1.
 EXTRA=7
