@@ -7,6 +7,13 @@
  * stayed exactly once and nothing that never existed (POSIX leaves the
  * added and removed ones open). 9p reads folders in msize-sized chunks
  * by offset, which is where both can break.
+ * The regular entries are hard links of one file: the folder is under
+ * test, not the files, and a link is the cheapest entry to make over 9p
+ * (a lookup and a Tlink; a create also walks, opens, stats and clunks),
+ * which keeps 10,000 of them within the guest's budget on TCG. Where an
+ * entry still costs more than 3 ms (a loaded host), making them stops
+ * after 30 s: the entries made are checked all the same, and a complete
+ * listing of fewer than 10,000 is a SKIP that says how many, not a PASS.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -16,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "semantics/sem.h"
@@ -23,9 +31,10 @@
 #define BIG_N 10000		/* entries in the big folder */
 #define DIR_EVERY 100		/* every 100th entry a folder ... */
 #define LINK_EVERY 101		/* ... every 101st a symlink */
-#define CHURN_STAY 1000		/* entries that stay during the churn */
-#define CHURN_MOVE 300		/* added and removed during it */
+#define CHURN_STAY 500		/* entries that stay during the churn */
+#define CHURN_MOVE 100		/* added and removed during it */
 #define NAME_BUF 32
+#define MAKE_BUDGET_MS 30000	/* making the big folder stops here */
 
 static unsigned char want_type(int i)
 {
@@ -48,35 +57,55 @@ static int index_of(const char *name, char prefix, int max)
 	return *end || v < 0 || v >= max ? -1 : (int)v;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ".", ".." and the file the links share: not counted. */
+static int not_probed(const char *name)
+{
+	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "proto");
+}
+
+/* An entry of type in dfd; a regular one a hard link of dfd's "proto". */
 static int make_entry(int dfd, const char *name, unsigned char type)
 {
-	int fd;
-
 	if (type == DT_DIR)
 		return mkdirat(dfd, name, 0755) < 0 ? -errno : 0;
 	if (type == DT_LNK)
 		return symlinkat("e00001", dfd, name) < 0 ? -errno : 0;
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return linkat(dfd, "proto", dfd, name, 0) < 0 ? -errno : 0;
 }
 
+/* mkdir rel with its "proto" file: the folder's dirfd, or -errno. */
 static int open_dir(const struct sem_ctx *c, const char *rel)
 {
-	int fd;
+	int fd, pfd;
 
 	if (mkdirat(c->runfd, rel, 0755) < 0)
 		return -errno;
 	fd = openat(c->runfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	pfd = openat(fd, "proto", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (pfd < 0) {
+		pfd = -errno;
+		close(fd);
+		return pfd;
+	}
+	close(pfd);
+	return fd;
 }
 
 static void probe_big(const struct sem_ctx *c)
 {
 	unsigned short *seen = calloc(BIG_N, sizeof(*seen));
 	long dup = 0, missing = 0, wrongtype = 0, unknown = 0, stray = 0;
+	long t0 = now_ms(), t1, made;
 	char name[NAME_BUF];
 	struct dirent *de;
 	DIR *d = NULL;
@@ -87,7 +116,7 @@ static void probe_big(const struct sem_ctx *c)
 		sem_fail("size.dir_10000", seen ? -dfd : ENOMEM, "make the folder bigdir");
 		goto out;
 	}
-	for (i = 0; i < BIG_N; i++) {
+	for (i = 0; i < BIG_N && (i % 100 || now_ms() - t0 < MAKE_BUDGET_MS); i++) {
 		snprintf(name, sizeof(name), "e%05d", i);
 		err = make_entry(dfd, name, want_type(i));
 		if (err) {
@@ -96,6 +125,8 @@ static void probe_big(const struct sem_ctx *c)
 			goto out;
 		}
 	}
+	made = i;
+	t1 = now_ms();
 	d = fdopendir(dfd);
 	if (!d) {
 		sem_fail("size.dir_10000", errno, "opendir bigdir");
@@ -104,7 +135,7 @@ static void probe_big(const struct sem_ctx *c)
 	}
 	errno = 0;
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (not_probed(de->d_name))
 			continue;
 		i = index_of(de->d_name, 'e', BIG_N);
 		if (i < 0) {
@@ -122,15 +153,23 @@ static void probe_big(const struct sem_ctx *c)
 		sem_fail("size.dir_10000", errno, "readdir bigdir");
 		goto out;
 	}
-	for (i = 0; i < BIG_N; i++)
+	for (i = 0; i < made; i++)
 		missing += !seen[i];
+	for (; i < BIG_N; i++)
+		stray += seen[i];
 	if (dup || missing || stray || wrongtype)
-		sem_fail("size.dir_10000", 0, "%ld missing, %ld twice, %ld unknown names, %ld wrong d_type",
-			 missing, dup, stray, wrongtype);
+		sem_fail("size.dir_10000", 0, "of %ld entries %ld missing, %ld twice, %ld names never made, "
+			 "%ld wrong d_type", made, missing, dup, stray, wrongtype);
+	else if (made < BIG_N)
+		sem_skip("size.dir_10000", "only %ld of %d entries made in %d ms (%ld ms each): "
+			 "those %ld listed once each, d_type right", made, BIG_N, MAKE_BUDGET_MS,
+			 (t1 - t0) / (made ? made : 1), made);
 	else
-		sem_pass("size.dir_10000", "%d entries once each, d_type right%s", BIG_N,
-			 unknown ? " where given (some DT_UNKNOWN)" : "");
-	sem_host(c, "size.dir_10000", "bigdir/e09998", "size=0");
+		sem_pass("size.dir_10000", "%d entries once each, d_type right%s; made in %ld ms, "
+			 "read in %ld ms", BIG_N, unknown ? " where given (some DT_UNKNOWN)" : "",
+			 t1 - t0, now_ms() - t1);
+	if (made == BIG_N)
+		sem_host(c, "size.dir_10000", "bigdir/e09998", "size=0");
 out:
 	if (d)
 		closedir(d);
@@ -166,7 +205,7 @@ static void probe_churn(const struct sem_ctx *c)
 	}
 	errno = 0;
 	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (not_probed(de->d_name))
 			continue;
 		if (++read_n == (CHURN_STAY + CHURN_MOVE) / 2) {
 			/* the change, in the middle of the listing */

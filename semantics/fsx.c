@@ -3,7 +3,8 @@
  * semantics/fsx.c - the fsx group: a seeded random sequence of write,
  * truncate, mmap write, mmap read, fallocate, punch hole and read against
  * an in-memory model of the file, in the spirit of fsx (xfstests). Every
- * read and the size after every operation are compared with the model;
+ * read, and the size after each change of it (and every 16th operation),
+ * are compared with the model;
  * the first difference stops the run and names the seed and operation,
  * so `semprobe -g fsx -s SEED -n OPS` replays it. At the end the host
  * checks the file's bytes.
@@ -22,6 +23,7 @@
 
 #define FSX_MAX (256 * 1024)	/* the file never grows past this */
 #define FSX_OPLEN (16 * 1024)	/* the longest single operation */
+#define CHECK_EVERY 16		/* fstat at least this often */
 
 enum op { OP_WRITE, OP_TRUNC, OP_MAPWRITE, OP_MAPREAD, OP_FALLOC, OP_PUNCH, OP_READ, OP_N };
 
@@ -191,6 +193,7 @@ void sem_fsx(const struct sem_ctx *c)
 {
 	struct fsx f = { .c = c, .rng = (c->seed << 1) | 1 };
 	enum op op = OP_READ;
+	off_t before;
 	int err = 0;
 
 	f.model = calloc(1, FSX_MAX);
@@ -202,8 +205,11 @@ void sem_fsx(const struct sem_ctx *c)
 	}
 	for (f.k = 0; f.k < c->ops && !err; f.k++) {
 		op = (enum op)(rnd(&f) % OP_N);
+		before = f.size;
 		err = do_op(&f, op);
-		if (!err)
+		/* a stat is a round trip on 9p: after the size changed, and
+		 * every CHECK_EVERY operations besides */
+		if (!err && (f.size != before || op == OP_TRUNC || f.k % CHECK_EVERY == 0))
 			err = check_size(&f, op);
 	}
 	if (!err) {
