@@ -102,6 +102,7 @@ $(O)/obj/%.o: %.c
 include mount9p/build.mk
 include tmpfs/build.mk
 include engine/build.mk
+include semantics/build.mk
 include blkid9p/build.mk
 include init/build.mk
 include mkinitrd/build.mk
