@@ -7,8 +7,10 @@
 # mktemp folder. Files of "another user" belong to uid 4242. Most checks
 # need root (run9p's root rules); without it they are skipped.
 #
-#   tests/host/run9p-args.sh
+#   [RUN9P=path/to/run9p] [KEEP=1] tests/host/run9p-args.sh
 #
+# RUN9P: the run9p under test (another checkout's, to see the checks fail
+# on older code); KEEP=1 keeps the work folder and each run's output.
 # Ends with "run9p-args: N passed, N failed, N skipped"; fewer results
 # than planned is a failure.
 # The checks are eval'ed strings, expanded when they run:
@@ -25,6 +27,9 @@ KV=6.1.0-r9ptest
 W=$(mktemp -d "${TMPDIR:-/tmp}/root9p-run9p-args.XXXXXX") || exit 2
 trap '[ -n "${KEEP:-}" ] || rm -rf --one-file-system "$W"' EXIT
 echo "run9p-args: work dir $W"
+# run9p's own temporary folders (the daemon's socket, the loop's ports)
+# go in here too: other suites look for theirs in /tmp.
+export TMPDIR=$W
 
 # --- fakes ---
 # The stand-in QEMU: QEMU's -help and -sandbox probes get status 0 and no
@@ -34,16 +39,15 @@ cat >"$W/qemu" <<'EOF'
 case " $* " in *" -kernel "*) printf '%s\n' "$@" >"$R9P_ARGV" ;; esac
 exit 0
 EOF
-# mkinitrd9p for the loop: writes the -o file, counts its calls.
+# mkinitrd9p for the loop: writes the -o file.
 cat >"$W/mkinitrd9p" <<'EOF'
 #!/bin/sh
 while [ $# -gt 0 ]; do [ "$1" = -o ] && out=$2; shift; done
-echo call >>"$R9P_MKCALLS"
 echo "a fake initrd" >"$out"
 EOF
 printf '#!/bin/sh\n' >"$W/payload9p"
 chmod 755 "$W/qemu" "$W/mkinitrd9p" "$W/payload9p"
-export QEMU=$W/qemu R9P_ARGV=$W/argv R9P_MKCALLS=$W/mkcalls
+export QEMU=$W/qemu R9P_ARGV=$W/argv
 export MKINITRD9P=$W/mkinitrd9p PAYLOAD9P=$W/payload9p
 export ROOT9P_CACHE=$W/cache
 
