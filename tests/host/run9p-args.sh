@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-PLAN=26
+PLAN=27
 RUN9P=$(realpath -- "$RUN9P")	# lib.sh: ${RUN9P:-scripts/run9p}
 VFSD=/usr/lib/qemu/virtiofsd
 OTHER=4242
@@ -206,6 +206,15 @@ ROOT9P_CACHE=$W/evil loop9p_tree cache-evil --dry-run -- true
 check "4 loop: a ROOT9P_CACHE of another user's is refused" \
 	refused cache-evil \
 	"run9p: use the initrd cache: the cache folder $W/evil: it belongs to uid $OTHER, not to uid 0 who runs run9p" \
+	"run9p: try: ROOT9P_CACHE=DIR, a folder of your own no one else can write (under sudo: without -E, so HOME is root's)"
+# sudo -E: root with the user's HOME, no ROOT9P_CACHE.
+mkdir -p "$W/home/.cache/root9p"
+chown -R "$OTHER:$OTHER" "$W/home"
+env -u ROOT9P_CACHE -u XDG_CACHE_HOME HOME="$W/home" "$RUN9P" -k "$W/k/vmlinuz" --modules "$W/mods" \
+	--accel tcg -r "$W/tree" --dry-run -- true >"$W/cache-home.out" 2>"$W/cache-home.err" </dev/null && RC=0 || RC=$?
+check "4 loop: as root with another user's HOME (sudo -E), that user's cache is refused" \
+	refused cache-home \
+	"run9p: use the initrd cache: the cache folder $W/home/.cache/root9p: it belongs to uid $OTHER, not to uid 0 who runs run9p" \
 	"run9p: try: ROOT9P_CACHE=DIR, a folder of your own no one else can write (under sudo: without -E, so HOME is root's)"
 ROOT9P_CACHE=$W/own loop9p_tree cache-own --dry-run -- true
 check "4 loop: a new cache folder is made 0700" \
