@@ -148,7 +148,7 @@ check "--rw: the rest of the host unchanged (a file beside it not made)" [ ! -e 
 run rw-as-root -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --rw "$rw" -- true
 if [ "$(id -u)" = 0 ]; then
 	check "--rw beside --host-root as root without --passthrough-as-root: refused (exit 2)" \
-		eval '[ "$RC" = 2 ] && said "give --passthrough-as-root"'
+		eval '[ "$RC" = 2 ] && said "run9p: try: --passthrough-as-root to mean it"'
 else
 	skip "--rw as root without --passthrough-as-root (not root)"
 fi
