@@ -15,7 +15,7 @@
 # two lanes (lane_a, lane_b below). A suite that ends without its closing
 # line counts as one failure.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 O=${O:-build}
 LIBCS=${R9P_LIBCS:-klibc musl glibc}
 MAKE=${MAKE:-make}
@@ -91,9 +91,10 @@ mkinitrd_tests() {
 # ended well after at least the runs it was asked for (FUZZ-START NAME
 # need=N); each line says how many it ran.
 fuzz_result() {
-	local name need runs rc pass=0 fail=0
+	local name names need runs rc pass=0 fail=0
 	cat "$1"
-	for name in $(sed -n 's/^FUZZ-TARGETS //p' "$1"); do
+	read -ra names <<<"$(sed -n 's/^FUZZ-TARGETS //p' "$1")"
+	for name in "${names[@]}"; do
 		need=$(sed -n "s/^FUZZ-START $name need=\([0-9]*\)$/\1/p" "$1")
 		runs=$(sed -n "/^FUZZ-START $name /,/^FUZZ-EXIT $name /s/^Done \([0-9]*\) runs.*/\1/p" "$1" | tail -n 1)
 		rc=$(sed -n "s/^FUZZ-EXIT $name \([0-9]*\)$/\1/p" "$1")

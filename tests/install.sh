@@ -6,7 +6,7 @@
 #
 #   tests/install.sh      (after make; ends with "install: N passed, N failed")
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 MAKE=${MAKE:-make}
 
@@ -47,10 +47,14 @@ EOF2
 # listing DIR: every non-folder under DIR as "MODE /PATH", sorted.
 listing() { (cd "$1" && find . ! -type d -printf '%m /%P\n' | sort); }
 
+# shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 check "man pages: mandoc -Tlint, groff -ww and lexgrog find nothing to say" \
 	$MAKE -s man-lint
 for page in $($MAKE -s print-installed PREFIX=/usr | grep /share/man/); do
-	src=$(ls man/"${page##*/}" mount9p/"${page##*/}" 2>/dev/null | head -n 1)
+	src=
+	for f in man/"${page##*/}" mount9p/"${page##*/}"; do
+		[ -e "$f" ] && { src=$f; break; }
+	done
 	check "man -l ${page##*/} renders (NAME, SYNOPSIS or DESCRIPTION, SEE ALSO)" eval \
 		"MANWIDTH=80 man -l '$src' 2>&1 | grep -q '^NAME' && MANWIDTH=80 man -l '$src' 2>/dev/null | grep -q '^SEE ALSO'"
 done
@@ -78,6 +82,7 @@ for prefix in /usr /usr/local /opt/root9p; do
 		"$MAKE -s uninstall PREFIX='$prefix' DESTDIR='$d' >'$log' 2>&1 && [ -z \"\$(listing '$d')\" ]"
 	check "PREFIX=$prefix: root9p's own folders are gone too" \
 		eval "[ ! -e '$d$prefix/lib/root9p' ] && [ ! -e '$d/usr/lib/dracut/modules.d/90root9p' ]"
+	# shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 	check "PREFIX=$prefix: uninstall of an uninstalled tree is fine" \
 		$MAKE -s uninstall PREFIX="$prefix" DESTDIR="$d"
 done

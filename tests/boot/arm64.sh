@@ -15,7 +15,7 @@
 #
 # Ends with "arm64: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 MAKE=${MAKE:-make}
 ARCH=aarch64
@@ -48,7 +48,7 @@ measure() { MEASURES+=("$*"); }
 { "$MAKE" -s "$O/mkinitrd9p" &&
 	{ [ "$LIBC" != klibc ] || scripts/cross-klibc.sh; } &&
 	"$MAKE" -s ARCH=$ARCH LIBC=glibc "$GU/init9p" "$GU/mount9p" cross-unit &&
-	"$MAKE" -s ARCH=$ARCH LIBC=$LIBC "$GO/init9p" "$GO/mount9p"; } \
+	"$MAKE" -s ARCH="$ARCH" LIBC="$LIBC" "$GO/init9p" "$GO/mount9p"; } \
 	>"$LOGDIR/build.log" 2>&1
 check "make ARCH=$ARCH LIBC=$LIBC builds init9p, mount9p (and LIBC=glibc the unit tests)" \
 	eval '[ -x "$GO/init9p" ] && [ -x "$GO/mount9p" ] && [ -x "$GU/test_opts" ] && [ -x "$O/mkinitrd9p" ]'

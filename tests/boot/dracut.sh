@@ -16,7 +16,7 @@
 # with bench/, which compares them with the stock 95virtfs images).
 # Ends with "dracut: N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 . tests/boot/lib.sh
 debian_args "$@"
@@ -51,7 +51,7 @@ said() { plain | grep -qE -- "$1"; }
 # Every boot of the probe root: it ran, / is 9p from fsRoot, /tmp is tmpfs.
 check_common() {
 	local lbl=$1
-	check "$lbl: the probe ran to the end" probe_is done yes
+	check "$lbl: the probe ran to the end" probe_is "done" yes
 	check "$lbl: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
 		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
@@ -197,7 +197,7 @@ case_debian() {
 	check "$lbl: / is 9p from fsRoot with the requested options" \
 		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
-	check "$lbl: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	check "$lbl: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
 	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
 }
 

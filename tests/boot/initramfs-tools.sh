@@ -16,7 +16,7 @@
 # boots run in two lanes. Timing against the stock images is bench/'s job.
 # Ends with "initramfs-tools: N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 . tests/boot/lib.sh
@@ -177,7 +177,7 @@ lane1() {
 	check "rescue: a bad rootflags opens the rescue shell" \
 		eval 'has "mount9p: cannot use rootflags: cache=readahead" && has "(initramfs)"'
 	check "rescue: the root mounted in the shell boots when it exits" \
-		eval 'probe_is done yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
+		eval 'probe_is "done" yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
 	check "rescue: mount9p took that root, and said why" \
 		has "but /root is mounted already (9p from fsRoot): going on with it"
 
@@ -235,7 +235,7 @@ lane2() {
 	# An explicit boot=local is left to initramfs-tools' own flow.
 	boot_howto stock-local "$WORK/it.img" boot=local
 	check "boot=local: the stock flow mounted the root, without root9p" \
-		eval 'probe_is done yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
+		eval 'probe_is "done" yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
 
 	if [ "$DEBIAN" = 0 ]; then
 		echo "  (Debian root skipped: --no-debian)"
@@ -254,7 +254,7 @@ lane2() {
 		check "debian: / is 9p from fsRoot, rw, msize=512000, posixacl" \
 			eval 'mountinfo_of / | grep -E " / rw,.* - 9p fsRoot " | grep "msize=512000" | grep -q posixacl'
 		check "debian: /tmp is root9p's tmpfs" probe_has tmp '^tmpfs +rw,nosuid,nodev'
-		check "debian: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+		check "debian: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
 		echo "  debian: Run /init to systemd: $(init_ms 'systemd\[1\]: ') ms; failed units: $(probe failed)"
 	fi
 }
@@ -296,6 +296,7 @@ mkconf "$WORK/conf-klibc" BUSYBOX=n
 mkconf "$WORK/conf-off"
 echo ROOT9P=no >"$WORK/conf-off/conf.d/root9p"
 for spec in "it conf" "it-klibc conf-klibc" "it-off conf-off"; do
+	# shellcheck disable=SC2086 # two words: image and conf folder
 	set -- $spec
 	(mkimg "$1" "$WORK/$2" "$STAGE"; echo $? >"$WORK/$1.rc") &
 done
@@ -304,6 +305,7 @@ if [ "$DEBIAN" = 1 ] && [ -x scripts/mkroot9p ]; then
 	scripts/mkroot9p debian "$DEB" >"$LOGDIR/mkroot9p.log" 2>&1 &
 	DEB_PID=$!
 fi
+# shellcheck disable=SC2046 # one job id a word
 wait $(jobs -p | grep -vx "${DEB_PID:-}")
 DEB_RC=
 

@@ -1,5 +1,6 @@
 # tests/boot/lib.sh - helpers for boot tests: boot a guest, read what the
 # probe printed, count checks. Sourced by tests/boot/*.sh.
+# shellcheck shell=bash
 #
 # Every boot is bounded (BOOT_TIMEOUT) and uses TCG: KVM guests hang on
 # the machines this runs on. Console logs are kept in $LOGDIR.
@@ -11,6 +12,7 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 RUN9P=${RUN9P:-scripts/run9p}
 
 # The howto's rootflags (msize above the virtio maximum: the clamp shows).
+# shellcheck disable=SC2034 # for the suites
 HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 
 # t_options USAGE ARGS...: a suite's options, --libc L and --kernels LIST,
@@ -19,6 +21,7 @@ HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 t_options() {
 	local usage=$1
 	shift
+	# shellcheck disable=SC2034 # LIBC, KERNELS: the suite's settings
 	while [ $# -ge 2 ]; do
 		case $1 in
 		--libc) LIBC=$2 ;;
@@ -58,6 +61,7 @@ t_cleanup() {
 # cache_words KVER: how this kernel prints cache=mmap in mountinfo:
 # CACHE_SHOWN (in the options) and CACHE_WORD (init9p's report). 6.1 shows
 # the cache mode as a bare word, 6.4+ as a bitmask.
+# shellcheck disable=SC2034 # both words are for the suites
 cache_words() {
 	case $1 in
 	[0-5].* | 6.[0-3].* | 6.[0-3]) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
@@ -97,6 +101,7 @@ probe_has() { probe "$1" | grep -qE -- "$2"; }
 # init_ms [ERE]: ms from the kernel's "Run /init" to the real init's first
 # kmsg line (ERE, default the probe root's "realinit: started"), from the
 # raw console: console() drops the kernel's timestamps.
+# shellcheck disable=SC2120 # ERE is optional
 init_ms() {
 	# ERE through the environment: awk -v would take its backslashes
 	raw_console | FIRST=${1:-realinit: started} awk '
@@ -177,6 +182,7 @@ stop_bg() {
 		pkill -P "$QPID" 2>/dev/null || true
 		kill "$QPID" 2>/dev/null || true
 	fi
+	# shellcheck disable=SC2034 # the suite reads RC
 	wait "$QPID" 2>/dev/null && RC=0 || RC=$?
 	exec 7>&-
 	rm -f "$LOGDIR/$name.in"
@@ -190,7 +196,7 @@ check_9p_root() {
 	local root_mi tmp_mi
 	root_mi=$(mountinfo_of /)
 	tmp_mi=$(mountinfo_of /tmp)
-	check "$1: the guest ran the probe to the end" probe_is done yes
+	check "$1: the guest ran the probe to the end" probe_is "done" yes
 	check "$1: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$root_mi"
 	check "$1: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
 	check "$1: cache as this kernel prints it ($CACHE_SHOWN)" grep -q "$CACHE_SHOWN" <<<"$root_mi"
@@ -225,6 +231,7 @@ EOF
 
 # debian_args ARGS...: the distro suites' one option: --no-debian (DEBIAN=0)
 # leaves out the debootstrapped Debian root.
+# shellcheck disable=SC2034 # the suite reads DEBIAN
 debian_args() {
 	DEBIAN=1
 	while [ $# -gt 0 ]; do

@@ -16,7 +16,7 @@
 #
 # Ends with "loop: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 MAKE=${MAKE:-make}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
@@ -89,6 +89,7 @@ run exit7 -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo out;
 check "--host-root -- sh -c '...; exit 7': exit 7" [ "$RC" = 7 ]
 check "stdout is exactly 'out'" [ "$OUT" = out ]
 check "stderr is exactly 'err'" [ "$ERR" = err ]
+# shellcheck disable=SC2012 # the newest by mtime; the names are ours (KVER-hash)
 img=$(ls -t "$cache"/"$KVER"-*.img 2>/dev/null | head -n 1)
 check "the initrd is cached in $cache" [ -f "$img" ]
 stamp=$(stat -c %i.%Y "$img" 2>/dev/null)
@@ -221,6 +222,7 @@ run tree-nopvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root --pvh -- true
 check "--pvh, a build tree whose .config has no CONFIG_PVH: refused by name (exit 2)" \
 	eval '[ "$RC" = 2 ] && said ".config has no CONFIG_PVH=y"'
 echo CONFIG_PVH=y >>"$tree/.config"
+# shellcheck disable=SC2012 # the names are ours (KVER-hash)
 elf=$(ls "$vmcache/$KVER"-*.elf 2>/dev/null | head -n 1)
 if [ -n "$elf" ] && cp "$elf" "$tree/vmlinux"; then
 	run tree-pvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- cat /sys/kernel/boot_params/version

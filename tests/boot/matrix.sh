@@ -13,7 +13,7 @@
 # install` into a staging tree (scripts/distro-images.sh, as the distro
 # suites do). Ends with "matrix: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 ROWS="howto defaults-ro flags-ro flags-rw quoted tmp-off tmp-size tmp-link badflags timeout rootdelay rootwait"
@@ -81,7 +81,7 @@ reduce() {
 	local mi tmp why
 	case $1 in
 	mount)
-		if ! probe_is done yes; then echo "no probe"; return; fi
+		if ! probe_is "done" yes; then echo "no probe"; return; fi
 		mi=$(mountinfo_of /)
 		tmp=$(mountinfo_of /tmp)
 		if [ -n "$tmp" ]; then
@@ -173,6 +173,7 @@ mkdir -p "$WORK/res"
 for r in $ROWS; do
 	row "$r" || { fail "no row $r"; continue; }
 	echo "row $r: $CMD"
+	# shellcheck disable=SC2034 # read by an eval'd check
 	before=$(treesum "$WORK/L0/$R")
 	for i in 0 1; do
 		(

@@ -11,7 +11,7 @@
 #
 # Ends with "modload-LIBC: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 LIBC=klibc
 KERNELS="bookworm trixie"
 . tests/boot/lib.sh

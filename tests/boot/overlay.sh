@@ -11,7 +11,7 @@
 # CASES="tmpfs tag two fail" (the default) picks cases, for a quick look.
 # Ends with "overlay: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 KERNELS="bookworm trixie"
 LIBC=klibc
 . tests/boot/lib.sh
@@ -75,7 +75,7 @@ case_tmpfs() {
 	ovboot "$K-tmpfs" --ro --extra-9p "data:$WORK/data" \
 		-a "rw init=/probe/ovinit root9p.overlay=tmpfs root9p.debug root9p.timeout=4 ov.token=t-$K $([ "$full" = 1 ] &&
 		echo 'root9p.mount=data:/mnt:ro,cache=loose root9p.mount=data:mnt root9p.mount=data:/lnk/x root9p.mount=nosuch:/srv')"
-	check "$K tmpfs: the guest ran to the end" probe_is done yes
+	check "$K tmpfs: the guest ran to the end" probe_is "done" yes
 	check "$K tmpfs: / is overlay, rw, on /run/root9p's layers" \
 		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw[^ ]* .*- overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper,workdir=/run/root9p/rw/work' <<<"$(mi /)"
 	check "$K tmpfs: the lower is 9p fsRoot read-only, visible at /run/root9p/lower" \

@@ -26,7 +26,7 @@
 # roots/bookworm-dracut-kernel.tar.zst (flock, temp file + rename).
 # Ends with "packages: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
 CACHE=${ROOT9P_CACHE:-${HOME:-/root}/.cache/root9p}
 BOOT_TIMEOUT=${PKG_BOOT_TIMEOUT:-900}
@@ -179,7 +179,7 @@ in_root() {
 }
 
 # kver ROOT: the one kernel installed in ROOT.
-kver() { ls "$1/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1; }
+kver() { find "$1/boot/" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1; }
 
 # flist ROOT: names and types in ROOT, without what a boot or apt changes
 # by itself (logs, caches, dpkg's and apt's own state, systemd's state,
@@ -325,7 +325,7 @@ checks_up() {
 		eval 'probe root | grep -qE "^fsRoot +9p +rw,.*msize=512000"'
 	check "$1: no disk in the guest (/sys/class/block: loop, ram, QEMU's empty sr0/fd0)" \
 		eval '[ -z "$(probe blockdevs | tr " " "\n" | grep -vE "^(sr|fd)[0-9]+\$" | grep .)" ]'
-	check "$1: the guest powered itself off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	check "$1: the guest powered itself off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
 	check "$1: systemd-networkd ran and got a DHCP lease on QEMU's NIC" probe_has networkd '^active leases=1 '
 }
 

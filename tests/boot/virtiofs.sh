@@ -12,7 +12,7 @@
 #
 # Ends with "virtiofs: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 KERNELS="bookworm trixie cloud"
 LIBC=klibc
 . tests/boot/lib.sh
@@ -46,7 +46,7 @@ case_init9p() {
 check_vfs_root() {
 	local l=$1 token=$2 who=$3 mnt=$4 mi
 	mi=$(mountinfo_of /)
-	check "$l: the guest ran the probe to the end" probe_is done yes
+	check "$l: the guest ran the probe to the end" probe_is "done" yes
 	check "$l: / is virtiofs from tag fsRoot" grep -qE ' - virtiofs fsRoot ' <<<"$mi"
 	check "$l: rootflags reached the kernel (dax=never, noatime)" \
 		eval 'grep -q "dax=never" <<<"$mi" && grep -qE " / / rw,noatime" <<<"$mi"'

@@ -12,6 +12,7 @@ for t in "$@"; do
 		echo "unit: $t printed no closing line (exit $rc)"
 		broken=$((broken + 1)); continue
 	fi
+	# shellcheck disable=SC2086 # three numbers
 	set -- $line
 	pass=$((pass + $1)); fail=$((fail + $2)); skip=$((skip + ${3:-0}))
 	[ "$rc" -ne 0 ] && [ "$2" -eq 0 ] && broken=$((broken + 1))
