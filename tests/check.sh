@@ -16,6 +16,8 @@
 # line counts as one failure.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=tests/lib/check.sh
+. tests/lib/check.sh
 O=${O:-build}
 LIBCS=${R9P_LIBCS:-klibc musl glibc}
 MAKE=${MAKE:-make}
@@ -23,7 +25,8 @@ total_pass=0 total_fail=0 total_skip=0
 summary=()
 
 # run NAME COMMAND...: run a suite, echo its output, add up its closing
-# line "N passed, N failed" with an optional ", N skipped". With
+# line "N passed, N failed" with an optional ", N skipped" and "(plan N)"
+# (t_result: a run short of its plan is a failure). With
 # RESULTS set (a lane in the background), the counts go to that file
 # instead, one "NAME PASS FAIL SKIP SECONDS" line, for the parent to add.
 run() {
@@ -34,10 +37,9 @@ run() {
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	line=$(sed -n 's/.*: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}.*/\1 \2 \4/p' "$out" | tail -n 1)
+	line=$(t_result "$out")
 	rm -f "$out"
 	read -r p f s <<<"$line"
-	s=${s:-0}
 	if [ -z "$line" ]; then
 		p=0 f=1
 		echo "$name: ended without a closing line (exit $rc)"
@@ -63,18 +65,17 @@ add() {
 
 # build [LIBC]: the programs, as one check.
 build() {
-	if "$MAKE" -s all ${1:+LIBC=$1}; then
-		echo "build: 1 passed, 0 failed"
-	else
-		echo "build: 0 passed, 1 failed"
-	fi
+	t_plan 1
+	check "make all${1:+ LIBC=$1}" "$MAKE" -s all ${1:+LIBC=$1}
+	t_done build
 }
 
 # mkinitrd_tests KERNEL: mkinitrd9p on a real tree; the 6.1 run also
 # checks the refusal of Debian's cloud kernel (no 9p at all).
 mkinitrd_tests() {
 	local env_k env_c=
-	env_k=$(scripts/fetch-kernel.sh --env "$1") || { echo "mkinitrd: 0 passed, 1 failed"; return 1; }
+	env_k=$(scripts/fetch-kernel.sh --env "$1") ||
+		{ fail "fetch the $1 kernel (scripts/fetch-kernel.sh --env $1)"; t_done mkinitrd; return 1; }
 	[ "$1" = bookworm ] && { env_c=$(scripts/fetch-kernel.sh --env cloud) || env_c=; }
 	(
 		if [ -n "$env_c" ]; then
@@ -91,28 +92,27 @@ mkinitrd_tests() {
 # ended well after at least the runs it was asked for (FUZZ-START NAME
 # need=N); each line says how many it ran.
 fuzz_result() {
-	local name names need runs rc pass=0 fail=0
+	local name names need runs rc
 	cat "$1"
 	read -ra names <<<"$(sed -n 's/^FUZZ-TARGETS //p' "$1")"
+	# one check a target; no target listed is one failure
+	t_plan $((${#names[@]} > 0 ? ${#names[@]} : 1))
+	[ "${#names[@]}" -gt 0 ] || fail "fuzz: make fuzz-list named no target"
 	for name in "${names[@]}"; do
 		need=$(sed -n "s/^FUZZ-START $name need=\([0-9]*\)$/\1/p" "$1")
 		runs=$(sed -n "/^FUZZ-START $name /,/^FUZZ-EXIT $name /s/^Done \([0-9]*\) runs.*/\1/p" "$1" | tail -n 1)
 		rc=$(sed -n "s/^FUZZ-EXIT $name \([0-9]*\)$/\1/p" "$1")
 		if [ -z "$need" ]; then
-			echo "fuzz $name: FAILED: did not run (not built?)"
+			fail "fuzz $name: did not run (not built?)"
 		elif [ "${rc:-x}" != 0 ]; then
-			echo "fuzz $name: FAILED: exit ${rc:-none} after ${runs:-?} runs (crash input: $O/fuzz/crash_$name-*)"
+			fail "fuzz $name: exit ${rc:-none} after ${runs:-?} runs (crash input: $O/fuzz/crash_$name-*)"
 		elif [ "${runs:-0}" -lt "$need" ]; then
-			echo "fuzz $name: FAILED: ${runs:-no} runs of $need (FUZZ_TIME too short?)"
+			fail "fuzz $name: ${runs:-no} runs of $need (FUZZ_TIME too short?)"
 		else
-			pass=$((pass + 1))
-			echo "fuzz $name: ok, $runs runs (at least $need), no crash, leak or UB report"
-			continue
+			pass "fuzz $name: $runs runs (at least $need), no crash, leak or UB report"
 		fi
-		fail=$((fail + 1))
 	done
-	[ $((pass + fail)) -gt 0 ] || fail=1
-	echo "fuzz: $pass passed, $fail failed (one check per target)"
+	t_done fuzz
 }
 
 # bench_smoke: `bench/run.sh --smoke` (one build and one boot per image,
@@ -128,13 +128,15 @@ bench_smoke() {
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
 	[ -s "$dir/io.csv" ] || missing="$missing io.csv"
+	t_plan 1
 	if [ "$rc" = 0 ] && [ -z "$missing" ]; then
-		echo "bench: 1 passed, 0 failed (results in $dir)"
+		pass "bench --smoke: every table and file (results in $dir)"
 	else
-		echo "bench: 0 passed, 1 failed (exit $rc; missing:${missing:- nothing}; results in $dir)"
+		fail "bench --smoke: exit $rc; missing:${missing:- nothing}; results in $dir"
 	fi
 	# the images and logs are big: keep them only when something is amiss
 	[ "$rc" != 0 ] || [ -n "$missing" ] || rm -rf "$dir/images" "$dir/boot-logs" "$dir/io-logs"
+	t_done bench
 }
 
 run build build

@@ -47,6 +47,11 @@ EOF2
 # listing DIR: every non-folder under DIR as "MODE /PATH", sorted.
 listing() { (cd "$1" && find . ! -type d -printf '%m /%P\n' | sort); }
 
+# The plan: the man-lint check, one a man page of the expected install,
+# and 7 for each of the 3 prefixes below.
+prefixes=(/usr /usr/local /opt/root9p)
+t_plan $((1 + $(expected /usr | grep -c /share/man/) + 7 * ${#prefixes[@]}))
+
 # shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 check "man pages: mandoc -Tlint, groff -ww and lexgrog find nothing to say" \
 	$MAKE -s man-lint
@@ -61,7 +66,7 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-for prefix in /usr /usr/local /opt/root9p; do
+for prefix in "${prefixes[@]}"; do
 	d=$tmp/dest${prefix//\//_}
 	log=$tmp/log
 	if ! $MAKE -s install PREFIX="$prefix" DESTDIR="$d" >"$log" 2>&1; then

@@ -10,6 +10,8 @@
 # Without shellcheck (apt-get install shellcheck) each file is skipped.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+# shellcheck source=tests/lib/check.sh
+. tests/lib/check.sh
 
 # shell_files: the repository's shell files, one a line.
 shell_files() {
@@ -29,26 +31,23 @@ shell_files() {
 
 mapfile -t files < <(shell_files)
 if [ "${#files[@]}" = 0 ]; then
-	echo "lint: list the shell files: git ls-files found none (not a git checkout?)"
+	t_plan 1
+	fail "lint: list the shell files: git ls-files found none (not a git checkout?)"
 	echo "lint: try: run it from a clone of root9p"
-	echo "lint: 0 passed, 1 failed, 0 skipped"
-	exit 1
+	t_done lint
+	exit
 fi
-pass=0 fail=0 skip=0
+t_plan "${#files[@]}"
 have=$(command -v shellcheck)
 for f in "${files[@]}"; do
 	if [ -z "$have" ]; then
-		skip=$((skip + 1))
-		echo "  skip $f: no shellcheck here (apt-get install shellcheck)"
+		skip "$f: no shellcheck here (apt-get install shellcheck)"
 	elif out=$(shellcheck -x -f gcc -- "$f" 2>&1); then
-		pass=$((pass + 1))
-		echo "  ok   $f"
+		pass "$f"
 	else
-		fail=$((fail + 1))
 		mapfile -t lines <<<"$out"
-		echo "  FAIL $f: ${#lines[@]} findings"
+		fail "$f: ${#lines[@]} findings"
 		printf '       %s\n' "${lines[@]}"
 	fi
 done
-echo "lint: $pass passed, $fail failed, $skip skipped"
-[ "$fail" = 0 ]
+t_done lint

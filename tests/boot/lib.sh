@@ -1,13 +1,13 @@
 # tests/boot/lib.sh - helpers for boot tests: boot a guest, read what the
-# probe printed, count checks. Sourced by tests/boot/*.sh.
+# probe printed. Sourced by tests/boot/*.sh from the top of the tree; the
+# checks, the plan and the closing line are tests/lib/check.sh's.
 # shellcheck shell=bash
 #
 # Every boot is bounded (BOOT_TIMEOUT) and uses TCG: KVM guests hang on
 # the machines this runs on. Console logs are kept in $LOGDIR.
 
-T_PASS=0
-T_FAIL=0
-T_SKIP=0
+# shellcheck source=tests/lib/check.sh
+. tests/lib/check.sh
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 RUN9P=${RUN9P:-scripts/run9p}
 
@@ -67,18 +67,6 @@ cache_words() {
 	[0-5].* | 6.[0-3].* | 6.[0-3]) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
 	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
 	esac
-}
-
-pass() { T_PASS=$((T_PASS + 1)); echo "  ok   $*"; }
-fail() { T_FAIL=$((T_FAIL + 1)); echo "  FAIL $*"; [ -n "${LOG:-}" ] && echo "       (console log: $LOG)"; return 0; }
-# skip DESCRIPTION: a check that cannot run here (say why in DESCRIPTION);
-# counted apart, never as passed.
-skip() { T_SKIP=$((T_SKIP + 1)); echo "  skip $*"; }
-
-# check DESCRIPTION COMMAND...: one check.
-check() {
-	desc=$1; shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
 # Console lines without the serial line's \r.
@@ -294,9 +282,4 @@ disk_args() {
 scratch_disk() {
 	rm -f "$1"
 	truncate -s 64M "$1" && mkfs.ext4 -q -F -L "$2" "$1"
-}
-
-t_done() {
-	echo "$1: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
-	[ "$T_FAIL" -eq 0 ]
 }

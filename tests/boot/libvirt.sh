@@ -20,14 +20,16 @@ LIBC=klibc
 
 t_workdir libvirt "libvirt tests" root lvroot vmlinuz '*.img'
 LV_TIMEOUT=${LV_TIMEOUT:-$BOOT_TIMEOUT}
+# 17 checks, then 1 xattr check or its skip
+t_plan 18
 
 if ! command -v virt-qemu-run >/dev/null || ! command -v virt-xml-validate >/dev/null; then
-	skip "libvirt: no virt-qemu-run/virt-xml-validate (packages libvirt-daemon-driver-qemu, libvirt-clients)"
+	t_skip_rest "libvirt: no virt-qemu-run/virt-xml-validate (packages libvirt-daemon-driver-qemu, libvirt-clients)"
 	t_done libvirt
 	exit
 fi
 if [ "$(id -u)" != 0 ]; then
-	skip "libvirt: runs as root (it starts the domain as nobody)"
+	t_skip_rest "libvirt: runs as root (it starts the domain as nobody)"
 	t_done libvirt
 	exit
 fi

@@ -167,12 +167,22 @@ case_fail() {
 	check "$K failures: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# The plan, from the loop below: each kernel 1 check, tmpfs 8 and tag 7;
+# the first kernel that runs also tmpfs's 4 shares, two 4 and fail 5.
+per_kernel=1 first_extra=0
+want tmpfs && per_kernel=$((per_kernel + 8)) first_extra=$((first_extra + 4))
+want tag && per_kernel=$((per_kernel + 7))
+want two && first_extra=$((first_extra + 4))
+want fail && first_extra=$((first_extra + 5))
+read -ra kernels <<<"$KERNELS"
+t_plan $((${#kernels[@]} * per_kernel + (${#kernels[@]} > 0 ? first_extra : 0)))
+
 mkdir -p "$WORK/data"
 echo hello >"$WORK/data/hello"
 first=1
 for K in $KERNELS; do
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
-		skip "$K: kernel not available (scripts/fetch-kernel.sh $K)"
+		t_skip "$per_kernel" "$K: kernel not available (scripts/fetch-kernel.sh $K)"
 		continue
 	fi
 	eval "$env_text"
@@ -194,4 +204,5 @@ for K in $KERNELS; do
 	fi
 	first=0
 done
+[ "$first" = 0 ] || [ "$first_extra" = 0 ] || t_skip "$first_extra" "the first kernel's cases: no kernel ran"
 t_done overlay
