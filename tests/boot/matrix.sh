@@ -27,6 +27,10 @@ done
 . scripts/distro-images.sh
 
 t_workdir matrix "matrix tests" L0 L1 stage base tmp '*.img' '*.ov'
+# The plan: install, init9p's image, the 3 distro images, the root and
+# tmp-link's link, 7 checks, and 3 for each row.
+read -ra rows <<<"$ROWS"
+t_plan $((7 + 3 * ${#rows[@]}))
 PATHS="init9p itools dracut dracut-sd"
 # Failure rows end the boot the way each path can: panic= (init9p,
 # initramfs-tools, dracut's script init), rd.emergency (dracut's systemd).

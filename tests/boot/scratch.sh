@@ -280,8 +280,27 @@ case_overlay() {
 	check "overlay on disk: the host tree is still unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# SCRATCH_CASES="overlay mkfs": only those (a quicker look by hand).
+CASES=${SCRATCH_CASES:-run9p run9p_refuses order missing no_helper mkfs overlay}
+# The plan: the images and the root, 6 checks, then each case's.
+plan=6
+for c in $CASES; do
+	case $c in
+	run9p) plan=$((plan + 12)) ;;
+	run9p_refuses) plan=$((plan + 5)) ;;
+	order | missing | overlay) plan=$((plan + 6)) ;;
+	no_helper) plan=$((plan + 2)) ;;
+	mkfs) plan=$((plan + 7)) ;;
+	*) echo "scratch: run case $c: no such case" >&2
+	   echo "scratch: try: SCRATCH_CASES from: run9p run9p_refuses order missing no_helper mkfs overlay" >&2
+	   exit 2 ;;
+	esac
+done
+t_plan "$plan"
+
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	fail "bookworm: fetch the kernel"
+	t_skip_rest "no bookworm kernel"
 	t_done scratch
 	exit
 fi
@@ -310,8 +329,7 @@ check "the tiny probe root is made" \
 	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" "$O/$LIBC/unlinkprobe"
 write_probe
 write_ovprobe
-# SCRATCH_CASES="overlay mkfs": only those (a quicker look by hand).
-for c in ${SCRATCH_CASES:-run9p run9p_refuses order missing no_helper mkfs overlay}; do
+for c in $CASES; do
 	"case_$c"
 done
 t_done scratch
