@@ -23,6 +23,10 @@ debian_args "$@"
 . scripts/distro-images.sh
 
 t_workdir dracut "dracut tests" root debian base tmp '*.img'
+# The plan: the hook 7, the images 5, per image kind (script, systemd)
+# howto 13, virtfs 9, overlay 3, badflags 6; notag 2, scratch 3, the
+# machine's dracut 1; the Debian root 5 unless --no-debian.
+t_plan $((7 + 5 + 2 * (13 + 9 + 3 + 6) + 2 + 3 + 1 + 5 * DEBIAN))
 
 # What the machine's dracut reads: names, modes, sizes, times, contents.
 dracut_sum() {
@@ -299,7 +303,7 @@ done
 [ -f "$WORK/systemd.img" ] && case_notag systemd systemd
 [ -f "$WORK/systemd.img" ] && case_scratch systemd systemd
 if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then
-	if [ -x scripts/mkroot9p ]; then case_debian; else echo "  (Debian root skipped: no scripts/mkroot9p)"; fi
+	if [ -x scripts/mkroot9p ]; then case_debian; else t_skip 5 "the Debian root: no scripts/mkroot9p"; fi
 fi
 
 LOG=
