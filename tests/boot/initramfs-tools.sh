@@ -26,6 +26,10 @@ debian_args "$@"
 # Logs and image listings stay; the images too when a check failed.
 t_workdir itools "initramfs-tools tests" 'root*' debian '*.x' stage
 T_CLEAN_PASSED=('*.img')
+# The plan: install 6, the images 17, lane 1 52 (check_howto's 18 twice,
+# with check_9p_root's 10), lane 2 11, the machine and the mounts 2; the
+# Debian root 5 unless --no-debian.
+t_plan $((6 + 17 + 52 + 11 + 2 + 5 * DEBIAN))
 
 # What the tests must leave as they found it.
 machine_state() {
@@ -240,10 +244,11 @@ lane2() {
 	if [ "$DEBIAN" = 0 ]; then
 		echo "  (Debian root skipped: --no-debian)"
 	elif [ ! -x scripts/mkroot9p ]; then
-		echo "  (Debian root skipped: no scripts/mkroot9p)"
+		t_skip 5 "the Debian root: no scripts/mkroot9p"
 	elif [ "$DEB_RC" != 0 ]; then
 		LOG=$LOGDIR/mkroot9p.log
 		fail "mkroot9p debian makes a Debian root"
+		t_skip 4 "the Debian root's boot: no root"
 	else
 		# No --kernel-modules: the 9p modules come from the initramfs.
 		debian_probe "$DEB"
@@ -342,13 +347,22 @@ echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[
 
 # --- boots: two lanes side by side ------------------------------------------------
 [ -z "${DEB_PID:-}" ] || { wait "$DEB_PID" && DEB_RC=0 || DEB_RC=$?; }
-(lane1) >"$WORK/lane1.out" 2>&1 &
-(lane2) >"$WORK/lane2.out" 2>&1 &
+# run_lane LANE: in the background, LANE counted from 0, ending with its
+# own closing line, which t_result reads back (a lane that died without
+# one is a failure).
+run_lane() {
+	T_PASS=0 T_FAIL=0 T_SKIP=0 T_PLAN=
+	"$1"
+	t_done "$1"
+}
+for lane in lane1 lane2; do
+	run_lane "$lane" >"$WORK/$lane.out" 2>&1 &
+done
 wait
 for lane in lane1 lane2; do
 	cat "$WORK/$lane.out"
-	T_PASS=$((T_PASS + $(grep -c '^  ok   ' "$WORK/$lane.out")))
-	T_FAIL=$((T_FAIL + $(grep -c '^  FAIL ' "$WORK/$lane.out")))
+	read -r p f s <<<"$(t_result "$WORK/$lane.out")"
+	T_PASS=$((T_PASS + ${p:-0})) T_FAIL=$((T_FAIL + ${f:-1})) T_SKIP=$((T_SKIP + ${s:-0}))
 done
 
 check "the machine is unchanged (/usr/share/initramfs-tools, /etc/initramfs-tools, /boot, /lib/modules)" \
