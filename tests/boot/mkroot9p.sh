@@ -25,6 +25,11 @@ MK=scripts/mkroot9p
 
 # Logs stay for a look after a failure; the roots (about 1 GB) go.
 t_workdir mkroot "mkroot9p tests" debian tiny 'imp*' art sibling ramfs
+# The plan: the builds 2; mkroot9p debian 13 (9 steps) and its re-runs and
+# --journal 6; check_debian_boot 20, once passthrough and once mapped;
+# the conversions, the tiny roots, run9p's refusals and the imports 43.
+DEBIAN_STEPS=(base modules fstab hostname network getty root locale boot)
+t_plan $((2 + 4 + ${#DEBIAN_STEPS[@]} + 6 + 2 * 20 + 43))
 chmod 755 "$WORK"
 ART=$WORK/art
 DEB=$WORK/debian
@@ -213,7 +218,7 @@ rc=$?
 DEBIAN_S=$(($(date +%s) - t0))
 LOG=$LOGDIR/debian.log
 check "mkroot9p debian ($DEBIAN_S s)" [ $rc = 0 ]
-for s in base modules fstab hostname network getty root locale boot; do
+for s in "${DEBIAN_STEPS[@]}"; do
 	check "mkroot9p debian: step $s reported" grep -q "^mkroot9p: $s: " "$LOG"
 done
 check "fstab: the 9p root line" grep -qx 'fsRoot / 9p rw 0 0' "$DEB/etc/fstab"
