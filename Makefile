@@ -8,6 +8,8 @@
 #                     LIBC=glibc: build/aarch64-glibc (Debian's
 #                     gcc-aarch64-linux-gnu + libc6-dev-arm64-cross)
 #   make check        install test deps, run unit + boot tests
+#   make quick        build, unit, lint, fuzz smoke, host suites: no boot
+#   make lint         shellcheck over every shell file
 #   make demo         boot a tiny guest on a 9p root and show what it saw
 #
 # Each folder owns its rules in a build.mk fragment included below.
@@ -82,7 +84,7 @@ endif
 # bytes from any checkout (the Debian packages are built reproducibly).
 GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
 
-.PHONY: all deps check unit boot fuzz demo bench install uninstall clean
+.PHONY: all deps check quick unit lint boot fuzz demo bench install uninstall clean
 all:
 
 # Generic object rules: guest objects under $(GO)/obj, host under $(O)/obj.
@@ -124,6 +126,14 @@ deps:
 # one closing line "check: N passed, N failed".
 check: deps
 	O=$(O) tests/check.sh
+
+# The fast tier: no QEMU boot; one closing line "quick: N passed, ...".
+quick: deps
+	O=$(O) tests/quick.sh
+
+# shellcheck over every shell file (.shellcheckrc); one check a file.
+lint:
+	tests/lint.sh
 
 demo: deps
 	scripts/demo.sh

@@ -12,7 +12,7 @@
 # over BOOTS interleaved boots of each image (bench/boottime.sh, 1 vCPU).
 # Times are wall clock on a possibly shared host: compare within one run.
 set -eu
-prog=compress
+prog="compress"
 . "$(dirname "$0")/lib.sh"
 
 # The default first; then the others mkinitrd9p offers.
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -n "${KVER:-}" ] && [ -n "${KERNEL_BASE:-}" ] || die "set KVER and KERNEL_BASE (scripts/fetch-kernel.sh --env bookworm)"
+{ [ -n "${KVER:-}" ] && [ -n "${KERNEL_BASE:-}" ]; } || die "set KVER and KERNEL_BASE (scripts/fetch-kernel.sh --env bookworm)"
 [[ $builds =~ ^[1-9][0-9]*$ ]] || die "-n '$builds' is not a positive number"
 [[ $boots =~ ^[0-9]+$ ]] || die "-b '$boots' is not a number"
 [ "$boots" = 0 ] || [ -f "$kernel" ] || die "give -k KERNEL_IMAGE to boot the images"
@@ -41,7 +41,7 @@ mk=$O/mkinitrd9p
 mkdir -p "$out"
 
 : >"$out/builds.tsv"
-for round in $(seq "$builds"); do
+for _ in $(seq "$builds"); do
 	for c in $comps; do
 		img=$out/${c/:/-}.img
 		t0=$(date +%s%N)

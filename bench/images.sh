@@ -67,7 +67,7 @@ for i in $only; do
 	[[ " $ALL " == *" $i "* ]] || die "unknown image '$i' (images: $ALL)"
 done
 [ "$(id -u)" = 0 ] || die "run as root: mkinitramfs runs in a private mount namespace"
-[ -x "$O/mkinitrd9p" ] && [ -x "$O/klibc/init9p" ] || die "$O/mkinitrd9p or $O/klibc/init9p missing: run make"
+{ [ -x "$O/mkinitrd9p" ] && [ -x "$O/klibc/init9p" ]; } || die "$O/mkinitrd9p or $O/klibc/init9p missing: run make"
 
 mkdir -p "$out/logs"
 work=$out/work

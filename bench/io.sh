@@ -272,6 +272,7 @@ for round in $(seq 1 "$nrounds"); do
 		rc=0 t0=$SECONDS
 		# panic=-1: should init9p fail, it reboots (QEMU ends) instead of
 		# waiting in a rescue shell until the timeout.
+		# shellcheck disable=SC2086 # set_args: words of run9p options, split on purpose
 		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -k "$kernel" -i "$initrd" \
 			-r "$rootdir" -o "${set_flags[$i]}" ${set_args[$i]} \
 			-a "init=/root9p-bench/iobench panic=-1 -- $guest_args" \

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # bench/lib.sh - what the bench scripts share; sourced. The caller sets prog.
+# shellcheck shell=bash
 
+# shellcheck disable=SC2154 # the sourcing script sets prog
 log() { echo "$prog: $*" >&2; }
 die() {
 	log "$*"
@@ -13,7 +15,7 @@ die() {
 #   median(list)     the median of LIST, "-" for none
 #   ratio(a, b)      a / b, 2 decimals; "-" when either is "-" or b is 0
 # (insertion sort: Debian's awk is mawk, which has no asort)
-# shellcheck disable=SC2016 # awk's $ fields, not the shell's
+# shellcheck disable=SC2034 # used by the scripts that source this
 AWK_STATS='
 function sorted(list, v,   n, i, j, x) {
 	n = split(list, v, " ")

@@ -54,7 +54,7 @@ now_ms() { local t=$EPOCHREALTIME; echo $((${t/./} / 1000)); }
 # notes when "go" first arrives; sets T_FIRST, T_EXIT (host ms from the
 # start) and RC; the output in $logs/NAME.RUN.out.
 timed() {
-	local name=$1 run=$2 t0 first=""
+	local name=$1 run=$2 t0 seen=""
 	shift 2
 	local out=$logs/$name.$run.out
 	t0=$(now_ms)
@@ -65,9 +65,9 @@ timed() {
 			printf '%s\n' "$line" >>"$out"
 			# the command's own line, not a console line with "go" in
 			# it ("cgroup", "algorithm"...); a serial line ends in \r
-			if [ -z "$first" ] && [[ ${line%$'\r'} =~ ^go( [0-9.]+)?$ ]]; then
-				first=$(now_ms)
-				echo "$((first - t0))" >"$out.first"
+			if [ -z "$seen" ] && [[ ${line%$'\r'} =~ ^go( [0-9.]+)?$ ]]; then
+				seen=$(now_ms)
+				echo "$((seen - t0))" >"$out.first"
 			fi
 		done
 	T_EXIT=$(($(now_ms) - t0))
@@ -110,7 +110,8 @@ uptime_go='read u _ </proc/uptime; echo go $u'
 guest_go() { sed -n 's/.*go \([0-9]*\)\.\([0-9]*\).*/\1\20/p' "$1" | head -n 1 | sed 's/^0*\([0-9]\)/\1/'; }
 
 run_one() {
-	local sys=$1 run=$2 st=$logs/$sys.$run.status
+	local sys=$1 run=$2
+	local st=$logs/$sys.$run.status
 	G_START=- G_END=-
 	case $sys in
 	root9p)

@@ -14,7 +14,7 @@ set -eu
 
 prog=timeline
 . "$(dirname "$0")/lib.sh"
-[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: bench/timeline.sh BOOT_CSV OUT.svg [TITLE]"
+{ [ $# -ge 2 ] && [ $# -le 3 ]; } || die "usage: bench/timeline.sh BOOT_CSV OUT.svg [TITLE]"
 csv=$1 svg=$2 title=${3:-boot timeline (median guest time)}
 [ -f "$csv" ] || die "'$csv' does not exist (make it with bench/boottime.sh --csv)"
 command -v gnuplot >/dev/null || die "gnuplot not found: apt-get install gnuplot-nox"

@@ -126,7 +126,7 @@ TRACE
 }
 
 # kver ROOT: the kernel installed in ROOT.
-kver() { ls "$1/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1; }
+kver() { find "$1/boot/" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1; }
 
 need_howto=0 need_r9=0
 for v in $variants; do
@@ -189,8 +189,8 @@ boot() {
 	plain) root=$out/howto ;;
 	overlay) img=$out/overlay.img args=(-a root9p.overlay=tmpfs) ;;
 	overlay-mmap) img=$out/overlay.img
-		args=(-a root9p.overlay=tmpfs -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap) ;;
-	loose) args=(-o trans=virtio,version=9p2000.L,msize=512000,cache=loose) ;;
+		args=(-a root9p.overlay=tmpfs -o "trans=virtio,version=9p2000.L,msize=512000,cache=mmap") ;;
+	loose) args=(-o "trans=virtio,version=9p2000.L,msize=512000,cache=loose") ;;
 	nopin) args=(-a root9p.pin=0) ;;
 	esac
 	timeout $((timeout + 30)) "$RUN9P" --accel tcg -c 1 -m 1G --timeout "$timeout" --passthrough-as-root \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # scripts/distro-images.sh - build Debian's initramfs-tools and dracut images
 # for a fetched kernel (scripts/fetch-kernel.sh) without changing the machine.
 # Sourced by the tests (tests/boot/initramfs-tools.sh, tests/boot/dracut.sh)
@@ -98,6 +99,7 @@ DRACUT_SYSTEMD_MODS="systemd systemd-initrd dracut-systemd"
 # What a lean image leaves out: the big modules of a generic image (every
 # storage driver, keymaps, LVM, RAID, crypto) take minutes to gather and
 # have no part in a 9p boot.
+# shellcheck disable=SC2034 # for the scripts that source this
 DRACUT_LEAN_OMIT="kernel-modules kernel-modules-extra i18n console-setup crypt dm dmraid lvm mdraid nvdimm"
 
 # dracut_image OUT KIND ADD OMIT TREE WORK: a generic image (--no-hostonly)

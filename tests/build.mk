@@ -1,10 +1,13 @@
 # tests/build.mk - unit tests (each folder appends its programs to
 # UNIT_TESTS) and boot tests (real kernel, QEMU, 9p).
 #
-# Each unit test program prints "NAME: N passed, N failed"; `make unit`
-# adds them up into the one closing line CI reads.
+# Each unit test program prints "NAME: N passed, N failed[, N skipped]
+# [(plan N)]"; `make unit` adds them up (tests/unit/run.sh) into the one
+# closing line CI reads.
 
 UNIT_TESTS ?=
+# The shell check library (tests/lib/check.sh) holds suites to their plan.
+UNIT_TESTS += tests/unit/test_checklib.sh
 
 # The folders include each other one way (engine/ -> tmpfs/ -> mount9p/):
 # a shell check of the sources, wrapped so tests/unit/run.sh runs it.

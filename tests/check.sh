@@ -15,66 +15,20 @@
 # two lanes (lane_a, lane_b below). A suite that ends without its closing
 # line counts as one failure.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 O=${O:-build}
 LIBCS=${R9P_LIBCS:-klibc musl glibc}
 MAKE=${MAKE:-make}
-total_pass=0 total_fail=0 total_skip=0
-summary=()
-
-# run NAME COMMAND...: run a suite, echo its output, add up its closing
-# line "N passed, N failed" with an optional ", N skipped". With
-# RESULTS set (a lane in the background), the counts go to that file
-# instead, one "NAME PASS FAIL SKIP SECONDS" line, for the parent to add.
-run() {
-	local name=$1 start out line rc p f s secs
-	shift
-	start=$(date +%s)
-	echo "=== $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	line=$(sed -n 's/.*: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\(, \([0-9][0-9]*\) skipped\)\{0,1\}.*/\1 \2 \4/p' "$out" | tail -n 1)
-	rm -f "$out"
-	read -r p f s <<<"$line"
-	s=${s:-0}
-	if [ -z "$line" ]; then
-		p=0 f=1
-		echo "$name: ended without a closing line (exit $rc)"
-	elif [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then
-		f=1
-		echo "$name: exit $rc"
-	fi
-	secs=$(($(date +%s) - start))
-	if [ -n "${RESULTS:-}" ]; then
-		echo "$name $p $f $s $secs" >>"$RESULTS"
-	else
-		add "$name" "$p" "$f" "$s" "$secs"
-	fi
-}
-
-# add NAME PASS FAIL SKIP SECONDS: one suite's counts into the totals.
-add() {
-	total_pass=$((total_pass + $2))
-	total_fail=$((total_fail + $3))
-	total_skip=$((total_skip + $4))
-	summary+=("$(printf '%-16s %4s passed, %3s failed, %3s skipped, %4s s' "$@")")
-}
-
-# build [LIBC]: the programs, as one check.
-build() {
-	if "$MAKE" -s all ${1:+LIBC=$1}; then
-		echo "build: 1 passed, 0 failed"
-	else
-		echo "build: 0 passed, 1 failed"
-	fi
-}
+# run, add, build, fuzz_result, summarize
+# shellcheck source=tests/lib/suites.sh
+. tests/lib/suites.sh
 
 # mkinitrd_tests KERNEL: mkinitrd9p on a real tree; the 6.1 run also
 # checks the refusal of Debian's cloud kernel (no 9p at all).
 mkinitrd_tests() {
 	local env_k env_c=
-	env_k=$(scripts/fetch-kernel.sh --env "$1") || { echo "mkinitrd: 0 passed, 1 failed"; return 1; }
+	env_k=$(scripts/fetch-kernel.sh --env "$1") ||
+		{ fail "fetch the $1 kernel (scripts/fetch-kernel.sh --env $1)"; t_done mkinitrd; return 1; }
 	[ "$1" = bookworm ] && { env_c=$(scripts/fetch-kernel.sh --env cloud) || env_c=; }
 	(
 		if [ -n "$env_c" ]; then
@@ -85,33 +39,6 @@ mkinitrd_tests() {
 		export KERNEL_BASE KVER MKINITRD9P=$O/mkinitrd9p INIT9P=$O/klibc/init9p
 		tests/mkinitrd/test.sh
 	)
-}
-
-# fuzz_result LOG: one check per fuzz target (FUZZ-TARGETS): libFuzzer
-# ended well after at least the runs it was asked for (FUZZ-START NAME
-# need=N); each line says how many it ran.
-fuzz_result() {
-	local name need runs rc pass=0 fail=0
-	cat "$1"
-	for name in $(sed -n 's/^FUZZ-TARGETS //p' "$1"); do
-		need=$(sed -n "s/^FUZZ-START $name need=\([0-9]*\)$/\1/p" "$1")
-		runs=$(sed -n "/^FUZZ-START $name /,/^FUZZ-EXIT $name /s/^Done \([0-9]*\) runs.*/\1/p" "$1" | tail -n 1)
-		rc=$(sed -n "s/^FUZZ-EXIT $name \([0-9]*\)$/\1/p" "$1")
-		if [ -z "$need" ]; then
-			echo "fuzz $name: FAILED: did not run (not built?)"
-		elif [ "${rc:-x}" != 0 ]; then
-			echo "fuzz $name: FAILED: exit ${rc:-none} after ${runs:-?} runs (crash input: $O/fuzz/crash_$name-*)"
-		elif [ "${runs:-0}" -lt "$need" ]; then
-			echo "fuzz $name: FAILED: ${runs:-no} runs of $need (FUZZ_TIME too short?)"
-		else
-			pass=$((pass + 1))
-			echo "fuzz $name: ok, $runs runs (at least $need), no crash, leak or UB report"
-			continue
-		fi
-		fail=$((fail + 1))
-	done
-	[ $((pass + fail)) -gt 0 ] || fail=1
-	echo "fuzz: $pass passed, $fail failed (one check per target)"
 }
 
 # bench_smoke: `bench/run.sh --smoke` (one build and one boot per image,
@@ -127,13 +54,15 @@ bench_smoke() {
 	done
 	[ -s "$dir/timeline.svg" ] || missing="$missing timeline.svg"
 	[ -s "$dir/io.csv" ] || missing="$missing io.csv"
+	t_plan 1
 	if [ "$rc" = 0 ] && [ -z "$missing" ]; then
-		echo "bench: 1 passed, 0 failed (results in $dir)"
+		pass "bench --smoke: every table and file (results in $dir)"
 	else
-		echo "bench: 0 passed, 1 failed (exit $rc; missing:${missing:- nothing}; results in $dir)"
+		fail "bench --smoke: exit $rc; missing:${missing:- nothing}; results in $dir"
 	fi
 	# the images and logs are big: keep them only when something is amiss
 	[ "$rc" != 0 ] || [ -n "$missing" ] || rm -rf "$dir/images" "$dir/boot-logs" "$dir/io-logs"
+	t_done bench
 }
 
 run build build
@@ -208,8 +137,4 @@ wait "$fuzz_pid"
 run fuzz fuzz_result "$fuzz_log"
 rm -f "$fuzz_log"
 
-echo
-echo "=== summary"
-printf '%s\n' "${summary[@]}"
-echo "check: $total_pass passed, $total_fail failed, $total_skip skipped"
-[ "$total_fail" -eq 0 ]
+summarize check

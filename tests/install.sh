@@ -6,7 +6,7 @@
 #
 #   tests/install.sh      (after make; ends with "install: N passed, N failed")
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 MAKE=${MAKE:-make}
 
@@ -47,17 +47,26 @@ EOF2
 # listing DIR: every non-folder under DIR as "MODE /PATH", sorted.
 listing() { (cd "$1" && find . ! -type d -printf '%m /%P\n' | sort); }
 
+# The plan: the man-lint check, one a man page of the expected install,
+# and 7 for each of the 3 prefixes below.
+prefixes=(/usr /usr/local /opt/root9p)
+t_plan $((1 + $(expected /usr | grep -c /share/man/) + 7 * ${#prefixes[@]}))
+
+# shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 check "man pages: mandoc -Tlint, groff -ww and lexgrog find nothing to say" \
 	$MAKE -s man-lint
 for page in $($MAKE -s print-installed PREFIX=/usr | grep /share/man/); do
-	src=$(ls man/"${page##*/}" mount9p/"${page##*/}" 2>/dev/null | head -n 1)
+	src=
+	for f in man/"${page##*/}" mount9p/"${page##*/}"; do
+		[ -e "$f" ] && { src=$f; break; }
+	done
 	check "man -l ${page##*/} renders (NAME, SYNOPSIS or DESCRIPTION, SEE ALSO)" eval \
 		"MANWIDTH=80 man -l '$src' 2>&1 | grep -q '^NAME' && MANWIDTH=80 man -l '$src' 2>/dev/null | grep -q '^SEE ALSO'"
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-for prefix in /usr /usr/local /opt/root9p; do
+for prefix in "${prefixes[@]}"; do
 	d=$tmp/dest${prefix//\//_}
 	log=$tmp/log
 	if ! $MAKE -s install PREFIX="$prefix" DESTDIR="$d" >"$log" 2>&1; then
@@ -78,6 +87,7 @@ for prefix in /usr /usr/local /opt/root9p; do
 		"$MAKE -s uninstall PREFIX='$prefix' DESTDIR='$d' >'$log' 2>&1 && [ -z \"\$(listing '$d')\" ]"
 	check "PREFIX=$prefix: root9p's own folders are gone too" \
 		eval "[ ! -e '$d$prefix/lib/root9p' ] && [ ! -e '$d/usr/lib/dracut/modules.d/90root9p' ]"
+	# shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 	check "PREFIX=$prefix: uninstall of an uninstalled tree is fine" \
 		$MAKE -s uninstall PREFIX="$prefix" DESTDIR="$d"
 done

@@ -16,13 +16,17 @@
 # with bench/, which compares them with the stock 95virtfs images).
 # Ends with "dracut: N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 . tests/boot/lib.sh
 debian_args "$@"
 . scripts/distro-images.sh
 
 t_workdir dracut "dracut tests" root debian base tmp '*.img'
+# The plan: the hook 7, the images 5, per image kind (script, systemd)
+# howto 13, virtfs 9, overlay 3, badflags 6; notag 2, scratch 3, the
+# machine's dracut 1; the Debian root 5 unless --no-debian.
+t_plan $((7 + 5 + 2 * (13 + 9 + 3 + 6) + 2 + 3 + 1 + 5 * DEBIAN))
 
 # What the machine's dracut reads: names, modes, sizes, times, contents.
 dracut_sum() {
@@ -51,7 +55,7 @@ said() { plain | grep -qE -- "$1"; }
 # Every boot of the probe root: it ran, / is 9p from fsRoot, /tmp is tmpfs.
 check_common() {
 	local lbl=$1
-	check "$lbl: the probe ran to the end" probe_is done yes
+	check "$lbl: the probe ran to the end" probe_is "done" yes
 	check "$lbl: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
 		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
@@ -197,7 +201,7 @@ case_debian() {
 	check "$lbl: / is 9p from fsRoot with the requested options" \
 		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
-	check "$lbl: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+	check "$lbl: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
 	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
 }
 
@@ -299,7 +303,7 @@ done
 [ -f "$WORK/systemd.img" ] && case_notag systemd systemd
 [ -f "$WORK/systemd.img" ] && case_scratch systemd systemd
 if [ "$DEBIAN" = 1 ] && [ -f "$WORK/systemd.img" ]; then
-	if [ -x scripts/mkroot9p ]; then case_debian; else echo "  (Debian root skipped: no scripts/mkroot9p)"; fi
+	if [ -x scripts/mkroot9p ]; then case_debian; else t_skip 5 "the Debian root: no scripts/mkroot9p"; fi
 fi
 
 LOG=

@@ -16,7 +16,7 @@
 # boots run in two lanes. Timing against the stock images is bench/'s job.
 # Ends with "initramfs-tools: N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 . tests/boot/lib.sh
@@ -26,6 +26,10 @@ debian_args "$@"
 # Logs and image listings stay; the images too when a check failed.
 t_workdir itools "initramfs-tools tests" 'root*' debian '*.x' stage
 T_CLEAN_PASSED=('*.img')
+# The plan: install 6, the images 17, lane 1 52 (check_howto's 18 twice,
+# with check_9p_root's 10), lane 2 11, the machine and the mounts 2; the
+# Debian root 5 unless --no-debian.
+t_plan $((6 + 17 + 52 + 11 + 2 + 5 * DEBIAN))
 
 # What the tests must leave as they found it.
 machine_state() {
@@ -177,7 +181,7 @@ lane1() {
 	check "rescue: a bad rootflags opens the rescue shell" \
 		eval 'has "mount9p: cannot use rootflags: cache=readahead" && has "(initramfs)"'
 	check "rescue: the root mounted in the shell boots when it exits" \
-		eval 'probe_is done yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
+		eval 'probe_is "done" yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
 	check "rescue: mount9p took that root, and said why" \
 		has "but /root is mounted already (9p from fsRoot): going on with it"
 
@@ -235,15 +239,16 @@ lane2() {
 	# An explicit boot=local is left to initramfs-tools' own flow.
 	boot_howto stock-local "$WORK/it.img" boot=local
 	check "boot=local: the stock flow mounted the root, without root9p" \
-		eval 'probe_is done yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
+		eval 'probe_is "done" yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
 
 	if [ "$DEBIAN" = 0 ]; then
 		echo "  (Debian root skipped: --no-debian)"
 	elif [ ! -x scripts/mkroot9p ]; then
-		echo "  (Debian root skipped: no scripts/mkroot9p)"
+		t_skip 5 "the Debian root: no scripts/mkroot9p"
 	elif [ "$DEB_RC" != 0 ]; then
 		LOG=$LOGDIR/mkroot9p.log
 		fail "mkroot9p debian makes a Debian root"
+		t_skip 4 "the Debian root's boot: no root"
 	else
 		# No --kernel-modules: the 9p modules come from the initramfs.
 		debian_probe "$DEB"
@@ -254,7 +259,7 @@ lane2() {
 		check "debian: / is 9p from fsRoot, rw, msize=512000, posixacl" \
 			eval 'mountinfo_of / | grep -E " / rw,.* - 9p fsRoot " | grep "msize=512000" | grep -q posixacl'
 		check "debian: /tmp is root9p's tmpfs" probe_has tmp '^tmpfs +rw,nosuid,nodev'
-		check "debian: the probe powered the guest off" eval 'probe_is done yes && [ "$RC" -ne 124 ]'
+		check "debian: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
 		echo "  debian: Run /init to systemd: $(init_ms 'systemd\[1\]: ') ms; failed units: $(probe failed)"
 	fi
 }
@@ -296,6 +301,7 @@ mkconf "$WORK/conf-klibc" BUSYBOX=n
 mkconf "$WORK/conf-off"
 echo ROOT9P=no >"$WORK/conf-off/conf.d/root9p"
 for spec in "it conf" "it-klibc conf-klibc" "it-off conf-off"; do
+	# shellcheck disable=SC2086 # two words: image and conf folder
 	set -- $spec
 	(mkimg "$1" "$WORK/$2" "$STAGE"; echo $? >"$WORK/$1.rc") &
 done
@@ -304,6 +310,7 @@ if [ "$DEBIAN" = 1 ] && [ -x scripts/mkroot9p ]; then
 	scripts/mkroot9p debian "$DEB" >"$LOGDIR/mkroot9p.log" 2>&1 &
 	DEB_PID=$!
 fi
+# shellcheck disable=SC2046 # one job id a word
 wait $(jobs -p | grep -vx "${DEB_PID:-}")
 DEB_RC=
 
@@ -340,13 +347,22 @@ echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[
 
 # --- boots: two lanes side by side ------------------------------------------------
 [ -z "${DEB_PID:-}" ] || { wait "$DEB_PID" && DEB_RC=0 || DEB_RC=$?; }
-(lane1) >"$WORK/lane1.out" 2>&1 &
-(lane2) >"$WORK/lane2.out" 2>&1 &
+# run_lane LANE: in the background, LANE counted from 0, ending with its
+# own closing line, which t_result reads back (a lane that died without
+# one is a failure).
+run_lane() {
+	T_PASS=0 T_FAIL=0 T_SKIP=0 T_PLAN=
+	"$1"
+	t_done "$1"
+}
+for lane in lane1 lane2; do
+	run_lane "$lane" >"$WORK/$lane.out" 2>&1 &
+done
 wait
 for lane in lane1 lane2; do
 	cat "$WORK/$lane.out"
-	T_PASS=$((T_PASS + $(grep -c '^  ok   ' "$WORK/$lane.out")))
-	T_FAIL=$((T_FAIL + $(grep -c '^  FAIL ' "$WORK/$lane.out")))
+	read -r p f s <<<"$(t_result "$WORK/$lane.out")"
+	T_PASS=$((T_PASS + ${p:-0})) T_FAIL=$((T_FAIL + ${f:-1})) T_SKIP=$((T_SKIP + ${s:-0}))
 done
 
 check "the machine is unchanged (/usr/share/initramfs-tools, /etc/initramfs-tools, /boot, /lib/modules)" \

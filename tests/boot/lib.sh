@@ -1,16 +1,18 @@
 # tests/boot/lib.sh - helpers for boot tests: boot a guest, read what the
-# probe printed, count checks. Sourced by tests/boot/*.sh.
+# probe printed. Sourced by tests/boot/*.sh from the top of the tree; the
+# checks, the plan and the closing line are tests/lib/check.sh's.
+# shellcheck shell=bash
 #
 # Every boot is bounded (BOOT_TIMEOUT) and uses TCG: KVM guests hang on
 # the machines this runs on. Console logs are kept in $LOGDIR.
 
-T_PASS=0
-T_FAIL=0
-T_SKIP=0
+# shellcheck source=tests/lib/check.sh
+. tests/lib/check.sh
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
 RUN9P=${RUN9P:-scripts/run9p}
 
 # The howto's rootflags (msize above the virtio maximum: the clamp shows).
+# shellcheck disable=SC2034 # for the suites
 HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 
 # t_options USAGE ARGS...: a suite's options, --libc L and --kernels LIST,
@@ -19,6 +21,7 @@ HOWTO_FLAGS="trans=virtio,version=9p2000.L,msize=5000000,cache=mmap,posixacl"
 t_options() {
 	local usage=$1
 	shift
+	# shellcheck disable=SC2034 # LIBC, KERNELS: the suite's settings
 	while [ $# -ge 2 ]; do
 		case $1 in
 		--libc) LIBC=$2 ;;
@@ -58,23 +61,12 @@ t_cleanup() {
 # cache_words KVER: how this kernel prints cache=mmap in mountinfo:
 # CACHE_SHOWN (in the options) and CACHE_WORD (init9p's report). 6.1 shows
 # the cache mode as a bare word, 6.4+ as a bitmask.
+# shellcheck disable=SC2034 # both words are for the suites
 cache_words() {
 	case $1 in
 	[0-5].* | 6.[0-3].* | 6.[0-3]) CACHE_SHOWN=,mmap,; CACHE_WORD=mmap ;;
 	*) CACHE_SHOWN=,cache=0x5; CACHE_WORD=0x5 ;;
 	esac
-}
-
-pass() { T_PASS=$((T_PASS + 1)); echo "  ok   $*"; }
-fail() { T_FAIL=$((T_FAIL + 1)); echo "  FAIL $*"; [ -n "${LOG:-}" ] && echo "       (console log: $LOG)"; return 0; }
-# skip DESCRIPTION: a check that cannot run here (say why in DESCRIPTION);
-# counted apart, never as passed.
-skip() { T_SKIP=$((T_SKIP + 1)); echo "  skip $*"; }
-
-# check DESCRIPTION COMMAND...: one check.
-check() {
-	desc=$1; shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
 # Console lines without the serial line's \r.
@@ -97,6 +89,7 @@ probe_has() { probe "$1" | grep -qE -- "$2"; }
 # init_ms [ERE]: ms from the kernel's "Run /init" to the real init's first
 # kmsg line (ERE, default the probe root's "realinit: started"), from the
 # raw console: console() drops the kernel's timestamps.
+# shellcheck disable=SC2120 # ERE is optional
 init_ms() {
 	# ERE through the environment: awk -v would take its backslashes
 	raw_console | FIRST=${1:-realinit: started} awk '
@@ -177,6 +170,7 @@ stop_bg() {
 		pkill -P "$QPID" 2>/dev/null || true
 		kill "$QPID" 2>/dev/null || true
 	fi
+	# shellcheck disable=SC2034 # the suite reads RC
 	wait "$QPID" 2>/dev/null && RC=0 || RC=$?
 	exec 7>&-
 	rm -f "$LOGDIR/$name.in"
@@ -190,7 +184,7 @@ check_9p_root() {
 	local root_mi tmp_mi
 	root_mi=$(mountinfo_of /)
 	tmp_mi=$(mountinfo_of /tmp)
-	check "$1: the guest ran the probe to the end" probe_is done yes
+	check "$1: the guest ran the probe to the end" probe_is "done" yes
 	check "$1: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$root_mi"
 	check "$1: msize shows the virtio clamp (512000)" grep -q 'msize=512000' <<<"$root_mi"
 	check "$1: cache as this kernel prints it ($CACHE_SHOWN)" grep -q "$CACHE_SHOWN" <<<"$root_mi"
@@ -225,6 +219,7 @@ EOF
 
 # debian_args ARGS...: the distro suites' one option: --no-debian (DEBIAN=0)
 # leaves out the debootstrapped Debian root.
+# shellcheck disable=SC2034 # the suite reads DEBIAN
 debian_args() {
 	DEBIAN=1
 	while [ $# -gt 0 ]; do
@@ -287,9 +282,4 @@ disk_args() {
 scratch_disk() {
 	rm -f "$1"
 	truncate -s 64M "$1" && mkfs.ext4 -q -F -L "$2" "$1"
-}
-
-t_done() {
-	echo "$1: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
-	[ "$T_FAIL" -eq 0 ]
 }

@@ -13,21 +13,23 @@
 #
 # Ends with "libvirt: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=klibc
 . tests/boot/lib.sh
 
 t_workdir libvirt "libvirt tests" root lvroot vmlinuz '*.img'
 LV_TIMEOUT=${LV_TIMEOUT:-$BOOT_TIMEOUT}
+# 17 checks, then 1 xattr check or its skip
+t_plan 18
 
 if ! command -v virt-qemu-run >/dev/null || ! command -v virt-xml-validate >/dev/null; then
-	skip "libvirt: no virt-qemu-run/virt-xml-validate (packages libvirt-daemon-driver-qemu, libvirt-clients)"
+	t_skip_rest "libvirt: no virt-qemu-run/virt-xml-validate (packages libvirt-daemon-driver-qemu, libvirt-clients)"
 	t_done libvirt
 	exit
 fi
 if [ "$(id -u)" != 0 ]; then
-	skip "libvirt: runs as root (it starts the domain as nobody)"
+	t_skip_rest "libvirt: runs as root (it starts the domain as nobody)"
 	t_done libvirt
 	exit
 fi
@@ -45,6 +47,7 @@ check "the root is converted to mapped-xattr for nobody" \
 	eval 'scripts/mkroot9p convert "$ROOT" --to mapped-xattr --owner "$NB" >"$LOGDIR/convert.log" 2>&1'
 
 # --- the domains ------------------------------------------------------------
+# shellcheck disable=SC2034 # read by the eval'd checks
 token=lv-$RANDOM-$$
 LOG=$LOGDIR/run9p.log
 check "run9p --libvirt-xml writes the 9p domain" \
@@ -97,7 +100,7 @@ check "libvirt: the domain ran and powered off within ${LV_TIMEOUT} s" \
 	grep -qs 'shutting down, reason=shutdown' "$LV"/log/qemu/*.log
 check "libvirt: QEMU ran under TCG with the 9p device libvirt made" \
 	eval 'grep -q -- "-accel tcg" "$LV"/log/qemu/*.log && grep -q "security_model=mapped,multidevs=remap" "$LV"/log/qemu/*.log'
-check "libvirt: the guest ran the probe to the end" probe_is done yes
+check "libvirt: the guest ran the probe to the end" probe_is "done" yes
 check "libvirt: / is 9p from tag fsRoot, rw" grep -qE ' / / rw,.* - 9p fsRoot ' <<<"$(mountinfo_of /)"
 check "libvirt: the guest's write reached the host" \
 	eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'

@@ -16,7 +16,7 @@
 #
 # Ends with "loop: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 MAKE=${MAKE:-make}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
@@ -27,6 +27,11 @@ KBUILD=1
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 
 t_workdir loop "loop tests" 'tiny' 'fake-*'
+# The plan: 39 checks on every run, 2 for a kernel without 9p (skipped
+# when this host runs that kernel), 6 on a kernel built from
+# linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
+# fails).
+t_plan $((39 + 2 + 6))
 LOG=
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
@@ -72,7 +77,7 @@ check "... saying what to run" said "has no modules.order"
 # Debian's kernel has 9p as modules: without them it cannot boot a 9p root
 # (unless this host runs that very kernel: its /lib/modules would be used).
 if [ -d "/lib/modules/$KVER" ]; then
-	skip "a kernel without 9p and modules: this host has /lib/modules/$KVER"
+	t_skip 2 "a kernel without 9p and modules: this host has /lib/modules/$KVER"
 else
 	run no9p -k "$KERNEL_IMAGE" --host-root -- true
 	check "a kernel without 9p built in and no modules: exit 121" [ "$RC" = 121 ]
@@ -89,6 +94,7 @@ run exit7 -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo out;
 check "--host-root -- sh -c '...; exit 7': exit 7" [ "$RC" = 7 ]
 check "stdout is exactly 'out'" [ "$OUT" = out ]
 check "stderr is exactly 'err'" [ "$ERR" = err ]
+# shellcheck disable=SC2012 # the newest by mtime; the names are ours (KVER-hash)
 img=$(ls -t "$cache"/"$KVER"-*.img 2>/dev/null | head -n 1)
 check "the initrd is cached in $cache" [ -f "$img" ]
 stamp=$(stat -c %i.%Y "$img" 2>/dev/null)
@@ -221,6 +227,7 @@ run tree-nopvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root --pvh -- true
 check "--pvh, a build tree whose .config has no CONFIG_PVH: refused by name (exit 2)" \
 	eval '[ "$RC" = 2 ] && said ".config has no CONFIG_PVH=y"'
 echo CONFIG_PVH=y >>"$tree/.config"
+# shellcheck disable=SC2012 # the names are ours (KVER-hash)
 elf=$(ls "$vmcache/$KVER"-*.elf 2>/dev/null | head -n 1)
 if [ -n "$elf" ] && cp "$elf" "$tree/vmlinux"; then
 	run tree-pvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- cat /sys/kernel/boot_params/version
@@ -233,11 +240,12 @@ fi
 
 # A real one: linux-source-6.1, tinyconfig + virtio, 9P as modules (cached).
 if [ $KBUILD = 0 ]; then
-	skip "kernel built from linux-source-6.1 (--no-kbuild)"
+	t_skip 6 "kernel built from linux-source-6.1 (--no-kbuild)"
 else
 	t0=$SECONDS
 	if ! eval "$(scripts/build-kernel.sh --env)"; then
 		fail "build a kernel from linux-source-6.1 (scripts/build-kernel.sh)"
+		t_skip 5 "the built tree's checks: no tree"
 	else
 		echo "  kernel build tree: $KBUILD_DIR ($((SECONDS - t0)) s here; built in $(cat "$KBUILD_DIR/.root9p-build-seconds" 2>/dev/null || echo '?') s)"
 		check "the tree has no modules_install (no lib/modules in it)" [ ! -e "$KBUILD_DIR/lib/modules" ]

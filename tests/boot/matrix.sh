@@ -13,7 +13,7 @@
 # install` into a staging tree (scripts/distro-images.sh, as the distro
 # suites do). Ends with "matrix: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=${LIBC:-klibc}
 ROWS="howto defaults-ro flags-ro flags-rw quoted tmp-off tmp-size tmp-link badflags timeout rootdelay rootwait"
@@ -27,6 +27,10 @@ done
 . scripts/distro-images.sh
 
 t_workdir matrix "matrix tests" L0 L1 stage base tmp '*.img' '*.ov'
+# The plan: install, init9p's image, the 3 distro images, the root and
+# tmp-link's link, 7 checks, and 3 for each row.
+read -ra rows <<<"$ROWS"
+t_plan $((7 + 3 * ${#rows[@]}))
 PATHS="init9p itools dracut dracut-sd"
 # Failure rows end the boot the way each path can: panic= (init9p,
 # initramfs-tools, dracut's script init), rd.emergency (dracut's systemd).
@@ -81,7 +85,7 @@ reduce() {
 	local mi tmp why
 	case $1 in
 	mount)
-		if ! probe_is done yes; then echo "no probe"; return; fi
+		if ! probe_is "done" yes; then echo "no probe"; return; fi
 		mi=$(mountinfo_of /)
 		tmp=$(mountinfo_of /tmp)
 		if [ -n "$tmp" ]; then
@@ -173,6 +177,7 @@ mkdir -p "$WORK/res"
 for r in $ROWS; do
 	row "$r" || { fail "no row $r"; continue; }
 	echo "row $r: $CMD"
+	# shellcheck disable=SC2034 # read by an eval'd check
 	before=$(treesum "$WORK/L0/$R")
 	for i in 0 1; do
 		(

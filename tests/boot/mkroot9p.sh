@@ -13,7 +13,7 @@
 # tarballs are refused, and no file outside the roots changes.
 # Ends with "mkroot9p: N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 O=${O:-build}
 LIBC=klibc
 # A systemd boot under TCG on a busy machine can take minutes.
@@ -25,6 +25,11 @@ MK=scripts/mkroot9p
 
 # Logs stay for a look after a failure; the roots (about 1 GB) go.
 t_workdir mkroot "mkroot9p tests" debian tiny 'imp*' art sibling ramfs
+# The plan: the builds 2; mkroot9p debian 13 (9 steps) and its re-runs and
+# --journal 6; check_debian_boot 20, once passthrough and once mapped;
+# the conversions, the tiny roots, run9p's refusals and the imports 43.
+DEBIAN_STEPS=(base modules fstab hostname network getty root locale boot)
+t_plan $((2 + 4 + ${#DEBIAN_STEPS[@]} + 6 + 2 * 20 + 43))
 chmod 755 "$WORK"
 ART=$WORK/art
 DEB=$WORK/debian
@@ -127,7 +132,7 @@ check_debian_boot() {
 		echo "(no probe output in the root)" >"$LOGDIR/debian-$m.probe"
 	rm -f "$DEB/root/probe.out"
 	LOG=$LOGDIR/debian-$m.probe
-	check "$m: the probe ran to the end" probe_is done yes
+	check "$m: the probe ran to the end" probe_is "done" yes
 	mu=$(probe multiuser_us)
 	check "$m: multi-user.target was reached" eval '[ -n "$mu" ] && [ "$mu" != 0 ]'
 	echo "  ($m: multi-user.target after $(secs "${mu:-0}") s of guest time;" \
@@ -213,7 +218,7 @@ rc=$?
 DEBIAN_S=$(($(date +%s) - t0))
 LOG=$LOGDIR/debian.log
 check "mkroot9p debian ($DEBIAN_S s)" [ $rc = 0 ]
-for s in base modules fstab hostname network getty root locale boot; do
+for s in "${DEBIAN_STEPS[@]}"; do
 	check "mkroot9p debian: step $s reported" grep -q "^mkroot9p: $s: " "$LOG"
 done
 check "fstab: the 9p root line" grep -qx 'fsRoot / 9p rw 0 0' "$DEB/etc/fstab"
@@ -302,7 +307,7 @@ check "passthrough again: /etc/shadow, passwd, /bin, /dev/null as debootstrap ma
 LOG=
 check "import a busybox tarball" "$MK" import "$ART/tiny.tar.gz" "$TINY"
 boot tiny-tmpfs -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" -a panic=-1
-check "imported root boots" probe_is done yes
+check "imported root boots" probe_is "done" yes
 check "imported root: unlink probe passes on /tmp (tmpfs)" \
 	eval '[ "$(probe unlink | grep -c " ok$")" = 4 ]'
 echo "  (tmpfs: $(probe unlink | paste -sd, -))"
@@ -320,7 +325,7 @@ check "convert to mapped-xattr as that user" \
 	eval 'as_user env O="$O" "$MK" convert "$UTINY" --to mapped-xattr >"$LOGDIR/convert-user.log" 2>&1'
 RUN9P=$ART/run9p-user boot tiny-9p-mapped -k "$ART/vmlinuz" -i "$IMG" -r "$UTINY" \
 	--security-model mapped-xattr -a "panic=-1 root9p.tmp=off"
-check "a root imported and booted with no root rights runs its init" probe_is done yes
+check "a root imported and booted with no root rights runs its init" probe_is "done" yes
 check "... and the guest's root owns its files there (it can write /out)" probe_is write ok
 echo "  (9p mapped-xattr: $(probe unlink | paste -sd, -))"
 
@@ -331,14 +336,14 @@ LOG=$LOGDIR/tiny-runas.log
 echo "boot tiny-runas"
 scripts/run9p --accel tcg --timeout "$BOOT_TIMEOUT" -k "$ART/vmlinuz" -i "$IMG" -r "$UTINY" \
 	-a "panic=-1 root9p.tmp=off probe.token=runas" </dev/null >"$LOG" 2>&1
-check "run9p as root, no option: the mapped-xattr root boots" probe_is done yes
+check "run9p as root, no option: the mapped-xattr root boots" probe_is "done" yes
 check "... QEMU ran as the root's owner: the guest's new file is uid $QUID's on the host" \
 	eval '[ "$(stat -c %u "$UTINY/out/written" 2>/dev/null)" = "$QUID" ] && hasnt "running QEMU as root"'
 # --ro: QEMU serves the root read-only, so the guest's own remount,rw gains
 # nothing (before, only the kernel's "ro" asked it not to write).
 host_name_sum=$(md5sum <"$TINY/etc/hostname")
 boot tiny-ro -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --ro -a "panic=-1 probe.remount"
-check "--ro: the probe ran (remount,rw said $(probe remount))" probe_is done yes
+check "--ro: the probe ran (remount,rw said $(probe remount))" probe_is "done" yes
 check "--ro: the guest cannot write after mount -o remount,rw /" probe_is remount_write failed
 check "--ro: the host's file is unchanged" [ "$(md5sum <"$TINY/etc/hostname")" = "$host_name_sum" ]
 # What run9p refuses before starting QEMU (as root; --dry-run).

@@ -11,7 +11,7 @@
 # CASES="tmpfs tag two fail" (the default) picks cases, for a quick look.
 # Ends with "overlay: N passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 KERNELS="bookworm trixie"
 LIBC=klibc
 . tests/boot/lib.sh
@@ -75,7 +75,7 @@ case_tmpfs() {
 	ovboot "$K-tmpfs" --ro --extra-9p "data:$WORK/data" \
 		-a "rw init=/probe/ovinit root9p.overlay=tmpfs root9p.debug root9p.timeout=4 ov.token=t-$K $([ "$full" = 1 ] &&
 		echo 'root9p.mount=data:/mnt:ro,cache=loose root9p.mount=data:mnt root9p.mount=data:/lnk/x root9p.mount=nosuch:/srv')"
-	check "$K tmpfs: the guest ran to the end" probe_is done yes
+	check "$K tmpfs: the guest ran to the end" probe_is "done" yes
 	check "$K tmpfs: / is overlay, rw, on /run/root9p's layers" \
 		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw[^ ]* .*- overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper,workdir=/run/root9p/rw/work' <<<"$(mi /)"
 	check "$K tmpfs: the lower is 9p fsRoot read-only, visible at /run/root9p/lower" \
@@ -167,12 +167,22 @@ case_fail() {
 	check "$K failures: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# The plan, from the loop below: each kernel 1 check, tmpfs 8 and tag 7;
+# the first kernel that runs also tmpfs's 4 shares, two 4 and fail 5.
+per_kernel=1 first_extra=0
+want tmpfs && per_kernel=$((per_kernel + 8)) first_extra=$((first_extra + 4))
+want tag && per_kernel=$((per_kernel + 7))
+want two && first_extra=$((first_extra + 4))
+want fail && first_extra=$((first_extra + 5))
+read -ra kernels <<<"$KERNELS"
+t_plan $((${#kernels[@]} * per_kernel + (${#kernels[@]} > 0 ? first_extra : 0)))
+
 mkdir -p "$WORK/data"
 echo hello >"$WORK/data/hello"
 first=1
 for K in $KERNELS; do
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
-		skip "$K: kernel not available (scripts/fetch-kernel.sh $K)"
+		t_skip "$per_kernel" "$K: kernel not available (scripts/fetch-kernel.sh $K)"
 		continue
 	fi
 	eval "$env_text"
@@ -194,4 +204,5 @@ for K in $KERNELS; do
 	fi
 	first=0
 done
+[ "$first" = 0 ] || [ "$first_extra" = 0 ] || t_skip "$first_extra" "the first kernel's cases: no kernel ran"
 t_done overlay

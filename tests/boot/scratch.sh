@@ -11,7 +11,7 @@
 # disk images' files, labels and checksums). Ends with "scratch: N
 # passed, N failed, N skipped".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 LIBC=klibc
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -121,6 +121,7 @@ case_run9p() {
 		eval 'debugfs -R "stat /big" "$disk" 2>/dev/null | grep -q "Size: $((mb * 1024 * 1024))"'
 	check "run9p --scratch: nothing went into the root's own /tmp" \
 		[ ! -e "$ROOT/tmp/big" ]
+	# shellcheck disable=SC2034 # read by an eval'd check
 	img_sum=$(debugfs -R "cat /marker" "$disk" 2>/dev/null)
 	boot run9p-scratch-again -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--scratch "1G:scr:$disk" -a "init=/probe/scratch probe.token=second"
@@ -136,6 +137,7 @@ case_run9p_refuses() {
 	local out
 	ln -sf /etc/passwd "$WORK/link.disk"
 	mkdir -p "$WORK/dir.disk"
+	# shellcheck disable=SC2317 # called through check
 	scratch_refused() {
 		out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --passthrough-as-root \
 			--dry-run --scratch "$1" 2>&1) && return 1
@@ -157,17 +159,19 @@ case_run9p_refuses() {
 # UUID= in one boot; swap by LABEL= on a third disk.
 case_order() {
 	local scr=$WORK/order-scr.img other=$WORK/order-other.img swp=$WORK/order-swap.img uuid
-	mkdisk "$scr" 64M scr && mkdisk "$other" 32M other && mkdisk "$swp" 32M swp swap ||
+	{ mkdisk "$scr" 64M scr && mkdisk "$other" 32M other && mkdisk "$swp" 32M swp swap; } ||
 		{ fail "device order: make the disks"; return; }
 	uuid=$(blkid -s UUID -o value "$scr")
-	qemu_args $(disk_args d1 "$other") $(disk_args d2 "$scr") $(disk_args d3 "$swp")
+	mapfile -t QARGS < <(disk_args d1 "$other"; disk_args d2 "$scr"; disk_args d3 "$swp")
+	qemu_args "${QARGS[@]}"
 	boot order-after -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=scr root9p.swap=LABEL=swp" "${QARGS[@]}"
 	check "device order: scratch second (vdb): /tmp is vdb" tmp_on_disk /dev/vdb
 	check "device order: swap by LABEL=swp is on (vdc)" probe_has swaps '/dev/vdc'
 	check "device order: init9p said how long finding took" \
 		grep -qE 'init9p: found LABEL=scr on /dev/vdb \(ext4\) in [0-9]+ ms' <(console)
-	qemu_args $(disk_args d1 "$scr") $(disk_args d2 "$other")
+	mapfile -t QARGS < <(disk_args d1 "$scr"; disk_args d2 "$other")
+	qemu_args "${QARGS[@]}"
 	boot order-before -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=UUID=$uuid probe.token=uuid" "${QARGS[@]}"
 	check "device order: scratch first (vda), by UUID=: /tmp is vda" tmp_on_disk /dev/vda
@@ -184,7 +188,8 @@ case_missing() {
 	local scr=$WORK/miss-scr.img before
 	mkdisk "$scr" 64M present || { fail "missing label: make the disk"; return; }
 	before=$(sha256sum <"$scr")
-	qemu_args $(disk_args d1 "$scr")
+	mapfile -t QARGS < <(disk_args d1 "$scr")
+	qemu_args "${QARGS[@]}"
 	boot missing -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=nosuch root9p.swap=LABEL=present root9p.timeout=2" "${QARGS[@]}"
 	check "missing label: the message lists the disks found" \
@@ -194,7 +199,7 @@ case_missing() {
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
 	check "missing label: root9p.swap on an ext4 disk is refused" \
 		has "root9p.swap=LABEL=present: /dev/vda holds ext4, not swap: left alone"
-	check "missing label: the boot went on" probe_is done yes
+	check "missing label: the boot went on" probe_is "done" yes
 	check "missing label: the disk image is unchanged (checksum)" \
 		[ "$before" = "$(sha256sum <"$scr")" ]
 }
@@ -204,7 +209,8 @@ case_missing() {
 case_no_helper() {
 	local scr=$WORK/nohelper.img
 	mkdisk "$scr" 64M scr || { fail "no helper: make the disk"; return; }
-	qemu_args $(disk_args d1 "$scr")
+	mapfile -t QARGS < <(disk_args d1 "$scr")
+	qemu_args "${QARGS[@]}"
 	boot no-helper -k "$KERNEL_IMAGE" -i "$IMG_PLAIN" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=scr" "${QARGS[@]}"
 	check "no helper: the warning says so and names mkinitrd9p --scratch" \
@@ -219,11 +225,12 @@ case_no_helper() {
 case_mkfs() {
 	local blank=$WORK/blank.img foreign=$WORK/foreign.img sum
 	rm -f "$blank" "$foreign"
-	truncate -s 64M "$blank" && truncate -s 32M "$foreign" &&
-		busybox mkdosfs "$foreign" >/dev/null 2>&1 ||
+	{ truncate -s 64M "$blank" && truncate -s 32M "$foreign" &&
+		busybox mkdosfs "$foreign" >/dev/null 2>&1; } ||
 		{ fail "mkfs: make the disks"; return; }
 	sum=$(sha256sum <"$foreign")
-	qemu_args $(disk_args d1 "$foreign") $(disk_args d2 "$blank")
+	mapfile -t QARGS < <(disk_args d1 "$foreign"; disk_args d2 "$blank")
+	qemu_args "${QARGS[@]}"
 	boot mkfs-blank -k "$KERNEL_IMAGE" -i "$IMG_MKFS" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=fresh,mkfs root9p.timeout=2 probe.token=fresh" "${QARGS[@]}"
 	check "mkfs: the blank disk (vdb) was formatted, and said so" \
@@ -235,7 +242,8 @@ case_mkfs() {
 			[ "$(debugfs -R "cat /marker" "$blank" 2>/dev/null)" = fresh ]'
 	check "mkfs: the foreign (vfat) disk beside it is unchanged (checksum)" \
 		[ "$sum" = "$(sha256sum <"$foreign")" ]
-	qemu_args $(disk_args d1 "$foreign")
+	mapfile -t QARGS < <(disk_args d1 "$foreign")
+	qemu_args "${QARGS[@]}"
 	boot mkfs-foreign -k "$KERNEL_IMAGE" -i "$IMG_MKFS" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=other,mkfs root9p.timeout=2" "${QARGS[@]}"
 	check "mkfs: a disk with a foreign file system is refused, with the disks listed" \
@@ -253,7 +261,8 @@ case_overlay() {
 	local disk=$WORK/ovl.img before
 	mkdisk "$disk" 64M ovl || { fail "overlay: make the disk"; return; }
 	before=$(treesum "$ROOT")
-	qemu_args $(disk_args d1 "$disk")
+	mapfile -t QARGS < <(disk_args d1 "$disk")
+	qemu_args "${QARGS[@]}"
 	boot overlay-1 -k "$KERNEL_IMAGE" -i "$IMG_OVL" -r "$ROOT" --cmdline \
 		"root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/ovdisk root9p.overlay=LABEL=ovl ov.token=one" "${QARGS[@]}"
 	check "overlay on disk: / is the overlay, its upper on the ext4 disk" \
@@ -271,8 +280,27 @@ case_overlay() {
 	check "overlay on disk: the host tree is still unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# SCRATCH_CASES="overlay mkfs": only those (a quicker look by hand).
+CASES=${SCRATCH_CASES:-run9p run9p_refuses order missing no_helper mkfs overlay}
+# The plan: the images and the root, 6 checks, then each case's.
+plan=6
+for c in $CASES; do
+	case $c in
+	run9p) plan=$((plan + 12)) ;;
+	run9p_refuses) plan=$((plan + 5)) ;;
+	order | missing | overlay) plan=$((plan + 6)) ;;
+	no_helper) plan=$((plan + 2)) ;;
+	mkfs) plan=$((plan + 7)) ;;
+	*) echo "scratch: run case $c: no such case" >&2
+	   echo "scratch: try: SCRATCH_CASES from: run9p run9p_refuses order missing no_helper mkfs overlay" >&2
+	   exit 2 ;;
+	esac
+done
+t_plan "$plan"
+
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	fail "bookworm: fetch the kernel"
+	t_skip_rest "no bookworm kernel"
 	t_done scratch
 	exit
 fi
@@ -301,8 +329,7 @@ check "the tiny probe root is made" \
 	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" "$O/$LIBC/unlinkprobe"
 write_probe
 write_ovprobe
-# SCRATCH_CASES="overlay mkfs": only those (a quicker look by hand).
-for c in ${SCRATCH_CASES:-run9p run9p_refuses order missing no_helper mkfs overlay}; do
+for c in $CASES; do
 	"case_$c"
 done
 t_done scratch

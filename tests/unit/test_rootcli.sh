@@ -4,17 +4,20 @@
 # exit codes, and --root's refusals before anything is mounted.
 #   tests/unit/test_rootcli.sh [MOUNT9P]   (default build/mount9p)
 m=${1:-build/mount9p}
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-no() { fail=$((fail + 1)); echo "FAIL $*" >&2; }
-check() { desc=$1; shift; if "$@"; then ok; else no "$desc"; fi; }
+# only failures are printed: the unit tests' way
+T_QUIET=1
+# shellcheck source=tests/lib/check.sh
+. "$(dirname "$0")/../lib/check.sh"
+# one result a check or check_eval line below
+t_plan 31
 
 # check_eval CMDLINE VAR WANT: eval of --check's output sets VAR to WANT.
 check_eval() {
 	out=$("$m" --check --kernel 6.1 --cmdline "$1" 2>/dev/null)
+	# shellcheck disable=SC2034 # unset for the eval: set only if --check says it
 	val=$(R9P_ROOT=; eval "$out"; eval "printf '%s' \"\$$2\"")
-	[ "$val" = "$3" ] || { no "$1: $2='$val', want '$3'"; return; }
-	ok
+	[ "$val" = "$3" ] || { fail "$1: $2='$val', want '$3'"; return; }
+	pass "$1: $2"
 }
 
 check_eval 'root=fsRoot rootfstype=9p' R9P_ROOT yes
@@ -71,5 +74,4 @@ check "--root: a missing folder is exit 4" [ $? = 4 ]
 "$m" --root >/dev/null 2>&1
 check "--root without DIR is a usage error" [ $? = 2 ]
 rmdir "$d"
-echo "rootcli: $pass passed, $fail failed, 0 skipped"
-[ "$fail" = 0 ]
+t_done rootcli

@@ -26,6 +26,7 @@ r9p_find_mount9p() {
 check() {
     local fs
     if [[ $hostonly ]] || [[ $mount_needs ]]; then
+        # shellcheck disable=SC2154 # dracut sets it before it calls check()
         for fs in "${host_fs_types[@]}"; do
             [[ $fs == 9p || $fs == virtiofs ]] && break
         done
@@ -81,6 +82,7 @@ install() {
     if blkid9p=$(r9p_find_blkid9p "$mount9p"); then
         inst_binary "$blkid9p" /usr/sbin/blkid9p
     fi
+    # shellcheck disable=SC2154 # dracut sets moddir to this module's folder
     inst_script "$moddir/mount.9p.sh" /usr/sbin/mount.9p
     inst_multiple modprobe sed
 
@@ -91,6 +93,7 @@ install() {
     inst_hook pre-mount 90 "$moddir/premount-root9p.sh"
 
     if dracut_module_included systemd; then
+        # shellcheck disable=SC2154 # set by dracut (dracut-init.sh)
         inst_script "$moddir/root9p-generator.sh" \
             "$systemdutildir"/system-generators/root9p-generator
     fi

@@ -7,6 +7,7 @@
 # the kernel's early ENOENT, reads the mount back and puts the tmpfs on
 # /tmp; a failure stops the boot with its message.
 
+# shellcheck disable=SC1091 # dracut's own, in the image only
 type getarg > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 _r9p_out=$(mount9p --check)

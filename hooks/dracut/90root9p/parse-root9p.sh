@@ -8,6 +8,7 @@
 # boot with mount9p's message (die: dracut's emergency shell, as rd.shell
 # says). systemd initrd: the generator's unit fails with the same message.
 
+# shellcheck disable=SC1091 # dracut's own, in the image only
 type getarg > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 _r9p_out=$(mount9p --check --kmsg)

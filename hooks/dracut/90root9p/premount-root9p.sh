@@ -10,6 +10,7 @@
 # the root= prefix are what 95virtiofs no longer recognizes, so it leaves
 # the mounted root alone. 9p roots keep their mount hook.
 
+# shellcheck disable=SC1091 # dracut's own, in the image only
 type getarg > /dev/null 2>&1 || . /lib/dracut-lib.sh
 
 _r9p_out=$(mount9p --check)

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# tests/unit/test_checklib.sh - tests/lib/check.sh itself: a suite that
+# reports fewer results than it planned fails, at t_done and again when
+# its closing line is read back (t_result); skipped checks count against
+# the plan; the closing line keeps the form CI reads.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+# shellcheck source=tests/lib/check.sh
+. tests/lib/check.sh
+t_plan 9
+
+# suite CODE: run CODE in a new shell with the library, as a suite would;
+# its output in OUT, its exit status in RC.
+suite() {
+	OUT=$(bash -c '. tests/lib/check.sh; '"$1" 2>&1) && RC=0 || RC=$?
+}
+
+# The planted skip: plan 3, report 2.
+suite 't_plan 3; pass one; pass two; t_done short'
+check "plan 3, 2 reported: t_done fails the suite" [ "$RC" != 0 ]
+check "plan 3, 2 reported: one failure naming the plan and the count" \
+	grep -q 'FAIL short: the plan is 3 checks, but 2 reported' <<<"$OUT"
+check "plan 3, 2 reported: the closing line counts it" \
+	grep -qx 'short: 2 passed, 1 failed, 0 skipped (plan 3)' <<<"$OUT"
+check "plan 3, 2 reported: t_result reads one failure" \
+	[ "$(t_result <<<"$OUT" 2>/dev/null)" = "2 1 0" ]
+
+# A closing line short of its plan that says no failure (a suite not
+# using t_done) is a failure to the parser.
+check "t_result: 2 of plan 3 with no failure is one failure" \
+	[ "$(t_result <<<'x: 2 passed, 0 failed, 0 skipped (plan 3)' 2>/dev/null)" = "2 1 0" ]
+
+suite 't_plan 3; pass one; skip two; t_skip_rest "no tool"; t_done full'
+check "skips fill the plan: the suite passes" [ "$RC" = 0 ]
+check "skips fill the plan: 1 passed, 2 skipped" \
+	grep -qx 'full: 1 passed, 0 failed, 2 skipped (plan 3)' <<<"$OUT"
+
+suite 'pass one; t_done free'
+check "no plan: the old closing line, read as before" \
+	eval '[ "$RC" = 0 ] && [ "$(t_result <<<"$OUT")" = "1 0 0" ]'
+check "t_result: a line without skipped (build, fuzz)" \
+	[ "$(t_result <<<'build: 1 passed, 0 failed')" = "1 0 0" ]
+t_done checklib
