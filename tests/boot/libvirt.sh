@@ -75,6 +75,76 @@ check "libvirt XML: markup in paths and the command line is escaped" \
 	eval '"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --libvirt-xml - -a "x=\"<a&b>\"" 2>/dev/null |
 		grep -q "x=&quot;&lt;a&amp;b&gt;&quot;"'
 
+# --- every path and option reaches the XML, or is refused by name (#29 8, #25)
+lv() { "$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" --accel tcg "$@"; }
+# has_line FILE LINE: FILE holds LINE, leading blanks aside.
+has_line() { sed 's/^ *//' "$1" | grep -qxF -- "$2"; }
+valid() { virt-xml-validate "$1" domain >/dev/null 2>&1; }
+X=$WORK/x
+TD=$X/t$'\t'ab NL=$X/nl$'\n'x
+mkdir -p "$X/ex" "$TD" "$NL" "$X/bin"
+# A stand-in Rust virtiofsd (--shared-dir in its help: --ro is its --readonly).
+printf '#!/bin/sh\necho "  --shared-dir <DIR>"\n' >"$X/bin/virtiofsd"
+chmod +x "$X/bin/virtiofsd"
+xml_tab() {
+	lv -r "$TD" --libvirt-xml "$X/tab.xml" 2>/dev/null &&
+		has_line "$X/tab.xml" "<source dir='$X/t&#9;ab'/>" && valid "$X/tab.xml"
+}
+check "a tab in the root's path: encoded &#9;, the domain validates" xml_tab
+xml_newline() {
+	! lv -r "$NL" --libvirt-xml - 2>"$X/err" >/dev/null &&
+		[ "$(head -n 1 "$X/err")" = "run9p: --libvirt-xml: root directory '$X/nl" ] &&
+		[ "$(tail -n 1 "$X/err")" = "x' holds a newline or carriage return, which libvirt takes in no path: rename it, or run without --libvirt-xml" ]
+}
+check "a newline in the root's path: refused by name (libvirt takes none in a path)" xml_newline
+ln -s "$X/victim" "$X/link.xml"
+xml_link() {
+	lv -r "$ROOT" --libvirt-xml "$X/link.xml" 2>/dev/null && [ ! -L "$X/link.xml" ] &&
+		valid "$X/link.xml" && [ ! -e "$X/victim" ] &&
+		[ -z "$(find "$X" -maxdepth 1 -name '.run9p-xml.*')" ]
+}
+check "the XML replaces a symbolic link at FILE, never writes through it" xml_link
+xml_vfs_ro() {
+	local run9p
+	run9p=$(realpath "$RUN9P")
+	(cd "$X" && "$run9p" -k "$WORK/vmlinuz" -i "$WORK/9p.img" --accel tcg -r "$ROOT" --ro \
+		--fs virtiofs --virtiofsd bin/virtiofsd --passthrough-as-root --libvirt-xml vro.xml 2>/dev/null) &&
+		has_line "$X/vro.xml" "<readonly/>" && has_line "$X/vro.xml" "<binary path='$X/bin/virtiofsd'/>" &&
+		valid "$X/vro.xml"
+}
+check "--fs virtiofs --ro: <readonly/>, an absolute <binary path> from a relative --virtiofsd" xml_vfs_ro
+xml_more() {
+	lv -r "$ROOT" --extra-9p data:"$X/ex" --scratch 16M:lvscr:"$X/scr.img" --libvirt-xml "$X/more.xml" 2>/dev/null &&
+		has_line "$X/more.xml" "<source dir='$X/ex'/>" && has_line "$X/more.xml" "<target dir='data'/>" &&
+		has_line "$X/more.xml" "<source file='$X/scr.img'/>" && has_line "$X/more.xml" "<target dev='vda' bus='virtio'/>" &&
+		grep -q "root9p.tmp=LABEL=lvscr" "$X/more.xml" && valid "$X/more.xml"
+}
+check "--extra-9p and --scratch: a second <filesystem> and the scratch <disk>, validated" xml_more
+xml_refused() { # OPTION VALUE
+	! lv -r "$ROOT" "$@" --libvirt-xml "$X/no.xml" 2>"$X/err" && [ ! -e "$X/no.xml" ] &&
+		grep -q "^run9p: --libvirt-xml does not take $1" "$X/err"
+}
+check "--libvirt-xml refuses --qemu ARG by name, writes nothing" xml_refused --qemu -nic
+check "--libvirt-xml refuses --timeout by name, writes nothing" xml_refused --timeout 5
+check "--libvirt-xml refuses --user by name, writes nothing" xml_refused --user nobody
+check "--libvirt-xml refuses --security-model passthrough by name, writes nothing" xml_refused --security-model passthrough
+check "--libvirt-xml refuses --no-sandbox by name, writes nothing" xml_refused --no-sandbox
+xml_cmd() {
+	! "$RUN9P" -k "$WORK/vmlinuz" -r "$ROOT" --accel tcg --libvirt-xml "$X/no.xml" -- true 2>"$X/err" &&
+		[ ! -e "$X/no.xml" ] && grep -q "^run9p: --libvirt-xml does not take -- CMD: " "$X/err"
+}
+check "--libvirt-xml refuses -- CMD (the loop's ports) by name, writes nothing" xml_cmd
+mkdir -p "$X/upper" "$X/rw" "$X/a b<c"
+xml_loop() {
+	"$RUN9P" -k "$WORK/vmlinuz" --modules "$KERNEL_BASE/lib/modules/$KVER" -r "$X/a b<c" --accel tcg \
+		--overlay "$X/upper" --rw "$X/rw" --libvirt-xml "$X/loop.xml" 2>"$X/err" &&
+		has_line "$X/loop.xml" "<name>root9p-a_b_c</name>" &&
+		has_line "$X/loop.xml" "<source dir='$X/a b&lt;c'/>" && has_line "$X/loop.xml" "<readonly/>" &&
+		has_line "$X/loop.xml" "<target dir='r9pupper'/>" && has_line "$X/loop.xml" "<target dir='r9prw0'/>" &&
+		grep -q "root9p.overlay=r9pupper root9p.mount=r9prw0:$X/rw" "$X/loop.xml" && valid "$X/loop.xml"
+}
+check "the loop's --overlay DIR and --rw: their <filesystem>, the lower layer <readonly/>, a clean <name>" xml_loop
+
 # --- the boot: embedded QEMU driver, as nobody -------------------------------
 LV=$WORK/lvroot
 mkdir -p "$LV/etc/qemu"
