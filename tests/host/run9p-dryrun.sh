@@ -49,7 +49,7 @@ check "--scratch: a bad size is refused" refused "SIZE must be" "${R[@]}" --scra
 check "-r / is refused" refused "is the host's /" -r / --passthrough-as-root
 check "-r /tmp/.. (resolving to /) is refused" refused "is the host's /" -r /tmp/.. --passthrough-as-root
 check "a double quote in rootflags is refused" refused "has a double quote" "${R[@]}" -o 'cache=mmap"'
-check "a newline in -a is refused" refused "holds a control character" "${R[@]}" -a "$(printf 'a\nb')"
+check "a newline in -a is refused" refused "outside printable ASCII" "${R[@]}" -a "$(printf 'a\nb')"
 check "an unpaired double quote in -a is refused" refused "unpaired double quote" "${R[@]}" -a 'x="y'
 check "two -a add up, in their order" says 'console=ttyS0\ one=1\ two=2' "${R[@]}" -a one=1 -a two=2
 check "--ro: -fsdev ...,readonly=on" says 'readonly=on' "${R[@]}" --ro
