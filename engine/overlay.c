@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/overlay.h"
 #include "mount9p/mount.h"
 
@@ -62,7 +63,7 @@ static int make_dirs(struct r9p_root_fail *f)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
 			fail(f, "mount the overlay root", R9P_EXIT_MOUNT, "",
 			     "mkdir %s: %s", dirs[i], strerror(errno));

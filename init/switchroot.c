@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "init/execcheck.h"
 #include "init/log.h"
 #include "init/switchroot.h"
@@ -123,7 +124,7 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 		*why = '\0';
 	/* As the kernel: the first that works; one that is there but cannot
 	 * run is skipped, and the first such is what WHY reports. */
-	for (i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(default_inits); i++) {
 		err = check_in_root(newroot, default_inits[i], reason,
 				    sizeof(reason));
 		if (!err)
@@ -222,7 +223,7 @@ static void move_api_mounts(const char *newroot, dev_t rootdev)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(api_mounts); i++) {
 		const char *m = api_mounts[i];
 
 		if (stat(m, &st) < 0 || st.st_dev == rootdev)

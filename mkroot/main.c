@@ -17,6 +17,7 @@
 #include <sys/statfs.h>
 #include <sys/time.h>
 
+#include "common/array.h"
 #include "mkroot/convert.h"
 #include "mkroot/virtfs.h"
 
@@ -58,7 +59,7 @@ static const char *fs_name(const char *dir)
 
 	if (statfs(dir, &sfs) < 0)
 		return "unknown";
-	for (i = 0; i < sizeof(fs_names) / sizeof(fs_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fs_names); i++)
 		if ((unsigned long)sfs.f_type == fs_names[i].magic)
 			return fs_names[i].name;
 	return "unknown";

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "common/array.h"
 #include "mkroot/virtfs.h"
 
 #define X_UID	"user.virtfs.uid"
@@ -171,7 +172,7 @@ int r9p_virtfs_clear(int dirfd, const char *name)
 	size_t i;
 	int err = at_path(path, sizeof(path), dirfd, name);
 
-	for (i = 0; !err && i < sizeof(attrs) / sizeof(attrs[0]); i++)
+	for (i = 0; !err && i < ARRAY_SIZE(attrs); i++)
 		if (lremovexattr(path, attrs[i]) < 0 && errno != ENODATA)
 			err = -errno;
 	return err;
@@ -185,7 +186,7 @@ int r9p_virtfs_move_acls(int dirfd, const char *name, int to_mapped)
 	ssize_t n;
 	int moved = 0, err = at_path(path, sizeof(path), dirfd, name);
 
-	for (i = 0; !err && i < sizeof(acl_names) / sizeof(acl_names[0]); i++) {
+	for (i = 0; !err && i < ARRAY_SIZE(acl_names); i++) {
 		from = to_mapped ? acl_names[i].host : acl_names[i].mapped;
 		to = to_mapped ? acl_names[i].mapped : acl_names[i].host;
 		n = lgetxattr(path, from, value, sizeof(value));

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/mount.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
@@ -147,7 +148,7 @@ const char *r9p_mount_hint(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hints); i++)
 		if (hints[i].err == err)
 			return hints[i].hint;
 	return "dmesg shows the kernel's 9p messages";

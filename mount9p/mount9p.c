@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/diag.h"
 #include "mount9p/effective.h"
 #include "mount9p/exit.h"
@@ -186,7 +187,7 @@ static const struct {
 	{ "-h", "--help", 0, NULL, MODE_HELP },
 	{ "-V", "--version", 0, NULL, MODE_VERSION },
 };
-#define NARGDEFS (sizeof(argdefs) / sizeof(argdefs[0]))
+#define NARGDEFS ARRAY_SIZE(argdefs)
 
 static void usage(FILE *f)
 {

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/opttab.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
@@ -41,7 +42,7 @@ static const struct {
 	{ "inode", "DAX per file, as the host marks it (FS_XFLAG_DAX); "
 		   "without a DAX window the same as never" },
 };
-#define NDAX (sizeof(dax_modes) / sizeof(dax_modes[0]))
+#define NDAX ARRAY_SIZE(dax_modes)
 
 /* Keys people bring from elsewhere, and why virtiofs refuses them. */
 static const struct {
@@ -67,7 +68,7 @@ static const struct {
 	{ "source", "the mount source is the tag (root=), given to mount(2) "
 		    "apart" },
 };
-#define NFOREIGN (sizeof(foreign) / sizeof(foreign[0]))
+#define NFOREIGN ARRAY_SIZE(foreign)
 
 static int path_of(char *buf, size_t len, const char *dir, const char *a,
 		   const char *b)
@@ -388,7 +389,7 @@ const char *r9p_vfs_mount_hint(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(vfs_hints) / sizeof(vfs_hints[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vfs_hints); i++)
 		if (vfs_hints[i].err == err)
 			return vfs_hints[i].hint;
 	return "dmesg shows the kernel's virtiofs messages";

@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include "common/array.h"
 #include "mkroot/convert.h"
 #include "mkroot/virtfs.h"
 #include "tests/unit/t.h"
@@ -49,7 +50,7 @@ static const struct ent {
 	{ "home",		'd', 0700, NULL,      1000, 1000 },
 	{ "home/" R9P_CONV_TMP,	'f', 0600, NULL,	 0,  0 },
 };
-#define N_TREE (sizeof(tree) / sizeof(tree[0]))
+#define N_TREE ARRAY_SIZE(tree)
 
 static const char *at(const char *rel)
 {

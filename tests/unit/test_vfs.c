@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
 #include "mount9p/tags.h"
@@ -99,7 +100,7 @@ int main(void)
 	      -EINVAL, "37 bytes refused");
 	CHECK(r9p_vfs_tag_check("", &d) == -EINVAL, "empty refused");
 	/* Options. */
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		ret = r9p_vfs_opts_parse(rows[i].opts, &k, &o);
 		CHECK(ret == rows[i].ret, "%s: returned %d", rows[i].opts, ret);
 		if (ret == 0) {
