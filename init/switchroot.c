@@ -52,11 +52,15 @@ static void read_why(int fd, char *why, size_t len)
 	why[n] = '\0';
 }
 
+/* What the chroot'ed child says of an init (a path, its ELF interpreter's
+ * path, strerror); i9p_init_choose's reasons are as long. */
+#define INIT_REASON_MAX 600
+
 /* The check in a chroot'ed child; WHY "" when INIT is not there. */
 static int check_in_root(const char *newroot, const char *init, char *why,
 			 size_t len)
 {
-	char reason[600];
+	char reason[INIT_REASON_MAX];
 	int status, p[2], err;
 	pid_t pid;
 
@@ -111,7 +115,7 @@ int i9p_init_check(const char *newroot, const char *init, char *why,
 const char *i9p_init_choose(const char *newroot, const char *requested,
 				char *why, size_t len)
 {
-	char reason[600];
+	char reason[INIT_REASON_MAX];
 	size_t i;
 	int err, first = 0;
 

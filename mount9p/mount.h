@@ -12,6 +12,10 @@
 
 #include "opts.h"
 
+/* How long the root and `mount9p TAG DIR` wait for the tag and retry the
+ * mount unless told (root9p.timeout=, --timeout): seconds. */
+#define R9P_ROOT_TIMEOUT_S 10
+
 /* A clock for durations in ms (gettimeofday: klibc has no clock_gettime). */
 long long r9p_now_ms(void);
 

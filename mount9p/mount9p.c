@@ -264,7 +264,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int i, d, only_pos = 0;
 
 	memset(a, 0, sizeof(*a));
-	a->timeout_s = 10;
+	a->timeout_s = R9P_ROOT_TIMEOUT_S;
 	for (i = 1; i < argc; i++) {
 		if (only_pos || argv[i][0] != '-' || !argv[i][1]) {
 			if (a->npos == 2) {
