@@ -18,7 +18,7 @@
 #include "engine/root.h"
 #include "mount9p/mount.h"
 
-#define VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
+#define DRACUT_VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
 #define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
 #define VIRTIOFS "virtiofs"
 
@@ -103,7 +103,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 			     size_t len, struct r9p_root_fail *f)
 {
-	const struct r9p_root_module *mods = virtiofs ? r9p_root_vfs_modules :
+	const struct r9p_root_module *mods = virtiofs ? r9p_root_virtiofs_modules :
 					     r9p_root_modules;
 	const char *p = extra, *end;
 	size_t used;
@@ -242,7 +242,7 @@ static long long config_timeout(const struct r9p_cmdline *c)
 }
 
 /* A virtiofs tag: up to 36 bytes (virtiofs.h). 0 or -1. */
-static int config_vfs_tag(struct r9p_root *r, struct r9p_root_fail *f)
+static int config_virtiofs_tag(struct r9p_root *r, struct r9p_root_fail *f)
 {
 	char tags[512];
 
@@ -251,10 +251,10 @@ static int config_vfs_tag(struct r9p_root *r, struct r9p_root_fail *f)
 		     "add root=TAG rootfstype=virtiofs, TAG being QEMU's "
 		     "vhost-user-fs-pci tag=",
 		     "no root= on the kernel command line (virtiofs: %s)",
-		     r9p_vfs_tags_describe(tags, sizeof(tags)));
+		     r9p_virtiofs_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
-	if (r9p_vfs_tag_check(r->tag, &r->diags) < 0) {
+	if (r9p_virtiofs_tag_check(r->tag, &r->diags) < 0) {
 		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to the tag= of QEMU's vhost-user-fs-pci",
 		     "%s", first_error(&r->diags));
@@ -275,8 +275,8 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 			r->tag = c->root + strlen(VIRTIOFS_PREFIX);
 		r->is9p = r->virtiofs = !*c->rootfstype ||
 					!strcmp(c->rootfstype, VIRTIOFS);
-	} else if (strncmp(c->root, VIRTFS_PREFIX, strlen(VIRTFS_PREFIX)) == 0) {
-		r->tag = c->root + strlen(VIRTFS_PREFIX);
+	} else if (strncmp(c->root, DRACUT_VIRTFS_PREFIX, strlen(DRACUT_VIRTFS_PREFIX)) == 0) {
+		r->tag = c->root + strlen(DRACUT_VIRTFS_PREFIX);
 		r->is9p = !*c->rootfstype || strcmp(c->rootfstype, "9p") == 0;
 	} else {
 		r->is9p = strcmp(c->rootfstype, "9p") == 0 ||
@@ -292,7 +292,7 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 		return 1;
 	}
 	if (r->virtiofs)
-		return config_vfs_tag(r, f);
+		return config_virtiofs_tag(r, f);
 	if (!*r->tag) {
 		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
@@ -378,7 +378,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		     "tree stays untouched)", "%s", msg);
 		return -1;
 	}
-	err = r->virtiofs ? r9p_vfs_opts_parse(c->rootflags, k, &r->opts) :
+	err = r->virtiofs ? r9p_virtiofs_opts_parse(c->rootflags, k, &r->opts) :
 	      config_opts(c, k, r);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {

@@ -34,7 +34,7 @@ extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
 /* The bus driver of virtio-mmio machines, for r9p_root_modules[0]. */
 extern const struct r9p_root_module r9p_root_mmio_bus;
 /* What a virtiofs root needs instead (the same bus driver first). */
-extern const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES];
+extern const struct r9p_root_module r9p_root_virtiofs_modules[R9P_ROOT_NMODULES];
 
 /* Priorities as the kernel log has them; callers map them to their own
  * log (init9p: /dev/kmsg; mount9p: stderr or /dev/kmsg). */

@@ -25,7 +25,7 @@ struct progress {
 /* The tags present, of R's filesystem, for messages. */
 static char *describe(int virtiofs, char *buf, int len)
 {
-	return virtiofs ? r9p_vfs_tags_describe(buf, len) :
+	return virtiofs ? r9p_virtiofs_tags_describe(buf, len) :
 			  r9p_tags_describe(buf, len);
 }
 
@@ -47,7 +47,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 	char tags[512];
 	int err;
 
-	err = r->virtiofs ? r9p_wait_vfs_tag(r->tag, r->timeout_ms,
+	err = r->virtiofs ? r9p_wait_virtiofs_tag(r->tag, r->timeout_ms,
 					     say_waiting, &p) :
 	      r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
 	if (err == -ETIMEDOUT && r->virtiofs) {
@@ -116,7 +116,7 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 	if (err) {
 		r9p_opts_flags(&r->opts, flags, sizeof(flags));
 		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
-		     r9p_vfs_mount_hint(err) : r9p_mount_hint(err),
+		     r9p_virtiofs_mount_hint(err) : r9p_mount_hint(err),
 		     "mount -t %s -o %s%s%s %s %s: %s (%d %s)",
 		     r9p_root_fstype(r), flags, *flags && *r->opts.data ? "," :
 		     "", r->opts.data, r->tag, newroot, strerror(-err), tries,

@@ -273,7 +273,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		      R9P_MODS_VIRTIOFS : R9P_MODS_9P;
 	/* The bus driver is the first entry; virtio-mmio replaces it. */
 	for (i = 0; i < NREQUIRED; i++)
-		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_vfs_modules[i] :
+		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_virtiofs_modules[i] :
 			 &r9p_root_modules[i];
 	if (mmio)
 		req[0] = &r9p_root_mmio_bus;

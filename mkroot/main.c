@@ -19,7 +19,7 @@
 
 #include "common/array.h"
 #include "mkroot/convert.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 
 static const char usage_text[] =
 	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID]\n"
@@ -108,7 +108,7 @@ static int check_xattrs(const char *dir)
 		fprintf(stderr, "mkroot9p-convert: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	err = r9p_virtfs_probe(fd);
+	err = r9p_qxattr_probe(fd);
 	close(fd);
 	if (err == -ENOTSUP || err == -EOPNOTSUPP) {
 		fprintf(stderr, "mkroot9p-convert: %s is on a filesystem (%s) that does not "

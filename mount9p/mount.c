@@ -68,10 +68,10 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 	return wait_for(r9p_tag_present, tag, timeout_ms, progress, ctx);
 }
 
-int r9p_wait_vfs_tag(const char *tag, long long timeout_ms,
+int r9p_wait_virtiofs_tag(const char *tag, long long timeout_ms,
 		     r9p_wait_fn progress, void *ctx)
 {
-	return wait_for(r9p_vfs_tag_present, tag, timeout_ms, progress, ctx);
+	return wait_for(r9p_virtiofs_tag_present, tag, timeout_ms, progress, ctx);
 }
 
 unsigned long r9p_mount_flags(const struct r9p_opts *o)

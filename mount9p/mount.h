@@ -41,8 +41,8 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 int r9p_mount(const char *tag, const char *dir, const struct r9p_opts *o,
 	      long long timeout_ms, int *tries);
 
-/* r9p_wait_tag for a virtiofs tag (r9p_vfs_tag_present). */
-int r9p_wait_vfs_tag(const char *tag, long long timeout_ms,
+/* r9p_wait_tag for a virtiofs tag (r9p_virtiofs_tag_present). */
+int r9p_wait_virtiofs_tag(const char *tag, long long timeout_ms,
 		     r9p_wait_fn progress, void *ctx);
 
 /* r9p_mount with filesystem type FSTYPE ("9p", "virtiofs"). */

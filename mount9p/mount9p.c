@@ -377,14 +377,14 @@ static int do_explain(const struct args *a)
 	int err;
 
 	pick_kernel(a, &k);
-	err = a->virtiofs ? r9p_vfs_opts_parse(a->opts, &k, &o) :
+	err = a->virtiofs ? r9p_virtiofs_opts_parse(a->opts, &k, &o) :
 	      r9p_opts_parse(a->opts, &k, a->no_defaults ? 0 : R9P_DEFAULTS,
 			     &o);
 	printf("%s\n", o.data);
 	printf("# for %s%s\n", r9p_kernel_name(&k, kname, sizeof(kname)),
 	       a->virtiofs ? ", virtiofs" : "");
 	if (a->virtiofs)
-		r9p_vfs_opts_explain(&o, print_line, NULL);
+		r9p_virtiofs_opts_explain(&o, print_line, NULL);
 	else
 		r9p_opts_explain(&o, &k, print_line, NULL);
 	r9p_opts_explain_flags(&o, print_line, NULL);
