@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * blkid9p/blkid9p.c - the scratch-disk helper: libblkid, linked
- * statically, answers what the root engine (mount9p/scratch.c) asks.
+ * statically, answers what the root engine (engine/scratch.c) asks.
  *
  *   blkid9p find LABEL=x|UUID=y  print "DEVICE FSTYPE" of the first block
  *                                device with that tag; exit 1 if none
