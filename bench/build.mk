@@ -6,4 +6,4 @@
 all: $(O)/iobench
 
 $(O)/iobench: bench/iobench.c | $(O)
-	$(CC) $(CSTD) $(WARN) $(DEFS) -O2 -static -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) -I. -O2 -static -o $@ $<

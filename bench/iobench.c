@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/array.h"
+
 #define CHUNK		(1024 * 1024)
 #define MIB		(1024.0 * 1024.0)
 #define TAR_BIN		"/usr/bin/tar"
@@ -120,11 +122,11 @@ static int parse_args(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 
-		for (k = 0; eq && k < sizeof(keys) / sizeof(keys[0]); k++)
+		for (k = 0; eq && k < ARRAY_SIZE(keys); k++)
 			if (strlen(keys[k].key) == (size_t)(eq - argv[i]) &&
 			    !strncmp(argv[i], keys[k].key, eq - argv[i]))
 				break;
-		if (!eq || k == sizeof(keys) / sizeof(keys[0])) {
+		if (!eq || k == ARRAY_SIZE(keys)) {
 			say("error: argument '%s': expected dir=, tar=, size= or files=", argv[i]);
 			return -1;
 		}

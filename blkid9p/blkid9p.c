@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * blkid9p/blkid9p.c - the scratch-disk helper: libblkid, linked
- * statically, answers what the root engine (mount9p/scratch.c) asks.
+ * statically, answers what the root engine (engine/scratch.c) asks.
  *
  *   blkid9p find LABEL=x|UUID=y  print "DEVICE FSTYPE" of the first block
  *                                device with that tag; exit 1 if none
@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "common/array.h"
 
 #define SYS_BLOCK "/sys/class/block"
 
@@ -179,12 +181,12 @@ static int print_blank_disks(void)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(skip); i++)
 			if (strncmp(e->d_name, skip[i], strlen(skip[i])) == 0)
 				break;
 		snprintf(path, sizeof(path), SYS_BLOCK "/%s/partition",
 			 e->d_name);
-		if (i < sizeof(skip) / sizeof(skip[0]) || access(path, F_OK) == 0 ||
+		if (i < ARRAY_SIZE(skip) || access(path, F_OK) == 0 ||
 		    sys_number(e->d_name, "ro") != 0 ||
 		    sys_number(e->d_name, "size") <= 0)
 			continue;

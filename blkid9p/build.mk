@@ -16,7 +16,7 @@ endif
 $(GO)/blkid9p: blkid9p/blkid9p.c
 	@mkdir -p $(@D)
 	@pkg-config --exists blkid || { echo "blkid9p needs libblkid's static library: apt-get install libblkid-dev (or make deps)" >&2; exit 1; }
-	$(CC) $(CSTD) $(WARN) $(DEFS) -Os -ffunction-sections -fdata-sections \
+	$(CC) $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) -I. -Os -ffunction-sections -fdata-sections \
 		-ffile-prefix-map=$(CURDIR)=. \
 		-static -s -Wl,--gc-sections -o $@ $< $(BLKID9P_LIBS)
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "engine/cmdline.h"
 
 enum kind { K_STR, K_LONG, K_BOOL, K_RO, K_RW, K_PANIC, K_BREAK, K_MOUNT };
@@ -117,7 +118,7 @@ static int parse_bool(const char *v)
 
 	if (!v)
 		return 1;
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(no); i++)
 		if (strcmp(v, no[i]) == 0)
 			return 0;
 	return 1;
@@ -226,7 +227,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 		} else {
 			c->ndropped++;	/* its key is still applied below */
 		}
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
 			if (strcmp(param, keys[i].name) == 0)
 				apply(c, &keys[i], val);
 	}

@@ -20,8 +20,6 @@
 #define O_PATH 010000000	/* klibc's headers lack it */
 #endif
 
-#define sayf r9p_root_sayf
-
 /* "/a/b": absolute, not "/" itself, no empty, "." or ".." part. */
 static const char *path_problem(const char *p, size_t n)
 {
@@ -132,6 +130,10 @@ char *r9p_extra_describe(const struct r9p_extras *x, char *buf, size_t len)
 	return buf;
 }
 
+/* WHY of open_in_root: NEWROOT, the part (at most R9P_EXTRA_PATH_MAX)
+ * and strerror. */
+#define OPEN_WHY_MAX 400
+
 /* NEWROOT/PATH opened folder by folder, never through a link: an fd, or
  * -errno with WHY saying which part. */
 static int open_in_root(const char *newroot, const char *path, char *why,
@@ -176,13 +178,13 @@ static void mount_one(const struct r9p_extra *e, const char *newroot,
 		      long long timeout_ms, r9p_say_fn say, void *ctx)
 {
 	static struct r9p_opts o;
-	char why[400], target[64], tags[512];
+	char why[OPEN_WHY_MAX], target[64], tags[512];
 	long long t = r9p_now_ms();
 	int fd, err, tries;
 
 	err = r9p_wait_tag(e->tag, timeout_ms, NULL, NULL);
 	if (err) {
-		sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: mount tag "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: mount tag "
 		     "\"%s\" for %s not found after %lld s (tags present: %s); "
 		     "the boot goes on without it", e->tag, e->path,
 		     timeout_ms / 1000, r9p_tags_describe(tags, sizeof(tags)));
@@ -190,7 +192,7 @@ static void mount_one(const struct r9p_extra *e, const char *newroot,
 	}
 	fd = open_in_root(newroot, e->path, why, sizeof(why));
 	if (fd < 0) {
-		sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: cannot "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: cannot "
 		     "mount %s on %s: %s; the boot goes on without it", e->tag,
 		     e->path, why);
 		return;
@@ -203,12 +205,12 @@ static void mount_one(const struct r9p_extra *e, const char *newroot,
 	err = r9p_mount(e->tag, target, &o, timeout_ms, &tries);
 	close(fd);
 	if (err)
-		sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: mount -t "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: mount -t "
 		     "9p -o %s %s %s: %s (%s); the boot goes on without it",
 		     e->data, e->tag, e->path, strerror(-err),
 		     r9p_mount_hint(err));
 	else
-		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
 		     "(%s%s)", e->tag, e->path, r9p_now_ms() - t,
 		     e->rdonly ? "ro," : "", e->data);
 }

@@ -18,6 +18,10 @@
 #include "mount9p/opts.h"
 
 #define R9P_EXTRA_PATH_MAX 256
+/* One entry as r9p_extra_describe writes it, " TAG:PATH:ro,DATA": the
+ * data (R9P_DATA_MAX), the tag (64), the path (R9P_EXTRA_PATH_MAX) and
+ * six separators fit. */
+#define R9P_EXTRA_DESCRIBED_MAX (R9P_DATA_MAX + 340)
 
 struct r9p_extra {
 	char tag[64];

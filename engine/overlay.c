@@ -14,11 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/overlay.h"
 #include "mount9p/mount.h"
-
-#define fail r9p_root_failf
-#define sayf r9p_root_sayf
 
 /* initramfs-tools' own /run: small, no devices, no programs. */
 #define RUN_TMPFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -44,13 +42,13 @@ static int run_tmpfs(r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
 		return 0;
 	if (mount("tmpfs", "/run", "tmpfs", RUN_TMPFS_FLAGS,
 		  RUN_TMPFS_OPTS) < 0) {
-		fail(f, "mount the overlay root", R9P_EXIT_MOUNT,
+		r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT,
 		     "check that the kernel has tmpfs (CONFIG_TMPFS)",
 		     "mount -t tmpfs -o %s tmpfs /run: %s", RUN_TMPFS_OPTS,
 		     strerror(errno));
 		return -1;
 	}
-	sayf(say, ctx, R9P_SAY_DEBUG, "mounted tmpfs on /run (%s) to carry "
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "mounted tmpfs on /run (%s) to carry "
 	     "the overlay's layers into the root", RUN_TMPFS_OPTS);
 	return 0;
 }
@@ -62,9 +60,9 @@ static int make_dirs(struct r9p_root_fail *f)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
-			fail(f, "mount the overlay root", R9P_EXIT_MOUNT, "",
+			r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT, "",
 			     "mkdir %s: %s", dirs[i], strerror(errno));
 			return -1;
 		}
@@ -79,19 +77,19 @@ static void make_run(const char *newroot, r9p_say_fn say, void *ctx)
 
 	snprintf(run, sizeof(run), "%s/run", newroot);
 	if (mkdir(run, 0755) == 0)
-		sayf(say, ctx, R9P_SAY_DEBUG, "made %s in the upper layer", run);
+		r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "made %s in the upper layer", run);
 }
 
 int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 		      long long start_ms, r9p_say_fn say, void *ctx,
 		      struct r9p_root_fail *f)
 {
-	char data[300], upper[80], why[600];
+	char data[300], upper[80], why[R9P_UPPER_WHY_MAX];
 	long long t = r9p_now_ms(), left = r->timeout_ms;
 	int err;
 
 	if (is_mount_point(newroot)) {
-		sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already: left as "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already: left as "
 		     "it is", newroot);
 		return 0;
 	}
@@ -108,12 +106,12 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	err = r9p_upper_mount(&r->upper, R9P_OVERLAY_RW, &r->kernel, left, why,
 			      sizeof(why));
 	if (err) {
-		fail(f, "mount the overlay's upper layer", err == -ETIMEDOUT ?
+		r9p_root_failf(f, "mount the overlay's upper layer", err == -ETIMEDOUT ?
 		     R9P_EXIT_NOTAG : R9P_EXIT_MOUNT, "", "%s (%s): %s", upper,
 		     R9P_OVERLAY_RW, why);
 		return -1;
 	}
-	sayf(say, ctx, R9P_SAY_DEBUG, "mounted the upper layer (%s) on %s",
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "mounted the upper layer (%s) on %s",
 	     upper, R9P_OVERLAY_RW);
 	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s/upper,"
 		 "workdir=%s/work,%s%s", R9P_OVERLAY_LOWER, R9P_OVERLAY_RW,
@@ -122,7 +120,7 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	if (mount("overlay", newroot, "overlay",
 		  r->overlay_rdonly ? MS_RDONLY : 0, data) < 0) {
 		err = errno;
-		fail(f, "mount the overlay root", R9P_EXIT_MOUNT,
+		r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT,
 		     err == ENODEV ? "the kernel has no overlayfs: rebuild the "
 		     "image with mkinitrd9p --overlay (or CONFIG_OVERLAY_FS=y)" :
 		     "dmesg shows overlayfs' reason",
@@ -131,7 +129,7 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 		return -1;
 	}
 	make_run(newroot, say, ctx);
-	sayf(say, ctx, R9P_SAY_INFO, "mounted overlay on %s in %lld ms (%s, "
+	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted overlay on %s in %lld ms (%s, "
 	     "upper %s, lower %s read-only)", newroot, r9p_now_ms() - t,
 	     r->overlay_rdonly ? "ro" : "rw", upper, r->tag);
 	/* Overlayfs deletes a lower file by a whiteout (a 0:0 character
@@ -142,7 +140,7 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	 * client"). Say so at boot, rather than leave an ENXIO from rm
 	 * unexplained. */
 	if (r->upper.kind == R9P_UPPER_TAG && !r->overlay_rdonly)
-		sayf(say, ctx, R9P_SAY_WARN, "warning: the overlay's upper is the 9p "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: the overlay's upper is the 9p "
 		     "share %s: new and changed files work, but deleting or "
 		     "renaming a file or folder of the lower root fails "
 		     "(ENXIO: no whiteouts on 9p); use a disk upper "

@@ -16,12 +16,9 @@
 
 #include "engine/overlay.h"
 #include "engine/root.h"
+#include "mount9p/mount.h"
 
-/* Every message of this file goes through these two (root.h). */
-#define fail r9p_root_failf
-#define sayf r9p_root_sayf
-
-#define VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
+#define DRACUT_VIRTFS_PREFIX "virtfs:"	/* dracut's 95virtfs writes root=virtfs:TAG */
 #define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
 #define VIRTIOFS "virtiofs"
 
@@ -41,7 +38,7 @@ void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
 void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
 		   ...)
 {
-	char text[900];
+	char text[R9P_SAY_MAX];
 	va_list ap;
 
 	if (!say)
@@ -106,7 +103,7 @@ int r9p_root_module_list(const char *extra, char *out, size_t len,
 int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 			     size_t len, struct r9p_root_fail *f)
 {
-	const struct r9p_root_module *mods = virtiofs ? r9p_root_vfs_modules :
+	const struct r9p_root_module *mods = virtiofs ? r9p_root_virtiofs_modules :
 					     r9p_root_modules;
 	const char *p = extra, *end;
 	size_t used;
@@ -123,7 +120,7 @@ int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 		if (!end)
 			end = p + strlen(p);
 		if (end > p && !module_name_ok(p, end - p)) {
-			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "give module names separated by commas, e.g. "
 			     "root9p.modules=overlay,virtio_blk",
 			     "root9p.modules=%s: \"%.*s\" is not a module name",
@@ -132,7 +129,7 @@ int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 		}
 		used = strlen(out);
 		if (end > p && used + (end - p) + 2 > len) {
-			fail(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "name fewer modules", "root9p.modules=%.60s...: "
 			     "too long", extra);
 			return -1;
@@ -169,12 +166,12 @@ int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
 			   r9p_say_fn say, void *ctx)
 {
 	if (r9p_cmdline_parse(text, c) < 0)
-		sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: the command line is "
 		     "longer than %d bytes; its tail is ignored",
 		     R9P_CMDLINE_MAX - 1);
 	/* Debug lines are always said: the caller shows them or not
 	 * (root9p.debug, known only now). */
-	sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "command line: %s", text);
 	return 0;
 }
 
@@ -193,7 +190,7 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 		close(fd);
 	}
 	if (n < 0) {
-		fail(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		r9p_root_failf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
 		     file, strerror(errno));
 		return -1;
@@ -245,20 +242,20 @@ static long long config_timeout(const struct r9p_cmdline *c)
 }
 
 /* A virtiofs tag: up to 36 bytes (virtiofs.h). 0 or -1. */
-static int config_vfs_tag(struct r9p_root *r, struct r9p_root_fail *f)
+static int config_virtiofs_tag(struct r9p_root *r, struct r9p_root_fail *f)
 {
 	char tags[512];
 
 	if (!*r->tag) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=virtiofs, TAG being QEMU's "
 		     "vhost-user-fs-pci tag=",
 		     "no root= on the kernel command line (virtiofs: %s)",
-		     r9p_vfs_tags_describe(tags, sizeof(tags)));
+		     r9p_virtiofs_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
-	if (r9p_vfs_tag_check(r->tag, &r->diags) < 0) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+	if (r9p_virtiofs_tag_check(r->tag, &r->diags) < 0) {
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to the tag= of QEMU's vhost-user-fs-pci",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -278,15 +275,15 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 			r->tag = c->root + strlen(VIRTIOFS_PREFIX);
 		r->is9p = r->virtiofs = !*c->rootfstype ||
 					!strcmp(c->rootfstype, VIRTIOFS);
-	} else if (strncmp(c->root, VIRTFS_PREFIX, strlen(VIRTFS_PREFIX)) == 0) {
-		r->tag = c->root + strlen(VIRTFS_PREFIX);
+	} else if (strncmp(c->root, DRACUT_VIRTFS_PREFIX, strlen(DRACUT_VIRTFS_PREFIX)) == 0) {
+		r->tag = c->root + strlen(DRACUT_VIRTFS_PREFIX);
 		r->is9p = !*c->rootfstype || strcmp(c->rootfstype, "9p") == 0;
 	} else {
 		r->is9p = strcmp(c->rootfstype, "9p") == 0 ||
 			  (!*c->rootfstype && (flags & R9P_ROOT_ASSUME_9P));
 	}
 	if (!r->is9p) {
-		fail(f, "use the command line", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED,
 		     "use rootfstype=9p or rootfstype=virtiofs, or boot this "
 		     "root with another initrd",
 		     "%s%s: root9p mounts only 9p and virtiofs roots",
@@ -295,16 +292,16 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 		return 1;
 	}
 	if (r->virtiofs)
-		return config_vfs_tag(r, f);
+		return config_virtiofs_tag(r, f);
 	if (!*r->tag) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
 		     "no root= on the kernel command line (mount tags present: "
 		     "%s)", r9p_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
 	if (r9p_tag_check(r->tag, &r->diags) < 0) {
-		fail(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to QEMU's mount_tag (mount9p --tags lists them)",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -321,7 +318,7 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 static int config_opts(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		       struct r9p_root *r)
 {
-	static char flags[R9P_CMDLINE_MAX + 32];
+	char flags[R9P_CMDLINE_MAX + 32];	/* rootflags, ",cache=" and a mode */
 	int err = r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &r->opts);
 
 	if (err < 0 || r->upper.kind == R9P_UPPER_NONE ||
@@ -336,7 +333,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f)
 {
 	struct r9p_root_fail mod_fail;
-	char msg[300], want[300];
+	char msg[R9P_REASON_MAX], want[300];
 	int err, mod_err, tmp_err;
 
 	memset(r, 0, sizeof(*r));
@@ -369,23 +366,23 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		return -1;
 	}
 	if (tmp_err < 0) {
-		fail(f, "use root9p.tmp", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
 		     "use root9p.tmp=on, off, LABEL=name, UUID=uuid or tmpfs "
 		     "options such as size=50%; root9p.swap=LABEL=name or "
 		     "UUID=uuid", "%s", msg);
 		return -1;
 	}
 	if (r9p_upper_parse(c->overlay, &r->upper, msg, sizeof(msg)) < 0) {
-		fail(f, "use root9p.overlay", R9P_EXIT_REFUSED,
+		r9p_root_failf(f, "use root9p.overlay", R9P_EXIT_REFUSED,
 		     "fix root9p.overlay= (nothing was mounted: the host's "
 		     "tree stays untouched)", "%s", msg);
 		return -1;
 	}
-	err = r->virtiofs ? r9p_vfs_opts_parse(c->rootflags, k, &r->opts) :
+	err = r->virtiofs ? r9p_virtiofs_opts_parse(c->rootflags, k, &r->opts) :
 	      config_opts(c, k, r);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		fail(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
+		r9p_root_failf(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -t virtiofs -o OPTS shows what a kernel takes)" :
 		     "fix rootflags= on the kernel command line (mount9p "
@@ -416,11 +413,11 @@ void r9p_root_say_diags(const struct r9p_diags *d, r9p_say_fn say, void *ctx)
 			first_err = 0;
 			continue;
 		}
-		sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
+		r9p_root_sayf(say, ctx, d->d[i].level == R9P_ERR ? R9P_SAY_ERR :
 		     d->d[i].level == R9P_WARN ? R9P_SAY_WARN : R9P_SAY_INFO,
 		     "%s: %s", r9p_level_name(d->d[i].level), d->d[i].text);
 	}
 	if (d->dropped)
-		sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "note: %d more messages not shown",
 		     d->dropped);
 }

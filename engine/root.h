@@ -23,8 +23,6 @@
 #include "mount9p/virtiofs.h"
 #include "tmpfs/tmpfs.h"
 
-#define R9P_ROOT_TIMEOUT_S 10	/* wait for the tag, retry the mount */
-
 /* What a 9p root needs from the kernel (engine/rootmods.c). */
 struct r9p_root_module {
 	const char *name;	/* "9pnet_virtio" */
@@ -36,7 +34,7 @@ extern const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES];
 /* The bus driver of virtio-mmio machines, for r9p_root_modules[0]. */
 extern const struct r9p_root_module r9p_root_mmio_bus;
 /* What a virtiofs root needs instead (the same bus driver first). */
-extern const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES];
+extern const struct r9p_root_module r9p_root_virtiofs_modules[R9P_ROOT_NMODULES];
 
 /* Priorities as the kernel log has them; callers map them to their own
  * log (init9p: /dev/kmsg; mount9p: stderr or /dev/kmsg). */
@@ -67,10 +65,24 @@ struct r9p_root {
 	struct r9p_extras extras;	/* root9p.mount= entries that passed */
 };
 
+/*
+ * Message sizes. snprintf cuts a longer message, never overruns; each size
+ * is the longest message it takes, with room.
+ * R9P_WHY_MAX: a failure's reason (r9p_root_fail.why, a scratch disk's
+ * why): one sentence quoting a diag (R9P_DIAG_LEN), a tag list or a path,
+ * and strerror.
+ * R9P_SAY_MAX: one line to a r9p_say_fn: "cannot STEP: " and a why.
+ * R9P_REASON_MAX: why a root9p.tmp=, .swap= or .overlay= value, or a
+ * tmpfs, is refused: one sentence quoting the value cut to %.60s.
+ */
+#define R9P_WHY_MAX 700
+#define R9P_SAY_MAX 900
+#define R9P_REASON_MAX 300
+
 /* A failed step: "cannot STEP: WHY" and "try: TRY". */
 struct r9p_root_fail {
 	const char *step;	/* "use rootflags", "find the root" ... */
-	char why[700];
+	char why[R9P_WHY_MAX];
 	const char *try_;	/* static text, may be "" */
 	int exit_code;		/* enum r9p_root_exit */
 };

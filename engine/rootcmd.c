@@ -18,6 +18,12 @@
 #include "engine/root.h"
 #include "mount9p/rootcmd.h"
 
+/* A line to /dev/kmsg: "<N>mount9p: ", a say line (R9P_SAY_MAX), "\n". */
+#define KMSG_LINE_MAX (R9P_SAY_MAX + 200)
+/* A --check value: R9P_OPTIONS (the mount flags, 128 at most, "," and
+ * the 9p data) or R9P_ERROR ("cannot STEP: " and a R9P_WHY_MAX why). */
+#define CHECK_VALUE_MAX (R9P_DATA_MAX + 160)
+
 struct out {
 	int kmsg;
 	const struct r9p_cmdline *cmd;	/* root9p.debug, once parsed */
@@ -26,7 +32,7 @@ struct out {
 static void say(void *ctx, int level, const char *text)
 {
 	const struct out *o = ctx;
-	char line[1100];
+	char line[KMSG_LINE_MAX];
 	int n, fd;
 
 	if (level >= R9P_SAY_DEBUG && !o->cmd->debug)
@@ -90,7 +96,7 @@ static int config(const struct r9p_rootcmd *rc, unsigned flags,
 
 static void say_fail(const struct r9p_root_fail *f, struct out *o)
 {
-	char text[900];
+	char text[R9P_SAY_MAX];
 
 	snprintf(text, sizeof(text), "cannot %s: %s", f->step, f->why);
 	say(o, R9P_SAY_ERR, text);
@@ -146,8 +152,8 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 	static struct r9p_root r;
 	struct r9p_root_fail f;
 	struct out o = { rc->kmsg, &c };
-	static char mounts[R9P_CMDLINE_MOUNTS * (R9P_DATA_MAX + 340)];
-	char flags[128], opts[R9P_DATA_MAX + 160], tmp[300], n[24];
+	static char mounts[R9P_CMDLINE_MOUNTS * R9P_EXTRA_DESCRIBED_MAX];
+	char flags[128], opts[CHECK_VALUE_MAX], tmp[300], n[24];
 	int err = config(rc, 0, &c, &r, &o, &f);
 
 	r9p_root_say_diags(&r.diags, say, &o);

@@ -17,7 +17,7 @@ const struct r9p_root_module r9p_root_modules[R9P_ROOT_NMODULES] = {
 
 /* A virtiofs root (rootfstype=virtiofs): fuse is virtiofs' dependency
  * and comes with it; named so a kernel without it is refused by name. */
-const struct r9p_root_module r9p_root_vfs_modules[R9P_ROOT_NMODULES] = {
+const struct r9p_root_module r9p_root_virtiofs_modules[R9P_ROOT_NMODULES] = {
 	{ "virtio_pci", "virtio PCI driver", "CONFIG_VIRTIO_PCI" },
 	{ "fuse", "FUSE", "CONFIG_FUSE_FS" },
 	{ "virtiofs", "virtiofs filesystem", "CONFIG_VIRTIO_FS" },

@@ -15,10 +15,6 @@
 #include "mount9p/effective.h"
 #include "mount9p/mount.h"
 
-/* Every message of this file goes through these two (root.h). */
-#define fail r9p_root_failf
-#define sayf r9p_root_sayf
-
 struct progress {
 	r9p_say_fn say;
 	void *ctx;
@@ -29,7 +25,7 @@ struct progress {
 /* The tags present, of R's filesystem, for messages. */
 static char *describe(int virtiofs, char *buf, int len)
 {
-	return virtiofs ? r9p_vfs_tags_describe(buf, len) :
+	return virtiofs ? r9p_virtiofs_tags_describe(buf, len) :
 			  r9p_tags_describe(buf, len);
 }
 
@@ -38,7 +34,7 @@ static void say_waiting(void *ctx, const char *tag, long long waited)
 	struct progress *p = ctx;
 	char tags[512];
 
-	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for %s tag %s "
+	r9p_root_sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for %s tag %s "
 	     "after %lld s (present: %s)", p->virtiofs ? "virtiofs" : "mount",
 	     tag, waited / 1000, describe(p->virtiofs, tags, sizeof(tags)));
 }
@@ -51,11 +47,11 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 	char tags[512];
 	int err;
 
-	err = r->virtiofs ? r9p_wait_vfs_tag(r->tag, r->timeout_ms,
+	err = r->virtiofs ? r9p_wait_virtiofs_tag(r->tag, r->timeout_ms,
 					     say_waiting, &p) :
 	      r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
 	if (err == -ETIMEDOUT && r->virtiofs) {
-		fail(f, "find the root", R9P_EXIT_NOTAG,
+		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
 		     "start QEMU with -device vhost-user-fs-pci,tag=TAG and "
 		     "its virtiofsd (run9p --fs virtiofs), load virtiofs "
 		     "(root9p.modules=virtiofs), or raise root9p.timeout=",
@@ -65,7 +61,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		return -1;
 	}
 	if (err == -ETIMEDOUT) {
-		fail(f, "find the root", R9P_EXIT_NOTAG,
+		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
 		     "set root= to one of the tags present (QEMU's "
 		     "mount_tag=), or raise root9p.timeout=",
 		     "mount tag \"%s\" not found after %lld s; tags present: "
@@ -74,12 +70,12 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		return -1;
 	}
 	if (err) {
-		fail(f, "find the root", R9P_EXIT_SYSTEM,
+		r9p_root_failf(f, "find the root", R9P_EXIT_SYSTEM,
 		     "check that sysfs is mounted on /sys",
 		     "read the virtio devices in sysfs: %s", strerror(-err));
 		return -1;
 	}
-	sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
+	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "found mount tag %s in %lld ms", r->tag,
 	     r9p_now_ms() - t);
 	return 0;
 }
@@ -104,7 +100,7 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 	int err, tries;
 
 	if (r9p_effective_read(newroot, &eff) == 0) {
-		sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
 		     "%s): left as it is", newroot, eff.fstype, eff.source);
 		return 0;
 	}
@@ -119,8 +115,8 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 			   left, &tries);
 	if (err) {
 		r9p_opts_flags(&r->opts, flags, sizeof(flags));
-		fail(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
-		     r9p_vfs_mount_hint(err) : r9p_mount_hint(err),
+		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
+		     r9p_virtiofs_mount_hint(err) : r9p_mount_hint(err),
 		     "mount -t %s -o %s%s%s %s %s: %s (%d %s)",
 		     r9p_root_fstype(r), flags, *flags && *r->opts.data ? "," :
 		     "", r->opts.data, r->tag, newroot, strerror(-err), tries,
@@ -135,17 +131,17 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 		if (!strncmp(so, "rw", 2) || !strncmp(so, "ro", 2))
 			so += 2;
 		so += *so == ',';
-		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms "
 		     "(virtiofs %s%s%s)", r->tag, newroot, r9p_now_ms() - t,
 		     eff.rdonly ? "ro" : "rw", *so ? " " : "", so);
 		return 0;
 	}
 	if (r9p_effective_read(newroot, &eff) < 0) {
-		sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms",
 		     r->tag, newroot, r9p_now_ms() - t);
 		return 0;
 	}
-	sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
+	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s on %s in %lld ms (%s "
 	     "msize=%lu cache=%s%s)", r->tag, newroot, r9p_now_ms() - t,
 	     eff.rdonly ? "ro" : "rw", eff.msize,
 	     *eff.cache ? eff.cache : "none", eff.posixacl ? " posixacl" : "");
@@ -159,7 +155,7 @@ static void say_disk_waiting(void *ctx, long long waited)
 {
 	struct progress *p = ctx;
 
-	sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for disk %s after "
+	r9p_root_sayf(p->say, p->ctx, R9P_SAY_WARN, "still waiting for disk %s after "
 	     "%lld s", p->spec, waited / 1000);
 }
 
@@ -171,13 +167,13 @@ static int find_disk(const struct r9p_root *r, const char *key,
 {
 	struct progress p = { say, ctx, s->spec, 0 };
 	long long t = r9p_now_ms();
-	char why[700];
+	char why[R9P_WHY_MAX];
 	int err, formatted = 0;
 
 	err = r9p_scratch_find(s, r->timeout_ms, say_disk_waiting, &p, dev,
 			       64, fstype, 32, &formatted, why, sizeof(why));
 	if (err) {
-		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
 		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
 		     "put blkid9p in the image (mkinitrd9p --scratch; the "
 		     "distro hooks take the one installed beside mount9p)" :
@@ -186,10 +182,10 @@ static int find_disk(const struct r9p_root *r, const char *key,
 		return -1;
 	}
 	if (formatted)
-		sayf(say, ctx, R9P_SAY_INFO, "%s=%s,mkfs: no disk had the label: "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s=%s,mkfs: no disk had the label: "
 		     "formatted %s, the one blank disk (no signature)", key,
 		     s->spec, dev);
-	sayf(say, ctx, R9P_SAY_INFO, "found %s on %s (%s) in %lld ms", s->spec,
+	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "found %s on %s (%s) in %lld ms", s->spec,
 	     dev, fstype, r9p_now_ms() - t);
 	return 0;
 }
@@ -199,7 +195,7 @@ static int find_disk(const struct r9p_root *r, const char *key,
 static int mount_tmp_disk(const struct r9p_root *r, const char *newroot,
 			  r9p_say_fn say, void *ctx)
 {
-	char dev[64], fstype[32], reason[300];
+	char dev[64], fstype[32], reason[R9P_REASON_MAX];
 	long long t;
 	int err;
 
@@ -209,18 +205,18 @@ static int mount_tmp_disk(const struct r9p_root *r, const char *newroot,
 	err = r9p_tmp_mount_source(newroot, dev, fstype, MS_NOSUID | MS_NODEV,
 				   NULL, reason, sizeof(reason));
 	if (err > 0) {
-		sayf(say, ctx, R9P_SAY_INFO, "%s not on %s/tmp: %s", dev,
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s not on %s/tmp: %s", dev,
 		     newroot, reason);
 		return 0;
 	}
 	if (err < 0) {
-		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount %s (%s, %s) "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount %s (%s, %s) "
 		     "on %s/tmp: %s; try: check the disk's file system and "
 		     "that its module is in the image", dev, fstype,
 		     r->tmp_disk.spec, newroot, strerror(-err));
 		return -1;
 	}
-	sayf(say, ctx, R9P_SAY_INFO, "mounted %s (%s) on %s/tmp in %lld ms "
+	r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted %s (%s) on %s/tmp in %lld ms "
 	     "(mode=1777,nosuid,nodev)", dev, fstype, newroot,
 	     r9p_now_ms() - t);
 	return 0;
@@ -235,18 +231,18 @@ static void swap_on(const struct r9p_root *r, r9p_say_fn say, void *ctx)
 	    find_disk(r, "root9p.swap", &r->swap, dev, fstype, say, ctx))
 		return;
 	if (strcmp(fstype, "swap") != 0) {
-		sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.swap=%s: %s holds "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.swap=%s: %s holds "
 		     "%s, not swap: left alone (mkswap -L NAME makes a swap "
 		     "disk)", r->swap.spec, dev, fstype);
 		return;
 	}
 	err = r9p_scratch_swapon(dev);
 	if (err)
-		sayf(say, ctx, R9P_SAY_WARN, "warning: swapon %s: %s; try: a "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: swapon %s: %s; try: a "
 		     "kernel with CONFIG_SWAP, a disk made by mkswap", dev,
 		     strerror(-err));
 	else
-		sayf(say, ctx, R9P_SAY_INFO, "swap on %s (%s)", dev,
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "swap on %s (%s)", dev,
 		     r->swap.spec);
 }
 
@@ -254,7 +250,7 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 			r9p_say_fn say, void *ctx)
 {
 	long long t = r9p_now_ms();
-	char reason[300], opts[300];
+	char reason[R9P_REASON_MAX], opts[300];
 	int err;
 
 	if (!r->tmp_checked)	/* the command line was refused before */
@@ -267,14 +263,14 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 	r9p_tmp_describe(&r->tmp, opts, sizeof(opts));
 	err = r9p_tmp_mount(newroot, &r->tmp, reason, sizeof(reason));
 	if (err > 0)
-		sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "no tmpfs on %s/tmp: %s", newroot,
 		     reason);
 	else if (err < 0)	/* the root works without it: go on */
-		sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
+		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot mount tmpfs on "
 		     "%s/tmp (%s): %s; /tmp stays on %s", newroot, opts,
 		     strerror(-err), r9p_root_fstype(r));
 	else
-		sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
+		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "mounted tmpfs on %s/tmp in %lld "
 		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
 }
 
@@ -285,7 +281,7 @@ int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
 
 	if (r9p_effective_read(newroot, &eff) < 0)
 		return -1;
-	sayf(say, ctx, R9P_SAY_WARN, "warning: cannot %s: %s; but "
+	r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot %s: %s; but "
 		      "%s is mounted already (%s from %s): going on with it",
 		      f->step, f->why, newroot, eff.fstype, eff.source);
 	return 0;
@@ -300,7 +296,7 @@ int r9p_root_step(const struct r9p_root *r, const char *newroot,
 
 	errno = 0;
 	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fail(f, "mount the root", R9P_EXIT_MOUNT,
+		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT,
 		     "give an existing folder to mount the root on",
 		     "%s: %s", newroot, errno ? strerror(errno) :
 		     "not a folder");

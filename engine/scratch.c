@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/scratch.h"
 #include "mount9p/mount.h"
 
@@ -44,7 +45,7 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 
 	s->spec[0] = '\0';
 	s->mkfs = 0;
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (strncmp(value, kinds[i], strlen(kinds[i])) == 0)
 			name = value + strlen(kinds[i]);
 	if (!name)

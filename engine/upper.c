@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/upper.h"
 #include "mount9p/mount.h"
 #include "mount9p/opts.h"
@@ -130,7 +131,7 @@ static const struct source *source_of(enum r9p_upper_kind kind)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sources); i++)
 		if (sources[i].kind == kind)
 			return &sources[i];
 	return NULL;
@@ -145,7 +146,7 @@ int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 	memset(u, 0, sizeof(*u));
 	if (!value || !*value)
 		return 0;
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sources); i++)
 		if (sources[i].name && strcmp(value, sources[i].name) == 0) {
 			u->kind = sources[i].kind;
 			return 0;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "init/early.h"
 #include "init/log.h"
 
@@ -26,7 +27,7 @@ void i9p_setup_early(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(early_mounts) / sizeof(early_mounts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(early_mounts); i++) {
 		mkdir(early_mounts[i].dir, 0755);
 		/* EBUSY: the kernel mounted it already (devtmpfs.mount=1). */
 		if (mount(early_mounts[i].fstype, early_mounts[i].dir,

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/cmdline.h"
 #include "engine/root.h"
 #include "init/early.h"
@@ -90,7 +91,7 @@ static void maybe_break(const struct boot *b, const char *point)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(break_points) / sizeof(break_points[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(break_points); i++) {
 		const char *p = b->cmd.brk, *end;
 
 		/* break=a,b stops at each named point. */

@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/root.h"
 #include "init/compat.h"
 #include "init/early.h"
@@ -221,7 +222,7 @@ static void move_api_mounts(void)
 	char target[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(target, sizeof(target), NEWROOT "%s", dirs[i]);
 		/* /run is a mount only when the engine made one (overlay). */
 		if (mount(dirs[i], target, NULL, MS_MOVE, NULL) < 0 &&

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "init/pin.h"
 
 #ifndef O_PATH
@@ -55,7 +56,7 @@ static void i9p_pin_hold(int dfd)
 	/* Nothing inherited stays open: not the console, not the root. */
 	for (fd = 0; fd < 64; fd++)
 		close(fd);
-	for (i = 0; i < sizeof(pin_paths) / sizeof(pin_paths[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(pin_paths); i++)
 		open(pin_paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	/* Named in ps -e and top once it holds them all: the name says the
 	 * pins are in place (the boot tests wait for it). */

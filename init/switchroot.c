@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "init/execcheck.h"
 #include "init/log.h"
 #include "init/switchroot.h"
@@ -51,11 +52,15 @@ static void read_why(int fd, char *why, size_t len)
 	why[n] = '\0';
 }
 
+/* What the chroot'ed child says of an init (a path, its ELF interpreter's
+ * path, strerror); i9p_init_choose's reasons are as long. */
+#define INIT_REASON_MAX 600
+
 /* The check in a chroot'ed child; WHY "" when INIT is not there. */
 static int check_in_root(const char *newroot, const char *init, char *why,
 			 size_t len)
 {
-	char reason[600];
+	char reason[INIT_REASON_MAX];
 	int status, p[2], err;
 	pid_t pid;
 
@@ -110,7 +115,7 @@ int i9p_init_check(const char *newroot, const char *init, char *why,
 const char *i9p_init_choose(const char *newroot, const char *requested,
 				char *why, size_t len)
 {
-	char reason[600];
+	char reason[INIT_REASON_MAX];
 	size_t i;
 	int err, first = 0;
 
@@ -123,7 +128,7 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 		*why = '\0';
 	/* As the kernel: the first that works; one that is there but cannot
 	 * run is skipped, and the first such is what WHY reports. */
-	for (i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(default_inits); i++) {
 		err = check_in_root(newroot, default_inits[i], reason,
 				    sizeof(reason));
 		if (!err)
@@ -222,7 +227,7 @@ static void move_api_mounts(const char *newroot, dev_t rootdev)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(api_mounts); i++) {
 		const char *m = api_mounts[i];
 
 		if (stat(m, &st) < 0 || st.st_dev == rootdev)

@@ -16,6 +16,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "common/array.h"
 #include "mkinitrd/decompress.h"
 #include "mkinitrd/util.h"
 
@@ -43,7 +44,7 @@ enum r9p_comp r9p_comp_detect(const unsigned char *buf, size_t len,
 
 	if (other)
 		*other = NULL;
-	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(magics); i++) {
 		if (len < magics[i].len ||
 		    memcmp(buf, magics[i].magic, magics[i].len) != 0)
 			continue;

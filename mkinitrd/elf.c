@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mkinitrd/elf.h"
 
 int r9p_elf_is_elf(const unsigned char *buf, size_t len)
@@ -81,7 +82,7 @@ const char *r9p_elf_machine_name(int machine)
 	static char other[32];
 	size_t i;
 
-	for (i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(machines); i++)
 		if (machines[i].machine == machine)
 			return machines[i].name;
 	snprintf(other, sizeof(other), "ELF machine %d", machine);

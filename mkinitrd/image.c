@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mkinitrd/decompress.h"
 #include "mkinitrd/elf.h"
 #include "mkinitrd/image.h"
@@ -84,8 +85,8 @@ int r9p_image_find_init(int machine, char **path, char **why)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
 	dir = n > 0 ? dirname(exe) : NULL;
-	for (i = 0; i <= sizeof(init_near_exe) / sizeof(init_near_exe[0]); i++) {
-		if (i < sizeof(init_near_exe) / sizeof(init_near_exe[0]))
+	for (i = 0; i <= ARRAY_SIZE(init_near_exe); i++) {
+		if (i < ARRAY_SIZE(init_near_exe))
 			cand = dir ? xasprintf("%s/%s", dir, init_near_exe[i]) : NULL;
 		else
 			cand = xstrdup(LIBEXECDIR "/init9p");
@@ -271,7 +272,7 @@ int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 	size_t i;
 	int err = 0, machine = 0;
 
-	for (i = 0; !err && i < sizeof(skeleton) / sizeof(skeleton[0]); i++) {
+	for (i = 0; !err && i < ARRAY_SIZE(skeleton); i++) {
 		if (skeleton[i].type == R9P_CPIO_DIR)
 			err = r9p_cpio_add_dir(c, skeleton[i].path,
 					       skeleton[i].perm);

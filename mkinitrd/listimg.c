@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/array.h"
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/decompress.h"
 #include "mkinitrd/listimg.h"
@@ -59,7 +60,7 @@ static void mode_string(uint32_t mode, char s[11])
 	size_t i;
 
 	s[0] = '?';
-	for (i = 0; i < sizeof(file_types) / sizeof(file_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(file_types); i++)
 		if ((mode & S_IFMT) == file_types[i].fmt)
 			s[0] = file_types[i].mark;
 	for (i = 0; i < 9; i++)

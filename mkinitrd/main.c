@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/scratch.h"
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
@@ -133,7 +134,7 @@ static int parse_fstype(const char *arg, int *fs)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fstypes); i++)
 		if (!strcmp(arg, fstypes[i].name)) {
 			*fs = fstypes[i].fs;
 			return 0;

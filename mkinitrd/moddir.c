@@ -12,12 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mkinitrd/moddir.h"
 #include "mkinitrd/util.h"
 
 /* Relative to BASE, in the order tried. */
 static const char *const prefixes[] = { "", "/usr" };
-#define NPREFIXES (sizeof(prefixes) / sizeof(prefixes[0]))
+#define NPREFIXES ARRAY_SIZE(prefixes)
 
 static int is_dir(const char *path)
 {

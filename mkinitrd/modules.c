@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "engine/root.h"
 #include "mkinitrd/loadlist.h"
 #include "mkinitrd/modules.h"
@@ -59,7 +60,7 @@ static char *image_relpath(const char *dir, const char *path)
 		out = xasprintf("extra/%s", slash ? slash + 1 : path);
 	}
 	pl = strlen(out);
-	for (i = 0; i < sizeof(comp_suffixes) / sizeof(comp_suffixes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(comp_suffixes); i++) {
 		sl = strlen(comp_suffixes[i]);
 		if (pl > sl && strcmp(out + pl - sl, comp_suffixes[i]) == 0) {
 			strcpy(out + pl - sl, ".ko");
@@ -272,7 +273,7 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		      R9P_MODS_VIRTIOFS : R9P_MODS_9P;
 	/* The bus driver is the first entry; virtio-mmio replaces it. */
 	for (i = 0; i < NREQUIRED; i++)
-		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_vfs_modules[i] :
+		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_virtiofs_modules[i] :
 			 &r9p_root_modules[i];
 	if (mmio)
 		req[0] = &r9p_root_mmio_bus;

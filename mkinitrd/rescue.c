@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mkinitrd/elf.h"
 #include "mkinitrd/image.h"
 #include "mkinitrd/util.h"
@@ -74,7 +75,7 @@ static const char *qemu_name(int machine)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(qemu_names) / sizeof(qemu_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(qemu_names); i++)
 		if (qemu_names[i].machine == machine)
 			return qemu_names[i].name;
 	return NULL;

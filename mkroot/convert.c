@@ -23,7 +23,7 @@
 
 #include "mkroot/convert.h"
 #include "mkroot/links.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 
 #define FAIL(what) do { *step = (what); err = -errno; goto out; } while (0)
 
@@ -50,7 +50,7 @@ void r9p_convert_free(struct r9p_conv *c)
 
 /* Note what a guest asked for and passthrough did not make real. */
 static int withhold(struct r9p_conv *c, const char *rel, const char *what,
-		    const struct r9p_virtfs *m)
+		    const struct r9p_qxattr *m)
 {
 	char **v, *line;
 	int n;
@@ -80,7 +80,7 @@ static int withhold(struct r9p_conv *c, const char *rel, const char *what,
 /* What the guest should see: the host's view, except that a caller who is
  * not root converts its own files as root's (it could not own others). */
 static void meta_of(const struct r9p_conv *c, const struct stat *st,
-		    struct r9p_virtfs *m)
+		    struct r9p_qxattr *m)
 {
 	m->uid = st->st_uid;
 	m->gid = st->st_gid;
@@ -117,7 +117,7 @@ static int host_fix(const struct r9p_conv *c, int dirfd, const char *name,
 static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
 			  const struct stat *st, const char *rel, const char **step)
 {
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	char target[PATH_MAX];
 	ssize_t n = 0;
 	int fd, err = 0;
@@ -143,7 +143,7 @@ static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
 	if (n > 0 && write(fd, target, (size_t)n) != n)
 		FAIL("write");
 	meta_of(c, st, &m);
-	err = r9p_virtfs_fset(fd, &m);
+	err = r9p_qxattr_fset(fd, &m);
 	if (err) {
 		*step = "fsetxattr";
 		goto out;
@@ -170,7 +170,7 @@ out:
 static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
 		     const struct stat *st, const char *rel, const char **step)
 {
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	int err;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
@@ -180,7 +180,7 @@ static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
 		return err;
 	}
 	meta_of(c, st, &m);
-	err = r9p_virtfs_get(dirfd, name, &m);
+	err = r9p_qxattr_get(dirfd, name, &m);
 	if (err < 0) {
 		*step = "lgetxattr";
 		return err;
@@ -191,16 +191,16 @@ static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
 	}
 	/* chown drops file capabilities, and an unprivileged QEMU could not
 	 * set security.* anyway: say so instead of losing them silently. */
-	if (r9p_virtfs_has_caps(dirfd, name))
+	if (r9p_qxattr_has_caps(dirfd, name))
 		c->caps_lost++;
-	err = r9p_virtfs_move_acls(dirfd, name, 1);
+	err = r9p_qxattr_move_acls(dirfd, name, 1);
 	if (err < 0) {
 		*step = "move ACLs";
 		return err;
 	}
 	c->acls += (unsigned long)err;
 	meta_of(c, st, &m);
-	err = r9p_virtfs_set(dirfd, name, &m);
+	err = r9p_qxattr_set(dirfd, name, &m);
 	if (err) {
 		*step = "lsetxattr";
 		return err;
@@ -213,7 +213,7 @@ static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
  * (M already without what is withheld). */
 static int rebuild_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 			       const struct stat *st, const char *rel,
-			       const struct r9p_virtfs *m, const char **step)
+			       const struct r9p_qxattr *m, const char **step)
 {
 	char target[PATH_MAX];
 	ssize_t n;
@@ -268,7 +268,7 @@ out:
  * mapped file, 2 when set-id bits were cleared from M, else 0 (both noted
  * for the closing warning), or -errno.
  */
-static int withhold_privileged(struct r9p_conv *c, const char *rel, struct r9p_virtfs *m)
+static int withhold_privileged(struct r9p_conv *c, const char *rel, struct r9p_qxattr *m)
 {
 	int err;
 
@@ -289,7 +289,7 @@ static int withhold_privileged(struct r9p_conv *c, const char *rel, struct r9p_v
 static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 			  const struct stat *st, const char *rel, const char **step)
 {
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	int err, held;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
@@ -300,7 +300,7 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 	m.uid = st->st_uid;
 	m.gid = st->st_gid;
 	m.has_rdev = 0;
-	err = r9p_virtfs_get(dirfd, name, &m);
+	err = r9p_qxattr_get(dirfd, name, &m);
 	if (err <= 0) {
 		*step = "lgetxattr";
 		if (err == 0)
@@ -334,7 +334,7 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 		if (fchmodat(dirfd, name, m.mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
 		*step = "move ACLs";
-		err = r9p_virtfs_move_acls(dirfd, name, 0);
+		err = r9p_qxattr_move_acls(dirfd, name, 0);
 		if (err < 0)
 			return err;
 		c->acls += (unsigned long)err;
@@ -342,7 +342,7 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 		if (held)
 			return 0;
 		*step = "lremovexattr";
-		return r9p_virtfs_clear(dirfd, name);
+		return r9p_qxattr_clear(dirfd, name);
 	}
 	err = rebuild_passthrough(c, dirfd, name, st, rel, &m, step);
 	if (!err)
@@ -354,7 +354,7 @@ int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
 		      const struct stat *st, const char *rel, const char **step)
 {
 	struct r9p_conv_link *l = r9p_conv_find_link(c, st);
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	mode_t type = st->st_mode & S_IFMT;
 	int err;
 
@@ -365,7 +365,7 @@ int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
 	 * own; to passthrough the one its user.virtfs.mode says. */
 	if (l && !c->to_mapped) {
 		memset(&m, 0, sizeof(m));
-		type = r9p_virtfs_get(dirfd, name, &m) == 1 ? (m.mode & S_IFMT) : S_IFREG;
+		type = r9p_qxattr_get(dirfd, name, &m) == 1 ? (m.mode & S_IFMT) : S_IFREG;
 	}
 	if (l && !S_ISREG(type) && !S_ISDIR(type)) {
 		err = r9p_conv_relink(c, dirfd, name, l, type, step);

@@ -6,7 +6,7 @@
  * passthrough: real owners, modes, symlinks and device nodes (QEMU as root).
  * mapped-xattr: every file and directory owned by one host user with modes
  * 0600/0700 (QEMU's defaults for files it creates); what the guest sees is in
- * user.virtfs.* (mkroot/virtfs.h); symlinks, device nodes, fifos and sockets
+ * user.virtfs.* (mkroot/qxattr.h); symlinks, device nodes, fifos and sockets
  * are regular files (a symlink's holds its target). Entries already in the
  * wanted form are left alone, so a run can be repeated or resumed.
  */

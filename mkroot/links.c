@@ -24,7 +24,7 @@
 
 #include "mkroot/convert.h"
 #include "mkroot/links.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 
 struct r9p_conv_link *r9p_conv_find_link(struct r9p_conv *c, const struct stat *st)
 {
@@ -163,7 +163,7 @@ static int open_link_target(struct r9p_conv *c, const struct r9p_conv_link *l,
 			   RESOLVE_NO_MAGICLINKS,
 	};
 	char proc[64];
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	struct stat st;
 	int fd, rfd, ok = 0;
 
@@ -179,7 +179,7 @@ static int open_link_target(struct r9p_conv *c, const struct r9p_conv_link *l,
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		rfd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		memset(&m, 0, sizeof(m));
-		ok = rfd >= 0 && r9p_virtfs_fget(rfd, &m) == 1 && (m.mode & S_IFMT) == type;
+		ok = rfd >= 0 && r9p_qxattr_fget(rfd, &m) == 1 && (m.mode & S_IFMT) == type;
 		if (rfd >= 0)
 			close(rfd);
 	}

@@ -17,8 +17,9 @@
 #include <sys/statfs.h>
 #include <sys/time.h>
 
+#include "common/array.h"
 #include "mkroot/convert.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 
 static const char usage_text[] =
 	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID]\n"
@@ -58,7 +59,7 @@ static const char *fs_name(const char *dir)
 
 	if (statfs(dir, &sfs) < 0)
 		return "unknown";
-	for (i = 0; i < sizeof(fs_names) / sizeof(fs_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fs_names); i++)
 		if ((unsigned long)sfs.f_type == fs_names[i].magic)
 			return fs_names[i].name;
 	return "unknown";
@@ -107,7 +108,7 @@ static int check_xattrs(const char *dir)
 		fprintf(stderr, "mkroot9p-convert: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	err = r9p_virtfs_probe(fd);
+	err = r9p_qxattr_probe(fd);
 	close(fd);
 	if (err == -ENOTSUP || err == -EOPNOTSUPP) {
 		fprintf(stderr, "mkroot9p-convert: %s is on a filesystem (%s) that does not "

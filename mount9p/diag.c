@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/diag.h"
 
 void r9p_diags_init(struct r9p_diags *d)
@@ -58,6 +59,6 @@ const char *r9p_level_name(enum r9p_level level)
 		[R9P_INFO] = "note", [R9P_WARN] = "warning", [R9P_ERR] = "error",
 	};
 
-	return (unsigned)level < sizeof(names) / sizeof(names[0]) ?
+	return (unsigned)level < ARRAY_SIZE(names) ?
 	       names[level] : "message";
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/effective.h"
 #include "mount9p/mountinfo.h"
 #include "mount9p/optval.h"
@@ -75,7 +76,7 @@ static void fill(struct r9p_effective *e, const struct r9p_mountinfo *mi)
 	if (opt_value(mi->super_opts, "msize", v, sizeof(v)))
 		e->msize = strtoul(v, NULL, 10);
 	opt_value(mi->super_opts, "cache", e->cache, sizeof(e->cache));
-	for (i = 0; i < sizeof(cache_words) / sizeof(cache_words[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cache_words); i++)
 		if (opt_value(mi->super_opts, cache_words[i], v, sizeof(v)))
 			snprintf(e->cache, sizeof(e->cache), "%s",
 				 cache_words[i]);

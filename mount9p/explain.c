@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "common/array.h"
 #include "mount9p/opts.h"
 #include "mount9p/optval.h"
 
@@ -103,7 +104,7 @@ void r9p_opts_explain(const struct r9p_opts *o, const struct r9p_kernel *k,
 			*v++ = '\0';
 		meaning_of(meaning, sizeof(meaning), key, v, kv, kname);
 		used = strlen(meaning);
-		for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(defaults); i++)
 			if ((o->defaulted & defaults[i].bit) &&
 			    !strcmp(key, defaults[i].key))
 				snprintf(meaning + used, sizeof(meaning) - used,

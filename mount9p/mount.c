@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/mount.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
@@ -67,10 +68,10 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 	return wait_for(r9p_tag_present, tag, timeout_ms, progress, ctx);
 }
 
-int r9p_wait_vfs_tag(const char *tag, long long timeout_ms,
+int r9p_wait_virtiofs_tag(const char *tag, long long timeout_ms,
 		     r9p_wait_fn progress, void *ctx)
 {
-	return wait_for(r9p_vfs_tag_present, tag, timeout_ms, progress, ctx);
+	return wait_for(r9p_virtiofs_tag_present, tag, timeout_ms, progress, ctx);
 }
 
 unsigned long r9p_mount_flags(const struct r9p_opts *o)
@@ -147,7 +148,7 @@ const char *r9p_mount_hint(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hints); i++)
 		if (hints[i].err == err)
 			return hints[i].hint;
 	return "dmesg shows the kernel's 9p messages";

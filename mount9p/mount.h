@@ -12,6 +12,10 @@
 
 #include "opts.h"
 
+/* How long the root and `mount9p TAG DIR` wait for the tag and retry the
+ * mount unless told (root9p.timeout=, --timeout): seconds. */
+#define R9P_ROOT_TIMEOUT_S 10
+
 /* A clock for durations in ms (gettimeofday: klibc has no clock_gettime). */
 long long r9p_now_ms(void);
 
@@ -37,8 +41,8 @@ int r9p_wait_tag(const char *tag, long long timeout_ms,
 int r9p_mount(const char *tag, const char *dir, const struct r9p_opts *o,
 	      long long timeout_ms, int *tries);
 
-/* r9p_wait_tag for a virtiofs tag (r9p_vfs_tag_present). */
-int r9p_wait_vfs_tag(const char *tag, long long timeout_ms,
+/* r9p_wait_tag for a virtiofs tag (r9p_virtiofs_tag_present). */
+int r9p_wait_virtiofs_tag(const char *tag, long long timeout_ms,
 		     r9p_wait_fn progress, void *ctx);
 
 /* r9p_mount with filesystem type FSTYPE ("9p", "virtiofs"). */

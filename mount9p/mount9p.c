@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/diag.h"
 #include "mount9p/effective.h"
 #include "mount9p/exit.h"
@@ -186,7 +187,7 @@ static const struct {
 	{ "-h", "--help", 0, NULL, MODE_HELP },
 	{ "-V", "--version", 0, NULL, MODE_VERSION },
 };
-#define NARGDEFS (sizeof(argdefs) / sizeof(argdefs[0]))
+#define NARGDEFS ARRAY_SIZE(argdefs)
 
 static void usage(FILE *f)
 {
@@ -263,7 +264,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int i, d, only_pos = 0;
 
 	memset(a, 0, sizeof(*a));
-	a->timeout_s = 10;
+	a->timeout_s = R9P_ROOT_TIMEOUT_S;
 	for (i = 1; i < argc; i++) {
 		if (only_pos || argv[i][0] != '-' || !argv[i][1]) {
 			if (a->npos == 2) {
@@ -376,14 +377,14 @@ static int do_explain(const struct args *a)
 	int err;
 
 	pick_kernel(a, &k);
-	err = a->virtiofs ? r9p_vfs_opts_parse(a->opts, &k, &o) :
+	err = a->virtiofs ? r9p_virtiofs_opts_parse(a->opts, &k, &o) :
 	      r9p_opts_parse(a->opts, &k, a->no_defaults ? 0 : R9P_DEFAULTS,
 			     &o);
 	printf("%s\n", o.data);
 	printf("# for %s%s\n", r9p_kernel_name(&k, kname, sizeof(kname)),
 	       a->virtiofs ? ", virtiofs" : "");
 	if (a->virtiofs)
-		r9p_vfs_opts_explain(&o, print_line, NULL);
+		r9p_virtiofs_opts_explain(&o, print_line, NULL);
 	else
 		r9p_opts_explain(&o, &k, print_line, NULL);
 	r9p_opts_explain_flags(&o, print_line, NULL);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "common/array.h"
 #include "mount9p/opts.h"
 #include "mount9p/optval.h"
 
@@ -65,7 +66,7 @@ static const struct {
 	{ "msize", "512000", R9P_DEFAULT_MSIZE, R9P_DEF_MSIZE },
 	{ "cache", R9P_DEFAULT_CACHE, 0, R9P_DEF_CACHE },
 };
-#define NLEADING (sizeof(leading) / sizeof(leading[0]))
+#define NLEADING ARRAY_SIZE(leading)
 
 static const char *value_of(const struct item *it)
 {

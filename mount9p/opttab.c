@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "common/array.h"
 #include "mount9p/opttab.h"
 #include "mount9p/optval.h"
 
@@ -121,7 +122,7 @@ const struct r9p_optdef r9p_optdefs[] = {
 	FSTAB("_netdev"), FSTAB("user"), FSTAB("nouser"), FSTAB("users"),
 	FSTAB("owner"), FSTAB("group"),
 };
-const unsigned r9p_noptdefs = sizeof(r9p_optdefs) / sizeof(r9p_optdefs[0]);
+const unsigned r9p_noptdefs = ARRAY_SIZE(r9p_optdefs);
 
 /* get_cache_mode(): 6.1 modes, then the 6.4+ shortcuts with their bits. */
 const struct r9p_namedef r9p_cachemodes[] = {
@@ -142,7 +143,7 @@ const struct r9p_namedef r9p_cachemodes[] = {
 	  "loose, plus a persistent FS-Cache (cachefilesd)" },
 };
 const unsigned r9p_ncachemodes =
-	sizeof(r9p_cachemodes) / sizeof(r9p_cachemodes[0]);
+	ARRAY_SIZE(r9p_cachemodes);
 
 /* .bits is the transport's largest msize (p9_trans_module.maxsize). */
 const struct r9p_namedef r9p_transports[] = {
@@ -156,7 +157,7 @@ const struct r9p_namedef r9p_transports[] = {
 	{ "usbg", 0, R9P_T_USBG, V(6, 12), 0, "a USB gadget function" },
 };
 const unsigned r9p_ntransports =
-	sizeof(r9p_transports) / sizeof(r9p_transports[0]);
+	ARRAY_SIZE(r9p_transports);
 
 const struct r9p_namedef r9p_versions[] = {
 	{ "9p2000", 0, 0, 0, 0, "legacy 9P2000, no Unix extensions" },
@@ -164,7 +165,7 @@ const struct r9p_namedef r9p_versions[] = {
 	{ "9p2000.L", 0, 0, 0, 0,
 	  "9P2000.L: Linux extensions (locks, xattrs, ACLs)" },
 };
-const unsigned r9p_nversions = sizeof(r9p_versions) / sizeof(r9p_versions[0]);
+const unsigned r9p_nversions = ARRAY_SIZE(r9p_versions);
 
 const struct r9p_namedef r9p_accessmodes[] = {
 	{ "user", 0, 0, 0, 0, "one attach per user (default before 9p2000.L)" },
@@ -173,7 +174,7 @@ const struct r9p_namedef r9p_accessmodes[] = {
 	  "the guest kernel checks permissions (default with 9p2000.L)" },
 };
 const unsigned r9p_naccessmodes =
-	sizeof(r9p_accessmodes) / sizeof(r9p_accessmodes[0]);
+	ARRAY_SIZE(r9p_accessmodes);
 
 /* p9_cache_bits of fs/9p/v9fs.h (6.4+). */
 static const struct { unsigned bit; const char *word; } cache_bits[] = {
@@ -267,7 +268,7 @@ char *r9p_cache_bits_words(unsigned bits, char *buf, size_t len)
 	unsigned i, known = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(cache_bits) / sizeof(cache_bits[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cache_bits); i++) {
 		known |= cache_bits[i].bit;
 		if ((bits & cache_bits[i].bit) && used < len)
 			used += snprintf(buf + used, len - used, "%s%s",

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/optval.h"
 
 #define INT_MAX_U	2147483647UL
@@ -323,7 +324,7 @@ int r9p_optval_check(struct r9p_optval *v)
 {
 	v->norm[0] = '\0';
 	v->num = 0;
-	if (v->def->kind >= sizeof(checks) / sizeof(checks[0]))
+	if (v->def->kind >= ARRAY_SIZE(checks))
 		return -EINVAL;
 	return checks[v->def->kind](v);
 }

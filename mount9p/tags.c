@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/mountinfo.h"
 #include "mount9p/tags.h"
 
@@ -141,7 +142,7 @@ static int list(struct r9p_tag *tags, int max, int with_mounted)
 
 	if (max <= 0)
 		return 0;
-	for (i = 0; i < sizeof(tag_dirs) / sizeof(tag_dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(tag_dirs); i++) {
 		n = scan(tag_dirs[i], tags, max);
 		if (n != -ENOENT)
 			break;

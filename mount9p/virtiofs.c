@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/opttab.h"
 #include "mount9p/tags.h"
 #include "mount9p/virtiofs.h"
@@ -41,7 +42,7 @@ static const struct {
 	{ "inode", "DAX per file, as the host marks it (FS_XFLAG_DAX); "
 		   "without a DAX window the same as never" },
 };
-#define NDAX (sizeof(dax_modes) / sizeof(dax_modes[0]))
+#define NDAX ARRAY_SIZE(dax_modes)
 
 /* Keys people bring from elsewhere, and why virtiofs refuses them. */
 static const struct {
@@ -67,7 +68,7 @@ static const struct {
 	{ "source", "the mount source is the tag (root=), given to mount(2) "
 		    "apart" },
 };
-#define NFOREIGN (sizeof(foreign) / sizeof(foreign[0]))
+#define NFOREIGN ARRAY_SIZE(foreign)
 
 static int path_of(char *buf, size_t len, const char *dir, const char *a,
 		   const char *b)
@@ -132,7 +133,7 @@ static int walk(const char *dir, int tags,
 	return n;
 }
 
-int r9p_vfs_tags_listed(void)
+int r9p_virtiofs_tags_listed(void)
 {
 	char path[4096];
 	struct stat st;
@@ -154,12 +155,12 @@ static int find_tag(void *ctx, const char *tag)
 	return f->hit;
 }
 
-int r9p_vfs_tag_present(const char *tag)
+int r9p_virtiofs_tag_present(const char *tag)
 {
 	struct found f = { tag, 0 };
 	int n;
 
-	if (r9p_vfs_tags_listed()) {
+	if (r9p_virtiofs_tags_listed()) {
 		n = walk(TAGS_DIR, 1, find_tag, &f);
 		return n < 0 ? (n == -ENOENT ? 0 : n) : f.hit;
 	}
@@ -183,7 +184,7 @@ static int add_tag(void *ctx, const char *tag)
 	return 0;
 }
 
-char *r9p_vfs_tags_describe(char *buf, int len)
+char *r9p_virtiofs_tags_describe(char *buf, int len)
 {
 	struct described d = { buf, len, 0 };
 	int n;
@@ -191,7 +192,7 @@ char *r9p_vfs_tags_describe(char *buf, int len)
 	if (len <= 0)
 		return buf;
 	buf[0] = '\0';
-	if (r9p_vfs_tags_listed()) {
+	if (r9p_virtiofs_tags_listed()) {
 		n = walk(TAGS_DIR, 1, add_tag, &d);
 		if (n <= 0)
 			snprintf(buf, (size_t)len, "none");
@@ -207,7 +208,7 @@ char *r9p_vfs_tags_describe(char *buf, int len)
 	return buf;
 }
 
-int r9p_vfs_tag_check(const char *tag, struct r9p_diags *d)
+int r9p_virtiofs_tag_check(const char *tag, struct r9p_diags *d)
 {
 	size_t len = tag ? strlen(tag) : 0;
 
@@ -216,10 +217,10 @@ int r9p_vfs_tag_check(const char *tag, struct r9p_diags *d)
 			     "tag of QEMU's vhost-user-fs-pci tag=");
 		return -EINVAL;
 	}
-	if (len > R9P_VFS_TAG_MAX) {
+	if (len > R9P_VIRTIOFS_TAG_MAX) {
 		r9p_diag_add(d, R9P_ERR, "the virtiofs tag %.40s... is %lu "
 			     "bytes long: virtiofs tags have at most %d",
-			     tag, (unsigned long)len, R9P_VFS_TAG_MAX);
+			     tag, (unsigned long)len, R9P_VIRTIOFS_TAG_MAX);
 		return -EINVAL;
 	}
 	return 0;
@@ -296,7 +297,7 @@ static int take_dax(struct r9p_opts *o, const char *val, const char **mode)
 	return -EINVAL;
 }
 
-int r9p_vfs_opts_parse(const char *text, const struct r9p_kernel *k,
+int r9p_virtiofs_opts_parse(const char *text, const struct r9p_kernel *k,
 		       struct r9p_opts *o)
 {
 	char buf[TEXT_MAX], kname[24], *rest = buf, *item, *eq;
@@ -350,7 +351,7 @@ int r9p_vfs_opts_parse(const char *text, const struct r9p_kernel *k,
 	return o->diags.nerr ? -EINVAL : 0;
 }
 
-void r9p_vfs_opts_explain(const struct r9p_opts *o,
+void r9p_virtiofs_opts_explain(const struct r9p_opts *o,
 			  void (*emit)(void *ctx, const char *key,
 				       const char *value, const char *meaning),
 			  void *ctx)
@@ -382,13 +383,13 @@ static const struct {
 	{ ENOMEM, "not enough memory for the virtiofs queues" },
 };
 
-const char *r9p_vfs_mount_hint(int err)
+const char *r9p_virtiofs_mount_hint(int err)
 {
 	unsigned i;
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(vfs_hints) / sizeof(vfs_hints[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vfs_hints); i++)
 		if (vfs_hints[i].err == err)
 			return vfs_hints[i].hint;
 	return "dmesg shows the kernel's virtiofs messages";

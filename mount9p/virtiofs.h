@@ -18,7 +18,7 @@
 
 /* struct virtio_fs_config's tag[36]: UTF-8, NUL-padded, not terminated
  * when full (include/uapi/linux/virtio_fs.h); QEMU refuses longer. */
-#define R9P_VFS_TAG_MAX 36
+#define R9P_VIRTIOFS_TAG_MAX 36
 
 /*
  * 1 when TAG is a virtiofs device of this guest, 0 when not (yet), -errno
@@ -27,18 +27,18 @@
  * counts as present, and the mount itself tells a wrong tag (EINVAL,
  * "virtio-fs: tag <T> not found" in dmesg).
  */
-int r9p_vfs_tag_present(const char *tag);
+int r9p_virtiofs_tag_present(const char *tag);
 
 /* The virtiofs tags as "a, b" into BUF ("none", or "N devices, tags not
  * listed by this kernel" before 6.9). Returns BUF. */
-char *r9p_vfs_tags_describe(char *buf, int len);
+char *r9p_virtiofs_tags_describe(char *buf, int len);
 
 /* 1 when this kernel lists virtiofs tags in sysfs (6.9+, once the
  * virtiofs driver is in), else 0. */
-int r9p_vfs_tags_listed(void);
+int r9p_virtiofs_tags_listed(void);
 
 /* An empty or over-long (> 36 bytes) tag is an error: 0 or -EINVAL. */
-int r9p_vfs_tag_check(const char *tag, struct r9p_diags *d);
+int r9p_virtiofs_tag_check(const char *tag, struct r9p_diags *d);
 
 /*
  * Parse TEXT (rootflags for a virtiofs root) for kernel K into O, as
@@ -47,16 +47,16 @@ int r9p_vfs_tag_check(const char *tag, struct r9p_diags *d);
  * answers EINVAL to an unknown key, unlike 9p), with the reason (a 9p
  * option, a virtiofsd option). Returns 0 or -EINVAL.
  */
-int r9p_vfs_opts_parse(const char *text, const struct r9p_kernel *k,
+int r9p_virtiofs_opts_parse(const char *text, const struct r9p_kernel *k,
 		       struct r9p_opts *o);
 
 /* For --explain: one EMIT per option of O->data, as r9p_opts_explain. */
-void r9p_vfs_opts_explain(const struct r9p_opts *o,
+void r9p_virtiofs_opts_explain(const struct r9p_opts *o,
 			  void (*emit)(void *ctx, const char *key,
 				       const char *value, const char *meaning),
 			  void *ctx);
 
 /* What to try after the virtiofs mount failed with ERR. Never NULL. */
-const char *r9p_vfs_mount_hint(int err);
+const char *r9p_virtiofs_mount_hint(int err);
 
 #endif

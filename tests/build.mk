@@ -16,6 +16,12 @@ $(O)/test_layering: tests/unit/test_layering.sh | $(O)
 	chmod 0755 $@
 UNIT_TESTS += $(O)/test_layering
 
+# DESIGN.md's Layout names every C file the build compiles, and no other.
+$(O)/test_layout: tests/unit/test_layout.sh | $(O)
+	printf '#!/bin/sh\nexec "%s" "%s"\n' "$(CURDIR)/$<" "$(CURDIR)" >$@
+	chmod 0755 $@
+UNIT_TESTS += $(O)/test_layout
+
 unit: $(UNIT_TESTS)
 	@tests/unit/run.sh $(UNIT_TESTS)
 

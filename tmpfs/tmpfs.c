@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mount9p/mountinfo.h"
 #include "tmpfs/tmpfs.h"
 
@@ -48,7 +49,7 @@ static const struct {
 	{ "relatime",	 MS_RELATIME,	0 },
 	{ "strictatime", MS_STRICTATIME, 0 },
 };
-#define NFLAG_WORDS (sizeof(flag_words) / sizeof(flag_words[0]))
+#define NFLAG_WORDS ARRAY_SIZE(flag_words)
 
 static void add_item(char *buf, size_t size, const char *item)
 {

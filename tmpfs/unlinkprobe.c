@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
+
 static const char data[] = "root9p unlink probe\n";
 #define DATA_LEN ((ssize_t)(sizeof(data) - 1))
 
@@ -89,7 +91,7 @@ int main(int argc, char **argv)
 		close(fd);
 		return 2;
 	}
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		err = probes[i].run(fd);
 		if (err) {
 			printf("%s failed: %s\n", probes[i].name, strerror(-err));

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 
+#include "common/array.h"
 #include "engine/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -83,7 +84,7 @@ static void check_structure(const struct r9p_cmdline *c, const char *text,
 	}
 	/* Last one wins (only when no word was dropped for want of room). */
 	if (c->nparams < NPARAMS_MAX)
-		for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(strs); i++)
 			NEED(strcmp(fields[i], last_value(c, strs[i])) == 0);
 }
 

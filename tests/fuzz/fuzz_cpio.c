@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
 #include "mkinitrd/cpio.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -48,7 +49,7 @@ static const struct {
 	{ S_IFLNK, R9P_CPIO_SYMLINK }, { S_IFCHR, R9P_CPIO_CHAR },
 	{ S_IFBLK, R9P_CPIO_BLOCK }, { S_IFIFO, R9P_CPIO_FIFO },
 };
-#define NTYPES (sizeof(types) / sizeof(types[0]))
+#define NTYPES ARRAY_SIZE(types)
 
 static void *dup_bytes(const void *p, size_t n)
 {

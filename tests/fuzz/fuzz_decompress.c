@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 
+#include "common/array.h"
 #include "mkinitrd/decompress.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -34,7 +35,7 @@ static void check_detect(const unsigned char *in, size_t len,
 
 	NEED(comp < R9P_COMP_NCOMP);
 	NEED(!other || comp == R9P_COMP_NONE);
-	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(magics); i++)
 		if (magics[i].comp == comp)
 			NEED(len >= magics[i].len &&
 			     memcmp(in, magics[i].magic, magics[i].len) == 0);

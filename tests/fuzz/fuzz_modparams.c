@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 
+#include "common/array.h"
 #include "engine/cmdline.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -20,7 +21,7 @@
 static const char *const modules[] = {
 	"9p", "9pnet_virtio", "9pnet-virtio", "virtio_pci", "netfs", "a",
 };
-#define NMODULES (sizeof(modules) / sizeof(modules[0]))
+#define NMODULES ARRAY_SIZE(modules)
 
 /* Is key "MODULE.param" of module M ('-' and '_' alike)? */
 static const char *param_of(const char *key, const char *m)

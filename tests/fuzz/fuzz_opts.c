@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mount9p/effective.h"
 #include "mount9p/mountinfo.h"
 #include "mount9p/opts.h"
@@ -102,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size >= sizeof(text))
 		return 0;
-	k = &kernels[data[0] % (sizeof(kernels) / sizeof(kernels[0]))];
+	k = &kernels[data[0] % ARRAY_SIZE(kernels)];
 	flags = data[0] & 0x80 ? R9P_DEFAULTS : 0;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';	/* an embedded NUL just ends the string */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "engine/cmdline.h"
 #include "tests/unit/t.h"
 
@@ -144,13 +145,13 @@ int main(void)
 	char out[256], big[R9P_CMDLINE_MAX + 100];
 	size_t i;
 
-	for (i = 0; i < sizeof(str_cases) / sizeof(str_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(str_cases); i++) {
 		CHECK(r9p_cmdline_parse(str_cases[i].line, &c) == 0, "%s",
 		      str_cases[i].line);
 		CHECK_STR(str_cases[i].get(&c), str_cases[i].want,
 			  str_cases[i].line);
 	}
-	for (i = 0; i < sizeof(num_cases) / sizeof(num_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(num_cases); i++) {
 		const struct num_case *n = &num_cases[i];
 
 		r9p_cmdline_parse(n->line, &c);
@@ -164,7 +165,7 @@ int main(void)
 		      c.rootwait, c.shell, c.debug, c.has_panic, c.panic,
 		      c.rootdelay, c.timeout);
 	}
-	for (i = 0; i < sizeof(mod_cases) / sizeof(mod_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(mod_cases); i++) {
 		const struct mod_case *m = &mod_cases[i];
 		const char *want = m->want;
 
@@ -177,7 +178,7 @@ int main(void)
 	}
 
 	/* Words past R9P_CMDLINE_PARAMS are counted; their keys still act. */
-	for (i = 0; i < sizeof(count_cases) / sizeof(count_cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(count_cases); i++) {
 		const struct count_case *n = &count_cases[i];
 		size_t used = 0;
 		int w;

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/listimg.h"
@@ -47,7 +48,7 @@ static const struct want {
 	{ "etc/hello", R9P_CPIO_FILE, 0644, "hello, world\n", 0, 0, 1 },
 	{ "tmp", R9P_CPIO_DIR, 01777, NULL, 0, 0, 2 },
 };
-#define NMIXED (sizeof(mixed) / sizeof(mixed[0]))
+#define NMIXED ARRAY_SIZE(mixed)
 
 static int fd_sink(void *ctx, const void *buf, size_t len)
 {
@@ -162,7 +163,7 @@ static void test_bad_input(void)
 	int err, fd;
 
 	r9p_cpio_init(&c);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK(r9p_cpio_add_dir(&c, bad[i], 0755) == -EINVAL,
 		      "path \"%s\" accepted", bad[i]);
 	CHECK(r9p_cpio_add_file(&c, "f", 0644, NULL, 0) == 0, "add f");
@@ -265,7 +266,7 @@ static void test_list(const char *path, const char *comp)
 	snprintf(head, sizeof(head), "# segment 1 at offset 0: %s", comp);
 	CHECK(out && strncmp(out, head, strlen(head)) == 0,
 	      "--list %s: first line: %.60s", path, out ? out : "");
-	for (i = 0; out && i < sizeof(lines) / sizeof(lines[0]); i++)
+	for (i = 0; out && i < ARRAY_SIZE(lines); i++)
 		CHECK(strstr(out, lines[i]) != NULL, "--list %s: no line %s",
 		      comp, lines[i]);
 	free(out);
@@ -361,7 +362,7 @@ static void test_reproducible(void)
 	enum r9p_comp comp;
 	int level;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		r9p_comp_parse(names[i], &comp, &level);
 		snprintf(p1, sizeof(p1), "%s/r1.%s", tmpdir, names[i]);
 		snprintf(p2, sizeof(p2), "%s/r2.%s", tmpdir, names[i]);
@@ -412,7 +413,7 @@ static void test_comp_parse(void)
 	size_t i;
 	int ret, level;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		level = -1;
 		ret = r9p_comp_parse(cases[i].spec, &comp, &level);
 		CHECK(ret == cases[i].ret, "--compress=%s: returned %d, want %d",

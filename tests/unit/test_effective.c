@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "mount9p/effective.h"
 #include "mount9p/mountinfo.h"
@@ -113,7 +114,7 @@ static void test_parse_line(void)
 		 "rw,dirsync,access=client,posixacl,trans=virtio");
 	CHECK(r9p_effective_parse_line(line, &e) == 0, "acl line");
 	CHECK(e.posixacl && e.rdonly && !*e.cache && !e.msize, "acl fields");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(line, sizeof(line), "%s", bad[i]);
 		CHECK(r9p_mountinfo_parse(line, &mi) == -EINVAL, "bad line "
 		      "\"%s\"", bad[i]);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "init/switchroot.h"
 #include "tests/unit/t.h"
 
@@ -152,7 +153,7 @@ static void make_tree(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		mk(dirs[i]);
 	elf("bin/static", 1, 0, 2, NULL, 0755);
 	elf("lib/ld-real.so", 1, 0, 3, NULL, 0755);
@@ -190,12 +191,12 @@ int main(void)
 
 	if (geteuid() != 0) {
 		SKIP("the check chroots, which needs root: %zu cases not run",
-		     sizeof(cases) / sizeof(cases[0]));
+		     ARRAY_SIZE(cases));
 		return t_done("execcheck");
 	}
 	CHECK(mkdtemp(base) != NULL, "mkdtemp");
 	make_tree();
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct exec_case *c = &cases[i];
 		int err = i9p_init_check(base, c->init, why, sizeof(why));
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "mkinitrd/loadlist.h"
 #include "tests/unit/t.h"
 
@@ -143,7 +144,7 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(&cases[i]);
 	return t_done("test_loadlist");
 }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
 #include "mkinitrd/decompress.h"
@@ -206,7 +207,7 @@ static void test_inputs(void)
 		close(fd);
 	signal(SIGALRM, on_alarm);
 	alarm(10);	/* a FIFO that blocks fails the run, not hangs it */
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		buf = NULL;
 		err = r9p_read_input(cases[i].path, cases[i].max, &buf, &len);
 		CHECK(err == cases[i].want, "read %s (max %zu): %d (%s), want %d",
@@ -273,12 +274,12 @@ static void test_decompress_bound(void)
 	size_t i, j, inlen, outlen, used;
 	int err;
 
-	for (i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(comps); i++) {
 		CHECK(write_zeros(path, comps[i], MIB, 0) == 0, "compress %s",
 		      r9p_comp_name(comps[i]));
 		if (r9p_read_file(path, &in, &inlen) != 0)
 			continue;
-		for (j = 0; j < sizeof(bounds) / sizeof(bounds[0]); j++) {
+		for (j = 0; j < ARRAY_SIZE(bounds); j++) {
 			out = NULL;
 			err = r9p_decompress(comps[i], in, inlen, bounds[j].max,
 					     &out, &outlen, &used);
@@ -319,7 +320,7 @@ static void test_escape(void)
 	size_t i, len;
 	FILE *f;
 
-	for (i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(escapes); i++) {
 		buf = NULL;
 		f = open_memstream(&buf, &len);
 		if (!f)
@@ -396,7 +397,7 @@ static void test_list(void)
 	free(out);
 	free(why);
 
-	for (i = 0; i < sizeof(bombs) / sizeof(bombs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bombs); i++) {
 		CHECK(write_zeros(bomb, R9P_COMP_GZIP, bombs[i].seg1, 0) == 0 &&
 		      (!bombs[i].seg2 ||
 		       write_zeros(bomb, R9P_COMP_GZIP, bombs[i].seg2, 1) == 0),
@@ -431,7 +432,7 @@ int main(void)
 		return 1;
 	}
 	umask(077);	/* the output mode must not follow the umask */
-	for (i = 0; i < sizeof(plants) / sizeof(plants[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(plants); i++)
 		test_plant(&plants[i]);
 	test_outfile_errors();
 	test_inputs();

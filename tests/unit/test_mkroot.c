@@ -19,8 +19,9 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include "common/array.h"
 #include "mkroot/convert.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 #include "tests/unit/t.h"
 
 static char root[256];
@@ -49,7 +50,7 @@ static const struct ent {
 	{ "home",		'd', 0700, NULL,      1000, 1000 },
 	{ "home/" R9P_CONV_TMP,	'f', 0600, NULL,	 0,  0 },
 };
-#define N_TREE (sizeof(tree) / sizeof(tree[0]))
+#define N_TREE ARRAY_SIZE(tree)
 
 static const char *at(const char *rel)
 {
@@ -119,16 +120,16 @@ static void test_bytes(void)
 {
 	unsigned char b[8];
 
-	r9p_virtfs_put32(b, 0120777);
+	r9p_qxattr_put32(b, 0120777);
 	CHECK(b[0] == 0xff && b[1] == 0xa1 && b[2] == 0 && b[3] == 0, "mode bytes");
-	CHECK(r9p_virtfs_get32(b) == 0120777, "mode round trip");
-	r9p_virtfs_put64(b, makedev(1, 3));
-	CHECK(b[0] == 3 && b[1] == 1 && r9p_virtfs_get64(b) == makedev(1, 3), "rdev bytes");
+	CHECK(r9p_qxattr_get32(b) == 0120777, "mode round trip");
+	r9p_qxattr_put64(b, makedev(1, 3));
+	CHECK(b[0] == 3 && b[1] == 1 && r9p_qxattr_get64(b) == makedev(1, 3), "rdev bytes");
 }
 
 static void check_mapped(void)
 {
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	struct stat st, s2;
 	char buf[64];
 	int dfd = open(root, O_RDONLY | O_DIRECTORY);
@@ -136,15 +137,15 @@ static void check_mapped(void)
 
 	CHECK(lstat(at("dev/null"), &st) == 0 && S_ISREG(st.st_mode) &&
 	      st.st_uid == 4321 && (st.st_mode & 07777) == 0600, "device is a 0600 file");
-	CHECK(r9p_virtfs_get(dfd, "dev/null", &m) == 1 && m.mode == (S_IFCHR | 0666) &&
+	CHECK(r9p_qxattr_get(dfd, "dev/null", &m) == 1 && m.mode == (S_IFCHR | 0666) &&
 	      m.has_rdev && m.rdev == makedev(1, 3), "device metadata: mode %o", m.mode);
-	CHECK(r9p_virtfs_get(dfd, "bin/su", &m) == 1 && m.mode == (S_IFREG | 04755) &&
+	CHECK(r9p_qxattr_get(dfd, "bin/su", &m) == 1 && m.mode == (S_IFREG | 04755) &&
 	      m.uid == 0, "set-uid kept in the xattr");
-	CHECK(r9p_virtfs_get(dfd, "etc/shadow", &m) == 1 && m.gid == 42, "group kept");
-	CHECK(r9p_virtfs_get(dfd, "home", &m) == 1 && m.uid == 1000, "other owner kept");
+	CHECK(r9p_qxattr_get(dfd, "etc/shadow", &m) == 1 && m.gid == 42, "group kept");
+	CHECK(r9p_qxattr_get(dfd, "home", &m) == 1 && m.uid == 1000, "other owner kept");
 	n = readlink(at("sbin"), buf, sizeof(buf));
 	CHECK(n < 0 && errno == EINVAL, "symlink is no symlink on the host");
-	CHECK(r9p_virtfs_get(dfd, "sbin", &m) == 1 && m.mode == (S_IFLNK | 0777), "symlink mode");
+	CHECK(r9p_qxattr_get(dfd, "sbin", &m) == 1 && m.mode == (S_IFLNK | 0777), "symlink mode");
 	n = -1;
 	{
 		int fd = open(at("bin/out"), O_RDONLY);

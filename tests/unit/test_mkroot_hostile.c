@@ -27,7 +27,7 @@
 #include <sys/xattr.h>
 
 #include "mkroot/convert.h"
-#include "mkroot/virtfs.h"
+#include "mkroot/qxattr.h"
 #include "tests/unit/t.h"
 
 static char base[256];
@@ -214,12 +214,12 @@ static void test_resume_links(void)
 /* user.virtfs.* as a guest would write them under mapped-xattr. */
 static int guest_wrote(const char *rel, mode_t mode, uid_t uid, dev_t rdev)
 {
-	struct r9p_virtfs m = { uid, 0, mode, rdev, S_ISBLK(mode) || S_ISCHR(mode) };
+	struct r9p_qxattr m = { uid, 0, mode, rdev, S_ISBLK(mode) || S_ISCHR(mode) };
 	int dfd = open(base, O_RDONLY | O_DIRECTORY), err;
 
 	if (dfd < 0 || put(rel, "", 0600) < 0 || chown(at(rel), 4321, 4321) < 0)
 		return -1;
-	err = r9p_virtfs_set(dfd, rel, &m);
+	err = r9p_qxattr_set(dfd, rel, &m);
 	close(dfd);
 	return err;
 }
@@ -227,7 +227,7 @@ static int guest_wrote(const char *rel, mode_t mode, uid_t uid, dev_t rdev)
 /* 2: a guest's set-uid root shell and world-writable disk. */
 static void test_privileged(void)
 {
-	struct r9p_virtfs m;
+	struct r9p_qxattr m;
 	struct stat st;
 	int dfd;
 
@@ -249,10 +249,10 @@ static void test_privileged(void)
 	      st.st_mode);
 	dfd = open(at("pv"), O_RDONLY | O_DIRECTORY);
 	memset(&m, 0, sizeof(m));
-	CHECK(dfd >= 0 && r9p_virtfs_get(dfd, "disk", &m) == 1 && m.mode == (S_IFBLK | 0666),
+	CHECK(dfd >= 0 && r9p_qxattr_get(dfd, "disk", &m) == 1 && m.mode == (S_IFBLK | 0666),
 	      "the withheld device keeps its user.virtfs.mode");
 	memset(&m, 0, sizeof(m));
-	CHECK(dfd >= 0 && r9p_virtfs_get(dfd, "rootshell", &m) == 1 && m.mode == (S_IFREG | 04755),
+	CHECK(dfd >= 0 && r9p_qxattr_get(dfd, "rootshell", &m) == 1 && m.mode == (S_IFREG | 04755),
 	      "the file keeps its user.virtfs.mode (set-uid) for a later mapped-xattr");
 	if (dfd >= 0)
 		close(dfd);

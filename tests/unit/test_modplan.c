@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "init/modinfo.h"
 #include "init/modplan.h"
 #include "tests/unit/t.h"
@@ -123,9 +124,9 @@ int main(void)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(&cases[i]);
-	for (i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(infos); i++) {
 		char big[32];
 
 		ret = i9p_modinfo_depends_buf(infos[i].buf, infos[i].size,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/mount.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "mount9p/opts.h"
 #include "mount9p/opttab.h"
@@ -259,7 +260,7 @@ static void test_table(void)
 	char kernels[32], *k, *rest;
 	size_t i;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		snprintf(kernels, sizeof(kernels), "%s", rows[i].kernels);
 		rest = kernels;
 		while ((k = strsep(&rest, " ")) != NULL)
@@ -416,7 +417,7 @@ static void test_cache_dentries(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(c); i++)
 		CHECK(r9p_cache_keeps_dentries(c[i].cache, c[i].kv) == c[i].keeps,
 		      "cache=%s on %u.%u: keeps dentries %d", c[i].cache,
 		      c[i].kv / 1000, c[i].kv % 1000, c[i].keeps);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/root.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
@@ -133,7 +134,7 @@ int main(void)
 	int ret;
 
 	t_fake_sysfs(sys);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		const char *line = rows[i].cmdline;
 
 		if (!t_root_row(line, 0, rows[i].ret, &c, &r, &f))
@@ -164,7 +165,7 @@ int main(void)
 			CHECK(has_diag(&r.diags, rows[i].warning), "%s: no "
 			      "warning \"%s\"", line, rows[i].warning);
 	}
-	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(values); i++) {
 		ret = r9p_extra_parse_one(values[i].value, &k, &e, buf,
 					  sizeof(buf));
 		CHECK((ret == 0) == values[i].ok, "%s: returned %d (%s)",

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "init/runargs.h"
 
@@ -35,7 +36,7 @@ int main(void)
 	size_t i;
 	int j, err;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		err = i9p_runargs_decode(cases[i].enc, &r);
 		CHECK(err == cases[i].err, "%s: %d", cases[i].enc, err);
 		if (err || cases[i].err)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/root.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
@@ -86,7 +87,7 @@ int main(void)
 	int ret;
 
 	t_fake_sysfs(sys);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		const char *line = rows[i].cmdline;
 
 		if (!t_root_row(line, 0, rows[i].ret, &c, &r, &f))

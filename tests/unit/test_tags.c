@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "mount9p/mount.h"
 #include "mount9p/mountinfo.h"
@@ -63,7 +64,7 @@ static void build_tree(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		dir(dirs[i]);
 	put("sys/devices/virtio3/mount_tag", "rootfs", 7);	/* with NUL */
 	put("sys/devices/virtio10/mount_tag", "my tag\n", 7);
@@ -178,7 +179,7 @@ static void test_hints(void)
 	CHECK_STR(r9p_mount_hint(12345), generic, "unknown errno");
 	CHECK_STR(r9p_mount_hint(-12345), generic, "unknown -errno");
 	CHECK_STR(r9p_mount_hint(0), generic, "0");
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(known); i++) {
 		const char *h = r9p_mount_hint(known[i]);
 
 		for (same = j = 0; j < i; j++)

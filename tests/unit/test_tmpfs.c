@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "tmpfs/tmpfs.h"
 #include "tests/unit/t.h"
 
@@ -59,7 +60,7 @@ int main(void)
 	char big[400], desc[300];
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		CHECK(r9p_tmp_parse(cases[i].value, &t, msg, sizeof(msg)) == 0,
 		      "%s", cases[i].value);
 		CHECK(t.on == cases[i].on && t.mflags == cases[i].mflags,

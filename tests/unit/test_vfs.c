@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "tests/unit/t.h"
 #include "tests/unit/troot.h"
 #include "mount9p/tags.h"
@@ -71,36 +72,36 @@ int main(void)
 
 	t_fake_sysfs(sys);
 	/* Neither layout: no driver, no device. */
-	CHECK(r9p_vfs_tag_present("fs") == 0, "empty sysfs: no tag");
-	CHECK(r9p_vfs_tags_listed() == 0, "empty sysfs: not listed");
-	CHECK_STR(r9p_vfs_tags_describe(buf, sizeof(buf)), "no virtiofs device",
+	CHECK(r9p_virtiofs_tag_present("fs") == 0, "empty sysfs: no tag");
+	CHECK(r9p_virtiofs_tags_listed() == 0, "empty sysfs: not listed");
+	CHECK_STR(r9p_virtiofs_tags_describe(buf, sizeof(buf)), "no virtiofs device",
 		  "empty sysfs");
 	/* 6.1: a bound device, no tag files: any tag counts as present. */
 	put("bus/virtio/drivers/virtiofs/virtio3", NULL);
-	CHECK(r9p_vfs_tag_present("anything") == 1, "6.1: a bound device");
-	CHECK(strstr(r9p_vfs_tags_describe(buf, sizeof(buf)),
+	CHECK(r9p_virtiofs_tag_present("anything") == 1, "6.1: a bound device");
+	CHECK(strstr(r9p_virtiofs_tags_describe(buf, sizeof(buf)),
 		     "1 virtiofs device, tags not listed") != NULL,
 	      "6.1 describe: %s", buf);
 	/* 6.9+: the tags, newline-terminated. */
 	put("fs/virtiofs/0/tag", "fsRoot\n");
 	put("fs/virtiofs/1/tag", "data\n");
-	CHECK(r9p_vfs_tags_listed() == 1, "6.12: listed");
-	CHECK(r9p_vfs_tag_present("fsRoot") == 1, "6.12: fsRoot present");
-	CHECK(r9p_vfs_tag_present("data") == 1, "6.12: data present");
-	CHECK(r9p_vfs_tag_present("anything") == 0, "6.12: anything absent");
-	r9p_vfs_tags_describe(buf, sizeof(buf));
+	CHECK(r9p_virtiofs_tags_listed() == 1, "6.12: listed");
+	CHECK(r9p_virtiofs_tag_present("fsRoot") == 1, "6.12: fsRoot present");
+	CHECK(r9p_virtiofs_tag_present("data") == 1, "6.12: data present");
+	CHECK(r9p_virtiofs_tag_present("anything") == 0, "6.12: anything absent");
+	r9p_virtiofs_tags_describe(buf, sizeof(buf));
 	CHECK(strstr(buf, "fsRoot") && strstr(buf, "data") && strstr(buf, ", "),
 	      "6.12 describe: %s", buf);
 	/* Tag rules: 1..36 bytes. */
 	r9p_diags_init(&d);
-	CHECK(r9p_vfs_tag_check("abcdefghijabcdefghijabcdefghijabcdef", &d) == 0,
+	CHECK(r9p_virtiofs_tag_check("abcdefghijabcdefghijabcdefghijabcdef", &d) == 0,
 	      "36 bytes taken");
-	CHECK(r9p_vfs_tag_check("abcdefghijabcdefghijabcdefghijabcdefg", &d) ==
+	CHECK(r9p_virtiofs_tag_check("abcdefghijabcdefghijabcdefghijabcdefg", &d) ==
 	      -EINVAL, "37 bytes refused");
-	CHECK(r9p_vfs_tag_check("", &d) == -EINVAL, "empty refused");
+	CHECK(r9p_virtiofs_tag_check("", &d) == -EINVAL, "empty refused");
 	/* Options. */
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		ret = r9p_vfs_opts_parse(rows[i].opts, &k, &o);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		ret = r9p_virtiofs_opts_parse(rows[i].opts, &k, &o);
 		CHECK(ret == rows[i].ret, "%s: returned %d", rows[i].opts, ret);
 		if (ret == 0) {
 			CHECK_STR(o.data, rows[i].data, rows[i].opts);
@@ -115,7 +116,7 @@ int main(void)
 			      rows[i].data);
 		}
 	}
-	CHECK(r9p_vfs_mount_hint(-EINVAL) && strstr(r9p_vfs_mount_hint(-EINVAL),
+	CHECK(r9p_virtiofs_mount_hint(-EINVAL) && strstr(r9p_virtiofs_mount_hint(-EINVAL),
 						  "tag <TAG> not found"),
 	      "EINVAL hint names dmesg's line");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sys);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mkroot/virtfs.c - read and write QEMU's user.virtfs.* xattrs of one file.
+ * mkroot/qxattr.c - read and write QEMU's user.virtfs.* xattrs of one file.
  *
  * A file is named by directory fd + name and reached through
  * /proc/self/fd/DIRFD/NAME with the l*xattr calls, as QEMU itself does: the
@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
-#include "mkroot/virtfs.h"
+#include "common/array.h"
+#include "mkroot/qxattr.h"
 
 #define X_UID	"user.virtfs.uid"
 #define X_GID	"user.virtfs.gid"
@@ -30,7 +31,7 @@ static const struct {
 	{ "system.posix_acl_default", "user.virtfs.system.posix_acl_default" },
 };
 
-void r9p_virtfs_put32(unsigned char b[4], unsigned long v)
+void r9p_qxattr_put32(unsigned char b[4], unsigned long v)
 {
 	int i;
 
@@ -38,7 +39,7 @@ void r9p_virtfs_put32(unsigned char b[4], unsigned long v)
 		b[i] = (unsigned char)(v >> (8 * i));
 }
 
-unsigned long r9p_virtfs_get32(const unsigned char b[4])
+unsigned long r9p_qxattr_get32(const unsigned char b[4])
 {
 	unsigned long v = 0;
 	int i;
@@ -48,7 +49,7 @@ unsigned long r9p_virtfs_get32(const unsigned char b[4])
 	return v;
 }
 
-void r9p_virtfs_put64(unsigned char b[8], unsigned long long v)
+void r9p_qxattr_put64(unsigned char b[8], unsigned long long v)
 {
 	int i;
 
@@ -56,7 +57,7 @@ void r9p_virtfs_put64(unsigned char b[8], unsigned long long v)
 		b[i] = (unsigned char)(v >> (8 * i));
 }
 
-unsigned long long r9p_virtfs_get64(const unsigned char b[8])
+unsigned long long r9p_qxattr_get64(const unsigned char b[8])
 {
 	unsigned long long v = 0;
 	int i;
@@ -83,11 +84,11 @@ static int get_num(const char *path, int fd, const char *attr, size_t size,
 
 	if (n < 0)
 		return errno == ENODATA ? 0 : -errno;
-	*v = size == 4 ? r9p_virtfs_get32(b) : r9p_virtfs_get64(b);
+	*v = size == 4 ? r9p_qxattr_get32(b) : r9p_qxattr_get64(b);
 	return 1;
 }
 
-static int get_all(const char *path, int fd, struct r9p_virtfs *m)
+static int get_all(const char *path, int fd, struct r9p_qxattr *m)
 {
 	unsigned long long v;
 	int err = get_num(path, fd, X_MODE, 4, &v);
@@ -106,7 +107,7 @@ static int get_all(const char *path, int fd, struct r9p_virtfs *m)
 	return 1;
 }
 
-int r9p_virtfs_get(int dirfd, const char *name, struct r9p_virtfs *m)
+int r9p_qxattr_get(int dirfd, const char *name, struct r9p_qxattr *m)
 {
 	char path[PATH_MAX];
 	int err = at_path(path, sizeof(path), dirfd, name);
@@ -114,7 +115,7 @@ int r9p_virtfs_get(int dirfd, const char *name, struct r9p_virtfs *m)
 	return err ? err : get_all(path, -1, m);
 }
 
-int r9p_virtfs_fget(int fd, struct r9p_virtfs *m)
+int r9p_qxattr_fget(int fd, struct r9p_qxattr *m)
 {
 	return get_all(NULL, fd, m);
 }
@@ -129,29 +130,29 @@ static int set_one(const char *path, int fd, const char *attr,
 	return r < 0 ? -errno : 0;
 }
 
-static int set_all(const char *path, int fd, const struct r9p_virtfs *m)
+static int set_all(const char *path, int fd, const struct r9p_qxattr *m)
 {
 	unsigned char b[8];
 	int err;
 
-	r9p_virtfs_put32(b, m->uid);
+	r9p_qxattr_put32(b, m->uid);
 	err = set_one(path, fd, X_UID, b, 4);
 	if (!err) {
-		r9p_virtfs_put32(b, m->gid);
+		r9p_qxattr_put32(b, m->gid);
 		err = set_one(path, fd, X_GID, b, 4);
 	}
 	if (!err && m->has_rdev) {
-		r9p_virtfs_put64(b, (unsigned long long)m->rdev);
+		r9p_qxattr_put64(b, (unsigned long long)m->rdev);
 		err = set_one(path, fd, X_RDEV, b, 8);
 	}
 	if (!err) {
-		r9p_virtfs_put32(b, m->mode);
+		r9p_qxattr_put32(b, m->mode);
 		err = set_one(path, fd, X_MODE, b, 4);
 	}
 	return err;
 }
 
-int r9p_virtfs_set(int dirfd, const char *name, const struct r9p_virtfs *m)
+int r9p_qxattr_set(int dirfd, const char *name, const struct r9p_qxattr *m)
 {
 	char path[PATH_MAX];
 	int err = at_path(path, sizeof(path), dirfd, name);
@@ -159,25 +160,25 @@ int r9p_virtfs_set(int dirfd, const char *name, const struct r9p_virtfs *m)
 	return err ? err : set_all(path, -1, m);
 }
 
-int r9p_virtfs_fset(int fd, const struct r9p_virtfs *m)
+int r9p_qxattr_fset(int fd, const struct r9p_qxattr *m)
 {
 	return set_all(NULL, fd, m);
 }
 
-int r9p_virtfs_clear(int dirfd, const char *name)
+int r9p_qxattr_clear(int dirfd, const char *name)
 {
 	static const char *const attrs[] = { X_UID, X_GID, X_RDEV, X_MODE };
 	char path[PATH_MAX];
 	size_t i;
 	int err = at_path(path, sizeof(path), dirfd, name);
 
-	for (i = 0; !err && i < sizeof(attrs) / sizeof(attrs[0]); i++)
+	for (i = 0; !err && i < ARRAY_SIZE(attrs); i++)
 		if (lremovexattr(path, attrs[i]) < 0 && errno != ENODATA)
 			err = -errno;
 	return err;
 }
 
-int r9p_virtfs_move_acls(int dirfd, const char *name, int to_mapped)
+int r9p_qxattr_move_acls(int dirfd, const char *name, int to_mapped)
 {
 	char path[PATH_MAX], value[65536];
 	const char *from, *to;
@@ -185,7 +186,7 @@ int r9p_virtfs_move_acls(int dirfd, const char *name, int to_mapped)
 	ssize_t n;
 	int moved = 0, err = at_path(path, sizeof(path), dirfd, name);
 
-	for (i = 0; !err && i < sizeof(acl_names) / sizeof(acl_names[0]); i++) {
+	for (i = 0; !err && i < ARRAY_SIZE(acl_names); i++) {
 		from = to_mapped ? acl_names[i].host : acl_names[i].mapped;
 		to = to_mapped ? acl_names[i].mapped : acl_names[i].host;
 		n = lgetxattr(path, from, value, sizeof(value));
@@ -203,7 +204,7 @@ int r9p_virtfs_move_acls(int dirfd, const char *name, int to_mapped)
 	return err ? err : moved;
 }
 
-int r9p_virtfs_probe(int dirfd)
+int r9p_qxattr_probe(int dirfd)
 {
 	char path[PATH_MAX];
 	int err = at_path(path, sizeof(path), dirfd, ".");
@@ -216,7 +217,7 @@ int r9p_virtfs_probe(int dirfd)
 	return 0;
 }
 
-int r9p_virtfs_has_caps(int dirfd, const char *name)
+int r9p_qxattr_has_caps(int dirfd, const char *name)
 {
 	char path[PATH_MAX];
 
