@@ -8,7 +8,8 @@
 # R9P_LIBCS (default klibc musl glibc), arm64 guests, overlay roots, the
 # kernel developer's loop (run9p --kernel ... -- CMD, with a kernel built
 # from linux-source), libvirt, parallel module loading, the Debian packages
-# in Debian 12/13 guests; mkroot9p's Debian roots, the dracut and
+# in Debian 12/13 guests; shellcheck and run9p's host-side suites
+# (tests/host, no boot); mkroot9p's Debian roots, the dracut and
 # initramfs-tools integrations, the behaviour matrix (the same command
 # lines through all four boot paths), scratch disks, virtiofs roots, make
 # install/uninstall, a smoke run of the benchmarks. The boot suites run in
@@ -104,6 +105,13 @@ lane_a() {
 	run packages "$MAKE" -s check-packages
 }
 lane_b() {
+	# the no-boot suites of `make quick` first: shellcheck, then run9p's
+	# host-side suites (stand-in QEMU, no guest)
+	run lint tests/lint.sh
+	for t in tests/host/*.sh; do
+		[ -e "$t" ] || continue
+		run "$(basename "$t" .sh)" "$t"
+	done
 	run mkroot9p tests/boot/mkroot9p.sh
 	run dracut tests/boot/dracut.sh
 	run initramfs-tools tests/boot/initramfs-tools.sh
