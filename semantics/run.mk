@@ -2,7 +2,8 @@
 # Debian 12's and 13's kernels (semantics/run.sh), the table in
 # docs/semantics.md and .csv and the smoke's expected files
 # (semantics/table.sh), with its run time; `make semantics-smoke`: the
-# defaults on 6.1 against semantics/expected/, a test with one closing line.
+# defaults on 6.1 against semantics/expected/, a test with one closing line
+# (after semantics/lib-test.sh's, the runner's functions tested on the host).
 # semprobe's own rules are in semantics/build.mk.
 
 SEMPROBE ?= $(GO)/semprobe
@@ -16,5 +17,7 @@ semantics: deps $(SEM_NEEDS)
 	echo "semantics: run time $$(($$(date +%s) - t0)) s"; \
 	exit $$rc
 
+# lib-test.sh first: the runner's functions on the host, no guest.
 semantics-smoke: $(SEM_NEEDS)
+	semantics/lib-test.sh
 	O=$(O) LIBC=$(LIBC) SEMPROBE=$(SEMPROBE) semantics/run.sh --smoke
