@@ -20,7 +20,7 @@ LIBC=${LIBC:-klibc}
 SEMPROBE=${SEMPROBE:-$O/$LIBC/semprobe}
 SMOKE=0 CONFIGS="" KERNELS="" OUT="" SEM_GROUPS="" SEM_OPS=""
 S_PASS=0 S_FAIL=0 S_SKIP=0
-WORK="" ROOTS=()
+WORK="" JOBS=()
 
 usage() {
 	echo "usage: semantics/run.sh [--smoke] [--configs LIST] [--kernels LIST] [--groups G,G] [--ops N] [--out DIR] [--semprobe PATH]" >&2
@@ -55,12 +55,15 @@ done
 [ -x "$SEMPROBE" ] || { sem_log "use $SEMPROBE: not an executable file"
 	sem_log "try: make $O/$LIBC/semprobe, or --semprobe PATH"; exit 2; }
 
-# One cleanup path: the roots go (a 4 GiB sparse file, a 10,000-entry
-# folder each), the logs and results stay. A signal ends the run through it.
+# One cleanup path: the kernels' runs (each its own process group, so
+# its run9p, QEMU and virtiofsd go with it) are stopped, the roots go (a
+# 4 GiB sparse file, a 10,000-entry folder each); logs and results stay.
+# A signal ends the run through it.
 cleanup() {
-	local r
-	for r in "${ROOTS[@]}"; do rm -rf --one-file-system "$r"; done
-	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK/base" "$WORK/base-root" "$WORK/base-user"
+	local p
+	for p in "${JOBS[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
+	for p in "${JOBS[@]}"; do wait "$p" 2>/dev/null; done
+	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK"/root-* "$WORK/base" "$WORK/base-root" "$WORK/base-user"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -108,7 +111,6 @@ run_one() {
 	res=$OUT/$cfg-$k.txt
 	lines=$WORK/logs/$cfg-$k.lines
 	sem_config "$cfg"
-	ROOTS+=("$root")
 	if ! sem_fresh_root "$WORK/base" "$root" "$C_OWNER"; then
 		echo "run.boot FAIL differs: cannot copy the root to $root" >"$res"
 		return
@@ -149,11 +151,13 @@ run_one() {
 	rm -rf --one-file-system "$root"
 }
 
-for k in $KERNELS; do
+# run_kernel KNAME: every configuration on one kernel; 1 when the kernel
+# or its initrds could not be had.
+run_kernel() {
+	local k=$1 env_text cfg
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$k"); then
 		sem_log "fetch kernel $k: scripts/fetch-kernel.sh --env $k failed"
-		S_FAIL=$((S_FAIL + 1))
-		continue
+		return 1
 	fi
 	eval "$env_text"
 	echo "guest $k $KVER" >>"$OUT/versions"
@@ -161,16 +165,39 @@ for k in $KERNELS; do
 	if ! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --overlay -o "$IMG_9P" 2>"$WORK/logs/$k-9p.mk" ||
 		! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --fstype=virtiofs -o "$IMG_VFS" 2>"$WORK/logs/$k-vfs.mk"; then
 		sem_log "build $k's initrds: mkinitrd9p failed (see $WORK/logs/$k-*.mk)"
-		S_FAIL=$((S_FAIL + 1))
-		continue
+		return 1
 	fi
 	for cfg in $CONFIGS; do
 		run_one "$cfg" "$k"
 	done
-done
+}
+
+# The smoke runs its kernels one after the other. The full run takes
+# the kernels side by side (SEM_JOBS at a time, default 2): on a shared,
+# loaded machine two QEMUs get twice the share of the CPUs that one gets,
+# and a run's results do not depend on its speed (each group of semprobe
+# has its own time budget). Each kernel's lines go to logs/KNAME.out.
+if [ $SMOKE = 1 ] || [ "${SEM_JOBS:-2}" = 1 ]; then
+	for k in $KERNELS; do
+		run_kernel "$k" || S_FAIL=$((S_FAIL + 1))
+	done
+else
+	set -m
+	for k in $KERNELS; do
+		run_kernel "$k" >"$WORK/logs/$k.out" 2>&1 &
+		JOBS+=($!)
+		echo "semantics: $k in the background (pid $!), its lines in $WORK/logs/$k.out"
+		while [ "$(jobs -rp | wc -l)" -ge "${SEM_JOBS:-2}" ]; do wait -n; done
+	done
+	for p in "${JOBS[@]}"; do wait "$p" || S_FAIL=$((S_FAIL + 1)); done
+	JOBS=()
+	set +m
+	cat "$WORK"/logs/*.out
+fi
 
 if [ $SMOKE = 0 ]; then
 	echo "seconds $((SECONDS - t0))" >>"$OUT/versions"
+	echo "jobs ${SEM_JOBS:-2} kernels side by side" >>"$OUT/versions"
 	echo "semantics: $(find "$OUT" -name '*.txt' | wc -l) runs, $(find "$OUT" -name '*.txt' -exec cat {} + | wc -l) results in $((SECONDS - t0)) s"
 	[ $S_FAIL = 0 ]
 	exit

@@ -65,7 +65,7 @@ md=$docs/semantics.md
 	echo "- Host: $(ver host); $(ver qemu); $(ver virtiofsd)"
 	for k in $kernels; do echo "- Guest $k: Linux $(ver "guest $k" | cut -d' ' -f1)"; done
 	echo "- semprobe $(ver semprobe) (sha256 prefix), seed $SEM_SEED"
-	echo "- Run time: $(ver seconds) s for ${#runs[@]} runs on a loaded 2-core machine ($(ver load))"
+	echo "- Run time: $(ver seconds) s for ${#runs[@]} runs ($(ver jobs)) on a loaded, shared 2-core machine ($(ver load)): times are noise"
 	echo
 	echo "## Configurations"
 	echo
