@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=36
+PLAN=37
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -94,6 +94,13 @@ echo "SEM statfs.values INFO bsize=$bs blocks=$((b / 2)) bfree=$bf files=$((f + 
 check "statfs: another total and file count are named" \
 	eval 'sem_statfs_check "$W/sfx" "$W" | grep -q "^statfs.values.host FAIL differs: total=.* files=$((f + 1)) host $f"'
 check "statfs: no line from the guest is a skip" grep -q '^statfs.values.host SKIP' <(sem_statfs_check /dev/null "$W")
+
+# --- sem_unique ---
+printf '%s\n' 'a.x.host PASS mode=640' 'a.y PASS' 'a.x.host FAIL differs: m' >"$W/dup"
+sem_unique "$W/dup"
+sem_unique "$W/dup"
+check "sem_unique: a name again gets .2, once" \
+	eval '[ "$(cut -d" " -f1 "$W/dup" | tr "\n" " ")" = "a.x.host a.y a.x.host.2 " ]'
 
 # --- sem_compare ---
 printf '%s\n' '# comment' 'a.x PASS' 'a.y FAIL' 'a.z SKIP' 'a.gone PASS' >"$W/exp"

@@ -87,6 +87,11 @@ WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semantics.XXXXXX") || exit 2
 chmod 0711 "$WORK"
 OUT=${OUT:-$WORK/results}
 mkdir -p "$OUT" "$WORK/logs"
+# A results folder used before: the runs of this one replace its runs
+# (table.sh reads every CONFIG-KERNEL.txt it finds).
+for c in $(sem_config_names); do
+	for k in $KERNELS; do rm -f "$OUT/$c-$k.txt" "$OUT/$c-$k.meta"; done
+done
 echo "semantics: work dir $WORK, results in $OUT"
 t0=$SECONDS
 
@@ -142,6 +147,7 @@ run_one() {
 	else
 		sem_statfs_check "$lines" "$root" >>"$res"
 	fi
+	sem_unique "$res"
 	{
 		echo "kernel $KVER"
 		echo "mount $(sed -n 's/^SEMRUN mount //p' "$lines" | tail -n 1)"

@@ -34,6 +34,7 @@ for k in $kernels; do
 	done
 done
 [ ${#runs[@]} -gt 0 ] || { sem_log "read $res: no results files (CONFIG-KERNEL.txt)"; exit 1; }
+for r in "${runs[@]}"; do sem_unique "$res/$r.txt" || exit 1; done
 
 # The CSV and the expected files.
 csv=$docs/semantics.csv
