@@ -72,7 +72,7 @@ md=$docs/semantics.md
 	echo
 	echo "| name | path | fs | security model | cache | kernel arguments | root as mounted (first kernel) |"
 	echo "|---|---|---|---|---|---|---|"
-	first=${kernels%% *}
+	first=$(head -n 1 <<<"$kernels")
 	for c in $(sem_config_names); do
 		sem_config "$c"
 		mnt=$(sed -n 's/^mount //p' "$res/$c-$first.meta" 2>/dev/null)
