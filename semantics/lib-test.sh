@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=38
+PLAN=39
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -103,12 +103,13 @@ check "sem_unique: a name again gets .2, once" \
 	eval '[ "$(cut -d" " -f1 "$W/dup" | tr "\n" " ")" = "a.x.host a.y a.x.host.2 " ]'
 
 # --- sem_compare ---
-printf '%s\n' '# comment' 'a.x PASS' 'a.y FAIL' 'a.z SKIP' 'a.gone PASS' 'a.s PASS' >"$W/exp"
-printf '%s\n' 'a.x PASS ok' 'a.y PASS ok' 'a.z SKIP why' 'a.new PASS' 'a.s SKIP out of time' >"$W/got"
+printf '%s\n' '# comment' 'a.x PASS' 'a.y FAIL' 'a.z SKIP' 'a.gone PASS' 'a.s PASS' 'a.p SKIP' 'a.f SKIP' >"$W/exp"
+printf '%s\n' 'a.x PASS ok' 'a.y PASS ok' 'a.z SKIP why' 'a.new PASS' 'a.s SKIP out of time' 'a.p PASS' 'a.f FAIL errno=EIO' >"$W/got"
 S_PASS=0 S_FAIL=0 S_SKIP=0
 sem_compare "$W/exp" "$W/got" t >"$W/cmp"
 out=$(cat "$W/cmp")
-check "sem_compare: 1 alike, 1 differing, 1 missing, 2 skips" [ "$S_PASS $S_FAIL $S_SKIP" = "1 2 2" ]
+check "sem_compare: 2 passes (one expected SKIP), 2 differing, 1 missing, 2 skips" [ "$S_PASS $S_FAIL $S_SKIP" = "2 3 2" ]
+check "sem_compare: a FAIL where SKIP was expected fails" grep -qF "FAIL t a.f: expected SKIP, got FAIL (errno=EIO)" <<<"$out"
 check "sem_compare: a PASS skipped here is a skip, said" grep -qF "skip t a.s: expected PASS, skipped here (out of time)" <<<"$out"
 check "sem_compare: says what differs" grep -qF "FAIL t a.y: expected FAIL, got PASS (ok)" <<<"$out"
 check "sem_compare: says what is missing" grep -qF "FAIL t a.gone: expected PASS, no result (missing)" <<<"$out"
