@@ -114,6 +114,7 @@ include hooks/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk
 include man/build.mk
+include semantics/run.mk
 
 $(O) $(GO) $(O)/obj $(GO)/obj:
 	mkdir -p $@

@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# semantics/lib-test.sh - semantics/lib.sh function by function, on the
+# host, no guest: the configuration table, the parse of semprobe's lines,
+# each kind of HOST check (passthrough and mapped-xattr), the statfs
+# comparison and the expected-file comparison. Needs root for nothing;
+# the xattr checks are skipped where the work folder's filesystem has no
+# user xattrs.
+#
+# Ends with "semantics-lib: N passed, N failed, N skipped".
+# The checks are strings that check() evals: expanded then, on purpose.
+# shellcheck disable=SC2016
+set -u
+cd "$(dirname "$0")/.." || exit 2
+. tests/boot/lib.sh
+. semantics/lib.sh
+PLAN=39
+
+W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
+trap 'rm -rf --one-file-system "$W"' EXIT
+LOG=
+
+# --- sem_config ---
+check "sem_config: the default row" eval 'sem_config 9p-mmap && [ "$C_PATH $C_FS $C_MODEL $C_CACHE $C_OWNER" = "init9p 9p mapped-xattr mmap user" ] && [ -z "$C_ARGS" ]'
+check "sem_config: kernel arguments kept" eval 'sem_config 9p-mmap-nopin && [ "$C_ARGS" = root9p.pin=0 ]'
+check "sem_config: virtiofs rows are root's trees" eval 'sem_config vfs-none && [ "$C_FS $C_OWNER $C_CACHE" = "virtiofs root none" ]'
+check "sem_config: an unknown name is refused" eval '! sem_config no-such'
+check "sem_config_names: every row, the default first" eval '[ "$(sem_config_names | head -n 1)" = 9p-mmap ] && [ "$(sem_config_names | wc -l)" = 11 ]'
+
+# --- sem_lines, sem_parse ---
+printf '%s\r\n' '[    7.1] SEM unlink.fstat PASS ok' 'noise' '[   12.5] SEM unlink.mmap FAIL errno=ENOENT mmap of it' \
+	'HOST unlink.setup sem.1/a size=3' '[ 12.6] SEMPROBE-END 2' >"$W/console"
+sem_lines "$W/console" >"$W/lines"
+check "sem_lines: timestamps and \\r gone, other lines dropped" \
+	eval '[ "$(wc -l <"$W/lines")" = 4 ] && [ "$(head -n 1 "$W/lines")" = "SEM unlink.fstat PASS ok" ]'
+sem_parse "$W/lines" "$W/res"
+check "sem_parse: probe, result and detail" grep -qx 'unlink.mmap FAIL errno=ENOENT mmap of it' "$W/res"
+check "sem_parse: a complete run" grep -qx 'run.complete PASS 2 results' "$W/res"
+grep -v SEMPROBE-END "$W/lines" >"$W/cut"
+sem_parse "$W/cut" "$W/res2"
+check "sem_parse: no SEMPROBE-END is a cut-off run" grep -q '^run.complete FAIL differs: no SEMPROBE-END' "$W/res2"
+sed 's/SEMPROBE-END 2/SEMPROBE-END 3/' "$W/lines" >"$W/short"
+sem_parse "$W/short" "$W/res3"
+check "sem_parse: fewer SEM lines than SEMPROBE-END says" grep -q '^run.complete FAIL differs: SEMPROBE-END says 3 results, 2 arrived' "$W/res3"
+
+# --- sem_host_check ---
+d=$W/dir
+mkdir -p "$d/sem.1"
+printf abc >"$d/sem.1/a"
+ln "$d/sem.1/a" "$d/sem.1/b"
+chmod 4750 "$d/sem.1/a"
+h() { sem_host_check "$d" "$1" "$2" "$3"; }
+check "sha256= alike" eval '[ "$(h passthrough sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad sem.1/a)" = "PASS sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ]'
+check "sha256= differs" eval 'h passthrough sha256=00 sem.1/a | grep -q "^FAIL differs: sha256=ba78.* on the host, 00 in the guest"'
+check "size= alike" eval '[ "$(h passthrough size=3 sem.1/a)" = "PASS size=3" ]'
+check "size= differs" eval 'h passthrough size=4 sem.1/a | grep -q "^FAIL differs: size=3 on the host, 4 in the guest"'
+check "nlink=" eval '[ "$(h passthrough nlink=2 sem.1/a)" = "PASS nlink=2" ]'
+check "mode= passthrough, set-uid kept, leading zeros alike" eval '[ "$(h passthrough mode=04750 sem.1/a)" = "PASS mode=04750" ]'
+check "mode= passthrough differs" eval 'h passthrough mode=755 sem.1/a | grep -q "^FAIL differs: mode=4750 on the host, 755 in the guest"'
+check "absent: alike" eval '[ "$(h passthrough absent sem.1/none)" = "PASS absent" ]'
+check "absent: it exists" eval 'h passthrough absent sem.1/a | grep -q "^FAIL differs: sem.1/a exists on the host"'
+check "a file not on the host: ENOENT" eval 'h passthrough size=1 sem.1/none | grep -q "^FAIL errno=ENOENT"'
+check "a path out of the folder is refused" eval 'h passthrough size=3 ../dir/sem.1/a | grep -q "^FAIL differs: path .* leaves the folder"'
+check "an unknown check is named" eval 'h passthrough colour=red sem.1/a | grep -q "^FAIL differs: unknown check .colour=red."'
+if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"x")' "$d/sem.1/a" 2>/dev/null; then
+	# QEMU's mapped-xattr: the guest's mode in user.virtfs.mode, LE.
+	python3 -c 'import os, sys, struct; os.setxattr(sys.argv[1], "user.virtfs.mode", struct.pack("<I", 0o100640))' "$d/sem.1/b"
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtfs.trusted.t", bytes.fromhex("0102"))' "$d/sem.1/a"
+	check "mode= mapped-xattr reads user.virtfs.mode" eval '[ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]'
+	check "xattr: user.* as it is" eval '[ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]'
+	check "xattr: mapped trusted.* under user.virtfs." eval '[ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]'
+	check "xattr: none on the host: ENODATA" eval 'h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"'
+else
+	for n in 1 2 3 4; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
+fi
+
+# --- sem_host_checks ---
+printf '%s\n' 'HOST a.b sem.1/a size=3' 'SEM a.b PASS ok' 'HOST a.c sem.1/a nlink=1' >"$W/hl"
+sem_host_checks "$W/hl" "$d" passthrough "" >"$W/hr"
+check "sem_host_checks: one .host result per HOST line" \
+	eval '[ "$(cat "$W/hr")" = "a.b.host PASS size=3
+a.c.host FAIL differs: nlink=2 on the host, 1 in the guest" ]'
+check "sem_host_checks: all SKIP with a reason" \
+	eval '[ "$(sem_host_checks "$W/hl" "$d" passthrough "no files" | grep -c " SKIP no files$")" = 2 ]'
+
+# --- sem_statfs_check ---
+read -r bs b bf f ff nm < <(stat -f -c '%S %b %f %c %d %l' "$W")
+echo "SEM statfs.values INFO bsize=$bs blocks=$b bfree=$bf files=$f ffree=$ff namemax=$nm" >"$W/sf"
+check "statfs: the host's own figures pass" grep -q '^statfs.values.host PASS' <(sem_statfs_check "$W/sf" "$W")
+# The 9p way: blocks of msize, rounded down.
+echo "SEM statfs.values INFO bsize=507904 blocks=$((bs * b / 507904)) bfree=$((bs * bf / 507904)) files=$f ffree=$ff namemax=$nm" >"$W/sf9"
+check "statfs: 9p's larger blocks, rounded down, pass" grep -q '^statfs.values.host PASS' <(sem_statfs_check "$W/sf9" "$W")
+echo "SEM statfs.values INFO bsize=$bs blocks=$((b / 2)) bfree=$bf files=$((f + 1)) ffree=$ff namemax=$nm" >"$W/sfx"
+check "statfs: another total and file count are named" \
+	eval 'sem_statfs_check "$W/sfx" "$W" | grep -q "^statfs.values.host FAIL differs: total=.* files=$((f + 1)) host $f"'
+check "statfs: no line from the guest is a skip" grep -q '^statfs.values.host SKIP' <(sem_statfs_check /dev/null "$W")
+
+# --- sem_unique ---
+printf '%s\n' 'a.x.host PASS mode=640' 'a.y PASS' 'a.x.host FAIL differs: m' >"$W/dup"
+sem_unique "$W/dup"
+sem_unique "$W/dup"
+check "sem_unique: a name again gets .2, once" \
+	eval '[ "$(cut -d" " -f1 "$W/dup" | tr "\n" " ")" = "a.x.host a.y a.x.host.2 " ]'
+
+# --- sem_compare ---
+printf '%s\n' '# comment' 'a.x PASS' 'a.y FAIL' 'a.z SKIP' 'a.gone PASS' 'a.s PASS' 'a.p SKIP' 'a.f SKIP' >"$W/exp"
+printf '%s\n' 'a.x PASS ok' 'a.y PASS ok' 'a.z SKIP why' 'a.new PASS' 'a.s SKIP out of time' 'a.p PASS' 'a.f FAIL errno=EIO' >"$W/got"
+S_PASS=0 S_FAIL=0 S_SKIP=0
+sem_compare "$W/exp" "$W/got" t >"$W/cmp"
+out=$(cat "$W/cmp")
+check "sem_compare: 2 passes (one expected SKIP), 2 differing, 1 missing, 2 skips" [ "$S_PASS $S_FAIL $S_SKIP" = "2 3 2" ]
+check "sem_compare: a FAIL where SKIP was expected fails" grep -qF "FAIL t a.f: expected SKIP, got FAIL (errno=EIO)" <<<"$out"
+check "sem_compare: a PASS skipped here is a skip, said" grep -qF "skip t a.s: expected PASS, skipped here (out of time)" <<<"$out"
+check "sem_compare: says what differs" grep -qF "FAIL t a.y: expected FAIL, got PASS (ok)" <<<"$out"
+check "sem_compare: says what is missing" grep -qF "FAIL t a.gone: expected PASS, no result (missing)" <<<"$out"
+check "sem_compare: notes a result not in the file" grep -qF "note t a.new" <<<"$out"
+
+ran=$((T_PASS + T_FAIL + T_SKIP))
+[ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"
+t_done semantics-lib
