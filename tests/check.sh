@@ -11,8 +11,9 @@
 # in Debian 12/13 guests; shellcheck and run9p's host-side suites
 # (tests/host, no boot); mkroot9p's Debian roots, the dracut and
 # initramfs-tools integrations, the behaviour matrix (the same command
-# lines through all four boot paths), scratch disks, virtiofs roots, make
-# install/uninstall, a smoke run of the benchmarks. The boot suites run in
+# lines through all four boot paths), scratch disks, virtiofs roots, the
+# semantics smoke (semantics/), make install/uninstall, a smoke run of the
+# benchmarks. The boot suites run in
 # two lanes (lane_a, lane_b below). A suite that ends without its closing
 # line counts as one failure.
 set -u
@@ -118,6 +119,10 @@ lane_b() {
 	run matrix tests/boot/matrix.sh
 	run scratch tests/boot/scratch.sh
 	run virtiofs tests/boot/virtiofs.sh
+	# what a guest can rely on (#24): the runner's functions on the host,
+	# then the defaults on 6.1 against semantics/expected/
+	run semantics-lib semantics/lib-test.sh
+	run semantics semantics/run.sh --smoke
 	run install "$MAKE" -s check-install
 	run bench bench_smoke
 }
