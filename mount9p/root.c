@@ -194,6 +194,8 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 	}
 	if (n < 0) {
 		fail(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		     strcmp(file, "/proc/cmdline") ?
+		     "give --cmdline-file a readable file" :
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
 		     file, strerror(errno));
 		return -1;
