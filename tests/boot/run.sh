@@ -230,10 +230,19 @@ pin_holds_dirs() {
 # probe under cache=loose sees them late); off with
 # root9p.pin=0 and with cache=loose (which keeps dentries itself).
 case_pin() {
+	# a root9p.mount= share on /var/lib, a path of the pin's list (#29.14)
+	mkdir -p "$ROOT/var/lib" "$WORK/share-$K"
 	boot "$K-pin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
-		-a "probe.pinseen=again probe.pinwait root9p.debug"
+		--extra-9p "share:$WORK/share-$K" \
+		-a "probe.pinseen=again probe.pinwait root9p.debug root9p.mount=share:/var/lib probe.umount=/var/lib"
 	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" \
 		eval '[ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"'
+	check "$K root9p-pin: no capability left, the bounding set empty, no_new_privs" \
+		probe_has pin_status "^CapPrm: 0+ CapEff: 0+ CapBnd: 0+ NoNewPrivs: 1 $"
+	check "$K root9p-pin: maps nothing of the initramfs (its sealed memfd copy, no /init)" \
+		eval 'probe_has pin_maps "/memfd:root9p-pin" && ! probe_has pin_maps "(^| )/init( |$)"'
+	check "$K root9p-pin: holds nothing of a root9p.mount= share, which unmounts" \
+		eval '! probe_has pin "/var/lib" && probe_is umount "/var/lib ok"'
 	check "$K root9p-pin: each is a directory or link of the root, no file" pin_holds_dirs
 	check "$K root9p-pin: init9p logged it (root9p.debug)" \
 		has "init9p: root9p-pin (pid "
