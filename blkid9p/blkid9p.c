@@ -7,12 +7,17 @@
  *                                device with that tag; exit 1 if none
  *   blkid9p list                 print "DEVICE FSTYPE LABEL UUID" per
  *                                device with a signature ("-" for none)
- *   blkid9p blank DEVICE         exit 0 if libblkid finds no signature at
- *                                all (file system, RAID, partition
- *                                table), 1 if it finds one
+ *   blkid9p blank DEVICE         exit 0 if DEVICE is blank (below), 1 with
+ *                                "DEVICE: not blank: WHAT" if not
  *   blkid9p blank-disks          print the whole, writable, non-empty
- *                                disks (no partition, loop, ram, CD) on
- *                                which libblkid finds no signature at all
+ *                                disks (no partition, loop, ram, CD) that
+ *                                are blank
+ *
+ * Blank, what root9p.tmp=LABEL=x,mkfs may format: libblkid finds no
+ * signature (file system, RAID, partition table, a GPT whose protective
+ * MBR is gone) at the start, at the usual starts of a first partition, nor
+ * an ext2/3/4 backup superblock; the first and last MiB read as zeros; the
+ * kernel knows no partition of it and nothing holds it (sysfs).
  *
  * klibc cannot link libblkid, so init9p stays small and execs this only
  * when root9p.tmp/swap/overlay name a disk; mkinitrd9p --scratch adds it.
@@ -25,11 +30,33 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/array.h"
 
 #define SYS_BLOCK "/sys/class/block"
+#define SYS_DEV_BLOCK "/sys/dev/block"
+
+#define SECTOR 512LL
+#define MIB (1024LL * 1024)
+#define ZERO_SPAN MIB		/* first and last bytes that must read zero */
+#define EXT_SB_OFFSET 1024LL	/* where ext2/3/4 keep the superblock */
+#define WHY_LEN 200		/* "what is there", said on stdout */
+
+/* Where a file system may start with no partition table left to say so:
+ * GPT's first usable sector, DOS's sector 63, and the 1 MiB alignment of
+ * every partitioning tool since 2010 and its first multiples. */
+static const long long part_starts[] = {
+	34 * SECTOR, 63 * SECTOR, 1 * MIB, 2 * MIB, 4 * MIB, 8 * MIB, 16 * MIB,
+};
+
+/* ext2/3/4 backup superblocks: block group G of a file system with block
+ * size B starts at block G * 8B (plus 1 when B is 1024); with
+ * sparse_super only groups 1 and the powers of 3, 5 and 7 keep one. */
+static const unsigned ext_block_sizes[] = { 1024, 2048, 4096 };
+static const unsigned ext_backup_groups[] = { 1, 3, 5, 7, 9, 25, 27, 49 };
 
 /* Exit codes the engine reads. */
 enum { EXIT_FOUND = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -71,23 +98,133 @@ static int probe_dev(const char *dev, struct dev_info *info)
 	return rc == 0 ? 0 : rc == 1 ? 1 : -1;
 }
 
-/* Any signature at all? Superblocks (every type, RAID members included)
- * and partition tables, ambivalent results counted as found: 0 blank,
- * 1 something there, -1 unreadable. */
-static int probe_blank(const char *dev)
+/* Any signature in FD from byte OFF on (to SIZE)? Superblocks of every
+ * type, RAID members and bad checksums included, and with PARTS the
+ * partition tables (a GPT even with no protective MBR); ambivalent
+ * results count as found. 0 none, 1 found (WHY says what), -1 error. */
+static int probe_at(int fd, long long off, long long size, int parts,
+		    char *why, size_t len)
 {
-	blkid_probe pr;
-	int rc;
+	const char *type = NULL;
+	blkid_probe pr = blkid_new_probe();
+	int rc = -1;
 
-	pr = blkid_new_probe_from_filename(dev);
 	if (!pr)
 		return -1;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
-	rc = blkid_do_safeprobe(pr);	/* -2: more than one: not blank */
+	if (blkid_probe_set_device(pr, fd, off, size - off) == 0) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE |
+						  BLKID_SUBLKS_BADCSUM);
+		blkid_probe_enable_partitions(pr, parts);
+		blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC |
+						 BLKID_PARTS_FORCE_GPT);
+		rc = blkid_do_safeprobe(pr);	/* -2: more than one */
+	}
+	if (rc == 0 &&
+	    blkid_probe_lookup_value(pr, "TYPE", &type, NULL) != 0 &&
+	    blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) != 0)
+		type = NULL;
+	if (rc == 0 || rc == -2)
+		snprintf(why, len, "%s signature at byte %lld",
+			 rc == -2 ? "more than one" : type ? type : "a", off);
 	blkid_free_probe(pr);
 	return rc == 1 ? 0 : rc == 0 || rc == -2 ? 1 : -1;
+}
+
+/* The first and last ZERO_SPAN bytes of FD all zero? 0 yes, 1 no (WHY),
+ * -1 unreadable. */
+static int check_zeros(int fd, long long size, char *why, size_t len)
+{
+	static char buf[ZERO_SPAN];
+	long long offs[2] = { 0, size > ZERO_SPAN ? size - ZERO_SPAN : 0 };
+	size_t want = size < ZERO_SPAN ? (size_t)size : ZERO_SPAN, i, k;
+
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		if (pread(fd, buf, want, offs[i]) != (ssize_t)want)
+			return -1;
+		for (k = 0; k < want; k++)
+			if (buf[k]) {
+				snprintf(why, len, "data at byte %lld (the "
+					 "first and last MiB of a blank disk "
+					 "are zeros)", offs[i] + (long long)k);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/* Partitions the kernel knows of DEV, or holders (device mapper, RAID):
+ * 0 none (or DEV is no block device: an image file), 1 some (WHY). */
+static int check_sysfs(const char *dev, char *why, size_t len)
+{
+	char dir[128], path[400];
+	struct dirent *e;
+	struct stat st;
+	int found = 0;
+	DIR *d;
+
+	if (stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	snprintf(dir, sizeof(dir), SYS_DEV_BLOCK "/%u:%u", major(st.st_rdev),
+		 minor(st.st_rdev));
+	snprintf(path, sizeof(path), "%s/holders", dir);
+	d = opendir(path);
+	while (d && !found && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.') {
+			snprintf(why, len, "held by %.60s (sysfs)", e->d_name);
+			found = 1;
+		}
+	if (d)
+		closedir(d);
+	d = opendir(dir);
+	while (d && !found && (e = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%.100s/partition", dir,
+			 e->d_name);
+		if (e->d_name[0] != '.' && access(path, F_OK) == 0) {
+			snprintf(why, len, "the kernel knows its partition "
+				 "%.60s (sysfs)", e->d_name);
+			found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Is DEV blank (the file's head comment)? 0 blank, 1 not (WHY), -1
+ * unreadable. Every look is a read: nothing is written, nothing cached. */
+static int probe_blank(const char *dev, char *why, size_t len)
+{
+	long long size, off;
+	size_t i, g;
+	int fd, rc;
+
+	rc = check_sysfs(dev, why, len);
+	if (rc)
+		return rc;
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size = lseek(fd, 0, SEEK_END);
+	rc = size <= 0 ? -1 : probe_at(fd, 0, size, 1, why, len);
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(part_starts); i++)
+		if (part_starts[i] < size)
+			rc = probe_at(fd, part_starts[i], size, 0, why, len);
+	/* A backup superblock read as a primary: its window starts 1 KiB
+	 * before it. */
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(ext_block_sizes); i++)
+		for (g = 0; rc == 0 && g < ARRAY_SIZE(ext_backup_groups); g++) {
+			long long b = ext_block_sizes[i];
+
+			off = (ext_backup_groups[g] * 8 * b + (b == 1024)) * b;
+			if (off + EXT_SB_OFFSET < size)
+				rc = probe_at(fd, off - EXT_SB_OFFSET, size, 0,
+					      why, len);
+		}
+	if (rc == 0)
+		rc = check_zeros(fd, size, why, len);
+	close(fd);
+	return rc;
 }
 
 typedef int (*dev_fn)(const char *dev, const struct dev_info *info,
@@ -172,7 +309,7 @@ static int print_blank_disks(void)
 	static const char *const skip[] = { "loop", "ram", "zram", "sr", "md",
 					    "dm-", "nbd" };
 	struct dirent *e;
-	char dev[300], path[512];
+	char dev[300], path[512], why[WHY_LEN];
 	DIR *d = opendir(SYS_BLOCK);
 	size_t i;
 
@@ -191,7 +328,7 @@ static int print_blank_disks(void)
 		    sys_number(e->d_name, "size") <= 0)
 			continue;
 		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
-		if (probe_blank(dev) == 0)
+		if (probe_blank(dev, why, sizeof(why)) == 0)
 			printf("%s\n", dev);
 	}
 	closedir(d);
@@ -208,6 +345,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct want w = { NULL, NULL };
+	char why[WHY_LEN];
 	int rc;
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
@@ -215,9 +353,12 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "blank-disks") == 0)
 		return print_blank_disks() < 0 ? EXIT_SYSTEM : EXIT_FOUND;
 	if (argc == 3 && strcmp(argv[1], "blank") == 0) {
-		rc = probe_blank(argv[2]);
+		rc = probe_blank(argv[2], why, sizeof(why));
 		if (rc < 0)
-			fprintf(stderr, "blkid9p: cannot probe %s\n", argv[2]);
+			fprintf(stderr, "blkid9p: read %s: %s: give a readable "
+				"block device\n", argv[2], strerror(errno));
+		else if (rc)
+			printf("%s: not blank: %s\n", argv[2], why);
 		return rc < 0 ? EXIT_SYSTEM : rc ? EXIT_NONE : EXIT_FOUND;
 	}
 	if (argc != 3 || strcmp(argv[1], "find") != 0)

@@ -191,6 +191,8 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 	}
 	if (n < 0) {
 		r9p_root_failf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		     strcmp(file, "/proc/cmdline") ?
+		     "give --cmdline-file a readable file" :
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
 		     file, strerror(errno));
 		return -1;
@@ -198,6 +200,58 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 	text[n] = '\0';
 	/* The kernel ends it with a newline; the parser takes it as a blank. */
 	return r9p_root_parse_cmdline(text, c, say, ctx);
+}
+
+/* The first control byte of V (below 0x20, or 0x7f), or NULL. */
+static const char *control_byte(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return v;
+	return NULL;
+}
+
+/*
+ * The one rule for control bytes: no value that becomes a tag, mount
+ * options, a path or a label may hold one. The kernel's splitting keeps
+ * \t \n \v \f \r inside double quotes and every other control byte
+ * anywhere; a newline would reach the hooks' unit files (dracut's
+ * generator writes What=/Options= from --check's answer) as a line of
+ * its own. 0, or -1 with F naming the key.
+ */
+static int config_controls(const struct r9p_cmdline *c,
+			   struct r9p_root_fail *f)
+{
+	const struct {
+		const char *key, *value;
+	} vals[] = {
+		{ "root", c->root }, { "rootfstype", c->rootfstype },
+		{ "rootflags", c->rootflags }, { "root9p.overlay", c->overlay },
+		{ "root9p.tmp", c->tmp }, { "root9p.swap", c->swap },
+	};
+	const char *key = NULL, *v = NULL, *at = NULL;
+	size_t i;
+	int m;
+
+	for (i = 0; !at && i < ARRAY_SIZE(vals); i++) {
+		key = vals[i].key;
+		v = vals[i].value;
+		at = control_byte(v);
+	}
+	for (m = 0; !at && m < c->nmounts; m++) {
+		key = "root9p.mount";
+		v = c->mounts[m];
+		at = control_byte(v);
+	}
+	if (!at)
+		return 0;
+	r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED, "remove the "
+	     "control byte from that value (a newline or tab inside double "
+	     "quotes stays in it); nothing was mounted",
+	     "%s= holds the control byte 0x%02x at byte %d of its value: "
+	     "no tag, option, path or label may hold bytes below 0x20 or "
+	     "0x7f", key, (unsigned char)*at, (int)(at - v));
+	return -1;
 }
 
 /* root9p.tmp (tmpfs options, or a disk whose absence falls back to the
@@ -359,6 +413,10 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	tmp_err = config_scratch(c, r, msg, sizeof(msg));
 	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
+	/* A 9p root (a refused tag included: the byte is the better
+	 * reason); roots of other file systems are not ours to judge. */
+	if (err != 1 && config_controls(c, f) < 0)
+		return -1;
 	if (err)
 		return err;
 	if (mod_err < 0) {

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine/root.h"
@@ -53,18 +52,14 @@ static void say(void *ctx, int level, const char *text)
 	fprintf(stderr, "mount9p: %s\n", text);
 }
 
-/* The command line from rc->cmdline (an existing file, else the text
- * itself) or /proc/cmdline. */
+/* The command line: rc->cmdline's text, rc->cmdline_file's content or
+ * /proc/cmdline. Never guessed from what exists on disk. */
 static int load(const struct r9p_rootcmd *rc, struct r9p_cmdline *c,
 		struct out *o, struct r9p_root_fail *f)
 {
-	struct stat st;
-
-	if (!rc->cmdline)
-		return r9p_root_load_cmdline(NULL, c, say, o, f);
-	if (stat(rc->cmdline, &st) == 0 && S_ISREG(st.st_mode))
-		return r9p_root_load_cmdline(rc->cmdline, c, say, o, f);
-	return r9p_root_parse_cmdline(rc->cmdline, c, say, o);
+	if (rc->cmdline)
+		return r9p_root_parse_cmdline(rc->cmdline, c, say, o);
+	return r9p_root_load_cmdline(rc->cmdline_file, c, say, o, f);
 }
 
 static int kernel_of(const struct r9p_rootcmd *rc, struct r9p_kernel *k)

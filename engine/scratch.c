@@ -30,6 +30,8 @@ int swapon(const char *path, int flags);	/* in klibc, not declared */
 #define OUT_MAX 2048		/* what is kept of the helper's output */
 
 #define MKFS_WORD ",mkfs"
+#define MKFS_LABEL_MAX 16	/* ext2/3/4's s_volume_name; mke2fs cuts more */
+#define BLANK_SAY 256		/* what blkid9p blank says of a disk */
 
 static const char *const helper_paths[] = R9P_BLKID9P_PATHS;
 static const char *const mkfs_paths[] = R9P_MKFS_PATHS;
@@ -67,6 +69,15 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 	if (s->mkfs && (!mkfs_ok || value[0] != 'L')) {
 		snprintf(msg, len, "%s=%.60s: ,mkfs is for root9p.tmp=LABEL=name "
 			 "(the new file system gets that label)", key, value);
+		return -EINVAL;
+	}
+	/* Checked here, before any disk is looked at: mke2fs would shorten
+	 * the label, and the disk it formatted would never be found. */
+	if (s->mkfs && n - (name - value) > MKFS_LABEL_MAX) {
+		snprintf(msg, len, "%s=%.60s: the label is %d bytes; ext4 labels "
+			 "(what ,mkfs makes) have at most %d: give LABEL= a "
+			 "shorter name", key, value, (int)(n - (name - value)),
+			 MKFS_LABEL_MAX);
 		return -EINVAL;
 	}
 	snprintf(s->spec, sizeof(s->spec), "%.*s", (int)n, value);
@@ -206,7 +217,7 @@ static const char *find_mkfs(void)
 static int format_blank(const char *helper, const struct r9p_scratch *s,
 			const char *found, char *why, int len)
 {
-	char out[OUT_MAX], dev[256], more[256], check[64];
+	char out[OUT_MAX], dev[256], more[256], check[BLANK_SAY];
 	char *argv[5];
 	const char *mkfs = find_mkfs();
 	int rc, n;
@@ -239,7 +250,9 @@ static int format_blank(const char *helper, const struct r9p_scratch *s,
 	}
 	/* Asked again just before: nothing may have been written to it. */
 	if (run_helper(helper, "blank", dev, check, sizeof(check)) != 0) {
-		snprintf(why, len, "%s is no longer blank: not formatted", dev);
+		check[strcspn(check, "\n")] = '\0';
+		snprintf(why, len, "%s is no longer blank (%s): not formatted",
+			 dev, *check ? check : "blkid9p blank failed");
 		return -EBUSY;
 	}
 	argv[0] = (char *)mkfs;

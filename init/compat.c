@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init/compat.c - finit_module and reboot for klibc, musl and glibc.
+ * init/compat.c - finit_module, reboot, memfd_create, execveat and capset
+ * for klibc, musl and glibc.
  *
  * klibc links finit_module but declares it nowhere and has a two-argument
- * reboot; musl and glibc have no finit_module wrapper but a generic
+ * reboot; it has no memfd_create or execveat at all, and no generic
+ * syscall(). musl and glibc have no finit_module wrapper but a generic
  * syscall(). Each variant is a few lines, kept here so no other file
  * needs an #ifdef.
  */
@@ -13,7 +15,20 @@
 
 #include "init/compat.h"
 
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000	/* linux/fcntl.h; not in every libc */
+#endif
+
 #ifdef __KLIBC__
+#include <asm/unistd.h>
+#include <sys/capability.h>
+
+/* capset(2) with every set empty: the header and the two 32-bit words. */
+static struct __user_cap_header_struct cap_header = {
+	_LINUX_CAPABILITY_VERSION_3, 0
+};
+static struct __user_cap_data_struct cap_none[_LINUX_CAPABILITY_U32S_3];
+
 /* Present in klibc's syscall table (havesyscall.h) but not in a header. */
 extern int finit_module(int fd, const char *params, int flags);
 
@@ -26,8 +41,80 @@ int i9p_reboot(void)
 {
 	return reboot(RB_AUTOBOOT, NULL) < 0 ? -errno : 0;
 }
+
+int i9p_capset_none(void)
+{
+	return capset(&cap_header, cap_none) < 0 ? -errno : 0;
+}
+
+#if defined(__x86_64__)
+/*
+ * klibc's own stubs are two instructions: the number in %eax, then a jump
+ * to __syscall_common (the syscall, errno, -1). These two are written the
+ * same way, since klibc lacks them; other architectures get -ENOSYS.
+ */
+#define I9P_STR(x) #x
+#define I9P_XSTR(x) I9P_STR(x)
+__asm__(".text\n"
+	".globl i9p_klibc_memfd_create\n"
+	".type i9p_klibc_memfd_create,@function\n"
+	"i9p_klibc_memfd_create:\n"
+	"\tmovl $" I9P_XSTR(__NR_memfd_create) ",%eax\n"
+	"\tjmp __syscall_common\n"
+	".size i9p_klibc_memfd_create,.-i9p_klibc_memfd_create\n"
+	".globl i9p_klibc_execveat\n"
+	".type i9p_klibc_execveat,@function\n"
+	"i9p_klibc_execveat:\n"
+	"\tmovl $" I9P_XSTR(__NR_execveat) ",%eax\n"
+	"\tjmp __syscall_common\n"
+	".size i9p_klibc_execveat,.-i9p_klibc_execveat\n");
+
+int i9p_klibc_memfd_create(const char *name, unsigned flags);
+int i9p_klibc_execveat(int fd, const char *path, char *const argv[],
+		       char *const envp[], int flags);
+
+int i9p_memfd_create(const char *name, unsigned flags)
+{
+	int fd = i9p_klibc_memfd_create(name, flags);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int i9p_fexecve(int fd, char *const argv[], char *const envp[])
+{
+	i9p_klibc_execveat(fd, "", argv, envp, AT_EMPTY_PATH);
+	return -errno;
+}
 #else
+int i9p_memfd_create(const char *name, unsigned flags)
+{
+	(void)name;
+	(void)flags;
+	return -ENOSYS;
+}
+
+int i9p_fexecve(int fd, char *const argv[], char *const envp[])
+{
+	(void)fd;
+	(void)argv;
+	(void)envp;
+	return -ENOSYS;
+}
+#endif
+#else
+#include <stdint.h>
 #include <sys/syscall.h>
+
+/* linux/capability.h's structures: musl's headers have no linux/. */
+#define CAP_VERSION_3 0x20080522
+#define CAP_U32S_3 2
+static struct {
+	uint32_t version;
+	int pid;
+} cap_header = { CAP_VERSION_3, 0 };
+static struct {
+	uint32_t effective, permitted, inheritable;
+} cap_none[CAP_U32S_3];
 
 int i9p_finit_module(int fd, const char *params)
 {
@@ -37,5 +124,25 @@ int i9p_finit_module(int fd, const char *params)
 int i9p_reboot(void)
 {
 	return reboot(RB_AUTOBOOT) < 0 ? -errno : 0;
+}
+
+int i9p_capset_none(void)
+{
+	return syscall(SYS_capset, &cap_header, cap_none) < 0 ? -errno : 0;
+}
+
+int i9p_memfd_create(const char *name, unsigned flags)
+{
+	long fd = syscall(SYS_memfd_create, name, flags);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* execveat, not fexecve: glibc's and musl's fall back to /proc/self/fd,
+ * which the new root may not have yet. */
+int i9p_fexecve(int fd, char *const argv[], char *const envp[])
+{
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return -errno;
 }
 #endif

@@ -15,4 +15,16 @@ int i9p_finit_module(int fd, const char *params);
 /* reboot(2) with RB_AUTOBOOT; returns -errno only on failure. */
 int i9p_reboot(void);
 
+/* capset(2) emptying the effective, permitted and inheritable sets of
+ * this process: 0 or -errno. */
+int i9p_capset_none(void);
+
+/* memfd_create(2): the new descriptor, or -errno (-ENOSYS for klibc on
+ * architectures other than x86_64). */
+int i9p_memfd_create(const char *name, unsigned flags);
+
+/* execveat(2) of FD itself (AT_EMPTY_PATH, no /proc needed); returns
+ * -errno only on failure. */
+int i9p_fexecve(int fd, char *const argv[], char *const envp[]);
+
 #endif

@@ -282,9 +282,11 @@ int main(int argc, char **argv)
 	static struct boot b;
 	struct utsname u;
 
-	(void)argc;
 	b.t0 = r9p_now_ms();
 	b.argv = argv;
+	/* root9p-pin, re-executed from its memfd copy (init/pin.c). */
+	if (getpid() != 1 && argc > 0 && strcmp(argv[0], I9P_PIN_NAME) == 0)
+		return i9p_pin_main(argc, argv);
 	if (getpid() != 1) {
 		fprintf(stderr, "init9p: must run as PID 1 from an initramfs "
 			"(see mkinitrd9p); to try 9p mounts, use mount9p\n");

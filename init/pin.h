@@ -20,13 +20,26 @@
 
 #include <sys/types.h>
 
+/* The pin's argv[0] and process name (ps, /proc/PID/comm). */
+#define I9P_PIN_NAME "root9p-pin"
+
 /*
- * Fork root9p-pin: a child that chroots into NEWROOT (before the switch,
- * so it never holds the initramfs), opens the directories and links of
- * the built-in list that NEWROOT has, and sleeps until it is killed
+ * Fork root9p-pin: a child that re-executes init9p from a sealed memfd
+ * copy (so no page of the initramfs stays mapped after the switch),
+ * chroots into NEWROOT, opens the directories and links of the built-in
+ * list that NEWROOT has on its own mount (never a mount point: a
+ * root9p.mount= share stays unmountable), drops every capability, the
+ * bounding set and sets no_new_privs, and sleeps until it is killed
  * (SIGTERM at shutdown). Returns its pid, or -errno when fork fails (the
  * boot goes on without it).
  */
 pid_t i9p_pin_start(const char *newroot);
+
+/*
+ * init9p's main() when started as I9P_PIN_NAME (by i9p_pin_start's
+ * exec): ARGV[1] is the new root's descriptor. Returns only on bad
+ * arguments (2, said on stderr).
+ */
+int i9p_pin_main(int argc, char **argv);
 
 #endif

@@ -3,7 +3,8 @@
  * mount9p/mount9p.c - the mount9p command: check, explain and mount 9p.
  *
  *   mount9p [-o OPTS] [--timeout S] [-n] [--kernel REL] [--no-defaults] TAG DIR
- *   mount9p --root DIR | --check | --modules  [--cmdline FILE|TEXT] [--kmsg]
+ *   mount9p --root DIR | --check | --modules
+ *           [--cmdline TEXT | --cmdline-file FILE] [--kmsg]
  *   mount9p --tags
  *   mount9p --explain [-o OPTS] [--kernel REL] [--no-defaults]
  * Arguments are parsed by hand from a table: klibc has no getopt_long.
@@ -109,9 +110,27 @@ static int set_kernel(struct args *a, const char *v)
 	return 0;
 }
 
+/* Text and file are two options: one that guessed (a file when one of
+ * that name existed) read a file planted in the current folder. */
 static int set_cmdline(struct args *a, const char *v)
 {
+	if (a->root.cmdline_file) {
+		fprintf(stderr, "mount9p: --cmdline %s: --cmdline-file is "
+			"given too; give one of them\n", v);
+		return -1;
+	}
 	a->root.cmdline = v;
+	return 0;
+}
+
+static int set_cmdline_file(struct args *a, const char *v)
+{
+	if (a->root.cmdline) {
+		fprintf(stderr, "mount9p: --cmdline-file %s: --cmdline is "
+			"given too; give one of them\n", v);
+		return -1;
+	}
+	a->root.cmdline_file = v;
 	return 0;
 }
 
@@ -179,6 +198,7 @@ static const struct {
 	{ NULL, "--check", 0, NULL, MODE_CHECK },
 	{ NULL, "--modules", 0, NULL, MODE_MODULES },
 	{ NULL, "--cmdline", 1, set_cmdline, 0 },
+	{ NULL, "--cmdline-file", 1, set_cmdline_file, 0 },
 	{ NULL, "--kmsg", 0, set_kmsg, 0 },
 	{ NULL, "--sysfs", 1, set_sysfs, 0 },
 	{ NULL, "--proc", 1, set_proc, 0 },
@@ -194,8 +214,9 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: mount9p [-o OPTS] [--timeout S] [-n|--dry-run] [--kernel RELEASE]\n"
 "               [--no-defaults] TAG DIR\n"
-"       mount9p --root DIR [--cmdline FILE|TEXT] [--kmsg]\n"
-"       mount9p --check | --modules [--cmdline FILE|TEXT] [--kernel RELEASE]\n"
+"       mount9p --root DIR [--cmdline TEXT | --cmdline-file FILE] [--kmsg]\n"
+"       mount9p --check | --modules [--cmdline TEXT | --cmdline-file FILE]\n"
+"               [--kernel RELEASE]\n"
 "       mount9p --tags\n"
 "       mount9p --explain [-o OPTS] [--kernel RELEASE] [--no-defaults]\n"
 "       mount9p --help | --version\n"
@@ -219,8 +240,8 @@ static void usage(FILE *f)
 "                   R9P_OPTIONS, R9P_TIMEOUT, R9P_TMP, R9P_MODULES, or\n"
 "                   R9P_ERROR and R9P_TRY)\n"
 "  --modules        the modules a 9p root needs, with root9p.modules=\n"
-"  --cmdline X      the command line from file X, or X itself (default\n"
-"                   /proc/cmdline)\n"
+"  --cmdline TEXT   TEXT is the command line (default /proc/cmdline)\n"
+"  --cmdline-file FILE  the command line read from FILE\n"
 "  --kmsg           messages to the kernel log (/dev/kmsg), as init9p's\n"
 "  --tags           list the mount tags: tag, device, mounted or not\n"
 "  --explain        print the option string the kernel gets, one line per\n"

@@ -9,7 +9,8 @@
 #define R9P_ROOTCMD_H
 
 struct r9p_rootcmd {
-	const char *cmdline;	/* FILE, or the text itself; NULL: /proc */
+	const char *cmdline;	/* the text itself; NULL: cmdline_file */
+	const char *cmdline_file;	/* FILE; both NULL: /proc/cmdline */
 	const char *kernel;	/* release to check for; NULL: running */
 	int kmsg;		/* messages to /dev/kmsg, not stderr */
 };

@@ -12,7 +12,7 @@ busybox-static cpio zstd xz-utils initramfs-tools dracut-core debootstrap
 clang libclang-rt-14-dev pkg-config zlib1g-dev liblzma-dev libzstd-dev
 make gcc ca-certificates systemd openssl gnuplot-nox
 qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-linux-libc-dev-arm64-cross dpkg-dev perl libblkid-dev e2fsprogs util-linux
+linux-libc-dev-arm64-cross dpkg-dev perl libblkid-dev e2fsprogs util-linux fdisk
 linux-source-6.1 flex bison bc libelf-dev fakemachine qemu-system-common
 libvirt-clients libvirt-daemon-driver-qemu python3
 debhelper lintian mandoc fakeroot man-db shellcheck"

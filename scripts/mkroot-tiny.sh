@@ -114,6 +114,13 @@ fi
 for d in /proc/[0-9]*; do
 	[ "$(cat "$d/comm" 2>/dev/null)" = root9p-pin ] || continue
 	say pin "$(ls -l "$d/fd" 2>/dev/null | sed -n 's/.* -> //p' | sort | tr '\n' ' ')"
+	# its privileges and what it maps (#29.14)
+	say pin_status "$(grep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs):' "$d/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
+	say pin_maps "$(awk 'NF >= 6 { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }' "$d/maps" | sort -u | tr '\n' ' ')"
+done
+# probe.umount=PATH,...: unmount each (a root9p.mount= share), say how.
+for p in $(arg probe.umount | tr , ' '); do
+	say umount "$p $(umount "$p" 2>&1 && echo ok)"
 done
 # probe.pinseen=TAG: a file made, changed and removed through TAG, a
 # second share of the root's directory (its own QEMU server: an edit on

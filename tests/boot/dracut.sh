@@ -25,8 +25,9 @@ debian_args "$@"
 t_workdir dracut "dracut tests" root debian base tmp '*.img'
 # The plan: the hook 7, the images 5, per image kind (script, systemd)
 # howto 13, virtfs 9, overlay 3, badflags 6; notag 2, scratch 3, the
-# machine's dracut 1; the Debian root 5 unless --no-debian.
-t_plan $((7 + 5 + 2 * (13 + 9 + 3 + 6) + 2 + 3 + 1 + 5 * DEBIAN))
+# machine's dracut 1; the generator's units 6; the Debian root 5 unless
+# --no-debian.
+t_plan $((7 + 5 + 2 * (13 + 9 + 3 + 6) + 2 + 3 + 1 + 6 + 5 * DEBIAN))
 
 # What the machine's dracut reads: names, modes, sizes, times, contents.
 dracut_sum() {
@@ -241,6 +242,68 @@ hook_run() {
 # hook_is CMDLINE PATTERN: the output of hook_run matches PATTERN (grep -E).
 hook_is() { hook_run "$1" | grep -qE -- "$2"; }
 
+# gen_run CMDLINE [VAR=VALUE...]: root9p-generator.sh on the host, as
+# systemd runs it, in a private mount namespace where a file stands in for
+# /proc/cmdline and one for /dev/kmsg; the VAR=VALUEs in its environment
+# (the kernel hands unknown KEY=VALUE words to init's). Its units in
+# $WORK/genrun/early; prints the generator's exit code.
+# shellcheck disable=SC2016 # expanded by the inner sh
+gen_run() {
+	local d=$WORK/genrun cmd=$1
+	shift
+	rm -rf "$d"
+	mkdir -p "$d/bin" "$d/early"
+	printf '%s\n' "$cmd" >"$d/cmdline"
+	: >"$d/kmsg"
+	ln -sf "$WORK/mount9p" "$d/bin/mount9p"
+	unshare -m sh -c '
+		d=$1
+		shift
+		mount --make-rprivate /
+		mount --bind "$d/cmdline" /proc/cmdline
+		mount --bind "$d/kmsg" /dev/kmsg
+		env "$@" PATH="$d/bin:$PATH" sh hooks/dracut/90root9p/root9p-generator.sh \
+			"$d/normal" "$d/early" "$d/late"
+		echo "exit=$?"' sh "$d" "$@" 2>&1
+}
+# gen_unit NAME KEY: how many KEY= lines the generated unit NAME has.
+gen_unit() { grep -c "^$2=" "$WORK/genrun/early/$1"; }
+# gen_clean: no generated unit holds a control byte but the line ends.
+gen_clean() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$WORK"/genrun/early/sysroot.mount "$WORK"/genrun/early/root9p-root.service; }
+
+# #29.12: a value the engine refused never reaches a unit file: only
+# what mount9p --check approved (the kernel keeps a newline inside
+# double quotes, and any other control byte anywhere).
+# shellcheck disable=SC2016 # check's eval expands them when it runs
+gen_checks() {
+	local g=root9p-generator.sh nl='
+'
+	gen_run "root=fsRoot rootfstype=9p rootflags=aname=x" >/dev/null
+	check "$g: a good line: What=fsRoot, the options, one Type=" eval \
+		'grep -qx "What=fsRoot" "$WORK/genrun/early/sysroot.mount" &&
+		 grep -q "^Options=.*aname=x" "$WORK/genrun/early/sysroot.mount" &&
+		 [ "$(gen_unit sysroot.mount Type)" = 1 ]'
+	gen_run "root=fsRoot rootfstype=9p \"rootflags=aname=x${nl}Type=ext4\"" >/dev/null
+	check "$g: rootflags holding a newline: one What=, one Type=, no Options=" eval \
+		'[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
+		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
+	check "$g: a refused line: the generator ends well, the units linked" eval \
+		'gen_run "root=fsRoot rootfstype=9p \"rootflags=aname=x${nl}Type=ext4\"" | grep -qx exit=0 &&
+		 [ -L "$WORK/genrun/early/initrd-root-fs.target.requires/sysroot.mount" ]'
+	gen_run "\"root=fsRoot${nl}What=/dev/vda\" rootfstype=9p" >/dev/null
+	check "$g: root= holding a newline: What=root only" eval \
+		'[ "$(gen_unit sysroot.mount What)" = 1 ] && grep -qx "What=root" "$WORK/genrun/early/sysroot.mount" && gen_clean'
+	gen_run "root=fsRoot rootfstype=9p rootflags=aname=x$(printf '\001')" >/dev/null
+	check "$g: rootflags holding 0x01 (no quotes needed): not written" eval \
+		'[ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
+	gen_run "root=fsRoot rootfstype=9p rootflags=msize=100" \
+		"R9P_OPTIONS=x${nl}Type=ext4" "R9P_TAG=t${nl}What=/dev/vda" "R9P_MODULES=m${nl}ExecStart=/bin/sh" >/dev/null
+	check "$g: a refused line writes nothing inherited from the environment" eval \
+		'[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
+		 [ "$(gen_unit root9p-root.service ExecStart)" = 1 ] &&
+		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
+}
+
 hook_checks() {
 	local d="parse-root9p.sh (dracut-lib.sh)"
 	check "$d: root=TAG rootfstype=9p is ours: rootok=1" \
@@ -273,6 +336,7 @@ cp "$O/klibc/mount9p" "$WORK/mount9p" || { fail "$O/klibc/mount9p exists (run ma
 # beside it, the scratch-disk helper the module takes too (#18)
 cp "$O/klibc/blkid9p" "$WORK/blkid9p" || fail "$O/klibc/blkid9p exists (run make)"
 hook_checks
+gen_checks
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$WORK/mount9p" >/dev/null
 sum_before=$(dracut_sum)

@@ -230,10 +230,19 @@ pin_holds_dirs() {
 # probe under cache=loose sees them late); off with
 # root9p.pin=0 and with cache=loose (which keeps dentries itself).
 case_pin() {
+	# a root9p.mount= share on /var/lib, a path of the pin's list (#29.14)
+	mkdir -p "$ROOT/var/lib" "$WORK/share-$K"
 	boot "$K-pin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
-		-a "probe.pinseen=again probe.pinwait root9p.debug"
+		--extra-9p "share:$WORK/share-$K" \
+		-a "probe.pinseen=again probe.pinwait root9p.debug root9p.mount=share:/var/lib probe.umount=/var/lib"
 	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" \
 		eval '[ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"'
+	check "$K root9p-pin: no capability left, the bounding set empty, no_new_privs" \
+		probe_has pin_status "^CapPrm: 0+ CapEff: 0+ CapBnd: 0+ NoNewPrivs: 1 $"
+	check "$K root9p-pin: maps nothing of the initramfs (its sealed memfd copy, no /init)" \
+		eval 'probe_has pin_maps "/memfd:root9p-pin" && ! probe_has pin_maps "(^| )/init( |$)"'
+	check "$K root9p-pin: holds nothing of a root9p.mount= share, which unmounts" \
+		eval '! probe_has pin "/var/lib" && probe_is umount "/var/lib ok"'
 	check "$K root9p-pin: each is a directory or link of the root, no file" pin_holds_dirs
 	check "$K root9p-pin: init9p logged it (root9p.debug)" \
 		has "init9p: root9p-pin (pid "
@@ -313,11 +322,11 @@ case_opts() {
 # checks_for K: one kernel's checks: 3, then the cases': howto 18
 # (check_9p_root's 10 among them), ro 5, init_args 6, bad_tag 7,
 # bad_init 3, wait 2, rootwait 2, rescue 3, bad_interp 6, rescue_mount 3,
-# debug_modules 7, pin 7, noshell 2, break 2, opts 7 on 6.1 (5 later).
+# debug_modules 7, pin 10, noshell 2, break 2, opts 7 on 6.1 (5 later).
 # Debian's: bookworm 6.1, trixie 6.12; another kernel's version is not
 # known before it is fetched, and the suite then has no plan.
 checks_for() {
-	local n=$((3 + 18 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 7 + 7 + 2 + 2))
+	local n=$((3 + 18 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 7 + 10 + 2 + 2))
 	case $1 in
 	bookworm) echo $((n + 7)) ;;
 	trixie) echo $((n + 5)) ;;

@@ -59,6 +59,13 @@ static const struct str_case str_cases[] = {
 	{ "root=a\xa0root=nbsp", g_root, "nbsp" },		/* 0xa0: _S|_SP */
 	{ "\v\f\r\xa0 init=/x\xa0\r", g_init, "/x" },	/* leading, trailing */
 	{ "root=\"a\vb\" x", g_root, "a\vb" },		/* quoted: kept */
+	/* #29.12: the control bytes that reach a value (the root engine
+	 * refuses them): isspace() ones inside quotes, the rest anywhere */
+	{ "\"rootflags=a\nType=ext4\" x", g_flags, "a\nType=ext4" },
+	{ "rootflags=\"a\tb\" x", g_flags, "a\tb" },
+	{ "rootflags=a\x01" "b x", g_flags, "a\x01" "b" },
+	{ "root=a\x1b" "b\x7f x", g_root, "a\x1b" "b\x7f" },
+	{ "rootflags=a\nType=ext4", g_flags, "a" },		/* unquoted: splits */
 	/* Not spaces for the kernel: kept inside the word. */
 	{ "root=a\x85" "b", g_root, "a\x85" "b" },
 	{ "root=a\x1c" "b", g_root, "a\x1c" "b" },

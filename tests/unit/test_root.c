@@ -124,6 +124,36 @@ static const struct {
 	  "36", 0, NULL, NULL },
 	{ "root=virtiofs:myfs rootfstype=9p", 0, 1, "use the command line",
 	  "rootfstype=9p", 0, NULL, NULL },
+	/* #29.12: control bytes, refused with the key named. Inside double
+	 * quotes the kernel keeps \t \n \v \f \r; other control bytes
+	 * reach a value quoted or not. */
+	{ "root=a rootfstype=9p \"rootflags=cache=loose\nWhat=/etc\"", 0, -1,
+	  "use the command line", "rootflags= holds the control byte 0x0a "
+	  "at byte 11", 0, NULL, NULL },
+	{ "root=a rootfstype=9p rootflags=\"msize=8192\rType=ext4\"", 0, -1,
+	  "use the command line", "rootflags= holds the control byte 0x0d",
+	  0, NULL, NULL },
+	{ "root=a rootfstype=9p rootflags=cache=loose\x01", 0, -1,
+	  "use the command line", "rootflags= holds the control byte 0x01",
+	  0, NULL, NULL },
+	{ "\"root=fs\tRoot\" rootfstype=9p", 0, -1, "use the command line",
+	  "root= holds the control byte 0x09 at byte 2", 0, NULL, NULL },
+	{ "root=fsRoot\x7f rootfstype=9p", 0, -1, "use the command line",
+	  "root= holds the control byte 0x7f", 0, NULL, NULL },
+	{ "root=\"my\vfs\" rootfstype=virtiofs", 0, -1, "use the command line",
+	  "root= holds the control byte 0x0b", 0, NULL, NULL },
+	{ "root=a rootfstype=9p \"root9p.mount=d:/mnt\n:ro\"", 0, -1,
+	  "use the command line", "root9p.mount= holds the control byte 0x0a",
+	  0, NULL, NULL },
+	{ "root=a rootfstype=9p root9p.overlay=tmp\x1b" "fs", 0, -1,
+	  "use the command line", "root9p.overlay= holds the control byte "
+	  "0x1b", 0, NULL, NULL },
+	{ "root=a rootfstype=9p \"root9p.tmp=LABEL=a\fb,mkfs\"", 0, -1,
+	  "use the command line", "root9p.tmp= holds the control byte 0x0c",
+	  0, NULL, NULL },
+	/* not a 9p root: not ours to refuse */
+	{ "root=/dev/vda1 rootfstype=ext4 \"rootflags=a\nb\"", 0, 1,
+	  "use the command line", "rootfstype=ext4", 0, NULL, NULL },
 };
 
 int main(void)

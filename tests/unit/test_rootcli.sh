@@ -4,12 +4,13 @@
 # exit codes, and --root's refusals before anything is mounted.
 #   tests/unit/test_rootcli.sh [MOUNT9P]   (default build/mount9p)
 m=${1:-build/mount9p}
+case $m in /*) ;; *) m=$PWD/$m ;; esac	# one test runs in another folder
 # only failures are printed: the unit tests' way
 T_QUIET=1
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "$0")/../lib/check.sh"
 # one result a check or check_eval line below
-t_plan 31
+t_plan 34
 
 # check_eval CMDLINE VAR WANT: eval of --check's output sets VAR to WANT.
 check_eval() {
@@ -57,8 +58,19 @@ check "--modules: the list, then root9p.modules" \
 check "--modules: an option-like name is refused (exit 1)" [ $? = 1 ]
 f=$(mktemp)
 printf 'root=fromfile rootfstype=9p\n' >"$f"
-check "--cmdline FILE reads the file" [ "$("$m" --check --cmdline "$f" | grep R9P_TAG)" = "R9P_TAG='fromfile'" ]
+check "--cmdline-file FILE reads the file" [ "$("$m" --check --cmdline-file "$f" | grep R9P_TAG)" = "R9P_TAG='fromfile'" ]
 rm -f "$f"
+# #29.11: --cmdline is text only, even when a file in the current folder
+# has the text's name (a planted one would have chosen the modules).
+d=$(mktemp -d)
+printf 'root9p.modules=planted\n' >"$d/root9p.overlay=tmpfs"
+check "--cmdline TEXT is the text, not a file of that name" \
+	[ "$(cd "$d" && "$m" --modules --cmdline 'root9p.overlay=tmpfs')" = "virtio_pci 9pnet_virtio 9p overlay" ]
+rm -rf "$d"
+"$m" --check --cmdline-file /nonexistent/cmdline >/dev/null 2>&1
+check "--cmdline-file: a missing file is exit 5" [ $? = 5 ]
+"$m" --check --cmdline 'root=a' --cmdline-file /proc/cmdline >/dev/null 2>&1
+check "--cmdline and --cmdline-file together are a usage error" [ $? = 2 ]
 
 # --root refuses before mounting anything, with the reason on stdout too.
 d=$(mktemp -d)

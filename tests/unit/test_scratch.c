@@ -59,6 +59,16 @@ static const struct {
 	  "mode=1777,nosuid,nodev", MODS_DISK },
 	{ BASE "root9p.tmp=UUID=x,mkfs", -1, ",mkfs is for root9p.tmp=LABEL=",
 	  NULL, NULL, NULL },
+	/* #29.7: ext4's label limit, 16 bytes, checked before anything is
+	 * formatted (mke2fs would cut a longer one: a disk never found) */
+	{ BASE "root9p.tmp=LABEL=abcdefghijklmnop,mkfs", 0, "LABEL=abcdefghijklmnop",
+	  "", "mode=1777,nosuid,nodev", MODS_DISK },
+	{ BASE "root9p.tmp=LABEL=abcdefghijklmnopq,mkfs", -1,
+	  "root9p.tmp=LABEL=abcdefghijklmnopq,mkfs: the label is 17 bytes; "
+	  "ext4 labels (what ,mkfs makes) have at most 16", NULL, NULL, NULL },
+	/* without ,mkfs a longer label may be another file system's */
+	{ BASE "root9p.tmp=LABEL=abcdefghijklmnopq", 0, "LABEL=abcdefghijklmnopq",
+	  "", "mode=1777,nosuid,nodev", MODS_DISK },
 	{ BASE "root9p.swap=LABEL=x,mkfs", -1, "root9p.swap=LABEL=x,mkfs: ,mkfs "
 	  "is for", NULL, NULL, NULL },
 	{ BASE "root9p.tmp=LABEL=,mkfs", -1, "then ,mkfs or nothing", NULL, NULL,

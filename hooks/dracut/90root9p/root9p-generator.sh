@@ -13,6 +13,10 @@
 #                        it finds /sysroot mounted, or fails with it.
 # A refused command line still gets both: the service fails with mount9p's
 # message and initrd-root-fs.target with it (dracut's emergency shell).
+# Only what mount9p --check printed reaches a unit: the engine refuses
+# control bytes in every value (a newline would be a line of the unit),
+# and the R9P_* names are emptied first, since the kernel hands unknown
+# KEY=VALUE words of its command line to init's environment.
 
 early=${2:-/run/systemd/generator.early}
 
@@ -20,7 +24,7 @@ early=${2:-/run/systemd/generator.early}
 unit_escape() { printf '%s' "$1" | sed 's/%/%%/g'; }
 
 _r9p_out=$(mount9p --check --kmsg)
-R9P_ROOT=
+R9P_ROOT='' R9P_TAG='' R9P_FSTYPE='' R9P_OPTIONS='' R9P_MODULES=''
 eval "$_r9p_out"
 [ "$R9P_ROOT" = yes ] || exit 0
 mkdir -p "$early/initrd-root-fs.target.requires" || exit 1
@@ -55,7 +59,8 @@ mkdir -p "$early/initrd-root-fs.target.requires" || exit 1
     echo "What=$(unit_escape "${R9P_TAG:-root}")"
     echo "Where=/sysroot"
     echo "Type=${R9P_FSTYPE:-9p}"
-    [ -n "${R9P_OPTIONS:-}" ] && echo "Options=$(unit_escape "$R9P_OPTIONS")"
+    # an if: a refused line has no options, and the group must not fail
+    if [ -n "$R9P_OPTIONS" ]; then echo "Options=$(unit_escape "$R9P_OPTIONS")"; fi
 } > "$early/sysroot.mount" || exit 1
 ln -sf ../sysroot.mount "$early/initrd-root-fs.target.requires/sysroot.mount"
 exit 0
