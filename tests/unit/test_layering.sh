@@ -15,7 +15,7 @@ LAYERS='common
 mount9p
 tmpfs
 engine
-init mkinitrd mkroot blkid9p bench
+init mkinitrd mkroot blkid9p bench semantics
 tests/unit tests/fuzz'
 
 files=$(find . -path ./build -prune -o -path ./debian -prune -o \
