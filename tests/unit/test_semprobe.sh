@@ -111,13 +111,23 @@ host_check() {
 	*) return 1 ;;
 	esac
 }
-hostbad=
+# Without getfattr or python3 (a minimal host tree) the xattr lines cannot
+# be read here: that is a skip, never a pass.
+readx=yes
+command -v getfattr >/dev/null || command -v python3 >/dev/null || readx=
+hostbad='' hostunread=''
 while read -r _ name rel what; do
+	case $what in xattr:*) [ -n "$readx" ] || { hostunread="$hostunread $name"; continue; } ;; esac
 	host_check "$rel" "$what" || hostbad="$hostbad $name:$rel:$what"
 done <<HOST
 $(grep '^HOST ' "$work/out")
 HOST
-check "every HOST line holds on the host (bad:$hostbad)" [ -z "$hostbad" ]
+if [ -z "$hostbad" ] && [ -n "$hostunread" ]; then
+	skip=$((skip + 1))
+	echo "skip every HOST line holds on the host: no getfattr or python3 to read the xattrs of$hostunread (apt-get install attr)"
+else
+	check "every HOST line holds on the host (bad:$hostbad)" [ -z "$hostbad" ]
+fi
 
 "$p" -g nosuch "$work/fs" >/dev/null 2>"$work/err"
 rc=$?
