@@ -106,6 +106,11 @@ run() {
 		set -eu
 		tree=$1 here=$2 cache=$3
 		shift 3
+		# The tree a mount of its own: chroot leaves the root on a
+		# directory that is no mount point, and pivot_root(2) then fails
+		# with EINVAL (the Rust virtiofsd'"'"'s --sandbox=namespace: "Error
+		# entering sandbox: CleanMount(... Invalid argument)").
+		mount --bind "$tree" "$tree"
 		for d in /dev /proc /sys /var/tmp; do
 			mkdir -p "$tree$d"
 			mount --rbind "$d" "$tree$d"
