@@ -8,7 +8,7 @@
 set -eu
 
 PKGS="qemu-system-x86 klibc-utils libklibc-dev musl-tools libkmod-dev
-busybox-static cpio zstd xz-utils initramfs-tools dracut-core debootstrap
+busybox-static cpio zstd xz-utils initramfs-tools dracut-core debootstrap mmdebstrap
 clang libclang-rt-14-dev pkg-config zlib1g-dev liblzma-dev libzstd-dev
 make gcc ca-certificates systemd openssl gnuplot-nox
 qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross

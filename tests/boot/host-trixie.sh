@@ -1,0 +1,283 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# tests/boot/host-trixie.sh - Debian 13 as the host (#27): root9p built
+# with trixie's gcc and klibc (O=build/trixie) and run by trixie's QEMU 10
+# and Rust virtiofsd, inside the cached trixie tree (scripts/host-env.sh:
+# chroot in a private mount namespace; nothing installed on the machine).
+#
+#   tests/boot/host-trixie.sh [--kernels "bookworm trixie"]
+#
+# On the machine it makes or reuses the tree, fetches the kernels into the
+# shared cache (the tree has no apt sources for them) and runs itself in
+# the tree (--inside). There it says which host it is (INFO lines), builds,
+# runs `make unit`, boots a tiny probe root on each kernel through
+# scripts/run9p: 9p (passthrough, mapped-xattr as an ordinary user through
+# QEMU 10's -run-with user=), --ro, the loop (-- CMD) plain and under
+# --overlay tmpfs, and virtiofs with the Rust virtiofsd; and runs the
+# unlink probe on each 9p server and on virtiofs, against QEMU 7.2's
+# known answer. Needs root (chroot). Ends with
+# "host-trixie: N passed, N failed, N skipped (plan N)".
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+KERNELS="bookworm trixie"
+. tests/boot/lib.sh
+NAME=host-trixie
+# QEMU 7.2's 9p server on an unlinked open file (Debian 12, measured by
+# tests/boot/mkroot9p.sh): the one call that fails is ftruncate.
+UNLINK_72="fstat ok read ok write ok ftruncate failed: No such file or directory"
+
+# Checks of one kernel: 2 images, 9p passthrough 6, mapped-xattr 3, --ro 3,
+# the loop 3, the loop with --overlay tmpfs 2, virtiofs 4.
+PER_KERNEL=$((2 + 6 + 3 + 3 + 3 + 2 + 4))
+# Once: the probe roots, the dry runs of QEMU's user option and of the
+# virtiofs daemon.
+ONCE=3
+
+# --- on the machine: the tree, the kernels, then the suite inside -----------
+outside() {
+	local tree k env_text
+	LOG=
+	if [ "$(id -u)" != 0 ]; then
+		t_plan 1
+		skip "$NAME: the trixie tree runs through chroot: run as root"
+		t_done $NAME
+		exit
+	fi
+	# The first run builds the tree (mmdebstrap, minutes); later ones reuse it.
+	if ! tree=$(scripts/host-env.sh build); then
+		t_plan 1
+		fail "$NAME: make the trixie host tree (scripts/host-env.sh build; its messages above)"
+		t_done $NAME
+		exit 1
+	fi
+	WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-$NAME.XXXXXX") || exit 2
+	# QEMU runs as an ordinary user for mapped-xattr: it must reach the root.
+	chmod 0755 "$WORK"
+	for k in $KERNELS; do
+		if env_text=$(scripts/fetch-kernel.sh --env "$k"); then
+			printf '%s\n' "$env_text" >"$WORK/$k.env"
+		else
+			echo "$NAME: fetch the $k kernel failed (message above)" >&2
+		fi
+	done
+	exec scripts/host-env.sh run -- tests/boot/host-trixie.sh --inside "$tree" "$WORK" "$KERNELS"
+}
+
+# --- inside the tree ---------------------------------------------------------
+
+# info WHAT TEXT: which host this is, for the log (never a check).
+info() { echo "INFO $1: $2"; }
+
+host_identity() {
+	local qv
+	info host "Debian $(cat /etc/debian_version) in $TREE"
+	qv=$(qemu-system-x86_64 --version | head -n 1)
+	info qemu "$qv"
+	info virtiofsd "$( (command -v virtiofsd || echo /usr/libexec/virtiofsd) | head -n 1) $(/usr/libexec/virtiofsd --version 2>&1 | head -n 1)"
+	info dracut "$(dpkg-query -W -f '${Version}' dracut-core)"
+	info initramfs-tools "$(dpkg-query -W -f '${Version}' initramfs-tools)"
+	info gcc "$(gcc -dumpfullversion)"
+	info klibc "$(dpkg-query -W -f '${Version}' libklibc-dev)"
+	info libvirt "$(dpkg-query -W -f '${Version}' libvirt-daemon)"
+	check "the host is Debian 13 (/etc/debian_version 13.x)" grep -q '^13\.' /etc/debian_version
+	QEMU_MAJOR=$(sed -n 's/^QEMU emulator version \([0-9]*\)\..*/\1/p' <<<"$qv")
+	check "its QEMU is 10.x" [ "${QEMU_MAJOR:-0}" = 10 ]
+	local help
+	help=$(qemu-system-x86_64 -help)
+	case $(grep -c '^-runas' <<<"$help"):$(grep -c '^-run-with.*user=' <<<"$help") in
+	0:0) info qemu-options "neither -runas nor -run-with user=: QEMU cannot drop root" ;;
+	0:*) info qemu-options "-runas is gone: -run-with user= drops root (run9p uses it)" ;;
+	*:0) info qemu-options "-runas only (before 9.1): run9p uses it" ;;
+	*) info qemu-options "-runas still listed beside -run-with user= (run9p uses the latter)" ;;
+	esac
+}
+
+# build_and_unit: root9p with trixie's toolchain in $O, then `make unit`
+# there, its counts as this suite's.
+build_and_unit() {
+	local line p f s
+	LOG=$WORK/logs/build.log
+	check "build with trixie's gcc and klibc (make O=$O)" \
+		eval 'nice -n 10 make -j2 O="$O" all "$O/klibc/unlinkprobe" "$O/mkroot9p-convert" >"$LOG" 2>&1'
+	LOG=$WORK/logs/unit.log
+	nice -n 10 make -s O="$O" unit >"$LOG" 2>&1
+	line=$(t_result "$LOG")
+	if [ -z "$line" ]; then
+		fail "make unit O=$O: no closing line"
+		return
+	fi
+	read -r p f s <<<"$line"
+	T_PASS=$((T_PASS + p)) T_FAIL=$((T_FAIL + f)) T_SKIP=$((T_SKIP + s))
+	echo "  make unit O=$O: $p passed, $f failed, $s skipped (counted here)"
+	[ "$f" = 0 ] || grep -E '^ *FAIL' "$LOG" | sed 's/^/  unit: /'
+}
+
+# unlink_report LABEL: the unlink probe's four answers, said against
+# QEMU 7.2's; true when all four were reported.
+unlink_report() {
+	local got
+	got=$(probe unlink | tr '\n' ' ' | sed 's/ $//')
+	if [ "$got" = "$UNLINK_72" ]; then
+		info "unlink $1" "$got (as QEMU 7.2's 9p)"
+	else
+		info "unlink $1" "$got (QEMU 7.2's 9p: $UNLINK_72)"
+	fi
+	[ "$(probe unlink | grep -cE '^(fstat|read|write|ftruncate) (ok|failed)')" = 4 ]
+}
+
+# The probe roots: root's (passthrough, virtiofs) and an ordinary user's
+# copy (mapped-xattr: QEMU runs as the tree's owner).
+make_roots() {
+	LOG=
+	ROOT=$WORK/root
+	UROOT=$WORK/root-user
+	check "the tiny probe roots are made (root's and uid 65534's)" \
+		eval 'scripts/mkroot-tiny.sh "$ROOT" "$O/klibc/mount9p" "$O/klibc/unlinkprobe" >/dev/null &&
+			cp -a "$ROOT" "$UROOT" &&
+			MKROOT9P_CONVERT=$PWD/$O/mkroot9p-convert scripts/mkroot9p convert "$UROOT" --to mapped-xattr --owner 65534:65534 >"$LOGDIR/convert.log" 2>&1'
+}
+
+# dry_runs IMG VIMG: the commands run9p would run, with real files (it
+# checks the kernel and the initrd first).
+dry_runs() {
+	local out
+	LOG=
+	out=$("$RUN9P" --dry-run --accel tcg -k "$KERNEL_IMAGE" -i "$1" -r "$UROOT" 2>&1)
+	check "QEMU 10 is told -run-with user=65534:65534, not -runas" \
+		eval 'grep -q -- "-run-with user=65534:65534" <<<"$out" && ! grep -q -- " -runas " <<<"$out"'
+	# shellcheck disable=SC2034 # read by the eval below
+	out=$("$RUN9P" --dry-run --accel tcg -k "$KERNEL_IMAGE" -i "$2" -r "$ROOT" --fs virtiofs --passthrough-as-root 2>&1)
+	check "run9p picks trixie's Rust virtiofsd (--shared-dir, --sandbox=namespace)" \
+		eval 'grep -qE "^/usr/libexec/virtiofsd --socket-path=.* --shared-dir=.* --sandbox=namespace" <<<"$out"'
+}
+
+# run_loop NAME RUN9P-ARGS...: the loop, stdout, stderr and exit code apart.
+run_loop() {
+	local name=$1
+	shift
+	echo "run $name"
+	LOG=$LOGDIR/$name.err
+	RC=0
+	"$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" --passthrough-as-root "$@" </dev/null \
+		>"$LOGDIR/$name.out" 2>"$LOGDIR/$name.err" || RC=$?
+	OUT=$(cat "$LOGDIR/$name.out")
+	ERR=$(grep -v '^run9p: warning: --passthrough-as-root' "$LOGDIR/$name.err")
+}
+
+one_kernel() {
+	local img=$WORK/$K.img vimg=$WORK/$K-vfs.img token mi before
+	cache_words "$KVER"
+	LOG=$LOGDIR/$K-mkinitrd.log
+	check "$K: mkinitrd9p (trixie build) makes a 9p image with overlay" \
+		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --modules=overlay -o "$img" 2>"$LOG"'
+	check "$K: mkinitrd9p (trixie build) makes a virtiofs image" \
+		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --fstype=virtiofs -o "$vimg" 2>>"$LOG"'
+	if [ "$DRY_DONE" = 0 ]; then
+		dry_runs "$img" "$vimg"
+		DRY_DONE=1
+	fi
+
+	# 9p, passthrough (QEMU as root), /tmp on the 9p root for the probe.
+	token=pt-$K-$RANDOM
+	rm -f "$ROOT/out/written"
+	boot "$K-9p" -k "$KERNEL_IMAGE" -i "$img" -r "$ROOT" -a "root9p.tmp=off probe.token=$token panic=-1"
+	mi=$(mountinfo_of /)
+	check "$K 9p: the guest ran the probe to the end" probe_is "done" yes
+	check "$K 9p: / is 9p from tag fsRoot, rw" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw.* - 9p fsRoot ' <<<"$mi"
+	check "$K 9p: msize clamped to the virtio maximum (512000)" grep -q 'msize=512000' <<<"$mi"
+	check "$K 9p: init9p said what it mounted" \
+		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=$CACHE_WORD" <(console)
+	check "$K 9p: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	check "$K 9p: the unlink probe answered on QEMU 10's 9p root (passthrough)" unlink_report "$K 9p passthrough"
+
+	# 9p, mapped-xattr: QEMU drops to the tree's owner (-run-with user=).
+	token=mx-$K-$RANDOM
+	rm -f "$UROOT/out/written"
+	boot "$K-mapped" -k "$KERNEL_IMAGE" -i "$img" -r "$UROOT" --security-model mapped-xattr \
+		-a "root9p.tmp=off probe.token=$token panic=-1"
+	check "$K mapped-xattr: the probe ran on a rw 9p root" \
+		eval 'probe_is done yes && grep -qE " / / rw.* - 9p fsRoot " <<<"$(mountinfo_of /)"'
+	check "$K mapped-xattr: the write reached the host as QEMU's user 65534" \
+		eval '[ "$(cat "$UROOT/out/written" 2>/dev/null)" = "$token" ] && [ "$(stat -c %u "$UROOT/out/written")" = 65534 ]'
+	check "$K mapped-xattr: the unlink probe answered (QEMU 10, mapped-xattr)" unlink_report "$K 9p mapped-xattr"
+
+	# --ro: QEMU serves the share read-only; nothing changes.
+	rm -f "$ROOT/out/written"
+	before=$(treesum "$ROOT")
+	boot "$K-ro" -k "$KERNEL_IMAGE" -i "$img" -r "$ROOT" --ro -a "probe.token=ro panic=-1"
+	check "$K ro: / is mounted read-only" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
+	check "$K ro: the guest could not write" probe_is write failed
+	check "$K ro: the root directory is unchanged" \
+		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+
+	# The loop: CMD's exit code, stdout and stderr apart.
+	run_loop "$K-loop" -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$ROOT" -- \
+		sh -c 'echo out; echo err >&2; exit 7'
+	check "$K loop: -- sh -c '...; exit 7' exits 7" [ "$RC" = 7 ]
+	check "$K loop: stdout is exactly 'out'" [ "$OUT" = out ]
+	check "$K loop: stderr is exactly 'err'" [ "$ERR" = err ]
+
+	# The loop over a tmpfs overlay: the guest writes, the host keeps its files.
+	# shellcheck disable=SC2034 # read by the eval below
+	before=$(treesum "$ROOT")
+	run_loop "$K-overlay" -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$ROOT" --overlay tmpfs -- \
+		sh -c 'echo changed >/etc/hostname && cat /etc/hostname && awk "\$5 == \"/\" { print \$9 }" /proc/self/mountinfo'
+	check "$K overlay: / is overlay in the guest and its write worked" \
+		eval '[ "$RC" = 0 ] && [ "$OUT" = "changed
+overlay" ]'
+	check "$K overlay: the root directory is unchanged" \
+		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ "$(cat "$ROOT/etc/hostname")" = tiny9p ]'
+
+	# virtiofs with trixie's Rust virtiofsd (as root: --passthrough-as-root).
+	token=vfs-$K-$RANDOM
+	rm -f "$ROOT/out/written"
+	boot "$K-virtiofs" -k "$KERNEL_IMAGE" -i "$vimg" -r "$ROOT" --fs virtiofs \
+		-a "probe.token=$token panic=-1"
+	check "$K virtiofs: / is virtiofs from tag fsRoot, rw, the probe ran" \
+		eval 'probe_is done yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"'
+	check "$K virtiofs: the guest's write reached the host" \
+		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	check "$K virtiofs: the unlink probe answered (Rust virtiofsd)" unlink_report "$K virtiofs"
+	check "$K virtiofs: virtiofsd was stopped with the guest" \
+		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
+}
+
+inside() {
+	TREE=$1 WORK=$2 KERNELS=$3
+	LOGDIR=$WORK/logs
+	mkdir -p "$LOGDIR"
+	T_CLEAN=(root root-user '*.img')
+	trap t_cleanup EXIT
+	echo "$NAME: work dir $WORK"
+	O=build/trixie
+	# run9p's loop finds its programs in the trixie build, not build/.
+	export MKINITRD9P=$PWD/$O/mkinitrd9p PAYLOAD9P=$PWD/$O/klibc/payload9p
+	host_identity
+	build_and_unit
+	local nk
+	nk=$(wc -w <<<"$KERNELS")
+	t_plan $((T_PASS + T_FAIL + T_SKIP + ONCE + nk * PER_KERNEL))
+	make_roots
+	DRY_DONE=0
+	for K in $KERNELS; do
+		if [ ! -f "$WORK/$K.env" ]; then
+			fail "$K: the kernel was not fetched on the machine"
+			t_skip $((PER_KERNEL - 1)) "$K: no kernel"
+			continue
+		fi
+		# shellcheck disable=SC1090 # fetch-kernel.sh's assignments
+		. "$WORK/$K.env"
+		one_kernel
+	done
+	[ "$DRY_DONE" = 1 ] || t_skip 2 "run9p's dry runs: no kernel to give it"
+	t_done $NAME
+}
+
+if [ "${1:-}" = --inside ]; then
+	[ $# = 4 ] || { echo "usage: $0 --inside TREE WORK KERNELS" >&2; exit 2; }
+	inside "$2" "$3" "$4"
+else
+	t_options "$0 [--kernels LIST]" "$@"
+	outside
+fi
