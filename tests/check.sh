@@ -8,7 +8,8 @@
 # R9P_LIBCS (default klibc musl glibc), arm64 guests, overlay roots, the
 # kernel developer's loop (run9p --kernel ... -- CMD, with a kernel built
 # from linux-source), libvirt, parallel module loading, the Debian packages
-# in Debian 12/13 guests; shellcheck and run9p's host-side suites
+# in Debian 12/13 guests, root9p on a Debian 13 host (a cached trixie
+# tree with QEMU 10); shellcheck and run9p's host-side suites
 # (tests/host, no boot); mkroot9p's Debian roots, the dracut and
 # initramfs-tools integrations, the behaviour matrix (the same command
 # lines through all four boot paths), scratch disks, virtiofs roots, the
@@ -103,6 +104,9 @@ lane_a() {
 	run loop tests/boot/loop.sh
 	run libvirt tests/boot/libvirt.sh
 	run modload tests/boot/modload.sh
+	# Debian 13 as the host (#27): QEMU 10, the Rust virtiofsd, in a
+	# cached trixie tree (scripts/host-env.sh)
+	run host-trixie tests/boot/host-trixie.sh
 	run packages "$MAKE" -s check-packages
 }
 lane_b() {
