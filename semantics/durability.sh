@@ -208,7 +208,7 @@ dur_summary() {
 		[ -s "$f" ] || { echo "| $c | not run | | | |"; continue; }
 		awk -v c="$c" '
 			$2 == "durability.trials" { split($4, a, "="); split($5, b, "="); tr = a[2] " of " b[2] }
-			$2 == "durability.fsynced" { fs = ($3 == "PASS" ? "0" : "LOST (" $4 ")") }
+			$2 == "durability.fsynced" { fs = ($3 == "PASS" ? "0" : $4 == "trials_with_loss=0" ? "unknown (a trial did not run)" : "LOST (" $4 ")") }
 			$2 == "durability.replaced" { sub(/^states=/, "", $4); rs = $4 }
 			$2 == "durability.unsynced" { sub(/^lost=/, "", $4); sub(/^of=/, "", $5); us = $4 " of " $5 }
 			END { printf "| %s | %s | %s | %s | %s |\n", c, tr, fs, rs, us }' "$f"
