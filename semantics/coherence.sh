@@ -209,7 +209,8 @@ coh_summary() {
 	for cond in guest_write_nosync $(for d in held plain; do for x in $COH_CONDS; do echo "$d.$x"; done; done); do
 		row="| $cond |"
 		for c in "$@"; do
-			row="$row $(awk -v n="coherence.$cond" '$2 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit }' "$dir/$c.coh" 2>/dev/null) |"
+			row="$row $(awk -v n="coherence.$cond" '$2 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); v = $0 }
+				END { print (v == "" ? "not run" : v) }' "$dir/$c.coh" 2>/dev/null) |"
 		done
 		echo "$row"
 	done
