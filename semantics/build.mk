@@ -19,13 +19,19 @@ SEM_CC := $(if $(GUEST_ARCH),$(GUEST_ARCH)-linux-gnu-gcc,$(CC))
 SEM_CFLAGS = $(CSTD) $(WARN) $(DEFS) -I.
 
 ifeq ($(GUEST_ARCH),)
-all: $(GO)/semprobe $(O)/semprobe-host
+all: $(GO)/semprobe $(O)/semprobe-host $(GO)/semdurable
 endif
 
 $(GO)/semprobe: $(SEM_SRCS) $(SEM_HDRS)
 	@mkdir -p $(dir $@)
 	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s \
 		-o $@ $(SEM_SRCS)
+
+# semdurable: the durability writer and coherence poller (semantics/durability.sh,
+# coherence.sh); the host runs the same static file to check what survived.
+$(GO)/semdurable: semantics/durable.c
+	@mkdir -p $(dir $@)
+	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
 
 $(O)/semprobe-host: $(SEM_SRCS) $(SEM_HDRS)
 	@mkdir -p $(dir $@)
