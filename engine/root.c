@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/array.h"
 #include "engine/overlay.h"
 #include "engine/root.h"
 #include "mount9p/mount.h"
