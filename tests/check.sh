@@ -127,6 +127,8 @@ lane_b() {
 	# then the defaults on 6.1 against semantics/expected/
 	run semantics-lib semantics/lib-test.sh
 	run semantics semantics/run.sh --smoke
+	# fsync'ed data survives QEMU's SIGKILL (3 trials, cache=mmap, 6.1)
+	run durability semantics/durability.sh --smoke
 	run install "$MAKE" -s check-install
 	run bench bench_smoke
 }
