@@ -123,7 +123,22 @@ static const struct {
 	  "36", 0, NULL, NULL },
 	{ "root=virtiofs:myfs rootfstype=9p", 0, 1, "use the command line",
 	  "rootfstype=9p", 0, NULL, NULL },
+	/* a control byte of the command line reaches no console raw */
+	{ "root=a rootfstype=9p root9p.overlay=a=\x1b[2Jb", 0, -1,
+	  "use root9p.overlay", "root9p.overlay=a=\\x1b[2Jb: not", 0, NULL,
+	  NULL },
 };
+
+#define SAID_LEN 900	/* what keep() collects */
+
+/* What r9p_root_say_diags says, the lines one after the other. */
+static void keep(void *ctx, int level, const char *text)
+{
+	char *said = ctx;
+
+	(void)level;
+	snprintf(said + strlen(said), SAID_LEN - strlen(said), "%s|", text);
+}
 
 int main(void)
 {
@@ -183,6 +198,18 @@ int main(void)
 	CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 && r.diags.n > 0 &&
 	      strstr(r.diags.d[0].text, "did you mean cache?") != NULL,
 	      "typo warning: %s", r.diags.n ? r.diags.d[0].text : "none");
+	/* The messages said quote the command line escaped too. */
+	{
+		char said[SAID_LEN] = "";
+
+		r9p_cmdline_parse("root=a rootfstype=9p root9p.mount=d\a:rel",
+				  &c);
+		CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0, "bell: %s",
+		      f.why);
+		r9p_root_say_diags(&r.diags, keep, said);
+		CHECK(strstr(said, "root9p.mount=d\\x07:rel") != NULL &&
+		      !strchr(said, '\a'), "bell said as \"%s\"", said);
+	}
 	rmdir(sys);
 	return t_done("root");
 }
