@@ -119,14 +119,24 @@ int r9p_extra_parse(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 
 char *r9p_extra_describe(const struct r9p_extras *x, char *buf, size_t len)
 {
+	static struct r9p_opts o;	/* large; only its flags are used */
+	char flags[128];
 	size_t used = 0;
 	int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < x->n && used < len; i++)
-		used += snprintf(buf + used, len - used, "%s%s:%s:%s%s",
-				 i ? " " : "", x->m[i].tag, x->m[i].path,
-				 x->m[i].rdonly ? "ro," : "", x->m[i].data);
+	for (i = 0; i < x->n && used < len; i++) {
+		/* Every mount flag the entry keeps (nosuid, noexec ...), not
+		 * only ro: the data string does not hold them. rw is the
+		 * default, left unsaid. */
+		o.mflags = x->m[i].mflags;
+		o.rdonly = x->m[i].rdonly ? 1 : -1;
+		r9p_opts_flags(&o, flags, sizeof(flags));
+		used += snprintf(buf + used, len - used, "%s%s:%s:%s%s%s",
+				 i ? " " : "", x->m[i].tag, x->m[i].path, flags,
+				 *flags && *x->m[i].data ? "," : "",
+				 x->m[i].data);
+	}
 	return buf;
 }
 

@@ -23,30 +23,58 @@
 #define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
 #define VIRTIOFS "virtiofs"
 
+
+/*
+ * IN into OUT (LEN > 0 bytes) with its control bytes as \xNN: messages
+ * quote the command line, and a byte such as ESC in it must not reach the
+ * console (or a hook's terminal) as a control sequence.
+ */
+static void escape_controls(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < len; in++) {
+		unsigned char ch = (unsigned char)*in;
+
+		if (ch >= 0x20 && ch != 0x7f) {
+			out[o++] = (char)ch;
+			continue;
+		}
+		if (o + 5 > len)
+			break;
+		snprintf(out + o, len - o, "\\x%02x", ch);
+		o += 4;
+	}
+	out[o] = '\0';
+}
+
 void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
 		    const char *try_, const char *fmt, ...)
 {
+	char raw[sizeof(f->why)];
 	va_list ap;
 
 	f->step = step;
 	f->exit_code = code;
 	f->try_ = try_ ? try_ : "";
 	va_start(ap, fmt);
-	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	escape_controls(raw, f->why, sizeof(f->why));
 }
 
 void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
 		   ...)
 {
-	char text[R9P_SAY_MAX];
+	char raw[R9P_SAY_MAX], text[R9P_SAY_MAX];
 	va_list ap;
 
 	if (!say)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	escape_controls(raw, text, sizeof(text));
 	say(ctx, level, text);
 }
 

@@ -24,8 +24,13 @@ FUZZ_SMOKE_TIME ?= 60
 
 # opts: 9p options + mountinfo; cmdline, modparams: /proc/cmdline;
 # tmp: root9p.tmp=; kernel: release strings; cpio: the newc reader (and
-# the writer, round trip); decompress: gzip/xz/zstd; listimg: --list.
-FUZZ_TARGETS := opts cmdline modparams tmp kernel cpio decompress listimg
+# the writer, round trip); decompress: gzip/xz/zstd; listimg: --list;
+# runargs: root9p.run= (payload9p); extramount: root9p.mount=; overlay:
+# root9p.overlay=; scratch: root9p.tmp/swap=LABEL=|UUID=; vfsopts:
+# virtiofs rootflags; check: mount9p --check's output; root: the root
+# engine's whole config step (r9p_root_config).
+FUZZ_TARGETS := opts cmdline modparams tmp kernel cpio decompress listimg \
+	runargs extramount overlay scratch vfsopts check root
 FUZZ_MKINITRD_TARGETS := cpio decompress listimg
 
 # Longest input per target (libFuzzer's -max_len).
@@ -37,6 +42,13 @@ FUZZ_LEN_kernel := 80
 FUZZ_LEN_cpio := 16384
 FUZZ_LEN_decompress := 8192
 FUZZ_LEN_listimg := 16384
+FUZZ_LEN_runargs := 8192
+FUZZ_LEN_extramount := 1200
+FUZZ_LEN_overlay := 300
+FUZZ_LEN_scratch := 300
+FUZZ_LEN_vfsopts := 4200
+FUZZ_LEN_check := 4200
+FUZZ_LEN_root := 4200
 
 FUZZ_DIR := $(O)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -71,6 +83,15 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_MOUNT9P_LIB)
 $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_MKINITRD_TARGETS)): $(FUZZ_DIR)/fuzz_%: \
 		$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_MKINITRD_LIB)
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
+
+# runargs is init9p's (payload9p), check drives mount9p's CLI code.
+$(FUZZ_DIR)/fuzz_runargs: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_runargs.o \
+		$(FUZZ_DIR)/obj/init/runargs.o
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
+
+$(FUZZ_DIR)/fuzz_check: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_check.o \
+		$(FUZZ_DIR)/obj/mount9p/rootcmd.o $(FUZZ_MOUNT9P_LIB)
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
 
 # fuzz_run NAME RUNS SECONDS: one bounded libFuzzer run, framed for check.sh.
 fuzz_run = mkdir -p $(FUZZ_DIR)/corpus_$(1); \

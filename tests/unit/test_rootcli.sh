@@ -10,7 +10,7 @@ T_QUIET=1
 # shellcheck source=tests/lib/check.sh
 . "$(dirname "$0")/../lib/check.sh"
 # one result a check or check_eval line below
-t_plan 34
+t_plan 35
 
 # check_eval CMDLINE VAR WANT: eval of --check's output sets VAR to WANT.
 check_eval() {
@@ -43,6 +43,8 @@ check_eval 'root=a rootfstype=9p rw root9p.overlay=tmpfs' R9P_OPTIONS 'ro,trans=
 check_eval 'root=a rootfstype=9p root9p.overlay=guest1' R9P_MODULES 'virtio_pci 9pnet_virtio 9p overlay'
 check_eval 'root=a rootfstype=9p root9p.overlay=a=b' R9P_ERROR 'cannot use root9p.overlay: root9p.overlay=a=b: not "tmpfs", a 9p mount tag nor a disk; write root9p.overlay=tmpfs (changes in RAM), root9p.overlay=TAG (changes in that share'"'"'s upper/ folder) or root9p.overlay=LABEL=name (on that disk)'
 check_eval 'root=a rootfstype=9p root9p.mount=d:/mnt:ro root9p.mount=e:rel' R9P_MOUNTS 'd:/mnt:ro,trans=virtio,version=9p2000.L,msize=512000,cache=mmap'
+# Every mount flag an entry keeps, not only ro (found by fuzz_extramount).
+check_eval 'root=a rootfstype=9p root9p.mount=d:/mnt:noexec,ro,nosuid' R9P_MOUNTS 'd:/mnt:ro,nosuid,noexec,trans=virtio,version=9p2000.L,msize=512000,cache=mmap'
 check "--check: a bad root9p.mount is explained on stderr" \
 	eval '"$m" --check --cmdline "root=a rootfstype=9p root9p.mount=e:rel" 2>&1 >/dev/null | grep -q "root9p.mount=e:rel: the path \"rel\" is not an absolute path"'
 check "--modules: overlay for root9p.overlay=, before root9p.modules" \
