@@ -23,7 +23,6 @@
 #define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
 #define VIRTIOFS "virtiofs"
 
-
 /*
  * IN into OUT (LEN > 0 bytes) with its control bytes as \xNN: messages
  * quote the command line, and a byte such as ESC in it must not reach the

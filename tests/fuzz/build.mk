@@ -90,7 +90,7 @@ $(FUZZ_DIR)/fuzz_runargs: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_runargs.o \
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
 
 $(FUZZ_DIR)/fuzz_check: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_check.o \
-		$(FUZZ_DIR)/obj/mount9p/rootcmd.o $(FUZZ_MOUNT9P_LIB)
+		$(FUZZ_DIR)/obj/engine/rootcmd.o $(FUZZ_MOUNT9P_LIB)
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
 
 # fuzz_run NAME RUNS SECONDS: one bounded libFuzzer run, framed for check.sh.

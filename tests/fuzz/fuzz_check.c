@@ -18,7 +18,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-#include "mount9p/root.h"
+#include "engine/root.h"
 #include "mount9p/rootcmd.h"
 #include "tests/fuzz/fuzz.h"
 

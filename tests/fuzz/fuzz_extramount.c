@@ -15,7 +15,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/extramount.h"
+#include "engine/extramount.h"
 #include "mount9p/tags.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -14,7 +14,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/upper.h"
+#include "engine/upper.h"
 #include "mount9p/tags.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -19,7 +19,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/root.h"
+#include "engine/root.h"
 #include "mount9p/opttab.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -91,8 +91,8 @@ static void check_opts(const struct r9p_cmdline *c,
 	int said;
 
 	if (r->virtiofs) {
-		NEED(r9p_vfs_opts_parse(c->rootflags, k, &o) == 0);
-		NEED(r9p_vfs_opts_parse(r->opts.data, k, &again) == 0);
+		NEED(r9p_virtiofs_opts_parse(c->rootflags, k, &o) == 0);
+		NEED(r9p_virtiofs_opts_parse(r->opts.data, k, &again) == 0);
 	} else {
 		NEED(r9p_opts_parse(c->rootflags, k, R9P_DEFAULTS, &o) == 0);
 		NEED(r9p_opts_parse(r->opts.data, k, R9P_DEFAULTS, &again) == 0);

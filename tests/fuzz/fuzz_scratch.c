@@ -14,7 +14,7 @@
  */
 #include <errno.h>
 
-#include "mount9p/scratch.h"
+#include "engine/scratch.h"
 #include "tests/fuzz/fuzz.h"
 
 static const char *const keys[] = {

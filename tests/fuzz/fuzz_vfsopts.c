@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/fuzz_vfsopts.c - libFuzzer target for a virtiofs root's
- * rootflags (r9p_vfs_opts_parse) and their --explain (r9p_vfs_opts_explain).
+ * rootflags (r9p_virtiofs_opts_parse) and their --explain (r9p_virtiofs_opts_explain).
  *
  * Invariants (virtiofs.h): the result is 0 or -EINVAL, -EINVAL exactly
  * when an error is recorded, and refused exactly when an option is not in
@@ -84,7 +84,7 @@ static void check_normalized(const struct r9p_opts *o,
 	NEED(strlen(flags) < sizeof(flags) - 1);
 	snprintf(form, sizeof(form), "%s%s%s", flags,
 		 *flags && *o->data ? "," : "", o->data);
-	NEED(r9p_vfs_opts_parse(form, k, &again) == 0);
+	NEED(r9p_virtiofs_opts_parse(form, k, &again) == 0);
 	NEED(strcmp(again.data, o->data) == 0);
 	NEED(again.mflags == o->mflags && again.rdonly == o->rdonly);
 	r9p_opts_flags(&again, flags2, sizeof(flags2));
@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	k = &kernels[data[0] % (sizeof(kernels) / sizeof(kernels[0]))];
 	text = fuzz_text(data + 1, size - 1);
-	rc = r9p_vfs_opts_parse(text, k, &o);
+	rc = r9p_virtiofs_opts_parse(text, k, &o);
 	NEED(rc == 0 || rc == -EINVAL);
 	NEED((rc < 0) == (o.diags.nerr > 0));
 	NEED(o.diags.n >= 0 && o.diags.n <= R9P_DIAG_MAX);
@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		NEED(strcmp(o.data, want) == 0);
 		NEED(o.rdonly >= -1 && o.rdonly <= 1);
 		check_normalized(&o, k);
-		r9p_vfs_opts_explain(&o, emit, &n);
+		r9p_virtiofs_opts_explain(&o, emit, &n);
 		NEED(n == (dax != NULL));
 	}
 	free(text);
