@@ -174,8 +174,10 @@ deb_install() {
 	dpkg -P "$pkg" >/dev/null 2>&1
 	case $how in
 	dpkg) dpkg -i "$deb" >"$d/install.log" 2>&1 ;;
-	apt) (cd "$DEBS" && apt-get install -y --no-download \
-		"./${pkg}_1.0_all.deb") >"$d/install.log" 2>&1 ;;
+	# apt takes a local file by a path with a slash; an absolute one:
+	# no --no-download: it leaves the local file unfetched, and apt then
+	# fails "Internal Error, Pathname to install is not absolute".
+	apt) apt-get install -y "$deb" >"$d/install.log" 2>&1 ;;
 	esac
 	rc=$?
 	if [ $rc != 0 ]; then
@@ -224,8 +226,8 @@ tar_xattrs() {
 			(cd dst && getfattr -h -R -d -m user. . | LC_ALL=C sort) >xa.dst &&
 			grep -q 'user.semprog="value1"' xa.dst && cmp xa.src xa.dst &&
 			step="getfacl" &&
-			(cd src && getfacl -R -p . | LC_ALL=C sort) >acl.src &&
-			(cd dst && getfacl -R -p . | LC_ALL=C sort) >acl.dst &&
+			(cd src && getfacl -R -p -n . | LC_ALL=C sort) >acl.src &&
+			(cd dst && getfacl -R -p -n . | LC_ALL=C sort) >acl.dst &&
 			grep -q 'user:65534:r--' acl.dst && grep -q 'default:user:65534:rwx' acl.dst &&
 			cmp acl.src acl.dst &&
 			step="hard link" && [ "$(stat -c %h dst/big)" = 2 ] &&
