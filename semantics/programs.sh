@@ -74,6 +74,17 @@ prepare_root() {
 		say "try: scripts/mkroot9p debian $r --suite $suite --include $PKGS"
 		return 1
 	fi
+	# The journald probe's unit, enabled, and no serial getty (it waits
+	# 90 s for ttyS0 without udev): made here, before the mapped copy, so
+	# that mkroot9p convert turns the links into mapped-xattr ones (QEMU
+	# serves a host symlink in a mapped tree as no symlink at all).
+	mkdir -p "$r/etc/systemd/system/multi-user.target.wants" "$r/var/log/journal" &&
+		printf '[Unit]\nDescription=root9p semantics: journald on the root\nAfter=multi-user.target\n\n[Service]\nType=simple\nExecStart=/bin/sh /usr/local/lib/semprog/programs-guest.sh --journald %s\n\n[Install]\nWantedBy=multi-user.target\n' \
+			"$RUNDIR/journald" >"$r/etc/systemd/system/semprog-journald.service" &&
+		ln -sfn /etc/systemd/system/semprog-journald.service \
+			"$r/etc/systemd/system/multi-user.target.wants/semprog-journald.service" &&
+		ln -sfn /dev/null "$r/etc/systemd/system/serial-getty@ttyS0.service" &&
+		rm -f "$r/etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service" || return 1
 	install -D -m 0755 semantics/programs-guest.sh "$r/usr/local/lib/semprog/programs-guest.sh" &&
 		mkdir -p "$r$RUNDIR-debs" &&
 		make_deb semprog-dpkg "$r$RUNDIR-debs" &&
@@ -186,25 +197,17 @@ run_config() {
 # --verify of the journal files go into OUT/SUITE-CONFIG.sem.
 run_journald() {
 	local suite=$1 cfg=$2 out=$3 r=$BASE/pt/$1 img=$BASE/initrd-$KVER.img sem jd rc=0 got
-	local unit=/etc/systemd/system/semprog-journald.service args
+	local args
 	sem=$out/$suite-$cfg.sem
 	[ "$cfg" = mapped ] && r=$BASE/$suite-mapped
-	jd=$RUNDIR/$cfg-journald
+	jd=$RUNDIR/journald
 	if [ ! -s "$img" ] && ! build/mkinitrd9p -k "$KVER" -b "$KERNEL_BASE" --init build/klibc/init9p \
 		-o "$img" >"$out/mkinitrd9p.log" 2>&1; then
 		echo "SEM programs.journald FAIL mkinitrd9p for $KVER failed (make first; $out/mkinitrd9p.log)" >>"$sem"
 		return
 	fi
 	rm -rf --one-file-system "${r:?}$jd" "$r/var/log/journal/"*
-	mkdir -p "$r/var/log/journal"
-	printf '[Unit]\nDescription=root9p semantics: journald on the root\nAfter=multi-user.target\n\n[Service]\nType=simple\nExecStart=/bin/sh /usr/local/lib/semprog/programs-guest.sh --journald %s\n\n[Install]\nWantedBy=multi-user.target\n' \
-		"$jd" >"$r$unit"
-	mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
-	ln -sfn "$unit" "$r/etc/systemd/system/multi-user.target.wants/semprog-journald.service"
-	ln -sfn /dev/null "$r/etc/systemd/system/serial-getty@ttyS0.service"
 	if [ "$cfg" = mapped ]; then
-		chown -h 65534:65534 "$r$unit" "$r/var/log/journal" "$r/etc/systemd/system/multi-user.target.wants/semprog-journald.service" \
-			"$r/etc/systemd/system/serial-getty@ttyS0.service"
 		args=(--security-model mapped-xattr)
 	else
 		args=(--passthrough-as-root)
@@ -213,7 +216,6 @@ run_journald() {
 	scripts/run9p --accel tcg --timeout "$BOOT_TIMEOUT" -k "$KERNEL_IMAGE" -i "$img" -m 1G \
 		-r "$r" -o "$(flags_of "$cfg")" -a panic=-1 "${args[@]}" </dev/null \
 		>"$out/$suite-$cfg.journald.console" 2>&1 || rc=$?
-	rm -f "$r/etc/systemd/system/multi-user.target.wants/semprog-journald.service"
 	if [ -f "$r$jd/journald.sem" ] && grep -q '^SEMPROBE-END' "$r$jd/journald.sem"; then
 		grep '^SEM ' "$r$jd/journald.sem" >>"$sem"
 	else
@@ -373,4 +375,5 @@ main() {
 	t_done programs
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi
+# exit here: bash reads a script as it runs, an edit must not run on.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; exit; fi
