@@ -129,6 +129,9 @@ lane_b() {
 	run semantics semantics/run.sh --smoke
 	# fsync'ed data survives QEMU's SIGKILL (3 trials, cache=mmap, 6.1)
 	run durability semantics/durability.sh --smoke
+	# sqlite3 (WAL and rollback), git, dpkg, apt, tar and journald on a
+	# Debian 12 root, cache=mmap, against semantics/expected-programs/
+	run programs semantics/programs.sh --smoke
 	run install "$MAKE" -s check-install
 	run bench bench_smoke
 }
