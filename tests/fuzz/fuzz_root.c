@@ -8,7 +8,7 @@
  * 0, 1 or -1; 1 only for a command line that names no root of root9p's;
  * a failure has a non-empty, printable step and reason, a try text and an
  * exit code; a success has a non-empty tag from root= of the fstype's
- * length (9p: < R9P_TAG_MAX, virtiofs: <= R9P_VFS_TAG_MAX), rootflags the
+ * length (9p: < R9P_TAG_MAX, virtiofs: <= R9P_VIRTIOFS_TAG_MAX), rootflags the
  * fstype's option parser takes, normalized (they reparse to themselves),
  * ro/rw as the precedence says (rootflags, then ro/rw, then ro; an
  * overlay's lower always ro), a timeout of 0 to R9P_SECONDS_MAX seconds
@@ -20,6 +20,7 @@
 #include <errno.h>
 
 #include "engine/root.h"
+#include "mount9p/mount.h"
 #include "mount9p/opttab.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -51,7 +52,7 @@ static void check_fail(const struct r9p_root_fail *f)
 static void check_modules(const struct r9p_root *r)
 {
 	const struct r9p_root_module *mods = r->virtiofs ?
-		r9p_root_vfs_modules : r9p_root_modules;
+		r9p_root_virtiofs_modules : r9p_root_modules;
 	const char *p = r->modules, *end;
 	int i;
 
@@ -122,7 +123,7 @@ static void check_ok(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	NEED(strcmp(r9p_root_fstype(r), r->virtiofs ? "virtiofs" : "9p") == 0);
 	/* the tag is root='s value, or what follows virtfs:/virtiofs: */
 	NEED(r->tag >= c->root && r->tag + tlen == c->root + strlen(c->root));
-	NEED(tlen > 0 && (r->virtiofs ? tlen <= R9P_VFS_TAG_MAX :
+	NEED(tlen > 0 && (r->virtiofs ? tlen <= R9P_VIRTIOFS_TAG_MAX :
 			  tlen < R9P_TAG_MAX));
 	check_opts(c, k, r);
 	NEED(r->timeout_ms == want_timeout(c));
