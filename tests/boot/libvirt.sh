@@ -20,8 +20,8 @@ LIBC=klibc
 
 t_workdir libvirt "libvirt tests" root lvroot vmlinuz '*.img'
 LV_TIMEOUT=${LV_TIMEOUT:-$BOOT_TIMEOUT}
-# 17 checks, then 1 xattr check or its skip
-t_plan 18
+# 29 checks (12 of them the XML rules of #29.8), then 1 xattr check or its skip
+t_plan 30
 
 if ! command -v virt-qemu-run >/dev/null || ! command -v virt-xml-validate >/dev/null; then
 	t_skip_rest "libvirt: no virt-qemu-run/virt-xml-validate (packages libvirt-daemon-driver-qemu, libvirt-clients)"
