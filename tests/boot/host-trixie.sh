@@ -16,7 +16,7 @@
 # --overlay tmpfs, and virtiofs with the Rust virtiofsd; and runs the
 # unlink probe on each 9p server and on virtiofs, against QEMU 7.2's
 # known answer. Needs root (chroot). Ends with
-# "host-trixie: N passed, N failed, N skipped (plan N)".
+# "host-trixie: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 KERNELS="bookworm trixie"

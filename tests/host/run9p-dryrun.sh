@@ -4,7 +4,7 @@
 # command line says, with --dry-run: no QEMU, no kernel (empty stand-in
 # files for -k and -i), seconds. The same refusals the boot suites check
 # beside their boots (scratch.sh, mkroot9p.sh, arm64.sh), for make quick.
-# Ends with "run9p-dryrun: N passed, N failed, N skipped (plan N)".
+# Ends with "run9p-dryrun: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
