@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/clock.h"
 #include "engine/scratch.h"
 #include "mkinitrd/compress.h"
 #include "mkinitrd/cpio.h"
@@ -401,7 +402,8 @@ static uint64_t kib(uint64_t bytes)
 
 static int generate(const struct opts *o)
 {
-	uint64_t t0 = r9p_now_ms(), raw = 0, packed = 0;
+	long long t0 = r9p_now_ms();
+	uint64_t raw = 0, packed = 0;
 	struct r9p_image_opts io;
 	struct r9p_modset ms;
 	struct r9p_cpio c;
@@ -461,9 +463,9 @@ static int generate(const struct opts *o)
 				 (unsigned long long)kib(raw),
 				 r9p_comp_name(o->comp));
 		fprintf(stderr, "mkinitrd9p: wrote %s (%zu files, %zu entries, "
-			"%s) for %s in %llu ms (a %s root)\n", o->out, files,
+			"%s) for %s in %lld ms (a %s root)\n", o->out, files,
 			c.n, sizes, o->kver,
-			(unsigned long long)(r9p_now_ms() - t0),
+			r9p_now_ms() - t0,
 			fs == R9P_MODS_VIRTIOFS ? "virtiofs" : "9p");
 	}
 	free(why);

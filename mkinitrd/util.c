@@ -143,10 +143,3 @@ const char *r9p_read_strerror(int err)
 	}
 }
 
-uint64_t r9p_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}

@@ -36,7 +36,5 @@ int r9p_read_input(const char *path, size_t max, unsigned char **buf,
 int r9p_read_file(const char *path, unsigned char **buf, size_t *len);
 /* Text for an error of r9p_read_file (static; -EFBIG names R9P_READ_MAX). */
 const char *r9p_read_strerror(int err);
-/* Milliseconds of CLOCK_MONOTONIC, for durations. */
-uint64_t r9p_now_ms(void);
 
 #endif

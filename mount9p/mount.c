@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/array.h"
@@ -25,14 +24,6 @@
 #define RETRY_FAST_US	10000	/* first mount retries */
 #define RETRY_US	20000
 #define RETRY_FAST_N	5
-
-long long r9p_now_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 static int expired(long long start, long long timeout_ms)
 {

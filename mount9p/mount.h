@@ -10,6 +10,7 @@
 #ifndef R9P_MOUNT_H
 #define R9P_MOUNT_H
 
+#include "common/clock.h"
 #include "opts.h"
 
 /* How long the root and `mount9p TAG DIR` wait for the tag and retry the
@@ -17,7 +18,6 @@
 #define R9P_ROOT_TIMEOUT_S 10
 
 /* A clock for durations in ms (gettimeofday: klibc has no clock_gettime). */
-long long r9p_now_ms(void);
 
 /*
  * Called about every PERIOD ms while waiting, with the ms waited so far,

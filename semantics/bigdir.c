@@ -26,6 +26,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "common/clock.h"
 #include "semantics/sem.h"
 
 #define BIG_N 10000		/* entries in the big folder */
@@ -55,14 +56,6 @@ static int index_of(const char *name, char prefix, int max)
 		return -1;
 	v = strtol(name + 1, &end, 10);
 	return *end || v < 0 || v >= max ? -1 : (int)v;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ".", ".." and the file the links share: not counted. */
@@ -105,7 +98,8 @@ static void probe_big(const struct sem_ctx *c)
 {
 	unsigned short *seen = calloc(BIG_N, sizeof(*seen));
 	long dup = 0, missing = 0, wrongtype = 0, unknown = 0, stray = 0;
-	long t0 = now_ms(), t1, made;
+	long long t0 = r9p_now_ms(), t1;
+	long made;
 	char name[NAME_BUF];
 	struct dirent *de;
 	DIR *d = NULL;
@@ -116,7 +110,7 @@ static void probe_big(const struct sem_ctx *c)
 		sem_fail("size.dir_10000", seen ? -dfd : ENOMEM, "make the folder bigdir");
 		goto out;
 	}
-	for (i = 0; i < BIG_N && (i % 100 || now_ms() - t0 < MAKE_BUDGET_MS); i++) {
+	for (i = 0; i < BIG_N && (i % 100 || r9p_now_ms() - t0 < MAKE_BUDGET_MS); i++) {
 		snprintf(name, sizeof(name), "e%05d", i);
 		err = make_entry(dfd, name, want_type(i));
 		if (err) {
@@ -126,7 +120,7 @@ static void probe_big(const struct sem_ctx *c)
 		}
 	}
 	made = i;
-	t1 = now_ms();
+	t1 = r9p_now_ms();
 	d = fdopendir(dfd);
 	if (!d) {
 		sem_fail("size.dir_10000", errno, "opendir bigdir");
@@ -161,13 +155,13 @@ static void probe_big(const struct sem_ctx *c)
 		sem_fail("size.dir_10000", 0, "of %ld entries %ld missing, %ld twice, %ld names never made, "
 			 "%ld wrong d_type", made, missing, dup, stray, wrongtype);
 	else if (made < BIG_N)
-		sem_skip("size.dir_10000", "only %ld of %d entries made in %d ms (%ld ms each): "
+		sem_skip("size.dir_10000", "only %ld of %d entries made in %d ms (%lld ms each): "
 			 "those %ld listed once each, d_type right", made, BIG_N, MAKE_BUDGET_MS,
 			 (t1 - t0) / (made ? made : 1), made);
 	else
-		sem_pass("size.dir_10000", "%d entries once each, d_type right%s; made in %ld ms, "
-			 "read in %ld ms", BIG_N, unknown ? " where given (some DT_UNKNOWN)" : "",
-			 t1 - t0, now_ms() - t1);
+		sem_pass("size.dir_10000", "%d entries once each, d_type right%s; made in %lld ms, "
+			 "read in %lld ms", BIG_N, unknown ? " where given (some DT_UNKNOWN)" : "",
+			 t1 - t0, r9p_now_ms() - t1);
 	if (made == BIG_N)
 		sem_host(c, "size.dir_10000", "bigdir/e09998", "size=0");
 out:

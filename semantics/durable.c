@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "common/clock.h"
+
 #define REC_LEN 64		/* a record: "R%010u <payload> %08x\n" */
 #define REC_SUM_AT 54		/* the checksum covers bytes [0, 54) */
 #define REC_FMT_LEN 12		/* "R" + 10 digits + " " */
@@ -80,14 +82,6 @@ static uint32_t fnv1a(const unsigned char *p, size_t n)
 	while (n--)
 		h = (h ^ *p++) * 16777619u;
 	return h;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int write_all(int fd, const void *buf, size_t n)
@@ -554,10 +548,10 @@ static int run_watch(unsigned seconds, const char *held, const char *plain)
 			}
 	if (nosync_write(plain))
 		return 1;
-	start = now_ms();
+	start = r9p_now_ms();
 	end = start + (long long)seconds * 1000;
 	say("READY\n");
-	while (left && now_ms() < end) {
+	while (left && r9p_now_ms() < end) {
 		for (i = 0; i < ARRAY_SIZE(f); i++)
 			for (j = 0; j < ARRAY_SIZE(conds); j++) {
 				if (seen[i][j] || !conds[j].test(&f[i]))
@@ -565,14 +559,14 @@ static int run_watch(unsigned seconds, const char *held, const char *plain)
 				seen[i][j] = 1;
 				left--;
 				say("SEEN %s.%s ms=%lld\n", f[i].tag, conds[j].name,
-				    now_ms() - start);
+				    r9p_now_ms() - start);
 			}
 		rounds++;
 		nanosleep(&nap, NULL);
 	}
 	/* A round of polls takes long under TCG: it bounds the resolution. */
 	say("WATCH-END unseen=%zu rounds=%lu round_ms=%lld\n", left, rounds,
-	    rounds ? (now_ms() - start) / (long long)rounds : 0);
+	    rounds ? (r9p_now_ms() - start) / (long long)rounds : 0);
 	close(pin);
 	return 0;
 }

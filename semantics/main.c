@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "common/clock.h"
 #include "semantics/sem.h"
 
 #define GROUP_TIMEOUT 120	/* s: a group's whole budget on a loaded TCG host */
@@ -136,14 +137,6 @@ static const char *signame(int sig)
 	return buf;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One group in a child, in its own subfolder; its end reported when it
  * did not come back by itself, its time (the budget is the guest's) as
  * an INFO line. */
@@ -151,7 +144,8 @@ static void run_group(const struct sem_ctx *base, const struct group *g)
 {
 	struct sem_ctx c = *base;
 	char name[SEM_NAME_MAX + 16];
-	long before = sem_count(), t0 = now_ms();
+	long before = sem_count();
+	long long t0 = r9p_now_ms();
 	pid_t pid;
 	int st;
 
@@ -185,7 +179,7 @@ static void run_group(const struct sem_ctx *base, const struct group *g)
 		else if (WEXITSTATUS(st))
 			sem_fail(name, 0, "the group exited %d", WEXITSTATUS(st));
 		snprintf(name, sizeof(name), "%s.elapsed", g->name);
-		sem_info(name, "ms=%ld", now_ms() - t0);
+		sem_info(name, "ms=%lld", r9p_now_ms() - t0);
 	}
 	close(c.runfd);
 }
