@@ -22,6 +22,12 @@ $(O)/test_layout: tests/unit/test_layout.sh | $(O)
 	chmod 0755 $@
 UNIT_TESTS += $(O)/test_layout
 
+# The command line keys the engine and payload9p read are root9p(7)'s.
+$(O)/test_cmdline_doc: tests/unit/test_cmdline_doc.sh | $(O)
+	printf '#!/bin/sh\nexec "%s" "%s"\n' "$(CURDIR)/$<" "$(CURDIR)" >$@
+	chmod 0755 $@
+UNIT_TESTS += $(O)/test_cmdline_doc
+
 unit: $(UNIT_TESTS)
 	@tests/unit/run.sh $(UNIT_TESTS)
 
