@@ -21,9 +21,9 @@ O=${O:-build}
 LIBC=klibc
 . tests/boot/lib.sh
 t_workdir diod "diod tests" 'root' 'share' tmp '*.img'
-# The plan: refusals 10, the extra share 7, the diod root 7, the port
+# The plan: refusals 11, the extra share 7, the diod root 7, the port
 # no one serves 4.
-t_plan $((10 + 7 + 7 + 4))
+t_plan $((11 + 7 + 7 + 4))
 
 if ! command -v diod >/dev/null && [ ! -x /usr/sbin/diod ]; then
 	skip "diod: not installed (apt-get install diod; scripts/deps.sh does)"
@@ -96,6 +96,19 @@ run ro -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --fs diod --ro
 check "--fs diod --ro: refused by name" eval '[ "$RC" = 2 ] && said "serve the root read-only with diod"'
 run lv -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$SHARE:/mnt" --libvirt-xml -
 check "--libvirt-xml: refused by name" eval '[ "$RC" = 2 ] && said "--extra-9p-tcp or --fs diod"'
+# As root, diod runs as the folder's owner, whom diod 1.0.24 must find in
+# the user database.
+if [ "$(id -u)" = 0 ] && ! getent passwd 59998 >/dev/null; then
+	mkdir -p "$WORK/tmp/nouser"
+	chown 59998:59998 "$WORK/tmp/nouser"
+	run nouser -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$WORK/tmp/nouser:/mnt" \
+		--passthrough-as-root --dry-run
+	check "a folder of a uid with no user: refused, with what to do" \
+		eval '[ "$RC" = 2 ] && said "run diod as uid 59998" && said "try: chown the directory to a user of /etc/passwd"'
+	rmdir "$WORK/tmp/nouser"
+else
+	skip "a folder of a uid with no user: needs root and a free uid 59998"
+fi
 run dry -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$SHARE:/mnt" \
 	--passthrough-as-root --dry-run
 check "dry run: diod exports DIR only, reads no diod.conf, no auth, squashed" \
