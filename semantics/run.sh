@@ -63,7 +63,7 @@ cleanup() {
 	local p
 	for p in "${JOBS[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
 	for p in "${JOBS[@]}"; do wait "$p" 2>/dev/null; done
-	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK"/root-* "$WORK/base" "$WORK/base-root" "$WORK/base-user"
+	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK"/root-* "$WORK/base" "$WORK/base-root" "$WORK/base-user" "$WORK/base-nobody"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
