@@ -50,6 +50,7 @@ static const struct key keys[] = {
 	{ "rd.break",		K_BREAK, OFF(brk) },
 	{ "root9p.overlay",	K_STR,	 OFF(overlay) },
 	{ "root9p.mount",	K_MOUNT, OFF(mounts) },
+	{ "ip",			K_STR,	 OFF(ip) },
 };
 
 /*
@@ -205,6 +206,7 @@ int r9p_cmdline_parse(const char *text, struct r9p_cmdline *c)
 	memset(c, 0, sizeof(*c));
 	c->root = c->rootfstype = c->rootflags = c->init = "";
 	c->tmp = c->swap = c->modules = c->modload = c->brk = c->overlay = "";
+	c->ip = "";
 	c->rdonly = -1;
 	c->rootdelay = c->timeout = -1;
 	c->shell = c->pin = -1;

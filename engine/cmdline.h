@@ -48,6 +48,7 @@ struct r9p_cmdline {
 	const char *modload;
 	const char *brk;	/* break= / rd.break point, "" none */
 	const char *overlay;	/* root9p.overlay=, "" if absent */
+	const char *ip;		/* ip= (the kernel's syntax), "" if absent */
 	/* root9p.mount=TAG:/path[:opts], in order; more than
 	 * R9P_CMDLINE_MOUNTS are counted in nmounts_dropped. */
 	int nmounts, nmounts_dropped;

@@ -190,9 +190,12 @@ static void mount_one(const struct r9p_extra *e, const char *newroot,
 	static struct r9p_opts o;
 	char why[OPEN_WHY_MAX], target[64], tags[512];
 	long long t = r9p_now_ms();
-	int fd, err, tries;
+	int fd, err = 0, tries;
 
-	err = r9p_wait_tag(e->tag, timeout_ms, NULL, NULL);
+	/* trans=tcp: TAG is the server's address, not a virtio tag; the
+	 * mount below retries a refused connection instead. */
+	if (strncmp(e->data, "trans=tcp", 9) || (e->data[9] && e->data[9] != ','))
+		err = r9p_wait_tag(e->tag, timeout_ms, NULL, NULL);
 	if (err) {
 		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: root9p.mount: mount tag "
 		     "\"%s\" for %s not found after %lld s (tags present: %s); "

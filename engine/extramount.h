@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * engine/extramount.h - extra 9p shares mounted in the new root before
- * switch_root: root9p.mount=TAG:/path[:opts], repeatable.
+ * switch_root: root9p.mount=TAG:/path[:opts], repeatable. With
+ * trans=tcp in opts, TAG is the 9p server's IPv4 address (ip= brings the
+ * network up) and there is no virtio tag to wait for.
  *
  * Checked with the root's own option library; a bad entry is a warning
  * and is left out, never the end of the boot (DESIGN.md, "Extra

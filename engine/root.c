@@ -184,6 +184,13 @@ const char *r9p_root_wanted_modules(const struct r9p_cmdline *c, char *out,
 			snprintf(out + used, len - used, "%s%s", used ? "," : "",
 				 r9p_scratch_modules[i]);
 		}
+	/* ip= (a root or share over trans=tcp): the network card QEMU's
+	 * -device virtio-net-pci gives, and 9p's TCP transport (a module
+	 * of its own, 9pnet_fd, in 6.1 and later). */
+	used = strlen(out);
+	if (*c->ip && strcmp(c->ip, "off") && strcmp(c->ip, "none"))
+		snprintf(out + used, len - used, "%svirtio_net,9pnet_fd",
+			 used ? "," : "");
 	used = strlen(out);
 	snprintf(out + used, len - used, "%s%s", used && *c->modules ? "," : "",
 		 c->modules);

@@ -47,6 +47,13 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 	char tags[512];
 	int err;
 
+	/* trans=tcp: root= is the server's address, no virtio tag; the
+	 * mount retries a refused connection within root9p.timeout. */
+	if (!strcmp(r->opts.trans, "tcp")) {
+		r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "trans=tcp: no tag to "
+		     "wait for; the root is served by %s", r->tag);
+		return 0;
+	}
 	err = r->virtiofs ? r9p_wait_virtiofs_tag(r->tag, r->timeout_ms,
 					     say_waiting, &p) :
 	      r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);

@@ -2,7 +2,7 @@
 # LIBC=glibc also build it).
 INIT_SRCS := init/init9p.c init/early.c init/modload.c init/switchroot.c init/execcheck.c \
              init/rescue.c init/log.c init/compat.c init/modrun.c \
-             init/modplan.c init/modinfo.c init/pin.c
+             init/modplan.c init/modinfo.c init/pin.c init/net.c
 INIT_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(INIT_SRCS))
 
 all: $(GO)/init9p
@@ -34,7 +34,7 @@ UNIT_TESTS += $(O)/test_modplan $(O)/test_nuke $(O)/test_execcheck
 # engine and module loader, then one command and a power-off.
 PAYLOAD_SRCS := init/payload.c init/early.c init/runargs.c init/modload.c init/modrun.c \
                 init/modplan.c init/modinfo.c init/log.c \
-                init/compat.c
+                init/compat.c init/net.c
 PAYLOAD_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(PAYLOAD_SRCS))
 
 all: $(GO)/payload9p
@@ -46,3 +46,9 @@ $(O)/test_runargs: tests/unit/test_runargs.c $(O)/obj/init/runargs.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
 UNIT_TESTS += $(O)/test_runargs
+
+$(O)/test_net: tests/unit/test_net.c $(O)/obj/init/net.o $(O)/obj/init/log.o \
+		$(ROOT9P_HOST_LIBS)
+	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
+
+UNIT_TESTS += $(O)/test_net

@@ -25,6 +25,7 @@
 #include "init/early.h"
 #include "init/log.h"
 #include "init/modload.h"
+#include "init/net.h"
 #include "init/pin.h"
 #include "init/rescue.h"
 #include "init/switchroot.h"
@@ -243,6 +244,13 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 	if (load_modules(b, cfg == 1, f) < 0)
 		return -1;
 	b->mark[STEP_MODULES] = r9p_now_ms();
+	/* ip=: a root or share over trans=tcp needs the network. */
+	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, b->hint,
+			  sizeof(b->hint), &f->try_) < 0) {
+		f->step = "bring up the network";
+		snprintf(f->why, sizeof(f->why), "%s", b->hint);
+		return -1;
+	}
 	if (mount_root(b, f) < 0)
 		return -1;
 	b->mark[STEP_ROOT] = r9p_now_ms();

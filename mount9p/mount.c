@@ -4,8 +4,9 @@
  *
  * Polling is cheap (one readdir of a small sysfs directory every 20 ms)
  * and needs no uevent listener in PID 1. ENOENT right after the tag
- * appears means "no channels available" yet: retry it quickly, every
- * other error is final.
+ * appears means "no channels available" yet: retry it quickly; over
+ * trans=tcp a refused or unreachable server is retried too (the server
+ * or the link may come up late); every other error is final.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -97,7 +98,11 @@ int r9p_mount_fs(const char *fstype, const char *tag, const char *dir,
 			break;
 		}
 		err = -errno;
-		if (err != -ENOENT || expired(start, timeout_ms))
+		/* Over trans=tcp the server may not listen yet, or the
+		 * link not be up: retried as a tag not ready. */
+		if ((err != -ENOENT && err != -ECONNREFUSED &&
+		     err != -ENETUNREACH && err != -EHOSTUNREACH) ||
+		    expired(start, timeout_ms))
 			break;
 		usleep(n <= RETRY_FAST_N ? RETRY_FAST_US : RETRY_US);
 	}
@@ -115,7 +120,7 @@ static const struct {
 	{ EBUSY, "a tag can be mounted once at a time: unmount it first, or "
 		 "export the directory again under a second tag" },
 	{ EINVAL, "the kernel refused the options, or the transport module "
-		  "(9pnet_virtio) is not loaded: mount9p --explain -o OPTS "
+		  "(9pnet_virtio; 9pnet_fd for trans=tcp) is not loaded: mount9p --explain -o OPTS "
 		  "shows what the kernel takes, dmesg says which one" },
 	{ ENODEV, "this kernel has no 9p filesystem: load the 9p module "
 		  "(modprobe 9p) or build it with CONFIG_9P_FS" },
@@ -129,6 +134,13 @@ static const struct {
 		  "msize=" },
 	{ EIO, "the 9p server failed: look at QEMU's messages and dmesg" },
 	{ ETIMEDOUT, "the 9p server did not answer: is the host side alive?" },
+	{ ECONNREFUSED, "no 9p server listens at root= (the address) and "
+			"port= (trans=tcp): start it (diod -l ADDR:PORT -e "
+			"DIR), or fix port=" },
+	{ ENETUNREACH, "no route to the 9p server (trans=tcp): set ip= so "
+		       "the server's address is on the guest's network" },
+	{ EHOSTUNREACH, "the 9p server's address does not answer "
+			"(trans=tcp): check root= and ip=" },
 	{ ENOPROTOOPT, "the transport lacks options it needs (trans=fd takes "
 		       "rfdno= and wfdno=)" },
 };

@@ -15,7 +15,7 @@ qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 linux-libc-dev-arm64-cross dpkg-dev perl libblkid-dev e2fsprogs util-linux fdisk
 linux-source-6.1 flex bison bc libelf-dev fakemachine qemu-system-common
 libvirt-clients libvirt-daemon-driver-qemu python3
-debhelper lintian mandoc fakeroot man-db shellcheck sqlite3 git"
+debhelper lintian mandoc fakeroot man-db shellcheck sqlite3 git diod"
 
 # One dpkg-query for all: it prints the known packages and fails on unknown ones.
 # shellcheck disable=SC2086 # $PKGS is a list of package names

@@ -14,7 +14,10 @@
 # security model, cache (9p's cache= or virtiofsd's cache), tree owner
 # (user: an ordinary uid, as QEMU drops to it with mapped-xattr; root:
 # served with root's rights, --passthrough-as-root), kernel arguments.
-# 9p-mmap is run9p's default (no -o given).
+# 9p-mmap is run9p's default (no -o given). diod: run9p --fs diod, a
+# plain tree of nobody's (diod 1.0.24 runs only as a user /etc/passwd
+# has) served over trans=tcp by diod as nobody (-S: every guest user
+# acts as nobody).
 SEM_CONFIGS="
 9p-mmap             init9p 9p       mapped-xattr mmap    user -
 9p-mmap-nopin       init9p 9p       mapped-xattr mmap    user root9p.pin=0
@@ -27,6 +30,7 @@ SEM_CONFIGS="
 vfs-auto            init9p virtiofs passthrough  auto    root -
 vfs-always          init9p virtiofs passthrough  always  root -
 vfs-none            init9p virtiofs passthrough  none    root -
+diod-mmap           init9p diod     allsquash    mmap    nobody -
 "
 # The smoke: the defaults on Debian 12's 6.1. Not the loop: semprobe, not
 # the boot, takes a run's time (some 2 minutes under TCG), so it would
@@ -105,8 +109,9 @@ sem_base_root() {
 # mapped-xattr: symlinks as files, owners in user.virtfs.*, the whole
 # tree SEM_TREE_OWNER's on the host, as QEMU runs as that user), from BASE.
 sem_bases() {
-	rm -rf --one-file-system "$1-root" "$1-user"
-	cp -a "$1" "$1-root" && cp -a "$1" "$1-user" &&
+	rm -rf --one-file-system "$1-root" "$1-user" "$1-nobody"
+	cp -a "$1" "$1-root" && cp -a "$1" "$1-user" && cp -a "$1" "$1-nobody" &&
+		chown -R nobody:nogroup "$1-nobody" &&
 		"$O/mkroot9p-convert" --to mapped-xattr --owner "$SEM_TREE_OWNER" "$1-user"
 }
 
@@ -127,7 +132,7 @@ sem_kargs() {
 
 # sem_boot NAME KERNELNAME ROOT LOG: boot configuration NAME (sem_config)
 # on ROOT with the kernel of the environment (KERNEL_IMAGE, MODDIR, IMG_9P,
-# IMG_VFS), every semprobe line into LOG. Returns run9p's status.
+# IMG_VFS, IMG_NET), every semprobe line into LOG. Returns run9p's status.
 sem_boot() {
 	local name=$1 root=$3 log=$4 args=() rc=0 kargs
 	sem_config "$name" || return 2
@@ -148,6 +153,8 @@ sem_boot() {
 	fi
 	if [ "$C_FS" = virtiofs ]; then
 		args+=(-i "$IMG_VFS" --fs virtiofs --vfs-cache "$C_CACHE")
+	elif [ "$C_FS" = diod ]; then
+		args+=(-i "$IMG_NET" --fs diod)
 	else
 		args+=(-i "$IMG_9P")
 		# run9p's default rootflags are the default configuration's.

@@ -63,7 +63,7 @@ cleanup() {
 	local p
 	for p in "${JOBS[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
 	for p in "${JOBS[@]}"; do wait "$p" 2>/dev/null; done
-	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK"/root-* "$WORK/base" "$WORK/base-root" "$WORK/base-user"
+	[ -z "$WORK" ] || rm -rf --one-file-system "$WORK"/root-* "$WORK/base" "$WORK/base-root" "$WORK/base-user" "$WORK/base-nobody"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -167,9 +167,11 @@ run_kernel() {
 	fi
 	eval "$env_text"
 	echo "guest $k $KVER" >>"$OUT/versions"
-	IMG_9P=$WORK/$k-9p.img IMG_VFS=$WORK/$k-vfs.img
+	IMG_9P=$WORK/$k-9p.img IMG_VFS=$WORK/$k-vfs.img IMG_NET=$WORK/$k-net.img
+	# IMG_NET: diod's root comes over TCP (virtio_net, 9pnet_fd).
 	if ! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --overlay -o "$IMG_9P" 2>"$WORK/logs/$k-9p.mk" ||
-		! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --fstype=virtiofs -o "$IMG_VFS" 2>"$WORK/logs/$k-vfs.mk"; then
+		! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --fstype=virtiofs -o "$IMG_VFS" 2>"$WORK/logs/$k-vfs.mk" ||
+		! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --modules=virtio_net,9pnet_fd -o "$IMG_NET" 2>"$WORK/logs/$k-net.mk"; then
 		sem_log "build $k's initrds: mkinitrd9p failed (see $WORK/logs/$k-*.mk)"
 		return 1
 	fi

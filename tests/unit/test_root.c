@@ -230,6 +230,29 @@ int main(void)
 	CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 && r.diags.n > 0 &&
 	      strstr(r.diags.d[0].text, "did you mean cache?") != NULL,
 	      "typo warning: %s", r.diags.n ? r.diags.d[0].text : "none");
+	/* trans=tcp: root= is the server's address, no tag to wait for
+	 * (the fake sysfs has none: a virtio root fails at once there). */
+	{
+		char said[SAID_LEN] = "", mods[200];
+
+		r9p_cmdline_parse("root=10.0.2.100 rootfstype=9p root9p.timeout=0 "
+				  "rootflags=trans=tcp,port=564", &c);
+		CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 &&
+		      r9p_root_wait(&r, keep, said, &f) == 0,
+		      "tcp root waited for a tag: %s", f.why);
+		r9p_cmdline_parse("root=10.0.2.100 rootfstype=9p root9p.timeout=0",
+				  &c);
+		CHECK(r9p_root_config(&c, &k, 0, &r, &f) == 0 &&
+		      r9p_root_wait(&r, keep, said, &f) == -1,
+		      "a virtio root found a tag in an empty sysfs");
+		/* ip=: the network card's driver and 9p's TCP transport */
+		r9p_cmdline_parse("root=a ip=10.0.2.15::::::off", &c);
+		CHECK_STR(r9p_root_wanted_modules(&c, mods, sizeof(mods)),
+			  "virtio_net,9pnet_fd", "ip=");
+		r9p_cmdline_parse("root=a ip=off root9p.modules=x", &c);
+		CHECK_STR(r9p_root_wanted_modules(&c, mods, sizeof(mods)), "x",
+			  "ip=off");
+	}
 	/* The messages said quote the command line escaped too. */
 	{
 		char said[SAID_LEN] = "";
