@@ -102,6 +102,8 @@ lane_a() {
 	run arm64 tests/boot/arm64.sh
 	run overlay tests/boot/overlay.sh
 	run loop tests/boot/loop.sh
+	# a second 9p server: diod over TCP, an extra share and a root (#26)
+	run diod tests/boot/diod.sh
 	run libvirt tests/boot/libvirt.sh
 	run modload tests/boot/modload.sh
 	# Debian 13 as the host (#27): QEMU 10, the Rust virtiofsd, in a
