@@ -3,12 +3,13 @@
 # tests/unit/test_checklib.sh - tests/lib/check.sh itself: a suite that
 # reports fewer results than it planned fails, at t_done and again when
 # its closing line is read back (t_result); skipped checks count against
-# the plan; the closing line keeps the form CI reads.
+# the plan; the closing line keeps the form CI reads; t_plan_kernels
+# sums a per-kernel count into the plan, or leaves the suite without one.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
-t_plan 11
+t_plan 14
 
 # suite CODE: run CODE in a new shell with the library, as a suite would;
 # its output in OUT, its exit status in RC.
@@ -48,4 +49,16 @@ check "no plan: the old closing line, read as before" \
 	eval '[ "$RC" = 0 ] && [ "$(t_result <<<"$OUT")" = "1 0 0" ]'
 check "t_result: a line without skipped (build, fuzz)" \
 	[ "$(t_result <<<'build: 1 passed, 0 failed')" = "1 0 0" ]
+# t_plan_kernels: BASE plus each kernel's count; no plan when a count is
+# unknown.
+counts='cnt() { case $1 in a) echo 2 ;; b) echo 3 ;; *) return 1 ;; esac; }; '
+suite "$counts"'t_plan_kernels 1 cnt a b; echo "T=$T_PLAN"'
+check "t_plan_kernels 1 over kernels of 2 and 3: a plan of 6" \
+	grep -qx 'T=6' <<<"$OUT"
+suite "$counts"'t_plan_kernels 1 cnt a zz b; echo "T=$T_PLAN"'
+check "t_plan_kernels with a kernel of unknown count: no plan" \
+	grep -qx 'T=' <<<"$OUT"
+suite "$counts"'t_plan_kernels 0 cnt a b; pass one; t_done kern'
+check "t_plan_kernels: a suite short of the summed plan fails" \
+	grep -qx 'kern: plan 5, 1 reported' <<<"$OUT"
 t_done checklib
