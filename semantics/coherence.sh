@@ -220,7 +220,7 @@ coh_summary() {
 coh_main() {
 	local c name=semantics-coherence bound
 	local -a list
-	SEM_PROG=coherence SEM_NUM_OPT=--bound SEM_NUM=5
+	SEM_PROG=coherence SEM_OPT_FN="" SEM_NUM_OPT=--bound SEM_NUM=5
 	SEM_USAGE="usage: semantics/coherence.sh [--configs none,mmap,loose,virtiofs] [--bound S] [--kernel bookworm|trixie] [--out DIR]"
 	SEM_NUM_WHAT="wait bound" SEM_NUM_UNIT=seconds SEM_CONFIGS=none,mmap,loose,virtiofs SEM_KERNEL=bookworm
 	sem_suite_opts "$@"

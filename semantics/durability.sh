@@ -231,7 +231,7 @@ dur_opt() {
 dur_main() {
 	local c name=semantics-durability trials
 	local -a list
-	SEM_PROG=durability SEM_NUM_OPT=--trials SEM_NUM=10
+	SEM_PROG=durability SEM_OPT_FN=dur_opt SEM_NUM_OPT=--trials SEM_NUM=10
 	SEM_USAGE="usage: semantics/durability.sh [--smoke] [--trials M] [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]"
 	SEM_NUM_WHAT="run trials" SEM_NUM_UNIT="" SEM_CONFIGS=none,mmap,loose,virtiofs SEM_KERNEL=bookworm
 	sem_suite_opts "$@"

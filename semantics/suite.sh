@@ -16,9 +16,9 @@
 #                 SEM_NUM_UNIT its unit, if any ("seconds")
 #   SEM_CONFIGS   the default configurations (comma-separated)
 #   SEM_KERNEL    the default kernel
-# and may define ${SEM_PROG}_opt OPTION, for an option of its own
-# without a value (durability's --smoke), failing for one it does not
-# know. Sets SEM_NUM, SEM_KERNEL, SEM_OUT and SEM_LIST (the
+# and may name in SEM_OPT_FN a function OPTION, for an option of its
+# own without a value (durability's --smoke, dur_opt), failing for one
+# it does not know. Sets SEM_NUM, SEM_KERNEL, SEM_OUT and SEM_LIST (the
 # configurations); exits 2 with the usage or a refusal.
 sem_suite_opts() {
 	local c default=$SEM_CONFIGS try=$SEM_NUM
@@ -30,8 +30,8 @@ sem_suite_opts() {
 		--out) [ $# -ge 2 ] || sem_suite_usage; SEM_OUT=$2; shift ;;
 		"$SEM_NUM_OPT") [ $# -ge 2 ] || sem_suite_usage; SEM_NUM=$2; shift ;;
 		*)
-			# (A function named for the suite: its own options.)
-			if ! declare -F "${SEM_PROG}_opt" >/dev/null || ! "${SEM_PROG}_opt" "$1"; then
+			# (The suite's own options, if it has any.)
+			if [ -z "${SEM_OPT_FN:-}" ] || ! "$SEM_OPT_FN" "$1"; then
 				sem_suite_usage
 			fi ;;
 		esac
