@@ -4,6 +4,7 @@
 # time to run one command in a fresh guest on the host's own files.
 #
 #   bench/loop.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR]
+#                 [--host-runs N] [--base-run9p FILE] [--host-only] [--host-rt]
 #
 # Systems, interleaved, RUNS times each (default 5):
 #   root9p      run9p --kernel K --modules M --host-root -- echo go
@@ -22,23 +23,46 @@
 # timestamp of the console line for busybox; for fakemachine and
 # virtme-ng, CMD prints the guest's /proc/uptime beside "go"). Prints median/min/max and
 # ratios to root9p. Performance only: nothing here passes or fails.
+#
+# "run9p host ms": run9p's own time before QEMU starts (#28; goal <= 100
+# ms), the root9p command with --dry-run, warm (one untimed run first),
+# median of --host-runs N (default 7). --base-run9p FILE times another
+# run9p (say main's, copied with its run9p-loop) interleaved with this
+# one, as a line of its own under the table; --host-only times that
+# and boots nothing. --host-rt runs the timed dry runs under chrt -f 10
+# (root): on a host loaded by others, what a quiet host would see.
 set -eu
 cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-runs=5 timeout=300 csv="" logs=""
+runs=5 timeout=300 csv="" logs="" host_runs=7 base_run9p="" host_only=0 host_rt=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) runs=${2:?-n needs a number}; shift ;;
+	--host-runs) host_runs=${2:?--host-runs needs a number}; shift ;;
+	--base-run9p) base_run9p=${2:?--base-run9p needs a file}; shift ;;
+	--host-only) host_only=1 ;;
+	--host-rt) host_rt=(chrt -f 10) ;;
 	--timeout) timeout=${2:?--timeout needs seconds}; shift ;;
 	--csv) csv=${2:?--csv needs a file}; shift ;;
 	--logs) logs=${2:?--logs needs a folder}; shift ;;
-	*) echo "usage: bench/loop.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR]" >&2; exit 2 ;;
+	*) echo "usage: bench/loop.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR] [--host-runs N] [--base-run9p FILE] [--host-only] [--host-rt]" >&2; exit 2 ;;
 	esac
 	shift
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/loop: -n '$runs' is not a positive number" >&2; exit 2; }
+[[ $host_runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/loop: --host-runs '$host_runs' is not a positive number" >&2; exit 2; }
+if [ ${#host_rt[@]} != 0 ] && ! chrt -f 10 true 2>/dev/null; then
+	echo "bench/loop: time run9p under chrt -f 10: not allowed here (SCHED_FIFO needs root or CAP_SYS_NICE)" >&2
+	echo "bench/loop: try: run as root, or drop --host-rt" >&2
+	exit 2
+fi
+if [ -n "$base_run9p" ] && [ ! -x "$base_run9p" ]; then
+	echo "bench/loop: time the baseline $base_run9p: it is not an executable file" >&2
+	echo "bench/loop: try: cp /work/main/scripts/run9p /work/main/scripts/run9p-loop /tmp/base/; --base-run9p /tmp/base/run9p" >&2
+	exit 2
+fi
 [ -n "$logs" ] || logs=$(mktemp -d /tmp/loop-bench.XXXXXX)
 mkdir -p "$logs"
 
@@ -139,6 +163,49 @@ run_one() {
 	esac
 }
 
+# stats "v v v": median min max of the numbers ('-' left out).
+stats() {
+	tr ' ' '\n' <<<"$1" | grep -E '^[0-9]+$' | sort -n |
+		awk '{ v[NR] = $1 } END { if (!NR) { print "- - -"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+			print m, v[1], v[NR] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# run9p's own host time: the root9p command as a dry run, warm. With
+# --base-run9p, the baseline interleaved with it; its own mkinitrd9p and
+# payload9p are this tree's (a copy of run9p has no build/ beside it).
+host_ms=() base_ms=()
+host_dry() {
+	# The clock is read around run9p by a bash of its own (under chrt
+	# with --host-rt), so the bench's own forks are not counted.
+	MKINITRD9P=$PWD/$O/mkinitrd9p PAYLOAD9P=$PWD/$O/klibc/payload9p "${host_rt[@]}" \
+		bash -c 't0=$EPOCHREALTIME; "$@" </dev/null >/dev/null || exit 1; t1=$EPOCHREALTIME
+			echo $(((${t1/./} - ${t0/./}) / 1000))' host_dry \
+		"$1" --accel tcg -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root \
+		--dry-run -- echo go 2>>"$logs/host-dry.err"
+}
+host_dry "$RUN9P" >/dev/null || echo "  (run9p --dry-run failed: see $logs/host-dry.err)"
+[ -z "$base_run9p" ] || host_dry "$base_run9p" >/dev/null || echo "  (the baseline's --dry-run failed: see $logs/host-dry.err)"
+for _ in $(seq 1 "$host_runs"); do
+	host_ms+=("$(host_dry "$RUN9P" || echo -)")
+	[ -z "$base_run9p" ] || base_ms+=("$(host_dry "$base_run9p" || echo -)")
+done
+read -r hm hl hh < <(stats "${host_ms[*]}")
+host_col="$hm ($hl-$hh)"
+host_line() {
+	echo "run9p host ms (dry run, warm, $host_runs runs${host_rt[*]:+, under ${host_rt[*]}}; goal <= 100): $host_col, this tree's $RUN9P"
+	[ -z "$base_run9p" ] || {
+		read -r bm bl bh < <(stats "${base_ms[*]}")
+		echo "run9p host ms, baseline $base_run9p: $bm ($bl-$bh); this/baseline $(ratio "$hm" "$bm")"
+	}
+}
+if [ $host_only = 1 ]; then
+	echo "loop bench, host time only: Linux $KVER; host load $(cut -d' ' -f1-3 /proc/loadavg)"
+	host_line
+	exit 0
+fi
+
 declare -A first exit_ gstart gend
 echo "loop bench: Linux $KVER, QEMU TCG, $runs runs each, interleaved; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$csv" ] || echo "system,run,rc,host_first_ms,host_exit_ms,guest_start_ms,guest_end_ms" >"$csv"
@@ -151,26 +218,20 @@ for run in $(seq 1 "$runs"); do
 	done
 done
 
-# stats "v v v": median min max of the numbers ('-' left out).
-stats() {
-	tr ' ' '\n' <<<"$1" | grep -E '^[0-9]+$' | sort -n |
-		awk '{ v[NR] = $1 } END { if (!NR) { print "- - -"; exit }
-			m = NR % 2 ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)
-			print m, v[1], v[NR] }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'; }
-
 echo
-printf '%-12s %-22s %-22s %-18s %-18s %s\n' system "host to 'go' ms" "host to exit ms" "guest to CMD ms" "guest to end ms" "exit/root9p"
-printf '%-12s %-22s %-22s %-18s %-18s %s\n' "" "median (min-max)" "median (min-max)" median median ""
+printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' system "host to 'go' ms" "host to exit ms" "guest to CMD ms" "guest to end ms" "exit/root9p" "run9p host ms"
+printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' "" "median (min-max)" "median (min-max)" median median "" "median (min-max)"
 read -r base_exit _ _ < <(stats "${exit_[root9p]}")
 for sys in "${systems[@]}"; do
 	read -r fm fl fh < <(stats "${first[$sys]}")
 	read -r em el eh < <(stats "${exit_[$sys]}")
 	read -r gs _ _ < <(stats "${gstart[$sys]}")
 	read -r ge _ _ < <(stats "${gend[$sys]}")
-	printf '%-12s %-22s %-22s %-18s %-18s %s\n' "$sys" "$fm ($fl-$fh)" "$em ($el-$eh)" "$gs" "$ge" "$(ratio "$em" "$base_exit")"
+	hc=-
+	[ "$sys" != root9p ] || hc=$host_col
+	printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' "$sys" "$fm ($fl-$fh)" "$em ($el-$eh)" "$gs" "$ge" "$(ratio "$em" "$base_exit")" "$hc"
 done
+host_line
 for sys in fakemachine virtme-ng busybox; do
 	[ -z "${why_not[$sys]:-}" ] || echo "$sys: not run: ${why_not[$sys]}"
 done

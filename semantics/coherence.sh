@@ -23,7 +23,8 @@ COH_BOOT_WAIT=240	# s for the guest's READY (TCG, a loaded host)
 COH_CHANGES="edit append create delete rename chmod"
 COH_CONDS="edit.content edit.open_fd edit.mtime append.size append.content create.name create.readdir delete.name delete.readdir rename.new rename.old chmod.mode"
 COH_FILE_LEN=4096
-# dur_flags (a configuration's run9p arguments) and dur_qemu_of.
+# dur_flags (a configuration's run9p arguments), dur_qemu_of, and
+# semantics/suite.sh's options and start of a run (sem_suite_*).
 # shellcheck source=semantics/durability.sh
 . "$(dirname "${BASH_SOURCE[0]}")/durability.sh"
 
@@ -216,66 +217,23 @@ coh_summary() {
 	done
 }
 
-coh_usage() {
-	echo "usage: semantics/coherence.sh [--configs none,mmap,loose,virtiofs] [--bound S] [--kernel bookworm|trixie] [--out DIR]" >&2
-	exit 2
-}
-
 coh_main() {
-	local configs=none,mmap,loose,virtiofs bound=5 kernel=bookworm out="" c name=semantics-coherence
+	local c name=semantics-coherence bound
 	local -a list
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--configs) [ $# -ge 2 ] || coh_usage; configs=$2; shift ;;
-		--bound) [ $# -ge 2 ] || coh_usage; bound=$2; shift ;;
-		--kernel) [ $# -ge 2 ] || coh_usage; kernel=$2; shift ;;
-		--out) [ $# -ge 2 ] || coh_usage; out=$2; shift ;;
-		*) coh_usage ;;
-		esac
-		shift
-	done
-	case $bound in '' | *[!0-9]* | 0)
-		echo "coherence: wait bound '$bound': not a positive number of seconds" >&2
-		echo "coherence: try: --bound 5" >&2
-		exit 2 ;;
-	esac
-	IFS=, read -r -a list <<<"$configs"
-	for c in "${list[@]}"; do
-		dur_flags "$c" >/dev/null || {
-			echo "coherence: run config '$c': not a known configuration" >&2
-			echo "coherence: try: --configs none,mmap,loose,virtiofs" >&2
-			exit 2
-		}
-	done
-	cd "$(dirname "$0")/.." || exit 2
-	# shellcheck source=tests/lib/check.sh
-	. tests/lib/check.sh
-	O=${O:-build}
-	LIBC=${LIBC:-klibc}
-	RUN9P=$PWD/scripts/run9p
-	COH_WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-coherence.XXXXXX") || exit 2
-	COH_OUT=${out:-$COH_WORK/results}
-	COH_LOGS=$COH_WORK/logs
-	COH_ROOT=$COH_WORK/root
+	SEM_PROG=coherence SEM_OPT_FN="" SEM_NUM_OPT=--bound SEM_NUM=5
+	SEM_USAGE="usage: semantics/coherence.sh [--configs none,mmap,loose,virtiofs] [--bound S] [--kernel bookworm|trixie] [--out DIR]"
+	SEM_NUM_WHAT="wait bound" SEM_NUM_UNIT=seconds SEM_CONFIGS=none,mmap,loose,virtiofs SEM_KERNEL=bookworm
+	sem_suite_opts "$@"
+	bound=$SEM_NUM list=("${SEM_LIST[@]}")
+	sem_suite_start
+	COH_WORK=$SEM_WORK COH_OUT=$SEM_OUT COH_LOGS=$SEM_LOGS COH_ROOT=$SEM_ROOT
 	COH_PID=
-	mkdir -p "$COH_OUT" "$COH_LOGS"
 	trap 'coh_stop; rm -rf --one-file-system "$COH_ROOT"' EXIT
 	trap 'exit 130' INT TERM
 	echo "$name: work dir $COH_WORK, results in $COH_OUT"
 	t_plan "${#list[@]}"
-	make -s "$O/$LIBC/semdurable" O="$O" LIBC="$LIBC" >/dev/null || {
-		t_skip_rest "cannot build $O/$LIBC/semdurable"; t_done "$name"; exit 1; }
-	eval "$(scripts/fetch-kernel.sh --env "$kernel")" || {
-		t_skip_rest "no $kernel kernel"; t_done "$name"; exit 1; }
-	scripts/mkroot-tiny.sh "$COH_ROOT" >/dev/null || {
-		t_skip_rest "cannot make the tiny root"; t_done "$name"; exit 1; }
-	cp "$O/$LIBC/semdurable" "$COH_ROOT/bin/semdurable"
-	{
-		echo "kernel $KVER"
-		echo "qemu $(qemu-system-x86_64 --version | head -n 1)"
-		echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
-		echo "bound $bound"
-	} >"$COH_OUT/coherence.env"
+	sem_suite_prepare "$name" "$COH_OUT/coherence.env"
+	echo "bound $bound" >>"$COH_OUT/coherence.env"
 	for c in "${list[@]}"; do
 		echo "$c: coherence"
 		coh_config "$c" "$bound"

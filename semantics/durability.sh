@@ -21,6 +21,9 @@ set -u
 DUR_K=8			# records between two replaces
 DUR_BOOT_WAIT=240	# s for the guest's first SYNCED line (TCG, a loaded host)
 DUR_RANDOM_MS=4000	# the random kill falls within this many ms of it
+# sem_suite_opts, sem_suite_start, sem_suite_prepare: shared with coherence.sh.
+# shellcheck source=semantics/suite.sh
+. "$(dirname "${BASH_SOURCE[0]}")/suite.sh"
 
 # dur_flags CONFIG: run9p's arguments for CONFIG (9p cache mode or virtiofs).
 dur_flags() {
@@ -216,68 +219,33 @@ dur_summary() {
 	done
 }
 
-dur_usage() {
-	echo "usage: semantics/durability.sh [--smoke] [--trials M] [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]" >&2
-	exit 2
+
+# dur_opt OPTION: durability's own option without a value (sem_suite_opts).
+dur_opt() {
+	case $1 in
+	--smoke) SEM_NUM=3 SEM_CONFIGS=mmap name=semantics-durability-smoke ;;
+	*) return 1 ;;
+	esac
 }
 
 dur_main() {
-	local trials=10 configs=none,mmap,loose,virtiofs kernel=bookworm out="" c name=semantics-durability
+	local c name=semantics-durability trials
 	local -a list
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--smoke) trials=3; configs=mmap; name=semantics-durability-smoke ;;
-		--trials) [ $# -ge 2 ] || dur_usage; trials=$2; shift ;;
-		--configs) [ $# -ge 2 ] || dur_usage; configs=$2; shift ;;
-		--kernel) [ $# -ge 2 ] || dur_usage; kernel=$2; shift ;;
-		--out) [ $# -ge 2 ] || dur_usage; out=$2; shift ;;
-		*) dur_usage ;;
-		esac
-		shift
-	done
-	case $trials in '' | *[!0-9]* | 0)
-		echo "durability: run trials '$trials': not a positive number" >&2
-		echo "durability: try: --trials 10" >&2
-		exit 2 ;;
-	esac
-	IFS=, read -r -a list <<<"$configs"
-	for c in "${list[@]}"; do
-		dur_flags "$c" >/dev/null || {
-			echo "durability: run config '$c': not a known configuration" >&2
-			echo "durability: try: --configs none,mmap,loose,virtiofs" >&2
-			exit 2
-		}
-	done
-	cd "$(dirname "$0")/.." || exit 2
-	# shellcheck source=tests/lib/check.sh
-	. tests/lib/check.sh
-	O=${O:-build}
-	LIBC=${LIBC:-klibc}
-	RUN9P=$PWD/scripts/run9p
+	SEM_PROG=durability SEM_OPT_FN=dur_opt SEM_NUM_OPT=--trials SEM_NUM=10
+	SEM_USAGE="usage: semantics/durability.sh [--smoke] [--trials M] [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]"
+	SEM_NUM_WHAT="run trials" SEM_NUM_UNIT="" SEM_CONFIGS=none,mmap,loose,virtiofs SEM_KERNEL=bookworm
+	sem_suite_opts "$@"
+	trials=$SEM_NUM list=("${SEM_LIST[@]}")
+	sem_suite_start
 	DUR_BIN=$PWD/$O/$LIBC/semdurable
-	DUR_WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-durability.XXXXXX") || exit 2
-	DUR_OUT=${out:-$DUR_WORK/results}
-	DUR_LOGS=$DUR_WORK/logs
-	DUR_ROOT=$DUR_WORK/root
+	DUR_WORK=$SEM_WORK DUR_OUT=$SEM_OUT DUR_LOGS=$SEM_LOGS DUR_ROOT=$SEM_ROOT
 	DUR_PID=
-	mkdir -p "$DUR_OUT" "$DUR_LOGS"
 	trap 'dur_stop; rm -rf --one-file-system "$DUR_ROOT"' EXIT
 	trap 'exit 130' INT TERM
 	echo "$name: work dir $DUR_WORK, results in $DUR_OUT"
 	t_plan $((${#list[@]} * trials * 2))
-	make -s "$O/$LIBC/semdurable" O="$O" LIBC="$LIBC" >/dev/null || {
-		t_skip_rest "cannot build $O/$LIBC/semdurable"; t_done "$name"; exit 1; }
-	eval "$(scripts/fetch-kernel.sh --env "$kernel")" || {
-		t_skip_rest "no $kernel kernel (scripts/fetch-kernel.sh --env $kernel)"; t_done "$name"; exit 1; }
-	scripts/mkroot-tiny.sh "$DUR_ROOT" >/dev/null || {
-		t_skip_rest "cannot make the tiny root"; t_done "$name"; exit 1; }
-	cp "$DUR_BIN" "$DUR_ROOT/bin/semdurable"
-	{
-		echo "kernel $KVER"
-		echo "qemu $(qemu-system-x86_64 --version | head -n 1)"
-		echo "date $(date -u +%Y-%m-%dT%H:%MZ)"
-		echo "trials $trials"
-	} >"$DUR_OUT/durability.env"
+	sem_suite_prepare "$name" "$DUR_OUT/durability.env"
+	echo "trials $trials" >>"$DUR_OUT/durability.env"
 	for c in "${list[@]}"; do
 		if [ "$c" = virtiofs ] && ! "$RUN9P" -k "$KERNEL_IMAGE" --modules "$KERNEL_BASE" \
 			-r "$DUR_ROOT" --passthrough-as-root --fs virtiofs --dry-run -- true \

@@ -105,17 +105,13 @@ checks_for() {
 	*) return 1 ;;
 	esac
 }
-plan=0
-for K in $KERNELS; do
-	n=$(checks_for "$K") || { plan=; break; }
-	plan=$((plan + n))
-done
-[ -z "$plan" ] || t_plan "$plan"
+# shellcheck disable=SC2086 # KERNELS is a list of words
+t_plan_kernels 0 checks_for $KERNELS
 
 for K in $KERNELS; do
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
 		fail "$K: fetch the kernel"
-		[ -z "$plan" ] || t_skip $(($(checks_for "$K") - 1)) "$K: no kernel"
+		[ -z "$T_PLAN" ] || t_skip $(($(checks_for "$K") - 1)) "$K: no kernel"
 		continue
 	fi
 	eval "$env_text"

@@ -40,12 +40,8 @@ checks_for() {
 }
 # The plan: make install's 2, each kernel's, and case_run9p_errors' 6
 # with the first kernel that runs.
-plan=2
-for K in $KERNELS; do
-	n=$(checks_for "$K") || { plan=; break; }
-	plan=$((plan + n))
-done
-[ -z "$plan" ] || [ -z "$KERNELS" ] || t_plan $((plan + 6))
+# shellcheck disable=SC2086 # KERNELS is a list of words
+[ -z "$KERNELS" ] || t_plan_kernels $((2 + 6)) checks_for $KERNELS
 
 # The virtiofs root, as init9p left it: tag, options, rw, /tmp on the
 # root (no tmpfs by default), unlinked-open files working there.
@@ -174,7 +170,7 @@ first=1
 for K in $KERNELS; do
 	if ! env_text=$(scripts/fetch-kernel.sh --env "$K"); then
 		fail "$K: fetch the kernel"
-		[ -z "$plan" ] || t_skip $(($(checks_for "$K") - 1)) "$K: no kernel"
+		[ -z "$T_PLAN" ] || t_skip $(($(checks_for "$K") - 1)) "$K: no kernel"
 		continue
 	fi
 	eval "$env_text"
@@ -197,5 +193,5 @@ for K in $KERNELS; do
 	case_bad_tag
 	[ "$K" != bookworm ] || case_bad_opt
 done
-[ "$first" = 0 ] || [ -z "$plan" ] || t_skip 6 "run9p's virtiofs errors: no kernel ran"
+[ "$first" = 0 ] || [ -z "$T_PLAN" ] || t_skip 6 "run9p's virtiofs errors: no kernel ran"
 t_done virtiofs

@@ -13,8 +13,6 @@
 #
 # Ends with "run9p-runtime: N passed, N failed, N skipped"; fewer results
 # than its plan is a failure.
-# The checks' eval '...' strings expand when the check runs, on purpose.
-# shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
@@ -105,6 +103,20 @@ wait_file() {
 }
 # gone PIDFILE: the process whose pid is in PIDFILE is no more.
 gone() { ! kill -0 "$(cat "$1")" 2>/dev/null; }
+# said LINE: run9p's stderr of this run has LINE, whole.
+said() { grep -qxF -- "$1" "$STUB/err"; }
+# exited N: run9p's status was N.
+exited() { [ "$RC" = "$1" ]; }
+# nothing_left: no run9p.* or run9p-vfs.* folder in TMPDIR.
+nothing_left() { [ -z "$(left)" ]; }
+# qemu_termed: the stand-in QEMU got SIGTERM.
+qemu_termed() { grep -qx TERM "$STUB/signals"; }
+# vfs_stopped: the stand-in daemon got SIGTERM and is gone.
+vfs_stopped() { grep -qx TERM "$STUB/vfs.signals" && gone "$STUB/vfs.pid"; }
+# vfs_termed: the stand-in daemon got SIGTERM.
+vfs_termed() { grep -qx TERM "$STUB/vfs.signals"; }
+# within SECONDS: less than SECONDS since t0.
+within() { [ $((SECONDS - t0)) -lt "$1" ]; }
 
 # --- the status channel ------------------------------------------------
 status_case() { # LABEL LINES WANT-RC
@@ -120,8 +132,9 @@ status_case "exit 255 -1" 'exit 255 -1\n' 255
 status_case "exit 300" 'exit 300 812\n' 118
 check "status 'exit 300': said malformed, by the line" \
 	grep -qxF "run9p: the guest's status line is malformed: 'exit 300 812' (payload9p writes 'exit N MS', N 0-255, MS its clock or -1)" "$STUB/err"
-check "status 'exit 300': the folder kept is the one named, and only it" \
-	eval '[ "$(left | wc -l)" = 1 ] && grep -qF "console log: $TMPD/$(left)/console.log" "$STUB/err"'
+# kept_one_named: one run9p folder left, the one the message names.
+kept_one_named() { [ "$(left | wc -l)" = 1 ] && grep -qF "console log: $TMPD/$(left)/console.log" "$STUB/err"; }
+check "status 'exit 300': the folder kept is the one named, and only it" kept_one_named
 rm -rf "${TMPD:?}"/run9p.*
 status_case "exit -1" 'exit -1 5\n' 118
 status_case "exit 12x" 'exit 12x 5\n' 118
@@ -131,9 +144,12 @@ status_case "exit (no number)" 'exit\n' 118
 status_case "exit 7 then exit 999" 'exit 7 5\nexit 999 6\n' 118
 rm -rf "${TMPD:?}"/run9p.*
 status_case "exit 124 (CMD's own)" 'exit 124 812\n' 124
-check "status 'exit 124': said to be CMD's own, no timeout message" \
-	eval 'grep -qxF "run9p: note: exit status 124 is CMD'"'"'s own (run9p'"'"'s own 124 comes with its message)" "$STUB/err" &&
-		! grep -q timeout "$STUB/err"'
+# own_124: the note that 124 is CMD's own, and no timeout message.
+own_124() {
+	said "run9p: note: exit status 124 is CMD's own (run9p's own 124 comes with its message)" &&
+		! grep -q timeout "$STUB/err"
+}
+check "status 'exit 124': said to be CMD's own, no timeout message" own_124
 
 # --- the guest's bytes are escaped ---------------------------------------
 stub fail-osc52
@@ -150,11 +166,14 @@ check "no status, a panic: exit 123" [ "$RC" = 123 ]
 check "the panic line and the console tail: no ESC, CSI or BEL byte" esc_free "$STUB/err"
 check "the panic line escaped" \
 	grep -qxF 'run9p: the guest kernel panicked: Kernel panic - not syncing: \x1b]52;c;eA==\x07' "$STUB/err"
-check "the console tail escaped, the serial line's CR dropped" \
-	eval 'grep -qxF "  end \x1b[31mred" "$STUB/err" && grep -qxF "  Booting" "$STUB/err"'
+# tail_escaped: the console's last lines as run9p shows them.
+tail_escaped() { said '  end \x1b[31mred' && said "  Booting"; }
+check "the console tail escaped, the serial line's CR dropped" tail_escaped
 rm -rf "${TMPD:?}"/run9p.*
 
 # --- signals ---------------------------------------------------------------
+# waited_for_qemu N: run9p exited N, QEMU gone, within 30 s of t0.
+waited_for_qemu() { exited "$1" && gone "$STUB/pid" && within 30; }
 # sig_case NAME NUMBER ARGS...: run9p in the background (with the SIGINT
 # a background job would ignore restored), SIGNAME once QEMU is up.
 sig_case() {
@@ -177,8 +196,8 @@ sig_case() {
 	wait "$pid" && RC=0 || RC=$?
 	check "$label: SIG$sig to run9p reaches QEMU" grep -qx "$sig" "$STUB/signals"
 	check "$label: SIG$sig: run9p waited for QEMU (gone), exit $((128 + num)) within 30 s" \
-		eval '[ "$RC" = $((128 + num)) ] && gone "$STUB/pid" && [ $((SECONDS - t0)) -lt 30 ]'
-	check "$label: SIG$sig: no run9p.* or run9p-vfs.* left" [ -z "$(left)" ]
+		waited_for_qemu $((128 + num))
+	check "$label: SIG$sig: no run9p.* or run9p-vfs.* left" nothing_left
 }
 sig_case TERM 15 "loop" "${LOOP[@]}" -- sleep 60
 sig_case INT 2 "loop" "${LOOP[@]}" -- sleep 60
@@ -186,14 +205,13 @@ sig_case HUP 1 "loop" "${LOOP[@]}" -- sleep 60
 sig_case TERM 15 "-i" "${BOOT[@]}"
 stub stdin
 "$RUN9P" "${BOOT[@]}" <"$W/initrd" >"$STUB/out" 2>"$STUB/err"
-check "-i: QEMU reads run9p's stdin, not a background job's /dev/null" \
-	eval '[ "$(cat "$STUB/stdin")" = "$W/initrd" ]'
+# stdin_is FILE: the stand-in QEMU's stdin was FILE.
+stdin_is() { [ "$(cat "$STUB/stdin")" = "$1" ]; }
+check "-i: QEMU reads run9p's stdin, not a background job's /dev/null" stdin_is "$W/initrd"
 sig_case TERM 15 "virtiofs -i" "${BOOT[@]}" "${VFS[@]}"
-check "virtiofs -i: SIGTERM: the daemon was stopped" \
-	eval 'grep -qx TERM "$STUB/vfs.signals" && gone "$STUB/vfs.pid"'
+check "virtiofs -i: SIGTERM: the daemon was stopped" vfs_stopped
 sig_case INT 2 "virtiofs loop" "${LOOP[@]}" "${VFS[@]}" -- sleep 60
-check "virtiofs loop: SIGINT: the daemon was stopped" \
-	eval 'grep -qx TERM "$STUB/vfs.signals" && gone "$STUB/vfs.pid"'
+check "virtiofs loop: SIGINT: the daemon was stopped" vfs_stopped
 
 # --- virtiofs in the loop --------------------------------------------------
 stub vfs-loop
@@ -202,33 +220,46 @@ printf 'exit 0 5\n' >"$STUB/stub.status"
 run "${LOOP[@]}" "${VFS[@]}" -- true
 check "--fs virtiofs -- CMD: CMD's exit 0" [ "$RC" = 0 ]
 check "--fs virtiofs -- CMD: the initrd is built for virtiofs" grep -qx -- --fstype=virtiofs "$STUB/mkinitrd.argv"
-check "--fs virtiofs -- CMD: QEMU got the socket and the status port" \
-	eval 'grep -q "^socket,id=vfs-fsRoot,path=$TMPD/run9p-vfs\." "$STUB/argv" && grep -q "^file,id=r9pst,path=$TMPD/run9p\." "$STUB/argv"'
-check "--fs virtiofs -- CMD: the daemon stopped, nothing left in TMPDIR" \
-	eval 'grep -qx TERM "$STUB/vfs.signals" && [ -z "$(left)" ]'
+# socket_and_status: QEMU's argv has the daemon's socket and the status port.
+socket_and_status() {
+	grep -q "^socket,id=vfs-fsRoot,path=$TMPD/run9p-vfs\." "$STUB/argv" &&
+		grep -q "^file,id=r9pst,path=$TMPD/run9p\." "$STUB/argv"
+}
+# vfs_termed_nothing_left: the daemon got SIGTERM; TMPDIR is clean.
+vfs_termed_nothing_left() { vfs_termed && nothing_left; }
+check "--fs virtiofs -- CMD: QEMU got the socket and the status port" socket_and_status
+check "--fs virtiofs -- CMD: the daemon stopped, nothing left in TMPDIR" vfs_termed_nothing_left
 stub vfs-overlay
 run "${LOOP[@]}" "${VFS[@]}" --overlay tmpfs -- true
-check "--fs virtiofs --overlay: refused by name before anything starts" \
-	eval '[ "$RC" = 2 ] && [ ! -e "$STUB/argv" ] && [ ! -e "$STUB/vfs.argv" ] &&
-		grep -qxF "run9p: --fs virtiofs with --overlay tmpfs: the loop'"'"'s overlay works over a 9p root only; drop --fs virtiofs" "$STUB/err"'
+# refused_before_start LINE: exit 2, said LINE, and neither QEMU nor the
+# daemon started.
+refused_before_start() {
+	exited 2 && [ ! -e "$STUB/argv" ] && [ ! -e "$STUB/vfs.argv" ] && said "$1"
+}
+check "--fs virtiofs --overlay: refused by name before anything starts" refused_before_start \
+	"run9p: --fs virtiofs with --overlay tmpfs: the loop's overlay works over a 9p root only; drop --fs virtiofs"
 
 # --- the timeout -----------------------------------------------------------
 stub timeout-loop
 STUB_SLEEP=300
 t0=$SECONDS
 run "${LOOP[@]}" --timeout 1 -- sleep 60
-check "--timeout 1, loop: exit 124, QEMU got SIGTERM, within 60 s (its sleep: 300)" \
-	eval '[ "$RC" = 124 ] && grep -qx TERM "$STUB/signals" && [ $((SECONDS - t0)) -lt 60 ]'
+# timed_out_within S: exit 124, QEMU got SIGTERM, within S seconds.
+timed_out_within() { exited 124 && qemu_termed && within "$1"; }
+check "--timeout 1, loop: exit 124, QEMU got SIGTERM, within 60 s (its sleep: 300)" timed_out_within 60
 check "--timeout 1, loop: said, with the console log it keeps" \
 	grep -qF "run9p: QEMU stopped after the 1 s timeout: CMD did not end (console log: $TMPD/" "$STUB/err"
 rm -rf "${TMPD:?}"/run9p.*
 stub timeout-i
 STUB_SLEEP=300
 run "${BOOT[@]}" "${VFS[@]}" --timeout 1
-check "--timeout 1, virtiofs -i: exit 124, QEMU got SIGTERM, the daemon stopped" \
-	eval '[ "$RC" = 124 ] && grep -qx TERM "$STUB/signals" && grep -qx TERM "$STUB/vfs.signals"'
-check "--timeout 1, virtiofs -i: said; nothing left in TMPDIR" \
-	eval 'grep -qxF "run9p: QEMU stopped after the 1 s timeout (the guest did not power off: see its console output above)" "$STUB/err" && [ -z "$(left)" ]'
+# timed_out_vfs: exit 124, QEMU and the daemon got SIGTERM.
+timed_out_vfs() { exited 124 && qemu_termed && vfs_termed; }
+# said_nothing_left LINE: said LINE; TMPDIR is clean.
+said_nothing_left() { said "$1" && nothing_left; }
+check "--timeout 1, virtiofs -i: exit 124, QEMU got SIGTERM, the daemon stopped" timed_out_vfs
+check "--timeout 1, virtiofs -i: said; nothing left in TMPDIR" said_nothing_left \
+	"run9p: QEMU stopped after the 1 s timeout (the guest did not power off: see its console output above)"
 stub timer-pipe
 printf 'exit 0 5\n' >"$STUB/stub.status"
 t0=$SECONDS
@@ -238,7 +269,8 @@ check "--timeout 60 with a quick CMD: a pipe reader sees EOF at once (the timer 
 stub qemu-fails
 STUB_RC=1
 run "${BOOT[@]}" "${VFS[@]}"
-check "QEMU exits 1 (virtiofs -i): exit 1, the daemon stopped, nothing left" \
-	eval '[ "$RC" = 1 ] && grep -qx TERM "$STUB/vfs.signals" && [ -z "$(left)" ]'
+# exited_vfs_clean N: exit N, the daemon got SIGTERM, TMPDIR is clean.
+exited_vfs_clean() { exited "$1" && vfs_termed && nothing_left; }
+check "QEMU exits 1 (virtiofs -i): exit 1, the daemon stopped, nothing left" exited_vfs_clean 1
 
 t_done run9p-runtime

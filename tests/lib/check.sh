@@ -35,6 +35,23 @@ t_plan() {
 	echo "  plan $1 checks"
 }
 
+# t_plan_kernels BASE FUNC KERNEL...: the plan of a suite that runs, per
+# kernel, as many checks as `FUNC KERNEL` prints, and BASE more: t_plan
+# with their sum. When FUNC knows no count for one of the kernels (it
+# fails: a kernel whose checks depend on its image), the suite has no
+# plan and nothing is printed, as before a suite had one.
+t_plan_kernels() {
+	t_pk_n=$1
+	t_pk_f=$2
+	shift 2
+	for t_pk_k in "$@"; do
+		t_pk_c=$("$t_pk_f" "$t_pk_k") || return 0
+		case $t_pk_c in '' | *[!0-9]*) return 0 ;; esac
+		t_pk_n=$((t_pk_n + t_pk_c))
+	done
+	t_plan "$t_pk_n"
+}
+
 pass() { T_PASS=$((T_PASS + 1)); [ -n "${T_QUIET:-}" ] || echo "  ok   $*"; }
 # fail DESCRIPTION: a failed check; a suite that boots sets LOG, and the
 # console log is named beside the failure.

@@ -3,12 +3,13 @@
 # tests/unit/test_checklib.sh - tests/lib/check.sh itself: a suite that
 # reports fewer results than it planned fails, at t_done and again when
 # its closing line is read back (t_result); skipped checks count against
-# the plan; the closing line keeps the form CI reads.
+# the plan; the closing line keeps the form CI reads; t_plan_kernels
+# sums a per-kernel count into the plan, or leaves the suite without one.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
-t_plan 11
+t_plan 14
 
 # suite CODE: run CODE in a new shell with the library, as a suite would;
 # its output in OUT, its exit status in RC.
@@ -40,12 +41,27 @@ check "skips fill the plan: 1 passed, 2 skipped" \
 # CI reads the closing lines of known runners: a TAP plan ("1..N") with
 # no numbered "ok N" lines reads as a run of no test, so none is printed,
 # and the last line is the plain "N passed, N failed" line alone.
+# plain_close LINE: no TAP plan line in OUT, and LINE is its last.
+plain_close() { ! grep -q '^1\.\.' <<<"$OUT" && [ "$(tail -n 1 <<<"$OUT")" = "$1" ]; }
 check "no TAP plan line, and the plain closing line last" \
-	eval '! grep -q "^1\.\." <<<"$OUT" && [ "$(tail -n 1 <<<"$OUT")" = "full: 1 passed, 0 failed, 2 skipped" ]'
+	plain_close "full: 1 passed, 0 failed, 2 skipped"
 
 suite 'pass one; t_done free'
-check "no plan: the old closing line, read as before" \
-	eval '[ "$RC" = 0 ] && [ "$(t_result <<<"$OUT")" = "1 0 0" ]'
+# passed_reads COUNTS: the suite passed and t_result reads COUNTS.
+passed_reads() { [ "$RC" = 0 ] && [ "$(t_result <<<"$OUT")" = "$1" ]; }
+check "no plan: the old closing line, read as before" passed_reads "1 0 0"
 check "t_result: a line without skipped (build, fuzz)" \
 	[ "$(t_result <<<'build: 1 passed, 0 failed')" = "1 0 0" ]
+# t_plan_kernels: BASE plus each kernel's count; no plan when a count is
+# unknown.
+counts='cnt() { case $1 in a) echo 2 ;; b) echo 3 ;; *) return 1 ;; esac; }; '
+suite "$counts"'t_plan_kernels 1 cnt a b; echo "T=$T_PLAN"'
+check "t_plan_kernels 1 over kernels of 2 and 3: a plan of 6" \
+	grep -qx 'T=6' <<<"$OUT"
+suite "$counts"'t_plan_kernels 1 cnt a zz b; echo "T=$T_PLAN"'
+check "t_plan_kernels with a kernel of unknown count: no plan" \
+	grep -qx 'T=' <<<"$OUT"
+suite "$counts"'t_plan_kernels 0 cnt a b; pass one; t_done kern'
+check "t_plan_kernels: a suite short of the summed plan fails" \
+	grep -qx 'kern: plan 5, 1 reported' <<<"$OUT"
 t_done checklib
