@@ -17,7 +17,7 @@
  * 0 when INIT (absolute) can be executed inside NEWROOT: an executable
  * regular file whose ELF interpreter or #! interpreter is there too
  * (init/execcheck.h), resolving symlinks as the real init will see them
- * (a child chroots to check). Otherwise -errno, as execve() would fail,
+ * (resolved inside NEWROOT by this process). Otherwise -errno, as execve() would fail,
  * with WHY (LEN bytes; LEN 0 for none) saying what is wrong: "its ELF
  * interpreter /lib64/ld-linux-x86-64.so.2 is missing", "its #!
  * interpreter /usr/bin/python3 is missing", or strerror() when INIT
