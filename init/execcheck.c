@@ -305,7 +305,7 @@ static int check_elf(struct root *r, int fd, const struct head *h, char *why,
 	char interp[INTERP_MAX];
 	struct head ih;
 	struct stat st;
-	int ifd, err;
+	int ifd, pfd, err;
 
 	err = elf_interp(fd, h, interp);
 	if (err) {
@@ -326,13 +326,16 @@ static int check_elf(struct root *r, int fd, const struct head *h, char *why,
 		return err;
 	}
 	err = S_ISREG(st.st_mode) ? exec_allowed(ifd, &st) : -EACCES;
-	close(ifd);
 	if (err) {
+		close(ifd);
 		snprintf(why, len, "its ELF interpreter %s is not an executable "
 			 "file", interp);
 		return -EACCES;
 	}
+	/* IFD held open: the second lookup finds the dentries cached. */
+	pfd = ifd;
 	err = read_head(r, interp, &ih, &ifd);
+	close(pfd);
 	if (ifd >= 0)
 		close(ifd);
 	if (err || !is_elf(&ih)) {
@@ -399,25 +402,26 @@ static int check_exec(struct root *r, const char *path, int depth, char *why,
 {
 	struct head h;
 	struct stat st;
-	int fd, err;
+	int pfd, fd = -1, err;
 
-	fd = stat_in_root(r, path, &st);
-	if (fd < 0) {
+	pfd = stat_in_root(r, path, &st);
+	if (pfd < 0) {
 		/* WHY stays "" when PATH is not there: the caller says so. */
-		if (fd != -ENOENT && fd != -ENOTDIR)
-			snprintf(why, len, "%s", strerror(-fd));
-		return fd;
+		if (pfd != -ENOENT && pfd != -ENOTDIR)
+			snprintf(why, len, "%s", strerror(-pfd));
+		return pfd;
 	}
+	/* PFD stays open until PATH is read: its dentries then stay cached,
+	 * and the second lookup costs no 9p walk (cache=none and mmap drop
+	 * unused dentries). */
+	err = S_ISREG(st.st_mode) ? exec_allowed(pfd, &st) : -EACCES;
+	if (!err)
+		err = read_head(r, path, &h, &fd);
+	close(pfd);
 	if (!S_ISREG(st.st_mode)) {
-		close(fd);
 		snprintf(why, len, "not a regular file");
 		return -EACCES;
 	}
-	err = exec_allowed(fd, &st);
-	close(fd);
-	fd = -1;
-	if (!err)
-		err = read_head(r, path, &h, &fd);
 	if (err) {
 		snprintf(why, len, "%s", strerror(-err));
 		return err;
