@@ -222,8 +222,7 @@ static long long now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-int i9p_switch_root(const char *newroot, const char *init, char **argv,
-		    const char **step)
+int i9p_switch_prepare(const char *newroot, const char **step)
 {
 	struct stat rootst;
 	long count = 0;
@@ -252,7 +251,11 @@ int i9p_switch_root(const char *newroot, const char *init, char **argv,
 			strerror(-err));
 	i9p_debug("removed %ld initramfs entries in %lld ms", count,
 		  now_ms() - t);
+	return 0;
+}
 
+int i9p_switch_exec(const char *init, char **argv, const char **step)
+{
 	*step = "move the new root onto /";
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return -errno;
