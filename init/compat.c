@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * init/compat.c - finit_module, reboot, memfd_create, execveat and capset
- * for klibc, musl and glibc.
+ * init/compat.c - finit_module, reboot, memfd_create, execveat, capset,
+ * openat2 and faccessat2 for klibc, musl and glibc.
  *
  * klibc links finit_module but declares it nowhere and has a two-argument
  * reboot; it has no memfd_create or execveat at all, and no generic
@@ -10,6 +10,7 @@
  * needs an #ifdef.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
@@ -18,6 +19,13 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000	/* linux/fcntl.h; not in every libc */
 #endif
+
+/* linux/openat2.h, which musl's headers lack. */
+struct i9p_open_how {
+	uint64_t flags, mode, resolve;
+};
+#define I9P_RESOLVE_NO_MAGICLINKS 0x02
+#define I9P_RESOLVE_IN_ROOT 0x10
 
 #ifdef __KLIBC__
 #include <asm/unistd.h>
@@ -67,11 +75,26 @@ __asm__(".text\n"
 	"i9p_klibc_execveat:\n"
 	"\tmovl $" I9P_XSTR(__NR_execveat) ",%eax\n"
 	"\tjmp __syscall_common\n"
-	".size i9p_klibc_execveat,.-i9p_klibc_execveat\n");
+	".size i9p_klibc_execveat,.-i9p_klibc_execveat\n"
+	".globl i9p_klibc_openat2\n"
+	".type i9p_klibc_openat2,@function\n"
+	"i9p_klibc_openat2:\n"
+	"\tmovl $" I9P_XSTR(__NR_openat2) ",%eax\n"
+	"\tjmp __syscall_common\n"
+	".size i9p_klibc_openat2,.-i9p_klibc_openat2\n"
+	".globl i9p_klibc_faccessat2\n"
+	".type i9p_klibc_faccessat2,@function\n"
+	"i9p_klibc_faccessat2:\n"
+	"\tmovl $" I9P_XSTR(__NR_faccessat2) ",%eax\n"
+	"\tjmp __syscall_common\n"
+	".size i9p_klibc_faccessat2,.-i9p_klibc_faccessat2\n");
 
 int i9p_klibc_memfd_create(const char *name, unsigned flags);
 int i9p_klibc_execveat(int fd, const char *path, char *const argv[],
 		       char *const envp[], int flags);
+int i9p_klibc_openat2(int dirfd, const char *path, struct i9p_open_how *how,
+		      size_t size);
+int i9p_klibc_faccessat2(int fd, const char *path, int mode, int flags);
 
 int i9p_memfd_create(const char *name, unsigned flags)
 {
@@ -84,6 +107,22 @@ int i9p_fexecve(int fd, char *const argv[], char *const envp[])
 {
 	i9p_klibc_execveat(fd, "", argv, envp, AT_EMPTY_PATH);
 	return -errno;
+}
+
+int i9p_openat2_in_root(int dirfd, const char *path, int flags)
+{
+	struct i9p_open_how how = {
+		(uint64_t)flags, 0, I9P_RESOLVE_IN_ROOT | I9P_RESOLVE_NO_MAGICLINKS
+	};
+	int fd = i9p_klibc_openat2(dirfd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : fd;
+}
+
+int i9p_faccess_fd(int fd, int mode)
+{
+	return i9p_klibc_faccessat2(fd, "", mode, AT_EMPTY_PATH) < 0 ?
+	       -errno : 0;
 }
 #else
 int i9p_memfd_create(const char *name, unsigned flags)
@@ -100,10 +139,33 @@ int i9p_fexecve(int fd, char *const argv[], char *const envp[])
 	(void)envp;
 	return -ENOSYS;
 }
+
+int i9p_openat2_in_root(int dirfd, const char *path, int flags)
+{
+	(void)dirfd;
+	(void)path;
+	(void)flags;
+	return -ENOSYS;
+}
+
+int i9p_faccess_fd(int fd, int mode)
+{
+	(void)fd;
+	(void)mode;
+	return -ENOSYS;
+}
 #endif
 #else
-#include <stdint.h>
 #include <sys/syscall.h>
+
+/* Numbers shared by every architecture (the unified table of 5.6+);
+ * older libc headers may not name them. */
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
 
 /* linux/capability.h's structures: musl's headers have no linux/. */
 #define CAP_VERSION_3 0x20080522
@@ -144,5 +206,21 @@ int i9p_fexecve(int fd, char *const argv[], char *const envp[])
 {
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 	return -errno;
+}
+
+int i9p_openat2_in_root(int dirfd, const char *path, int flags)
+{
+	struct i9p_open_how how = {
+		(uint64_t)flags, 0, I9P_RESOLVE_IN_ROOT | I9P_RESOLVE_NO_MAGICLINKS
+	};
+	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int i9p_faccess_fd(int fd, int mode)
+{
+	return syscall(SYS_faccessat2, fd, "", mode, AT_EMPTY_PATH) < 0 ?
+	       -errno : 0;
 }
 #endif

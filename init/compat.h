@@ -27,4 +27,13 @@ int i9p_memfd_create(const char *name, unsigned flags);
  * -errno only on failure. */
 int i9p_fexecve(int fd, char *const argv[], char *const envp[]);
 
+/* openat2(2) of PATH below DIRFD with RESOLVE_IN_ROOT and
+ * RESOLVE_NO_MAGICLINKS: DIRFD is "/" for every absolute symlink and "..".
+ * The new fd, or -errno (-ENOSYS before 5.6, or klibc off x86_64). */
+int i9p_openat2_in_root(int dirfd, const char *path, int flags);
+
+/* faccessat2(2) of FD itself (AT_EMPTY_PATH; an O_PATH fd will do) for
+ * MODE: 0 or -errno (-ENOSYS before 5.8, or klibc off x86_64). */
+int i9p_faccess_fd(int fd, int mode);
+
 #endif

@@ -14,12 +14,16 @@
 #include "engine/cmdline.h"
 
 #define I9P_LIST_MAX 128	/* entries of root9p.load */
+/* A module's name (a path's last part, or root9p.modules' entry) and the
+ * hint of a failure (a sentence naming a module): bounded, cut if longer. */
+#define I9P_MODNAME_MAX 256
+#define I9P_HINT_MAX 256
 
 struct i9p_modload {
 	int loaded;		/* modules loaded (or already there) */
 	const char *how;	/* "sequential", "parallel on 2 CPUs" ... */
-	char failed[256];	/* the module that failed, on error */
-	char hint[256];		/* what to try, on error */
+	char failed[I9P_MODNAME_MAX];	/* the module that failed, on error */
+	char hint[I9P_HINT_MAX];	/* what to try, on error */
 };
 
 /*

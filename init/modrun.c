@@ -33,8 +33,8 @@ struct outcome {
 	int err;
 	int loaded;
 	size_t at;		/* index of the failed module */
-	char failed[256];
-	char hint[256];
+	char failed[I9P_MODNAME_MAX];
+	char hint[I9P_HINT_MAX];
 };
 
 /* Modules names compare with '-' and '_' alike, as modprobe's do. */

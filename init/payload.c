@@ -46,6 +46,23 @@
 #define PORT_WAIT_MS 10000
 #define GUEST_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* Buffer sizes. A status line can carry a root failure whole: its step,
+ * its reason (the engine's R9P_WHY_MAX) and what to try. */
+#define STATUS_LINE_MAX 900
+/* A message naming a path of the root (root9p.cwd, the command) with
+ * strerror; longer paths are cut, never overrun. */
+#define PATH_MSG_MAX 600
+/* A module's name with strerror, or a port's name with strerror. */
+#define SHORT_MSG_MAX 400
+/* A sysfs path: PORTS_DIR, a vportNpM name, "/name". */
+#define SYSFS_PATH_MAX 300
+/* Small files read whole: a port's name, /proc/uptime's two numbers;
+ * and "/root" with an API mount's name. */
+#define SMALL_MAX 64
+/* root9p.modules plus the modules the settings add (overlay, a
+ * scratch disk's driver): as in init9p. */
+#define WANT_MODULES_MAX 512
+
 /* The ports, by the names run9p gives them (-device virtserialport,name=). */
 enum { PORT_OUT, PORT_ERR, PORT_STATUS, NPORTS };
 static const char *const port_names[NPORTS] = {
@@ -91,7 +108,7 @@ static void status(const struct run *r, const char *fmt, ...)
 /* One line on the status port: one write, so run9p reads it whole. */
 static void status(const struct run *r, const char *fmt, ...)
 {
-	char line[900];
+	char line[STATUS_LINE_MAX];
 	va_list ap;
 	int n;
 
@@ -136,7 +153,7 @@ static void __attribute__((noreturn)) fail(struct run *r, const char *step,
  * log's clock; klibc has no clock_gettime, r9p_now_ms is wall time). */
 static long long uptime_ms(void)
 {
-	char buf[64];
+	char buf[SMALL_MAX];
 	long long s = 0, cs = 0;
 	int fd = open("/proc/uptime", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
@@ -158,7 +175,7 @@ static long long uptime_ms(void)
 /* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
 static int open_port(const char *name)
 {
-	char path[300], buf[64];
+	char path[SYSFS_PATH_MAX], buf[SMALL_MAX];
 	struct dirent *d;
 	DIR *dir = opendir(PORTS_DIR);
 	int fd = -1, nfd;
@@ -194,7 +211,7 @@ static int open_port(const char *name)
 static void open_ports(struct run *r)
 {
 	long long end = r9p_now_ms() + PORT_WAIT_MS;
-	char why[200];
+	char why[SHORT_MSG_MAX];
 	int i, fd;
 
 	for (i = 0; i < NPORTS; i++) {
@@ -220,7 +237,7 @@ static void open_ports(struct run *r)
 static void move_api_mounts(void)
 {
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/run" };
-	char target[64];
+	char target[SMALL_MAX];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
@@ -238,7 +255,7 @@ static void enter_root(struct run *r)
 {
 	const char *cwd = "/";
 	struct i9p_runargs dir;
-	char why[600];
+	char why[PATH_MSG_MAX];
 
 	if (chdir(NEWROOT) < 0 || chroot(".") < 0) {
 		snprintf(why, sizeof(why), "%s: %s", NEWROOT, strerror(errno));
@@ -263,7 +280,7 @@ static void enter_root(struct run *r)
 /* In the child: fds 0-2, then the command. Never returns. */
 static void __attribute__((noreturn)) exec_command(struct run *r)
 {
-	char msg[600];
+	char msg[PATH_MSG_MAX];
 	int fd, err;
 
 	if (r->interactive) {
@@ -323,7 +340,7 @@ int main(int argc, char **argv)
 	struct r9p_root_fail f;
 	struct i9p_modload ml;
 	const char *enc;
-	char why[400], mods[300];
+	char why[SHORT_MSG_MAX], mods[WANT_MODULES_MAX];
 	int i, err, cfg, code;
 
 	(void)argc;

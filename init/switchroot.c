@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
@@ -24,6 +23,9 @@
 #include "init/log.h"
 #include "init/switchroot.h"
 
+#ifndef O_PATH
+#define O_PATH 010000000	/* glibc without _GNU_SOURCE, some klibc */
+#endif
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
 
@@ -32,81 +34,38 @@ static const char *const default_inits[] = {
 	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"
 };
 
-/* Read all the child wrote on FD (it must not get SIGPIPE), keep what
- * fits in WHY (LEN > 0). */
-static void read_why(int fd, char *why, size_t len)
-{
-	char buf[256];
-	size_t n = 0, k;
-	ssize_t r;
-
-	while ((r = read(fd, buf, sizeof(buf))) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		k = (size_t)r < len - 1 - n ? (size_t)r : len - 1 - n;
-		memcpy(why + n, buf, k);
-		n += k;
-	}
-	why[n] = '\0';
-}
-
-/* What the chroot'ed child says of an init (a path, its ELF interpreter's
- * path, strerror); i9p_init_choose's reasons are as long. */
+/* What the check says of an init (a path, its ELF interpreter's path,
+ * strerror); i9p_init_choose's reasons are as long. */
 #define INIT_REASON_MAX 600
 
-/* The check in a chroot'ed child; WHY "" when INIT is not there. */
-static int check_in_root(const char *newroot, const char *init, char *why,
-			 size_t len)
+/* The new root, open for the check: a directory fd that absolute
+ * symlinks (/sbin/init -> /lib/systemd/systemd) and ELF interpreters
+ * resolve in (init/execcheck.c), in this process: no fork, no chroot. */
+static int open_root(const char *newroot)
 {
-	char reason[INIT_REASON_MAX];
-	int status, p[2], err;
-	pid_t pid;
+	int fd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	*why = '\0';
-	if (pipe(p) < 0)
-		return -errno;
-	/* A child chroots, so absolute symlinks (/sbin/init -> /lib/systemd/
-	 * systemd) and ELF interpreters resolve inside the new root, not in
-	 * the initramfs. */
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(p[0]);
-		close(p[1]);
-		return err;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		if (chroot(newroot) < 0 || chdir("/") < 0)
-			_exit(EIO);
-		err = i9p_exec_check(init, reason, sizeof(reason));
-		if (write(p[1], reason, strlen(reason)) < 0)
-			_exit(EIO);
-		_exit(-err);
-	}
-	close(p[1]);
-	read_why(p[0], why, len);
-	close(p[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (!WIFEXITED(status))
-		return -ECHILD;
-	return -WEXITSTATUS(status);
+	return fd < 0 ? -errno : fd;
 }
 
 int i9p_init_check(const char *newroot, const char *init, char *why,
 		   size_t len)
 {
 	char none[1];
-	int err;
+	int err, rootfd;
 
 	if (!len) {
 		why = none;
 		len = sizeof(none);
 	}
-	err = check_in_root(newroot, init, why, len);
+	*why = '\0';
+	rootfd = open_root(newroot);
+	if (rootfd < 0) {
+		err = rootfd;
+	} else {
+		err = i9p_exec_check(rootfd, init, 0, why, len);
+		close(rootfd);
+	}
 	if (err && !*why)
 		snprintf(why, len, "%s", strerror(-err));
 	return err;
@@ -117,7 +76,7 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 {
 	char reason[INIT_REASON_MAX];
 	size_t i;
-	int err, first = 0;
+	int err, first = 0, rootfd;
 
 	if (*requested) {
 		err = i9p_init_check(newroot, requested, why, len);
@@ -126,13 +85,22 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 	}
 	if (len)
 		*why = '\0';
+	rootfd = open_root(newroot);
+	if (rootfd < 0) {
+		if (len)
+			snprintf(why, len, "%s", strerror(-rootfd));
+		errno = -rootfd;
+		return NULL;
+	}
 	/* As the kernel: the first that works; one that is there but cannot
 	 * run is skipped, and the first such is what WHY reports. */
 	for (i = 0; i < ARRAY_SIZE(default_inits); i++) {
-		err = check_in_root(newroot, default_inits[i], reason,
-				    sizeof(reason));
-		if (!err)
+		err = i9p_exec_check(rootfd, default_inits[i], 0, reason,
+				     sizeof(reason));
+		if (!err) {
+			close(rootfd);
 			return default_inits[i];
+		}
 		if (*reason && !first) {
 			first = -err;
 			if (len)
@@ -140,6 +108,7 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 					 reason);
 		}
 	}
+	close(rootfd);
 	if (!first && len)
 		snprintf(why, len, "%s", strerror(ENOENT));
 	errno = first ? first : ENOENT;
@@ -253,8 +222,7 @@ static long long now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-int i9p_switch_root(const char *newroot, const char *init, char **argv,
-		    const char **step)
+int i9p_switch_prepare(const char *newroot, const char **step)
 {
 	struct stat rootst;
 	long count = 0;
@@ -283,7 +251,11 @@ int i9p_switch_root(const char *newroot, const char *init, char **argv,
 			strerror(-err));
 	i9p_debug("removed %ld initramfs entries in %lld ms", count,
 		  now_ms() - t);
+	return 0;
+}
 
+int i9p_switch_exec(const char *init, char **argv, const char **step)
+{
 	*step = "move the new root onto /";
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return -errno;

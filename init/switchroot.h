@@ -17,7 +17,7 @@
  * 0 when INIT (absolute) can be executed inside NEWROOT: an executable
  * regular file whose ELF interpreter or #! interpreter is there too
  * (init/execcheck.h), resolving symlinks as the real init will see them
- * (a child chroots to check). Otherwise -errno, as execve() would fail,
+ * (resolved inside NEWROOT by this process). Otherwise -errno, as execve() would fail,
  * with WHY (LEN bytes; LEN 0 for none) saying what is wrong: "its ELF
  * interpreter /lib64/ld-linux-x86-64.so.2 is missing", "its #!
  * interpreter /usr/bin/python3 is missing", or strerror() when INIT
@@ -49,12 +49,16 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count);
 
 /*
- * Move /dev /proc /sys /run into NEWROOT, wipe the initramfs, make NEWROOT
- * "/" and exec INIT with ARGV (argv[0] is replaced by INIT). Checks first
- * that this is PID 1 on a ramfs/tmpfs root and that NEWROOT is another
- * filesystem. Returns only on failure: -errno, with *STEP naming it.
+ * The switch, in two halves so that the caller can time the first.
+ * i9p_switch_prepare checks that this is PID 1 on a ramfs/tmpfs root and
+ * that NEWROOT is another filesystem, moves /dev /proc /sys /run into
+ * NEWROOT, wipes the initramfs and leaves the working directory in
+ * NEWROOT: 0, or -errno with *STEP naming what failed.
+ * i9p_switch_exec then makes "." (NEWROOT) the root and execs INIT with
+ * ARGV (argv[0] is replaced by INIT); it returns only on failure, -errno
+ * with *STEP.
  */
-int i9p_switch_root(const char *newroot, const char *init, char **argv,
-		    const char **step);
+int i9p_switch_prepare(const char *newroot, const char **step);
+int i9p_switch_exec(const char *init, char **argv, const char **step);
 
 #endif

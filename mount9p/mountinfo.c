@@ -89,10 +89,19 @@ const char *r9p_proc_root(void)
 	return proc_dir;
 }
 
+/* Reads so far: init9p's root9p.debug line counts them (issue 28). */
+static unsigned mountinfo_reads;
+
+unsigned r9p_mountinfo_reads(void)
+{
+	return mountinfo_reads;
+}
+
 FILE *r9p_mountinfo_open(void)
 {
 	char path[4096];
 
+	mountinfo_reads++;
 	if ((size_t)snprintf(path, sizeof(path), "%s/self/mountinfo",
 			     r9p_proc_root()) >= sizeof(path)) {
 		errno = ENAMETOOLONG;

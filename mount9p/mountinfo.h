@@ -35,6 +35,9 @@ const char *r9p_proc_root(void);
 /* Open PROC/self/mountinfo; NULL with errno set. */
 FILE *r9p_mountinfo_open(void);
 
+/* How many times this process called r9p_mountinfo_open. */
+unsigned r9p_mountinfo_reads(void);
+
 /*
  * Read the next whole line of F into BUF (LEN bytes); longer lines are
  * skipped, so a huge aname never splits into a bogus line. Returns 1, or

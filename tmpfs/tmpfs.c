@@ -188,29 +188,32 @@ int r9p_tmp_mount_source(const char *newroot, const char *source,
 		return 1;
 	}
 	snprintf(dir, sizeof(dir), "%s/tmp", newroot);
-	if (lstat(dir, &st) < 0) {
+	/* One lookup (a 9p walk) for both the type check and the mount:
+	 * O_PATH | O_NOFOLLOW opens a symlink itself, which fstat shows. */
+	fd = open(dir, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
 		snprintf(reason, len, "the root has no /tmp folder (create it "
 			 "on the host to get a tmpfs there)");
 		return 1;
 	}
-	if (S_ISLNK(st.st_mode)) {
-		snprintf(reason, len, "the root's /tmp is a symbolic link, "
-			 "which is not followed out of the root (make it a "
-			 "folder on the host to get a tmpfs there)");
-		return 1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		snprintf(reason, len, "the root's /tmp is not a folder");
-		return 1;
-	}
-	if (is_mounted(dir)) {
-		snprintf(reason, len, "%s is mounted already", dir);
-		return 1;
-	}
-	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(reason, len, "the root's /tmp cannot be opened as a "
 			 "folder without following links: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode) || is_mounted(dir)) {
+		if (S_ISLNK(st.st_mode))
+			snprintf(reason, len, "the root's /tmp is a symbolic "
+				 "link, which is not followed out of the root "
+				 "(make it a folder on the host to get a tmpfs "
+				 "there)");
+		else if (!S_ISDIR(st.st_mode))
+			snprintf(reason, len, "the root's /tmp is not a folder");
+		else
+			snprintf(reason, len, "%s is mounted already", dir);
+		close(fd);
 		return 1;
 	}
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);

@@ -197,6 +197,11 @@ case_debug_modules() {
 	check "$K root9p.debug: the command line is logged" has "init9p: command line: "
 	check "$K root9p.debug: each module and the tag wait are logged" \
 		eval 'grep -qE "init9p: loaded 9p( |$)" <(console) && grep -qE "init9p: found mount tag fsRoot in [0-9]+ ms" <(console)'
+	# Issue 28: every step timed, the total of init9p's own (all but the
+	# modules), and the mountinfo reads counted (3: the engine's "mounted
+	# already?", the read-back, the tmpfs step's).
+	check "$K root9p.debug: each step's ms, init9p's own total, 3 mountinfo reads" \
+		grep -qE 'init9p: steps in ms: early [0-9]+, command line [0-9]+, modules [0-9]+, tag wait [0-9]+, mount [0-9]+, tmpfs [0-9]+, init check [0-9]+, pin [0-9]+, wipe [0-9]+; own [0-9]+; mountinfo reads 3$' <(console)
 	check "$K root9p.modules=overlay: the module is loaded" \
 		probe_has param '^overlay/redirect_dir [YN]$'
 	check "$K root9p.modules=overlay: the probe ran to the end" probe_is "done" yes
@@ -322,11 +327,11 @@ case_opts() {
 # checks_for K: one kernel's checks: 3, then the cases': howto 18
 # (check_9p_root's 10 among them), ro 5, init_args 6, bad_tag 7,
 # bad_init 3, wait 2, rootwait 2, rescue 3, bad_interp 6, rescue_mount 3,
-# debug_modules 7, pin 10, noshell 2, break 2, opts 7 on 6.1 (5 later).
+# debug_modules 8, pin 10, noshell 2, break 2, opts 7 on 6.1 (5 later).
 # Debian's: bookworm 6.1, trixie 6.12; another kernel's version is not
 # known before it is fetched, and the suite then has no plan.
 checks_for() {
-	local n=$((3 + 18 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 7 + 10 + 2 + 2))
+	local n=$((3 + 18 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 8 + 10 + 2 + 2))
 	case $1 in
 	bookworm) echo $((n + 7)) ;;
 	trixie) echo $((n + 5)) ;;

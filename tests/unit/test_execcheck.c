@@ -5,8 +5,12 @@
  *
  * Fake root trees in a temp dir: hand-made ELF headers (64/32-bit, both
  * byte orders) with or without PT_INTERP, #! scripts, absolute symlinks
- * that resolve only inside the root. The check chroots in a child, so
- * this needs root; otherwise it counts one SKIP and checks nothing.
+ * that resolve only inside the root, and hostile ones that would reach
+ * this machine's own /bin/dash or /usr/bin/env if the check let them out
+ * (absolute, ../ escapes, loops, /proc/self/root). Each case runs through
+ * openat2 and through the walk kernels before 5.6 get, and again as
+ * nobody: the check runs in the calling process with no privilege (no
+ * chroot); only that last part needs root, and is skipped without it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
+#include "init/execcheck.h"
 #include "init/switchroot.h"
 #include "tests/unit/t.h"
 
@@ -144,6 +150,22 @@ static const struct exec_case cases[] = {
 	{ "/bin/core", -ENOEXEC, "an ELF file the kernel cannot load" },
 	{ "/etc", -EACCES, "not a regular file" },
 	{ "/no/such/init", -ENOENT, "No such file or directory" },
+	/* Hostile trees: each target exists on this machine, not in the
+	 * root; a check that leaves the root would pass them. */
+	{ "/bin/esc-dotdot", -ENOENT, "its ELF interpreter "
+	  "/../../../../../../bin/dash is missing" },
+	{ "/bin/esc-rel", -ENOENT,
+	  "its ELF interpreter /lib/ld-up is missing" },
+	{ "/bin/esc-abs", -ENOENT,
+	  "its #! interpreter /lib/sh-abs is missing" },
+	{ "/bin/esc-proc", -ENOENT,
+	  "its ELF interpreter /lib/ld-proc is missing" },
+	{ "/etc/hostroot/bin/dash", -ENOENT, "No such file or directory" },
+	{ "/../../../usr/bin/env", -ENOENT, "No such file or directory" },
+	{ "/../../bin/static", 0, "" },	/* ".." stops at the top */
+	{ "/etc/up/etc/up/bin/script", 0, "" },	/* a ".." link, twice */
+	{ "/bin/dyn-loop", -ELOOP, NULL },	/* NULL: strerror(ELOOP) */
+	{ "/sbin/init-loop", -ELOOP, NULL },
 };
 
 static void make_tree(void)
@@ -181,29 +203,117 @@ static void make_tree(void)
 	text("bin/shebang-empty", "#!  \n", 0755);
 	ln("/bin/dyn-missing", "sbin/init");
 	ln("/bin/script", "sbin/init-good");
+
+	elf("bin/esc-dotdot", 1, 0, 3, "/../../../../../../bin/dash", 0755);
+	ln("../../../../../../../usr/bin/env", "lib/ld-up");
+	elf("bin/esc-rel", 1, 0, 3, "/lib/ld-up", 0755);
+	ln("/bin/dash", "lib/sh-abs");
+	text("bin/esc-abs", "#!/lib/sh-abs\n", 0755);
+	ln("/proc/self/root/bin/dash", "lib/ld-proc");
+	elf("bin/esc-proc", 1, 0, 3, "/lib/ld-proc", 0755);
+	ln("../../../../../../..", "etc/hostroot");
+	ln("..", "etc/up");
+	ln("loop-b", "lib/loop-a");
+	ln("/lib/loop-a", "lib/loop-b");
+	elf("bin/dyn-loop", 1, 0, 3, "/lib/loop-a", 0755);
+	ln("init-loop", "sbin/init-loop");
+}
+
+/* The case's reason: its text, or strerror(ELOOP) (libc's words). */
+static const char *want_why(const struct exec_case *c, char *buf, size_t n)
+{
+	if (c->why)
+		return c->why;
+	if (c->init[1] == 'b')	/* the loop is the interpreter's */
+		snprintf(buf, n, "its ELF interpreter /lib/loop-a: %s",
+			 strerror(ELOOP));
+	else
+		snprintf(buf, n, "%s", strerror(ELOOP));
+	return buf;
+}
+
+/* One case as i9p_init_check does it, through the walk when WALK. */
+static int check_one(const char *init, int walk, char *why, size_t len)
+{
+	int fd, err;
+
+	if (!walk)
+		return i9p_init_check(base, init, why, len);
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = i9p_exec_check(fd, init, I9P_EXEC_WALK, why, len);
+	close(fd);
+	if (err && !*why)
+		snprintf(why, len, "%s", strerror(-err));
+	return err;
+}
+
+/* Every case both ways; the number that did not give what they should.
+ * QUIET: count only (the child that runs as nobody prints its own). */
+static int run_cases(int quiet)
+{
+	char why[600], want[200];
+	int walk, bad = 0;
+	size_t i;
+
+	for (walk = 0; walk < 2; walk++)
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			const struct exec_case *c = &cases[i];
+			const char *w = want_why(c, want, sizeof(want));
+			int err = check_one(c->init, walk, why, sizeof(why));
+			int ok = err == c->err && strcmp(why, w) == 0;
+
+			bad += !ok;
+			if (quiet) {
+				if (!ok)
+					fprintf(stderr, "FAIL as nobody (%s): "
+						"%s: %d \"%s\", want %d \"%s\"\n",
+						walk ? "walk" : "openat2",
+						c->init, err, why, c->err, w);
+				continue;
+			}
+			CHECK(err == c->err, "%s (%s): %d (%s), want %d",
+			      c->init, walk ? "walk" : "openat2", err, why,
+			      c->err);
+			CHECK_STR(why, w, c->init);
+		}
+	return bad;
+}
+
+/* The whole table again in a child that is nobody: no chroot, no
+ * privilege, same verdicts. */
+static void run_as_nobody(void)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		SKIP("becoming nobody needs root: the table ran as uid %d",
+		     (int)geteuid());
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(255);
+		_exit(run_cases(1) > 254 ? 254 : run_cases(1));
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status)
+	      && WEXITSTATUS(status) == 0, "as nobody: %d cases differ "
+	      "(255: cannot become nobody)", WEXITSTATUS(status));
 }
 
 int main(void)
 {
 	char why[600], root[300];
 	const char *init;
-	size_t i;
 
-	if (geteuid() != 0) {
-		SKIP("the check chroots, which needs root: %zu cases not run",
-		     ARRAY_SIZE(cases));
-		return t_done("execcheck");
-	}
-	CHECK(mkdtemp(base) != NULL, "mkdtemp");
+	SETUP(mkdtemp(base) != NULL, "mkdtemp: %s", strerror(errno));
+	SETUP(chmod(base, 0755) == 0, "chmod %s: %s", base, strerror(errno));
 	make_tree();
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const struct exec_case *c = &cases[i];
-		int err = i9p_init_check(base, c->init, why, sizeof(why));
-
-		CHECK(err == c->err, "%s: %d (%s), want %d", c->init, err, why,
-		      c->err);
-		CHECK_STR(why, c->why, c->init);
-	}
+	run_cases(0);
+	run_as_nobody();
 	/* A short buffer is cut, never overrun; none at all is fine. */
 	CHECK(i9p_init_check(base, "/bin/dyn-missing", why, 10) == -ENOENT &&
 	      strcmp(why, "its ELF i") == 0, "short buffer: \"%s\"", why);
