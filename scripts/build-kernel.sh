@@ -122,6 +122,11 @@ if [ $loop = 1 ]; then
 	log "copying $base into $tmp"
 	cp -a "$base" "$tmp/src"
 	rm -f "$tmp/src/.root9p-done" "$tmp/src/.root9p-build-seconds"
+	# objtool's dependency files name the folder the tree was built in:
+	# out of date there, make rebuilds objtool, and every object after
+	# it (each .o depends on objtool). Point them at the copy.
+	old=$(sed -n '1s|^cmd_\(/.*\)/tools/objtool/check\.o := .*|\1|p' "$tmp/src/tools/objtool/.check.o.cmd" 2>/dev/null)
+	[ -z "$old" ] || grep -rlIZF -- "$old" "$tmp/src/tools" | xargs -0 -r sed -i "s|$old|$tmp/src|g"
 	"$here/run9p" --kconfig "$tmp/src" || die "run9p --kconfig could not configure the copy (message above)"
 	log "building with $JOBS jobs (bzImage and modules, only what the options change)"
 	make -C "$tmp/src" -s ARCH=x86_64 -j"$JOBS" bzImage modules >"$tmp/build.log" 2>&1 ||
