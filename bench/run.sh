@@ -8,7 +8,8 @@
 #   bench/run.sh [--quick | --smoke] [-n BOOTS] [--builds N] [--io-rounds N] [-o DIR]
 #
 # Then the loop: run9p --kernel K --host-root -- echo go beside a busybox
-# initrd, fakemachine and virtme-ng (bench/loop.sh), and a Debian 12 root
+# initrd, fakemachine and virtme-ng (bench/loop.sh), the loop's floor (a
+# kernel with 9p built in and no initrd, bench/floor.sh), and a Debian 12 root
 # to multi-user.target: the howto's setup, init9p, mkroot9p's settings,
 # an overlay root (bench/userspace.sh).
 # --quick: one build and one boot per image, lean distro images, small I/O
@@ -161,6 +162,14 @@ main() {
 	echo
 	echo "== loop (run9p --kernel K -- CMD)"
 	bench/loop.sh -n "$boots" --csv "$out/loop.csv" --logs "$out/loop-logs"
+	# The floor: the same source with modules, built in, no initrd (#28).
+	# Not in --smoke: its second kernel tree is a build of minutes.
+	if [ "$mode" != smoke ]; then
+		echo
+		echo "== the loop's floor (bench/floor.sh)"
+		bench/floor.sh -n "$((boots < 3 ? boots : 3))" --csv "$out/floor.csv" --logs "$out/floor-logs" ||
+			echo "(floor run failed, see $out/floor-logs)"
+	fi
 
 	# --- time to a usable system: Debian 12 to multi-user.target -------------
 	echo

@@ -10,6 +10,10 @@
 # The tree lands in $ROOT9P_CACHE/kbuild-6.1-VERSION-CONFIGHASH, built in a
 # temporary folder and renamed under flock, so concurrent callers build it
 # once. Prints the tree's path on stdout; --env prints KBUILD_DIR=... lines.
+# --loop: the same tree with kconfig/root9p-loop.config applied by
+# `run9p --kconfig` (9p, virtio, overlayfs... built in) and rebuilt, in
+# $ROOT9P_CACHE/kbuild-loop-6.1-VERSION-HASH: a copy of the first tree, so
+# make rebuilds only what the changed options touch.
 set -eu
 
 prog=build-kernel.sh
@@ -23,16 +27,18 @@ die() {
 	exit 1
 }
 
-env_out=0
-case ${1:-} in
---env) env_out=1 ;;
--h | --help)
-	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
-	exit 0
-	;;
-"") ;;
-*) die "unknown argument '$1' (use --env or nothing)" ;;
-esac
+env_out=0 loop=0
+for arg in "$@"; do
+	case $arg in
+	--env) env_out=1 ;;
+	--loop) loop=1 ;;
+	-h | --help)
+		sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	*) die "unknown argument '$arg' (use --env, --loop or nothing)" ;;
+	esac
+done
 
 # The options on top of tinyconfig. 9P as modules on purpose: the loop's
 # test checks the guest runs the tree's own 9p.ko.
@@ -96,6 +102,43 @@ emit() {
 		echo "$tree"
 	fi
 }
+
+# --loop: the modular tree (built first if missing), copied, the loop's
+# fragment applied through run9p --kconfig, rebuilt.
+if [ $loop = 1 ]; then
+	here=$(cd "$(dirname "$0")" && pwd)
+	frag=$here/../kconfig/root9p-loop.config
+	[ -r "$frag" ] || die "$frag not found: run scripts/build-kernel.sh from a root9p checkout"
+	base=$("$0") || die "the modular tree (scripts/build-kernel.sh) could not be built"
+	hash=$({ basename "$base"; cat "$frag"; } | sha256sum | cut -c1-12)
+	tree=$CACHE/kbuild-loop-6.1-$srcver-$hash
+	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
+	exec 9>"$CACHE/kbuild.lock"
+	flock 9
+	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
+	tmp=$(mktemp -d "$CACHE/kbuild.tmp.XXXXXX")
+	trap '[ -n "${KEEP_KBUILD_TMP:-}" ] || rm -rf "$tmp"' EXIT
+	t0=$SECONDS
+	log "copying $base into $tmp"
+	cp -a "$base" "$tmp/src"
+	rm -f "$tmp/src/.root9p-done" "$tmp/src/.root9p-build-seconds"
+	# objtool's dependency files name the folder the tree was built in:
+	# out of date there, make rebuilds objtool, and every object after
+	# it (each .o depends on objtool). Point them at the copy.
+	old=$(sed -n '1s|^cmd_\(/.*\)/tools/objtool/check\.o := .*|\1|p' "$tmp/src/tools/objtool/.check.o.cmd" 2>/dev/null)
+	[ -z "$old" ] || grep -rlIZF -- "$old" "$tmp/src/tools" | xargs -0 -r sed -i "s|$old|$tmp/src|g"
+	"$here/run9p" --kconfig "$tmp/src" || die "run9p --kconfig could not configure the copy (message above)"
+	log "building with $JOBS jobs (bzImage and modules, only what the options change)"
+	make -C "$tmp/src" -s ARCH=x86_64 -j"$JOBS" bzImage modules >"$tmp/build.log" 2>&1 ||
+		{ tail -n 30 "$tmp/build.log" >&2; die "kernel build failed (log above)"; }
+	echo "$((SECONDS - t0))" >"$tmp/src/.root9p-build-seconds"
+	touch "$tmp/src/.root9p-done"
+	rm -rf "$tree"
+	mv "$tmp/src" "$tree"
+	log "built $tree in $((SECONDS - t0)) s (on top of $base)"
+	emit
+	exit 0
+fi
 
 [ -f "$tree/.root9p-done" ] && { emit; exit 0; }
 mkdir -p "$CACHE"
