@@ -143,13 +143,15 @@ bench: deps
 	bench/run.sh $(if $(QUICK),--quick)
 
 # Host tools in bin, the guest programs (static) in lib/root9p where
-# mkinitrd9p looks for them, mount9p also in sbin for the guest's own use.
+# mkinitrd9p looks for them, mount9p also in sbin for the guest's own use,
+# the loop's kernel fragment in share/root9p (run9p --kconfig finds it).
 # Every install rule names its files in INSTALLED too (absolute, without
 # DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
-INSTALLED_DIRS += $(PREFIX)/lib/root9p
+INSTALLED_DIRS += $(PREFIX)/lib/root9p $(PREFIX)/share/root9p
 INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/run9p-loop \
 	$(PREFIX)/lib/root9p/payload9p $(PREFIX)/lib/root9p/init9p \
-	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p
+	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p \
+	$(PREFIX)/share/root9p/root9p-loop.config
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
 	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
@@ -157,6 +159,7 @@ install: all
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/sbin/mount9p
+	install -D -m 0644 kconfig/root9p-loop.config $(DESTDIR)$(PREFIX)/share/root9p/root9p-loop.config
 
 # The files of INSTALLED, then the folders that are root9p's own (listed in
 # INSTALLED_DIRS) when they are empty; standard folders (bin, man8) stay.

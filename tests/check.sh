@@ -102,6 +102,9 @@ lane_a() {
 	run arm64 tests/boot/arm64.sh
 	run overlay tests/boot/overlay.sh
 	run loop tests/boot/loop.sh
+	# the loop's kernel fragment: run9p --kconfig, then its kernel booted
+	# with no module and with no initrd (a copy of the loop's tree, #26)
+	run kconfig tests/boot/kconfig.sh
 	# a second 9p server: diod over TCP, an extra share and a root (#26)
 	run diod tests/boot/diod.sh
 	run libvirt tests/boot/libvirt.sh

@@ -30,6 +30,7 @@ expected() {
 644 $p/share/man/man8/mkinitrd9p.8
 644 $p/share/man/man8/mkroot9p.8
 644 $p/share/man/man8/mount9p.8
+644 $p/share/root9p/root9p-loop.config
 755 $it/hooks/root9p
 644 $it/conf-hooks.d/root9p
 644 $it/scripts/9p
@@ -48,9 +49,9 @@ EOF2
 listing() { (cd "$1" && find . ! -type d -printf '%m /%P\n' | sort); }
 
 # The plan: the man-lint check, one a man page of the expected install,
-# and 7 for each of the 3 prefixes below.
+# and 8 for each of the 3 prefixes below.
 prefixes=(/usr /usr/local /opt/root9p)
-t_plan $((1 + $(expected /usr | grep -c /share/man/) + 7 * ${#prefixes[@]}))
+t_plan $((1 + $(expected /usr | grep -c /share/man/) + 8 * ${#prefixes[@]}))
 
 # shellcheck disable=SC2086 # MAKE may carry options (make -j2)
 check "man pages: mandoc -Tlint, groff -ww and lexgrog find nothing to say" \
@@ -63,6 +64,14 @@ for page in $($MAKE -s print-installed PREFIX=/usr | grep /share/man/); do
 	check "man -l ${page##*/} renders (NAME, SYNOPSIS or DESCRIPTION, SEE ALSO)" eval \
 		"MANWIDTH=80 man -l '$src' 2>&1 | grep -q '^NAME' && MANWIDTH=80 man -l '$src' 2>/dev/null | grep -q '^SEE ALSO'"
 done
+
+# kconfig_finds_fragment RUN9P: --kconfig on a folder that is no kernel
+# tree is refused for the tree, not for a fragment it could not find.
+kconfig_finds_fragment() {
+	local out
+	out=$("$1" --kconfig "$tmp" 2>&1)
+	grep -q "not a Linux source tree" <<<"$out" && ! grep -q "root9p-loop.config not found" <<<"$out"
+}
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-install.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -81,6 +90,9 @@ for prefix in "${prefixes[@]}"; do
 	check "PREFIX=$prefix: the hooks copy $prefix/lib/root9p/mount9p" eval \
 		"grep -q '^R9P_INSTALLED_MOUNT9P=$prefix/lib/root9p/mount9p\$' '$d/usr/lib/dracut/modules.d/90root9p/module-setup.sh' &&
 		 grep -q 'ROOT9P_MOUNT9P:-$prefix/lib/root9p/mount9p}' '$d/usr/share/initramfs-tools/hooks/root9p'"
+	# the installed run9p finds its fragment: it gets as far as the tree
+	check "PREFIX=$prefix: run9p --kconfig finds $prefix/share/root9p/root9p-loop.config" \
+		kconfig_finds_fragment "$d$prefix/bin/run9p"
 	check "PREFIX=$prefix: install a second time changes nothing" eval \
 		"$MAKE -s install PREFIX='$prefix' DESTDIR='$d' >'$log' 2>&1 && diff <(expected '$prefix') <(listing '$d')"
 	check "PREFIX=$prefix: uninstall leaves no file" eval \

@@ -103,6 +103,7 @@ expected_members() {
 		/usr/lib/root9p/mount9p /usr/lib/root9p/payload9p /usr/lib/root9p/run9p-loop \
 		/usr/sbin/mount9p /usr/share/doc/root9p/changelog.gz /usr/share/doc/root9p/copyright \
 		/usr/share/lintian/overrides/root9p /usr/share/man/man1/run9p.1.gz \
+		/usr/share/root9p/root9p-loop.config \
 		/usr/share/man/man7/root9p.7.gz /usr/share/man/man8/init9p.8.gz \
 		/usr/share/man/man8/mkinitrd9p.8.gz /usr/share/man/man8/mkroot9p.8.gz \
 		/usr/share/man/man8/mount9p.8.gz ;;
