@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=39
+PLAN=42
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -114,6 +114,20 @@ check "sem_compare: a PASS skipped here is a skip, said" grep -qF "skip t a.s: e
 check "sem_compare: says what differs" grep -qF "FAIL t a.y: expected FAIL, got PASS (ok)" <<<"$out"
 check "sem_compare: says what is missing" grep -qF "FAIL t a.gone: expected PASS, no result (missing)" <<<"$out"
 check "sem_compare: notes a result not in the file" grep -qF "note t a.new" <<<"$out"
+
+# --- durability.sh: the virtiofsd-kill configuration ---
+# shellcheck source=semantics/durability.sh
+. semantics/durability.sh
+check "dur_flags: virtiofs-killd boots virtiofs" eval '[ "$(dur_flags virtiofs-killd)" = "--fs virtiofs --vfs-cache auto" ]'
+check "dur_victim: the daemon for virtiofs-killd, QEMU else" \
+	eval '[ "$(dur_victim virtiofs-killd) $(dur_victim virtiofs) $(dur_victim mmap)" = "virtiofsd qemu-system qemu-system" ]'
+(exec -a sem-victim-a sleep 60) & va=$!
+(exec -a sem-victim-b sleep 60) & vb=$!
+sleep 0.2
+check "dur_procs_of: every process of the name below PID, no other" \
+	eval '[ "$(dur_procs_of $$ sleep | sort -n | tr "\n" " ")" = "$(printf "%s\n" $va $vb | sort -n | tr "\n" " ")" ] && [ -z "$(dur_procs_of $va sleep)" ]'
+kill $va $vb 2>/dev/null
+wait $va $vb 2>/dev/null
 
 ran=$((T_PASS + T_FAIL + T_SKIP))
 [ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"
