@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=42
+PLAN=44
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -128,6 +128,20 @@ check "dur_procs_of: every process of the name below PID, no other" \
 	eval '[ "$(dur_procs_of $$ sleep | sort -n | tr "\n" " ")" = "$(printf "%s\n" $va $vb | sort -n | tr "\n" " ")" ] && [ -z "$(dur_procs_of $va sleep)" ]'
 kill $va $vb 2>/dev/null
 wait $va $vb 2>/dev/null
+
+# --- cite.sh: the rows mount9p --explain cites ---
+# shellcheck source=semantics/cite.sh
+. semantics/cite.sh
+printf '%s\n' config,kernel,probe,result,detail \
+	9p-mmap,6.1.0-1,run.start,INFO,x 9p-mmap,6.1.0-1,a.b,PASS,ok 9p-mmap,6.1.0-1,a.c,FAIL,e \
+	9p-mmap,6.1.0-1,a.d,SKIP,s 9p-mmap,6.1.0-1,a.b.host,PASS,ok \
+	9p-none,6.1.0-1,run.start,INFO,x 9p-none,6.1.0-1,a.b,FAIL,e 9p-none,6.1.0-1,a.c,FAIL,e \
+	9p-none,6.1.0-1,a.d,PASS,ok 9p-none,6.1.0-1,a.b.host,FAIL,e vfs-auto,6.1.0-1,a.b,FAIL,e >"$W/cite.csv"
+check "sem_cite_rows: FAIL count, PASS/FAIL rows unlike 9p-mmap (no SKIP, no .host)" \
+	eval '[ "$(sem_cite_rows "$W/cite.csv")" = "mmap 6.1.0-1 1 -
+none 6.1.0-1 3 a.b FAIL" ]'
+check "mount9p/semcite.h is what cite.sh makes of docs/semantics.csv" \
+	eval 'sem_cite_header docs/semantics.csv | cmp -s - mount9p/semcite.h'
 
 ran=$((T_PASS + T_FAIL + T_SKIP))
 [ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"
