@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=44
+PLAN=45
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -69,9 +69,11 @@ if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"x")' "$d/sem
 	check "mode= mapped-xattr reads user.virtfs.mode" eval '[ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]'
 	check "xattr: user.* as it is" eval '[ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]'
 	check "xattr: mapped trusted.* under user.virtfs." eval '[ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]'
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtiofs.trusted.v", bytes.fromhex("0a0b"))' "$d/sem.1/a"
+	check "xattr: virtiofsd's trusted.* under user.virtiofs." eval '[ "$(h passthrough xattr:trusted.v=0a0b sem.1/a)" = "PASS xattr:trusted.v=0a0b" ]'
 	check "xattr: none on the host: ENODATA" eval 'h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"'
 else
-	for n in 1 2 3 4; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
+	for n in 1 2 3 4 5; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
 fi
 
 # --- sem_host_checks ---
