@@ -83,7 +83,7 @@ md=$docs/semantics.md
 	echo "9p-mmap is run9p's default (no -o). 9p trees are mkroot9p-converted for mapped-xattr"
 	echo "and served by QEMU as uid:gid $SEM_TREE_OWNER; passthrough and virtiofs trees are"
 	echo "served with root's rights (--passthrough-as-root); virtiofs uses QEMU 7.2's C"
-	echo "virtiofsd as run9p starts it (-o cache=...; since the xattr map, -o xattrmap: user.* as they are, trusted.* and security.* as user.virtiofs.* on the host; the virtiofs xattr rows below were run before it: docs/semantics-faults.md has the rerun)."
+	echo "virtiofsd as run9p starts it (-o cache=..., -o xattrmap: user.* as they are, trusted.* and security.* as user.virtiofs.* on the host)."
 	for k in $kernels; do
 		cols=()
 		for r in "${runs[@]}"; do [ "${r##*-}" != "$k" ] || cols+=("$r"); done
