@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=45
+PLAN=51
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -144,6 +144,26 @@ check "sem_cite_rows: FAIL count, PASS/FAIL rows unlike 9p-mmap (no SKIP, no .ho
 none 6.1.0-1 3 a.b FAIL" ]'
 check "mount9p/semcite.h is what cite.sh makes of docs/semantics.csv" \
 	eval 'sem_cite_header docs/semantics.csv | cmp -s - mount9p/semcite.h'
+
+# --- faults.sh: the verdicts from semfault's lines ---
+# shellcheck source=semantics/faults.sh
+. semantics/faults.sh
+printf '%s\n' 'FILL write errno=ENOSPC at=4194304' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=4194304 read=4194304' >"$W/f1"
+check "fault_full_verdict: an error at write is where it shows" \
+	eval 'fault_full_verdict "$W/f1" 4194304 | grep -q "^fault.full PASS error at write (write:ENOSPC); guest wrote 4194304"'
+printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync errno=ENOSPC' 'FILL close ok' 'FILL size stat=8388608 read=4194304' >"$W/f2"
+check "fault_full_verdict: an error only at fsync" \
+	eval 'fault_full_verdict "$W/f2" 4194304 | grep -q "^fault.full PASS error at fsync (fsync:ENOSPC)"'
+printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=8388608 read=8388608' >"$W/f3"
+check "fault_full_verdict: no error and less on the host is silently lost" \
+	eval 'fault_full_verdict "$W/f3" 4194304 | grep -q "^fault.full FAIL differs: silently lost"'
+check "fault_full_verdict: no FILL size line is an unfinished guest" \
+	eval 'head -n 2 "$W/f1" >"$W/f4"; fault_full_verdict "$W/f4" 0 | grep -q "^fault.full FAIL differs: the guest never finished"'
+printf '%s\n' 'GONE stat ok ms=0' 'GONE open ok ms=0' 'GONE stat errno=ENOENT ms=400' 'GONE-END' >"$W/g1"
+check "fault_gone_verdict: each call's last outcome, bounded" \
+	eval '[ "$(fault_gone_verdict "$W/g1" yes rename)" = "fault.rename PASS bounded; last: stat=errno=ENOENT open=ok" ]'
+check "fault_gone_verdict: a guest that did not end is a hang" \
+	eval 'fault_gone_verdict "$W/g1" no remove | grep -q "^fault.remove FAIL differs: the guest did not end within $FAULT_BOUND s"'
 
 ran=$((T_PASS + T_FAIL + T_SKIP))
 [ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"
