@@ -5,6 +5,7 @@
  *
  *   semfault fill FILE BYTES    write BYTES in 64 KiB chunks, fsync, close
  *   semfault gone DIR SECONDS   after READY, poll DIR until SECONDS pass
+ *   semfault peer a|b DIR       one of two guests on one tree (twoguest.sh)
  *
  * fill says where the host's full filesystem shows: "FILL write ok
  * bytes=N" or "FILL write errno=E at=N" (the first failed write), then
@@ -14,7 +15,13 @@
  * stat, a fresh open, read and write through the held descriptor,
  * readdir and a create in DIR, printing "GONE <call> <ok|errno=E> ms=N"
  * each time a call's outcome changes; an alarm bounds every call (a
- * hung one prints "GONE <call> hung"). Exit 0 when it ran to the end,
+ * hung one prints "GONE <call> hung"). peer: both guests print READY
+ * and wait for the host's DIR/go; then a writes, overwrites, renames,
+ * unlinks, appends and locks on a schedule ("PEER a <step> ms=N", ms
+ * since it saw go) while b polls and prints "PEER b seen <step> ms=N"
+ * when the step shows, appends at the same time as a, and tries a's
+ * locks while a holds them ("PEER b lock flock=... posix=..."); b ends
+ * with "PEER b unseen <steps>". Exit 0 when it ran to the end,
  * 2 on bad usage, 1 when it could not start.
  */
 #define _GNU_SOURCE
@@ -28,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #define CHUNK 65536
@@ -65,7 +73,8 @@ static const char *ename(int e)
 		{ ESTALE, "ESTALE" }, { EDQUOT, "EDQUOT" }, { EINTR, "EINTR" },
 		{ EBADF, "EBADF" }, { EACCES, "EACCES" }, { EPERM, "EPERM" },
 		{ ENOTDIR, "ENOTDIR" }, { ENOTCONN, "ENOTCONN" },
-		{ EFBIG, "EFBIG" }, { EROFS, "EROFS" },
+		{ EFBIG, "EFBIG" }, { EROFS, "EROFS" }, { EAGAIN, "EAGAIN" },
+		{ ENOLCK, "ENOLCK" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	};
 	static char other[16];
 	unsigned i;
@@ -259,10 +268,219 @@ static int run_gone(const char *dir, unsigned seconds)
 	return 0;
 }
 
+/* --- peer: two guests on one tree --- */
+#define PEER_REC 32		/* an appended record: "A%03u" or "B%03u", padded */
+#define PEER_RECS 200
+#define PEER_GO_WAIT_MS 300000
+#define PEER_POLL_MS 5
+
+/* a's schedule, ms after it saw go (b tries the locks at PEER_TRY). */
+enum { PEER_WRITE = 1000, PEER_OVERWRITE = 3000, PEER_RENAME = 5000,
+       PEER_UNLINK = 7000, PEER_APPEND = 9000, PEER_LOCK = 13000,
+       PEER_TRY = 15000, PEER_UNLOCK = 19000, PEER_END = 21000 };
+
+static int peer_path(char *out, const char *dir, const char *name)
+{
+	return snprintf(out, PATH_LEN, "%s/%s", dir, name) >= PATH_LEN ? -1 : 0;
+}
+
+static void sleep_until(long long t0, long long at)
+{
+	long long now = now_ms();
+
+	if (now < t0 + at)
+		usleep((t0 + at - now) * 1000);
+}
+
+static int put_file(const char *path, const char *text, int trunc)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | (trunc ? O_TRUNC : 0), 0644);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = pwrite(fd, text, strlen(text), 0) == (ssize_t)strlen(text) ? 0 : -EIO;
+	return close(fd) ? -errno : rc;
+}
+
+static void peer_append(const char *dir, char who, long long t0)
+{
+	char path[PATH_LEN], rec[PEER_REC + 1];
+	unsigned i, bad = 0;
+	int fd;
+
+	peer_path(path, dir, "append.log");
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	for (i = 0; fd >= 0 && i < PEER_RECS; i++) {
+		snprintf(rec, sizeof(rec), "%c%03u%*s\n", who, i, PEER_REC - 5, "");
+		if (write(fd, rec, PEER_REC) != PEER_REC)
+			bad++;
+		usleep(2000);
+	}
+	if (fd >= 0)
+		close(fd);
+	say("PEER %c appended %u bad=%u ms=%lld", who - 'A' + 'a', fd < 0 ? 0 : PEER_RECS,
+	    bad, now_ms() - t0);
+}
+
+/* flock and a POSIX write lock on DIR/lockf, non-blocking; "ok" or errno. */
+static void peer_lock(const char *dir, int *fd, const char **fl, const char **px)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_LEN];
+
+	peer_path(path, dir, "lockf");
+	*fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (*fd < 0) {
+		*fl = *px = ename(errno);
+		return;
+	}
+	*fl = flock(*fd, LOCK_EX | LOCK_NB) ? ename(errno) : "ok";
+	*px = fcntl(*fd, F_SETLK, &l) ? ename(errno) : "ok";
+}
+
+static void peer_a(const char *dir, long long t0)
+{
+	char w[PATH_LEN], w2[PATH_LEN];
+	const char *fl, *px;
+	int fd;
+
+	peer_path(w, dir, "w.txt");
+	peer_path(w2, dir, "w2.txt");
+	sleep_until(t0, PEER_WRITE);
+	say("PEER a write %d ms=%lld", put_file(w, "v1", 1), now_ms() - t0);
+	sleep_until(t0, PEER_OVERWRITE);
+	say("PEER a overwrite %d ms=%lld", put_file(w, "v2", 0), now_ms() - t0);
+	sleep_until(t0, PEER_RENAME);
+	say("PEER a rename %d ms=%lld", rename(w, w2) ? -errno : 0, now_ms() - t0);
+	sleep_until(t0, PEER_UNLINK);
+	say("PEER a unlink %d ms=%lld", unlink(w2) ? -errno : 0, now_ms() - t0);
+	sleep_until(t0, PEER_APPEND);
+	peer_append(dir, 'A', t0);
+	sleep_until(t0, PEER_LOCK);
+	peer_lock(dir, &fd, &fl, &px);
+	say("PEER a lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
+	sleep_until(t0, PEER_UNLOCK);
+	if (fd >= 0)
+		close(fd);	/* drops both locks */
+	say("PEER a unlocked ms=%lld", now_ms() - t0);
+	sleep_until(t0, PEER_END);
+}
+
+static int read_is(int fd, const char *want)
+{
+	char b[8];
+	ssize_t n = pread(fd, b, sizeof(b) - 1, 0);
+
+	if (n < 0)
+		return 0;
+	b[n] = '\0';
+	return !strcmp(b, want);
+}
+
+static int file_is(const char *path, const char *want)
+{
+	int fd = open(path, O_RDONLY), r;
+
+	if (fd < 0)
+		return 0;
+	r = read_is(fd, want);
+	close(fd);
+	return r;
+}
+
+static void peer_b(const char *dir, long long t0)
+{
+	enum { S_WRITE, S_OVERWRITE, S_OVERWRITE_FD, S_RENAME, S_UNLINK, S_N };
+	static const char *names[S_N] = { "write", "overwrite", "overwrite_fd",
+					  "rename", "unlink" };
+	char w[PATH_LEN], w2[PATH_LEN], unseen[128] = "";
+	int seen[S_N] = { 0 }, held = -1, appended = 0, tried = 0, i, hit;
+	struct stat st;
+
+	peer_path(w, dir, "w.txt");
+	peer_path(w2, dir, "w2.txt");
+	while (now_ms() < t0 + PEER_END) {
+		for (i = 0; i < S_N; i++) {
+			if (seen[i])
+				continue;
+			switch (i) {
+			case S_WRITE:
+				hit = file_is(w, "v1") || file_is(w, "v2");
+				if (hit && held < 0)
+					held = open(w, O_RDONLY);
+				break;
+			case S_OVERWRITE: hit = file_is(w, "v2"); break;
+			case S_OVERWRITE_FD: hit = held >= 0 && read_is(held, "v2"); break;
+			case S_RENAME:
+				hit = !stat(w2, &st) && stat(w, &st) && errno == ENOENT;
+				break;
+			default:
+				hit = seen[S_RENAME] && stat(w2, &st) && errno == ENOENT;
+				break;
+			}
+			if (hit) {
+				seen[i] = 1;
+				say("PEER b seen %s ms=%lld", names[i], now_ms() - t0);
+			}
+		}
+		if (!appended && now_ms() >= t0 + PEER_APPEND) {
+			appended = 1;
+			peer_append(dir, 'B', t0);
+		}
+		if (!tried && now_ms() >= t0 + PEER_TRY) {
+			const char *fl, *px;
+			int fd;
+
+			tried = 1;
+			peer_lock(dir, &fd, &fl, &px);
+			say("PEER b lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
+			if (fd >= 0)
+				close(fd);
+		}
+		usleep(PEER_POLL_MS * 1000);
+	}
+	for (i = 0; i < S_N; i++)
+		if (!seen[i])
+			snprintf(unseen + strlen(unseen), sizeof(unseen) - strlen(unseen),
+				 "%s%s", *unseen ? "," : "", names[i]);
+	say("PEER b unseen %s", *unseen ? unseen : "-");
+	if (held >= 0)
+		close(held);
+}
+
+static int run_peer(const char *role, const char *dir)
+{
+	char go[PATH_LEN];
+	long long t0, limit;
+	struct stat st;
+
+	if (peer_path(go, dir, "go") < 0)
+		return 1;
+	say("READY %s", role);
+	limit = now_ms() + PEER_GO_WAIT_MS;
+	while (stat(go, &st)) {
+		if (now_ms() > limit) {
+			fprintf(stderr, "%s: wait for %s: it never came\n", prog, go);
+			return 1;
+		}
+		usleep(PEER_POLL_MS * 1000);
+	}
+	t0 = now_ms();
+	say("PEER %s go", role);
+	if (!strcmp(role, "a"))
+		peer_a(dir, t0);
+	else
+		peer_b(dir, t0);
+	say("PEER-END %s", role);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: %s fill FILE BYTES\n"
-		"       %s gone DIR SECONDS\n", prog, prog);
+		"       %s gone DIR SECONDS\n"
+		"       %s peer a|b DIR\n", prog, prog, prog);
 	return 2;
 }
 
@@ -273,6 +491,15 @@ int main(int argc, char **argv)
 
 	if (argc != 4)
 		return usage();
+	if (!strcmp(argv[1], "peer")) {
+		if (strcmp(argv[2], "a") && strcmp(argv[2], "b")) {
+			fprintf(stderr, "%s: run peer '%s': the role is a or b\n",
+				prog, argv[2]);
+			fprintf(stderr, "%s: try: %s peer a DIR\n", prog, prog);
+			return 2;
+		}
+		return run_peer(argv[2], argv[3]);
+	}
 	errno = 0;
 	n = strtoull(argv[3], &end, 10);
 	if (errno || *end || end == argv[3] || n == 0) {

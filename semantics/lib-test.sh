@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=51
+PLAN=56
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -164,6 +164,24 @@ check "fault_gone_verdict: each call's last outcome, bounded" \
 	eval '[ "$(fault_gone_verdict "$W/g1" yes rename)" = "fault.rename PASS bounded; last: stat=errno=ENOENT open=ok" ]'
 check "fault_gone_verdict: a guest that did not end is a hang" \
 	eval 'fault_gone_verdict "$W/g1" no remove | grep -q "^fault.remove FAIL differs: the guest did not end within $FAULT_BOUND s"'
+
+# --- twoguest.sh: the verdicts from the two guests' lines ---
+# shellcheck source=semantics/twoguest.sh
+. semantics/twoguest.sh
+printf '%s\n' 'PEER a write 0 ms=1000' 'PEER a overwrite 0 ms=3000' 'PEER a rename 0 ms=5000' 'PEER a unlink 0 ms=7000' \
+	'PEER a lock flock=ok posix=ok ms=13000' >"$W/pa"
+printf '%s\n' 'PEER b seen write ms=1250' 'PEER b seen overwrite ms=3100' 'PEER b seen rename ms=5010' \
+	'PEER b lock flock=ok posix=EAGAIN ms=15000' 'PEER b unseen overwrite_fd,unlink' >"$W/pb"
+for i in $(seq 0 199); do printf 'A%03d%27s\nB%03d%27s\n' "$i" "" "$i" ""; done >"$W/app"
+tg_verdicts "$W/pa" "$W/pb" "$W/app" >"$W/tg"
+check "tg_verdicts: a step seen, after how long" grep -qx 'twoguest.write PASS seen after 250 ms .*' "$W/tg"
+check "tg_verdicts: a step never seen fails" grep -q '^twoguest.unlink FAIL differs: never seen by b' "$W/tg"
+check "tg_verdicts: 400 whole records pass" grep -q '^twoguest.append PASS 400 records' "$W/tg"
+check "tg_verdicts: a lock granted to both fails, one refused passes" \
+	eval 'grep -q "^twoguest.flock FAIL differs: not excluded" "$W/tg" && grep -q "^twoguest.posix PASS excluded: b refused (EAGAIN)" "$W/tg"'
+head -n 390 "$W/app" >"$W/app2"
+tg_verdicts "$W/pa" "$W/pb" "$W/app2" >"$W/tg2"
+check "tg_verdicts: lost appends fail" grep -q '^twoguest.append FAIL differs: 390 whole records of 400' "$W/tg2"
 
 ran=$((T_PASS + T_FAIL + T_SKIP))
 [ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"
