@@ -45,7 +45,7 @@ fault_full_verdict() {
 	elif [ "$where" = none ]; then
 		echo "fault.full PASS no error, nothing lost (the host took ${wrote:-0} bytes)"
 	else
-		echo "fault.full PASS error at $where ($errs); guest wrote ${wrote:-0} before it, host has $host, guest reads $(awk '$2 == "size" { print $3 }' "$out")"
+		echo "fault.full PASS error at $where ($errs); guest wrote ${wrote:-0} before it, host has $host, guest reads $(awk '$2 == "size" { print $3, $4 }' "$out")"
 	fi
 }
 
