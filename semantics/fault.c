@@ -17,7 +17,7 @@
  * each time a call's outcome changes; an alarm bounds every call (a
  * hung one prints "GONE <call> hung"). peer: both guests print READY
  * and wait for the host's DIR/go; then a writes, overwrites, renames,
- * unlinks, appends and locks on a schedule ("PEER a <step> ms=N", ms
+ * unlinks, appends and locks (flock on lockf, POSIX on lockp) on a schedule ("PEER a <step> ms=N", ms
  * since it saw go) while b polls and prints "PEER b seen <step> ms=N"
  * when the step shows, appends at the same time as a, and tries a's
  * locks while a holds them ("PEER b lock flock=... posix=..."); b ends
@@ -323,27 +323,37 @@ static void peer_append(const char *dir, char who, long long t0)
 	    bad, now_ms() - t0);
 }
 
-/* flock and a POSIX write lock on DIR/lockf, non-blocking; "ok" or errno. */
-static void peer_lock(const char *dir, int *fd, const char **fl, const char **px)
+/*
+ * flock on DIR/lockf and a POSIX write lock on DIR/lockp, non-blocking;
+ * "ok" or the errno. Two files: on 9p a flock and a POSIX lock of one
+ * file conflict with each other in the same process (seen on 6.1).
+ */
+static void peer_lock(const char *dir, int fd[2], const char **fl, const char **px)
 {
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char path[PATH_LEN];
 
 	peer_path(path, dir, "lockf");
-	*fd = open(path, O_RDWR | O_CREAT, 0644);
-	if (*fd < 0) {
-		*fl = *px = ename(errno);
-		return;
-	}
-	*fl = flock(*fd, LOCK_EX | LOCK_NB) ? ename(errno) : "ok";
-	*px = fcntl(*fd, F_SETLK, &l) ? ename(errno) : "ok";
+	fd[0] = open(path, O_RDWR | O_CREAT, 0644);
+	*fl = fd[0] < 0 ? ename(errno) : flock(fd[0], LOCK_EX | LOCK_NB) ? ename(errno) : "ok";
+	peer_path(path, dir, "lockp");
+	fd[1] = open(path, O_RDWR | O_CREAT, 0644);
+	*px = fd[1] < 0 ? ename(errno) : fcntl(fd[1], F_SETLK, &l) ? ename(errno) : "ok";
+}
+
+static void peer_unlock(int fd[2])
+{
+	if (fd[0] >= 0)
+		close(fd[0]);
+	if (fd[1] >= 0)
+		close(fd[1]);	/* closing drops the locks */
 }
 
 static void peer_a(const char *dir, long long t0)
 {
 	char w[PATH_LEN], w2[PATH_LEN];
 	const char *fl, *px;
-	int fd;
+	int fd[2];
 
 	peer_path(w, dir, "w.txt");
 	peer_path(w2, dir, "w2.txt");
@@ -358,11 +368,10 @@ static void peer_a(const char *dir, long long t0)
 	sleep_until(t0, PEER_APPEND);
 	peer_append(dir, 'A', t0);
 	sleep_until(t0, PEER_LOCK);
-	peer_lock(dir, &fd, &fl, &px);
+	peer_lock(dir, fd, &fl, &px);
 	say("PEER a lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
 	sleep_until(t0, PEER_UNLOCK);
-	if (fd >= 0)
-		close(fd);	/* drops both locks */
+	peer_unlock(fd);
 	say("PEER a unlocked ms=%lld", now_ms() - t0);
 	sleep_until(t0, PEER_END);
 }
@@ -430,13 +439,12 @@ static void peer_b(const char *dir, long long t0)
 		}
 		if (!tried && now_ms() >= t0 + PEER_TRY) {
 			const char *fl, *px;
-			int fd;
+			int fd[2];
 
 			tried = 1;
-			peer_lock(dir, &fd, &fl, &px);
+			peer_lock(dir, fd, &fl, &px);
 			say("PEER b lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
-			if (fd >= 0)
-				close(fd);
+			peer_unlock(fd);
 		}
 		usleep(PEER_POLL_MS * 1000);
 	}
