@@ -4,7 +4,9 @@
  * given kernel, for `mount9p --explain` and boot logs.
  *
  * Works on r9p_opts.data as r9p_opts_parse() left it, so the meaning is
- * that of the exact string the kernel gets.
+ * that of the exact string the kernel gets. A cache= mode gets a second
+ * line citing the semantics table's column for it (mount9p/semcite.h,
+ * made from docs/semantics.csv).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "common/array.h"
 #include "mount9p/opts.h"
 #include "mount9p/optval.h"
+#include "mount9p/semcite.h"
 
 typedef void (*emit_fn)(void *ctx, const char *key, const char *value,
 			const char *meaning);
@@ -82,6 +85,67 @@ static void meaning_of(char *buf, size_t len, const char *key, const char *v,
 		snprintf(buf, len, "%s", d->meaning);
 }
 
+static unsigned semcite_kv(const struct r9p_semcite *c)
+{
+	return R9P_KV(c->major, c->minor);
+}
+
+/*
+ * The table's entry for cache=V on kernel KV: V's name, or on 6.4+ the
+ * named mode with V's bits; the newest kernel the table ran that is not
+ * newer than KV (else the oldest). NULL when the table has no column.
+ */
+static const struct r9p_semcite *semcite_find(const char *v, unsigned kv)
+{
+	const struct r9p_semcite *below = NULL, *oldest = NULL, *c;
+	const struct r9p_namedef *m;
+	unsigned long long bits;
+	unsigned i;
+	int ovf = 0;
+
+	if (!v)
+		return NULL;
+	m = r9p_namedef_find(r9p_cachemodes, r9p_ncachemodes, v, kv);
+	if (!m && kv >= R9P_KV_CACHEBITS &&
+	    r9p_scan_number(v, 0, &bits, &ovf) == strlen(v) && !ovf)
+		for (i = 0; i < r9p_ncachemodes && !m; i++)
+			if (r9p_kv_in(kv, r9p_cachemodes[i].min_kv,
+				      r9p_cachemodes[i].max_kv) &&
+			    r9p_cachemodes[i].bits == bits)
+				m = &r9p_cachemodes[i];
+	if (!m)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(r9p_semcites); i++) {
+		c = &r9p_semcites[i];
+		if (strcmp(c->mode, m->name))
+			continue;
+		if (!oldest || semcite_kv(c) < semcite_kv(oldest))
+			oldest = c;
+		if (semcite_kv(c) <= kv &&
+		    (!below || semcite_kv(c) > semcite_kv(below)))
+			below = c;
+	}
+	return below ? below : oldest;
+}
+
+/* The citation line for cache=V into BUF; 0 when the table has none. */
+static int semcite_line(char *buf, size_t len, const char *v, unsigned kv)
+{
+	const struct r9p_semcite *c = semcite_find(v, kv);
+
+	if (!c)
+		return 0;
+	if (*c->differs)
+		snprintf(buf, len, "measured: docs/semantics.md, column 9p-%s, "
+			 "Linux %s: %u FAIL rows; unlike 9p-mmap: %s",
+			 c->mode, c->kernel, c->fails, c->differs);
+	else
+		snprintf(buf, len, "measured: docs/semantics.md, column 9p-%s, "
+			 "Linux %s: %u FAIL rows, each with its cause there",
+			 c->mode, c->kernel, c->fails);
+	return 1;
+}
+
 void r9p_opts_explain(const struct r9p_opts *o, const struct r9p_kernel *k,
 		      emit_fn emit, void *ctx)
 {
@@ -110,6 +174,9 @@ void r9p_opts_explain(const struct r9p_opts *o, const struct r9p_kernel *k,
 				snprintf(meaning + used, sizeof(meaning) - used,
 					 " (root9p default)");
 		emit(ctx, key, v, meaning);
+		if (!strcmp(key, "cache") &&
+		    semcite_line(meaning, sizeof(meaning), v, kv))
+			emit(ctx, key, v, meaning);
 	}
 }
 

@@ -19,7 +19,7 @@ SEM_CC := $(if $(GUEST_ARCH),$(GUEST_ARCH)-linux-gnu-gcc,$(CC))
 SEM_CFLAGS = $(CSTD) $(WARN) $(DEFS) -I.
 
 ifeq ($(GUEST_ARCH),)
-all: $(GO)/semprobe $(O)/semprobe-host $(GO)/semdurable
+all: $(GO)/semprobe $(O)/semprobe-host $(GO)/semdurable $(GO)/semfault
 endif
 
 $(GO)/semprobe: $(SEM_SRCS) $(SEM_HDRS)
@@ -30,6 +30,11 @@ $(GO)/semprobe: $(SEM_SRCS) $(SEM_HDRS)
 # semdurable: the durability writer and coherence poller (semantics/durability.sh,
 # coherence.sh); the host runs the same static file to check what survived.
 $(GO)/semdurable: semantics/durable.c
+	@mkdir -p $(dir $@)
+	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
+
+# semfault: the guest side of the fault runs (semantics/faults.sh).
+$(GO)/semfault: semantics/fault.c
 	@mkdir -p $(dir $@)
 	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
 

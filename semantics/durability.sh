@@ -8,8 +8,9 @@
 #   semantics/durability.sh [--smoke] [--trials M] [--configs LIST]
 #                           [--kernel bookworm|trixie] [--out DIR]
 #
-# CONFIGS: none, mmap, loose (9p cache modes) and virtiofs (default: all;
-# --smoke: mmap, 3 trials). virtiofs is skipped, said why, when the loop's
+# CONFIGS: none, mmap, loose (9p cache modes), virtiofs and virtiofs-killd
+# (virtiofs, the daemon SIGKILLed instead of QEMU; QEMU killed after it)
+# (default: all; --smoke: mmap, 3 trials). virtiofs is skipped, said why, when the loop's
 # guest has no virtiofs (run9p's loop initrd carries 9p only). Writes DIR/<config>.sem (SEM durability.*
 # lines) and DIR/durability.md (the summary table); ends with
 # "semantics-durability: N passed, N failed, N skipped". A check is a
@@ -30,8 +31,17 @@ dur_flags() {
 	case $1 in
 	none | mmap | loose | fscache)
 		echo "-o trans=virtio,version=9p2000.L,msize=512000,cache=$1" ;;
-	virtiofs) echo "--fs virtiofs --vfs-cache auto" ;;
+	virtiofs | virtiofs-killd) echo "--fs virtiofs --vfs-cache auto" ;;
 	*) return 1 ;;
+	esac
+}
+
+# dur_victim CONFIG: the process name a trial of CONFIG SIGKILLs first
+# (virtiofs-killd: the daemon, whose death the guest outlives; else QEMU).
+dur_victim() {
+	case $1 in
+	virtiofs-killd) echo virtiofsd ;;
+	*) echo 'qemu-system' ;;
 	esac
 }
 
@@ -44,13 +54,20 @@ dur_no_virtiofs() {
 # dur_qemu_of PID: the qemu-system process below PID (run9p runs it as a
 # child, or under timeout(1) as a grandchild); nothing when there is none.
 dur_qemu_of() {
-	ps -e -o pid=,ppid=,comm= | awk -v top="$1" '
+	dur_procs_of "$1" qemu-system | head -n 1
+}
+
+# dur_procs_of PID NAME: the processes below PID whose name starts with
+# NAME, one a line (QEMU 7.2's virtiofsd is two: it forks into its
+# sandbox and the parent waits).
+dur_procs_of() {
+	ps -e -o pid=,ppid=,comm= | awk -v top="$1" -v want="$2" '
 		{ parent[$1] = $2; name[$1] = $3 }
 		END {
 			for (p in name) {
-				if (name[p] !~ /^qemu-system/) continue
-				for (q = p; q in parent && q != 1; q = parent[q])
-					if (q == top) { print p; exit }
+				if (index(name[p], want) != 1) continue
+				for (q = parent[p]; q in parent && q != 1; q = parent[q])
+					if (q == top) { print p; break }
 			}
 		}'
 }
@@ -80,7 +97,7 @@ dur_wait_lines() {
 # root in $DUR_ROOT; prints the CHECK lines and a "TRIAL" line. The run's
 # files are kept in $DUR_LOGS/CONFIG.tN.*.
 dur_trial() {
-	local config=$1 n=$2 mode=$3 base qpid target=1 delay flags synced replaced wrote
+	local config=$1 n=$2 mode=$3 base qpid target=1 delay flags synced replaced wrote victim
 	local -a pause=()
 	base=$DUR_LOGS/$config.t$n
 	rm -rf "$DUR_ROOT/dur"
@@ -108,13 +125,19 @@ dur_trial() {
 		delay=$((RANDOM % DUR_RANDOM_MS))
 		sleep "$((delay / 1000)).$(printf %03d $((delay % 1000)))"
 	fi
-	qpid=$(dur_qemu_of "$DUR_PID")
+	victim=$(dur_victim "$config")
+	qpid=$(dur_procs_of "$DUR_PID" "$victim" | tr '\n' ' ')
 	if [ -z "$qpid" ]; then
 		dur_stop
-		echo "TRIAL $config t$n NOQEMU no qemu-system process below run9p ($DUR_PID)"
+		echo "TRIAL $config t$n NOQEMU no $victim process below run9p ($DUR_PID)"
 		return 0
 	fi
-	kill -KILL "$qpid"
+	# shellcheck disable=SC2086 # qpid: one or more pids, on purpose
+	kill -KILL $qpid
+	# The guest outlives its daemon: give it a second to say what it
+	# still can (a SYNCED line after the daemon died would be a lie the
+	# check finds), then end QEMU too.
+	[ "$victim" = qemu-system ] || { sleep 1; dur_stop; }
 	wait "$DUR_PID" 2>/dev/null
 	DUR_PID=
 	synced=$(dur_last "$base.out" SYNCED)
@@ -232,8 +255,8 @@ dur_main() {
 	local c name=semantics-durability trials
 	local -a list
 	SEM_PROG=durability SEM_OPT_FN=dur_opt SEM_NUM_OPT=--trials SEM_NUM=10
-	SEM_USAGE="usage: semantics/durability.sh [--smoke] [--trials M] [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]"
-	SEM_NUM_WHAT="run trials" SEM_NUM_UNIT="" SEM_CONFIGS=none,mmap,loose,virtiofs SEM_KERNEL=bookworm
+	SEM_USAGE="usage: semantics/durability.sh [--smoke] [--trials M] [--configs none,mmap,loose,virtiofs,virtiofs-killd] [--kernel bookworm|trixie] [--out DIR]"
+	SEM_NUM_WHAT="run trials" SEM_NUM_UNIT="" SEM_CONFIGS=none,mmap,loose,virtiofs,virtiofs-killd SEM_KERNEL=bookworm
 	sem_suite_opts "$@"
 	trials=$SEM_NUM list=("${SEM_LIST[@]}")
 	sem_suite_start
@@ -247,7 +270,7 @@ dur_main() {
 	sem_suite_prepare "$name" "$DUR_OUT/durability.env"
 	echo "trials $trials" >>"$DUR_OUT/durability.env"
 	for c in "${list[@]}"; do
-		if [ "$c" = virtiofs ] && ! "$RUN9P" -k "$KERNEL_IMAGE" --modules "$KERNEL_BASE" \
+		if [ "${c%-killd}" = virtiofs ] && ! "$RUN9P" -k "$KERNEL_IMAGE" --modules "$KERNEL_BASE" \
 			-r "$DUR_ROOT" --passthrough-as-root --fs virtiofs --dry-run -- true \
 			>"$DUR_LOGS/virtiofs.dry" 2>&1; then
 			t_skip $((trials * 2)) "virtiofs: run9p's loop refuses it: $(tail -n 1 "$DUR_LOGS/virtiofs.dry")"

@@ -14,7 +14,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
 . semantics/lib.sh
-PLAN=39
+PLAN=56
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-semlib.XXXXXX") || exit 2
 trap 'rm -rf --one-file-system "$W"' EXIT
@@ -69,9 +69,11 @@ if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"x")' "$d/sem
 	check "mode= mapped-xattr reads user.virtfs.mode" eval '[ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]'
 	check "xattr: user.* as it is" eval '[ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]'
 	check "xattr: mapped trusted.* under user.virtfs." eval '[ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]'
+	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtiofs.trusted.v", bytes.fromhex("0a0b"))' "$d/sem.1/a"
+	check "xattr: virtiofsd's trusted.* under user.virtiofs." eval '[ "$(h passthrough xattr:trusted.v=0a0b sem.1/a)" = "PASS xattr:trusted.v=0a0b" ]'
 	check "xattr: none on the host: ENODATA" eval 'h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"'
 else
-	for n in 1 2 3 4; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
+	for n in 1 2 3 4 5; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
 fi
 
 # --- sem_host_checks ---
@@ -114,6 +116,72 @@ check "sem_compare: a PASS skipped here is a skip, said" grep -qF "skip t a.s: e
 check "sem_compare: says what differs" grep -qF "FAIL t a.y: expected FAIL, got PASS (ok)" <<<"$out"
 check "sem_compare: says what is missing" grep -qF "FAIL t a.gone: expected PASS, no result (missing)" <<<"$out"
 check "sem_compare: notes a result not in the file" grep -qF "note t a.new" <<<"$out"
+
+# --- durability.sh: the virtiofsd-kill configuration ---
+# shellcheck source=semantics/durability.sh
+. semantics/durability.sh
+check "dur_flags: virtiofs-killd boots virtiofs" eval '[ "$(dur_flags virtiofs-killd)" = "--fs virtiofs --vfs-cache auto" ]'
+check "dur_victim: the daemon for virtiofs-killd, QEMU else" \
+	eval '[ "$(dur_victim virtiofs-killd) $(dur_victim virtiofs) $(dur_victim mmap)" = "virtiofsd qemu-system qemu-system" ]'
+(exec -a sem-victim-a sleep 60) & va=$!
+(exec -a sem-victim-b sleep 60) & vb=$!
+sleep 0.2
+check "dur_procs_of: every process of the name below PID, no other" \
+	eval '[ "$(dur_procs_of $$ sleep | sort -n | tr "\n" " ")" = "$(printf "%s\n" $va $vb | sort -n | tr "\n" " ")" ] && [ -z "$(dur_procs_of $va sleep)" ]'
+kill $va $vb 2>/dev/null
+wait $va $vb 2>/dev/null
+
+# --- cite.sh: the rows mount9p --explain cites ---
+# shellcheck source=semantics/cite.sh
+. semantics/cite.sh
+printf '%s\n' config,kernel,probe,result,detail \
+	9p-mmap,6.1.0-1,run.start,INFO,x 9p-mmap,6.1.0-1,a.b,PASS,ok 9p-mmap,6.1.0-1,a.c,FAIL,e \
+	9p-mmap,6.1.0-1,a.d,SKIP,s 9p-mmap,6.1.0-1,a.b.host,PASS,ok \
+	9p-none,6.1.0-1,run.start,INFO,x 9p-none,6.1.0-1,a.b,FAIL,e 9p-none,6.1.0-1,a.c,FAIL,e \
+	9p-none,6.1.0-1,a.d,PASS,ok 9p-none,6.1.0-1,a.b.host,FAIL,e vfs-auto,6.1.0-1,a.b,FAIL,e >"$W/cite.csv"
+check "sem_cite_rows: FAIL count, PASS/FAIL rows unlike 9p-mmap (no SKIP, no .host)" \
+	eval '[ "$(sem_cite_rows "$W/cite.csv")" = "mmap 6.1.0-1 1 -
+none 6.1.0-1 3 a.b FAIL" ]'
+check "mount9p/semcite.h is what cite.sh makes of docs/semantics.csv" \
+	eval 'sem_cite_header docs/semantics.csv | cmp -s - mount9p/semcite.h'
+
+# --- faults.sh: the verdicts from semfault's lines ---
+# shellcheck source=semantics/faults.sh
+. semantics/faults.sh
+printf '%s\n' 'FILL write errno=ENOSPC at=4194304' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=4194304 read=4194304' >"$W/f1"
+check "fault_full_verdict: an error at write is where it shows" \
+	eval 'fault_full_verdict "$W/f1" 4194304 | grep -q "^fault.full PASS error at write (write:ENOSPC); guest wrote 4194304"'
+printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync errno=ENOSPC' 'FILL close ok' 'FILL size stat=8388608 read=4194304' >"$W/f2"
+check "fault_full_verdict: an error only at fsync" \
+	eval 'fault_full_verdict "$W/f2" 4194304 | grep -q "^fault.full PASS error at fsync (fsync:ENOSPC)"'
+printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=8388608 read=8388608' >"$W/f3"
+check "fault_full_verdict: no error and less on the host is silently lost" \
+	eval 'fault_full_verdict "$W/f3" 4194304 | grep -q "^fault.full FAIL differs: silently lost"'
+check "fault_full_verdict: no FILL size line is an unfinished guest" \
+	eval 'head -n 2 "$W/f1" >"$W/f4"; fault_full_verdict "$W/f4" 0 | grep -q "^fault.full FAIL differs: the guest never finished"'
+printf '%s\n' 'GONE stat ok ms=0' 'GONE open ok ms=0' 'GONE stat errno=ENOENT ms=400' 'GONE-END' >"$W/g1"
+check "fault_gone_verdict: each call's last outcome, bounded" \
+	eval '[ "$(fault_gone_verdict "$W/g1" yes rename)" = "fault.rename PASS bounded; last: stat=errno=ENOENT open=ok" ]'
+check "fault_gone_verdict: a guest that did not end is a hang" \
+	eval 'fault_gone_verdict "$W/g1" no remove | grep -q "^fault.remove FAIL differs: the guest did not end within $FAULT_BOUND s"'
+
+# --- twoguest.sh: the verdicts from the two guests' lines ---
+# shellcheck source=semantics/twoguest.sh
+. semantics/twoguest.sh
+printf '%s\n' 'PEER a write 0 ms=1000' 'PEER a overwrite 0 ms=3000' 'PEER a rename 0 ms=5000' 'PEER a unlink 0 ms=7000' \
+	'PEER a lock flock=ok posix=ok ms=13000' >"$W/pa"
+printf '%s\n' 'PEER b seen write ms=1250' 'PEER b seen overwrite ms=3100' 'PEER b seen rename ms=5010' \
+	'PEER b lock flock=ok posix=EAGAIN ms=15000' 'PEER b unseen overwrite_fd,unlink' >"$W/pb"
+for i in $(seq 0 199); do printf 'A%03d%27s\nB%03d%27s\n' "$i" "" "$i" ""; done >"$W/app"
+tg_verdicts "$W/pa" "$W/pb" "$W/app" >"$W/tg"
+check "tg_verdicts: a step seen, after how long" grep -qx 'twoguest.write PASS seen after 250 ms .*' "$W/tg"
+check "tg_verdicts: a step never seen fails" grep -q '^twoguest.unlink FAIL differs: never seen by b' "$W/tg"
+check "tg_verdicts: 400 whole records pass" grep -q '^twoguest.append PASS 400 records' "$W/tg"
+check "tg_verdicts: a lock granted to both fails, one refused passes" \
+	eval 'grep -q "^twoguest.flock FAIL differs: not excluded" "$W/tg" && grep -q "^twoguest.posix PASS excluded: b refused (EAGAIN)" "$W/tg"'
+head -n 390 "$W/app" >"$W/app2"
+tg_verdicts "$W/pa" "$W/pb" "$W/app2" >"$W/tg2"
+check "tg_verdicts: lost appends fail" grep -q '^twoguest.append FAIL differs: 390 whole records of 400' "$W/tg2"
 
 ran=$((T_PASS + T_FAIL + T_SKIP))
 [ "$ran" = "$PLAN" ] || fail "the plan: $PLAN checks, $ran ran"

@@ -248,8 +248,10 @@ sem_host_check() {
 		local name=${what#xattr:}
 		name=${name%%=*}
 		# mapped-xattr keeps the guest's system.*, security.*, trusted.*
-		# under user.virtfs.NAME; user.* as they are.
+		# under user.virtfs.NAME, run9p's virtiofsd its trusted.* and
+		# security.* under user.virtiofs.NAME; user.* as they are.
 		got=$(sem_xattr "$p" "$name") || got=$(sem_xattr "$p" "user.virtfs.$name") ||
+			got=$(sem_xattr "$p" "user.virtiofs.$name") ||
 			{ echo "FAIL errno=ENODATA $rel has no $name on the host"; return; } ;;
 	*) echo "FAIL differs: unknown check '$what'"; return ;;
 	esac

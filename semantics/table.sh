@@ -6,7 +6,8 @@
 # a header with the date and the host's, QEMU's, virtiofsd's and the
 # guests' versions), docs/semantics.csv (config,kernel,probe,result,detail)
 # and semantics/expected/CONFIG-KERNEL.txt ("probe result", what the smoke
-# compares with).
+# compares with); with the default DOCS-DIR also mount9p/semcite.h, the
+# rows `mount9p --explain` cites (semantics/cite.sh).
 #
 #   semantics/table.sh RESULTS-DIR [DOCS-DIR [EXPECTED-DIR]]
 set -u
@@ -82,7 +83,7 @@ md=$docs/semantics.md
 	echo "9p-mmap is run9p's default (no -o). 9p trees are mkroot9p-converted for mapped-xattr"
 	echo "and served by QEMU as uid:gid $SEM_TREE_OWNER; passthrough and virtiofs trees are"
 	echo "served with root's rights (--passthrough-as-root); virtiofs uses QEMU 7.2's C"
-	echo "virtiofsd as run9p starts it (-o cache=..., no -o xattr)."
+	echo "virtiofsd as run9p starts it (-o cache=..., -o xattrmap: user.* as they are, trusted.* and security.* as user.virtiofs.* on the host)."
 	for k in $kernels; do
 		cols=()
 		for r in "${runs[@]}"; do [ "${r##*-}" != "$k" ] || cols+=("$r"); done
@@ -130,3 +131,8 @@ md=$docs/semantics.md
 	done
 } >"$md"
 echo "semantics: wrote $md, $csv ($(($(wc -l <"$csv") - 1)) results) and ${#runs[@]} files in $expdir"
+# mount9p --explain cites the same CSV's columns (semantics/cite.sh); only
+# the repository's own table feeds it.
+if [ "$docs" = docs ]; then
+	semantics/cite.sh "$csv" mount9p/semcite.h && echo "semantics: wrote mount9p/semcite.h (rebuild mount9p)"
+fi

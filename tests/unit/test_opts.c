@@ -367,7 +367,7 @@ static void test_explain(void)
 	r9p_opts_parse("cahce=loose,posixacl,ro", &k61, D, &o);
 	lines = 0;
 	r9p_opts_explain(&o, &k61, count_line, NULL);
-	CHECK(lines == 6, "6.1: %d explain lines", lines);
+	CHECK(lines == 7, "6.1: %d explain lines (cache= cited)", lines);
 	lines = 0;
 	r9p_opts_explain_flags(&o, count_line, NULL);
 	CHECK(lines == 1, "1 flag line, got %d", lines);
@@ -375,6 +375,54 @@ static void test_explain(void)
 	lines = 0;
 	r9p_opts_explain(&o, &k66, count_line, NULL);
 	CHECK(lines == 1, "6.6: %d explain lines", lines);
+}
+
+static char cited[512];
+
+static void keep_cite(void *ctx, const char *key, const char *value,
+		      const char *meaning)
+{
+	(void)ctx;
+	(void)value;
+	if (!strcmp(key, "cache") && strstr(meaning, "docs/semantics.md"))
+		snprintf(cited, sizeof(cited), "%s", meaning);
+}
+
+/* The cache= line cites the semantics table (mount9p/semcite.h). */
+static const struct {
+	const char *opts;
+	struct r9p_kernel k;
+	const char *want;	/* in the citation; NULL: no citation */
+} cite_rows[] = {
+	{ "cache=none", { 6, 1 }, "column 9p-none, Linux 6.1.0-57-amd64: " },
+	{ "cache=loose", { 6, 1 }, "column 9p-loose, Linux 6.1." },
+	{ "cache=mmap", { 6, 6 }, "column 9p-mmap, Linux 6.1." },
+	{ "cache=mmap", { 6, 12 }, "column 9p-mmap, Linux 6.12." },
+	{ "cache=0x5", { 6, 12 }, "column 9p-mmap, Linux 6.12." },
+	{ "cache=fscache", { 5, 10 }, "column 9p-fscache, Linux 6.1." },
+	{ "cache=none", { 6, 12 }, "mmap.shared_read FAIL" },
+	{ "cache=readahead", { 6, 12 }, NULL },
+	{ "cache=0x3", { 6, 12 }, NULL },
+};
+
+static void test_explain_cites(void)
+{
+	struct r9p_opts o;
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(cite_rows); i++) {
+		cited[0] = '\0';
+		r9p_opts_parse(cite_rows[i].opts, &cite_rows[i].k, D, &o);
+		r9p_opts_explain(&o, &cite_rows[i].k, keep_cite, NULL);
+		if (cite_rows[i].want)
+			CHECK(strstr(cited, cite_rows[i].want), "%s on %u.%u "
+			      "cites '%s', got '%s'", cite_rows[i].opts,
+			      cite_rows[i].k.major, cite_rows[i].k.minor,
+			      cite_rows[i].want, cited);
+		else
+			CHECK(!cited[0], "%s: no column, got '%s'",
+			      cite_rows[i].opts, cited);
+	}
 }
 
 static void test_kernel(void)
@@ -434,6 +482,7 @@ int main(void)
 	test_summary();
 	test_limits();
 	test_explain();
+	test_explain_cites();
 	test_kernel();
 	return t_done("test_opts");
 }
