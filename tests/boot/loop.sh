@@ -3,7 +3,9 @@
 # under QEMU (TCG) with Debian 12's kernel, with that kernel's modules laid
 # out as a build tree after make (modules.order, no modules.dep), and with a
 # kernel built from Debian's linux-source-6.1 (scripts/build-kernel.sh,
-# cached): the 9p module the guest loads is the tree's (its build ID).
+# cached): the 9p module the guest loads is the tree's (its build ID), and
+# a kselftest target (size) builds and runs from that tree as README.md
+# shows it.
 #
 # Checked from the host: CMD's exit code, its stdin (a pipe, a file,
 # /dev/null: EOF, 1 MiB of random bytes unchanged both ways, no wait for a
@@ -30,10 +32,10 @@ RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 
 t_workdir loop "loop tests" 'tiny' 'fake-*'
 # The plan: 47 checks on every run, 2 for a kernel without 9p (skipped
-# when this host runs that kernel), 6 on a kernel built from
+# when this host runs that kernel), 9 on a kernel built from
 # linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
-# fails).
-t_plan $((47 + 2 + 6))
+# fails): its modules, and a kselftest target run from the tree.
+t_plan $((47 + 2 + 9))
 LOG=
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
@@ -275,12 +277,12 @@ fi
 
 # A real one: linux-source-6.1, tinyconfig + virtio, 9P as modules (cached).
 if [ $KBUILD = 0 ]; then
-	t_skip 6 "kernel built from linux-source-6.1 (--no-kbuild)"
+	t_skip 9 "kernel built from linux-source-6.1 (--no-kbuild)"
 else
 	t0=$SECONDS
 	if ! eval "$(scripts/build-kernel.sh --env)"; then
 		fail "build a kernel from linux-source-6.1 (scripts/build-kernel.sh)"
-		t_skip 5 "the built tree's checks: no tree"
+		t_skip 8 "the built tree's checks: no tree"
 	else
 		echo "  kernel build tree: $KBUILD_DIR ($((SECONDS - t0)) s here; built in $(cat "$KBUILD_DIR/.root9p-build-seconds" 2>/dev/null || echo '?') s)"
 		check "the tree has no modules_install (no lib/modules in it)" [ ! -e "$KBUILD_DIR/lib/modules" ]
@@ -288,6 +290,18 @@ else
 		tree_checks "linux-source-6.1 build tree" "$KBUILD_DIR" "$KBUILD_KVER"
 		run kbuild-no9p -k "$KBUILD_BZIMAGE" -r "$WORK/tiny" --passthrough-as-root -- true
 		check "the tree's bzImage alone (9p as modules, none given): exit 121" [ "$RC" = 121 ]
+		# kselftests from the build tree, as README.md shows: no -r (the
+		# host's / under a tmpfs overlay), --cwd in the tree. The build
+		# and the run write into the overlay's tmpfs, never into the
+		# shared cached tree.
+		cd "$KBUILD_DIR" || exit 2
+		run kselftest -k . --cwd -- make -C tools/testing/selftests TARGETS=size run_tests
+		cd - >/dev/null || exit 2
+		check "kselftest from the build tree (TARGETS=size run_tests, no -r): exit 0" [ "$RC" = 0 ]
+		check "... the test was built and run in the guest: TAP 'ok 1 selftests: size: get_size'" \
+			eval 'grep -qx "TAP version 13" <<<"$OUT" && grep -qx "ok 1 selftests: size: get_size" <<<"$OUT"'
+		check "... and the cached tree on the host is unchanged (no size/get_size in it)" \
+			[ ! -e "$KBUILD_DIR/tools/testing/selftests/size/get_size" ]
 	fi
 fi
 
