@@ -6,11 +6,13 @@
  * No switch_root, no init system, no udev: the root step is the engine's
  * (engine/root.h, as in init9p), modules come from the image's load list
  * (init/modload.c), then /dev /proc /sys move into the root, we chroot,
- * cd to root9p.cwd and run root9p.run (init/runargs.c) with its stdout
- * and stderr on the virtio ports run9p named root9p.out and root9p.err,
- * so they reach the host's stdout and stderr apart from the kernel's
- * console. The port root9p.status gets one line per event, which run9p
- * reads for the exit code:
+ * cd to root9p.cwd and run root9p.run (init/runargs.c) with its stdin,
+ * stdout and stderr on the virtio ports run9p named root9p.in, root9p.out
+ * and root9p.err: run9p's own stdin and its stdout and stderr apart from
+ * the kernel's console. Reading root9p.in returns 0 (EOF) once QEMU has
+ * read the end of run9p's stdin and closed the port (virtio_console
+ * reports a host that left). The port root9p.status gets one line per
+ * event, which run9p reads for the exit code:
  *   start MS          the command is about to be executed (guest ms)
  *   notfound | noexec the command could not be executed (127 / 126)
  *   exit CODE MS      it ended (a signal N as 128+N)
@@ -64,9 +66,15 @@
 #define WANT_MODULES_MAX 512
 
 /* The ports, by the names run9p gives them (-device virtserialport,name=). */
-enum { PORT_OUT, PORT_ERR, PORT_STATUS, NPORTS };
-static const char *const port_names[NPORTS] = {
-	"root9p.out", "root9p.err", "root9p.status",
+enum { PORT_IN, PORT_OUT, PORT_ERR, PORT_STATUS, NPORTS };
+static const struct {
+	const char *name;
+	int flags;
+} ports[NPORTS] = {
+	[PORT_IN] = { "root9p.in", O_RDONLY },
+	[PORT_OUT] = { "root9p.out", O_WRONLY },
+	[PORT_ERR] = { "root9p.err", O_WRONLY },
+	[PORT_STATUS] = { "root9p.status", O_WRONLY },
 };
 
 struct run {
@@ -172,8 +180,9 @@ static long long uptime_ms(void)
 	return s * 1000 + cs * 10;
 }
 
-/* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links. */
-static int open_port(const char *name)
+/* Which port NAME is (vport0p1 ...), from sysfs: no udev to make links;
+ * opened with FLAGS (O_RDONLY or O_WRONLY). */
+static int open_port(const char *name, int flags)
 {
 	char path[SYSFS_PATH_MAX], buf[SMALL_MAX];
 	struct dirent *d;
@@ -199,7 +208,7 @@ static int open_port(const char *name)
 		if (strcmp(buf, name))
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", d->d_name);
-		fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		fd = open(path, flags | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
 	}
@@ -207,7 +216,8 @@ static int open_port(const char *name)
 	return fd;
 }
 
-/* The three ports; they appear once virtio_console has probed. */
+/* The four ports; they appear once virtio_console has probed. Opening
+ * root9p.in lets QEMU start reading run9p's stdin into the guest. */
 static void open_ports(struct run *r)
 {
 	long long end = r9p_now_ms() + PORT_WAIT_MS;
@@ -216,15 +226,15 @@ static void open_ports(struct run *r)
 
 	for (i = 0; i < NPORTS; i++) {
 		for (;;) {
-			fd = open_port(port_names[i]);
+			fd = open_port(ports[i].name, ports[i].flags);
 			if (fd >= 0 || r9p_now_ms() >= end)
 				break;
 			usleep(20000);
 		}
 		if (fd < 0) {
 			snprintf(why, sizeof(why), "virtio port %s: %s",
-				 port_names[i], strerror(-fd));
-			fail(r, "open the output ports", why,
+				 ports[i].name, strerror(-fd));
+			fail(r, "open the command's ports", why,
 			     "the kernel needs virtio_console "
 			     "(CONFIG_VIRTIO_CONSOLE) and run9p's "
 			     "virtserialport devices");
@@ -291,11 +301,13 @@ static void __attribute__((noreturn)) exec_command(struct run *r)
 		if (fd >= 0)
 			ioctl(fd, TIOCSCTTY, 0);
 	} else {
-		fd = open("/dev/null", O_RDONLY);
+		/* run9p's stdin; PID 1 keeps its copy, closed on exec. */
+		fd = r->port[PORT_IN];
 	}
 	if (fd >= 0 && fd != 0) {
 		dup2(fd, 0);
-		close(fd);
+		if (r->interactive)
+			close(fd);
 	}
 	dup2(r->interactive ? 0 : r->port[PORT_OUT], 1);
 	dup2(r->interactive ? 0 : r->port[PORT_ERR], 2);

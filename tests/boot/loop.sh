@@ -3,9 +3,13 @@
 # under QEMU (TCG) with Debian 12's kernel, with that kernel's modules laid
 # out as a build tree after make (modules.order, no modules.dep), and with a
 # kernel built from Debian's linux-source-6.1 (scripts/build-kernel.sh,
-# cached): the 9p module the guest loads is the tree's (its build ID).
+# cached): the 9p module the guest loads is the tree's (its build ID), and
+# a kselftest target (size) builds and runs from that tree as README.md
+# shows it.
 #
-# Checked from the host: CMD's exit code, its stdout and stderr apart, the
+# Checked from the host: CMD's exit code, its stdin (a pipe, a file,
+# /dev/null: EOF, 1 MiB of random bytes unchanged both ways, no wait for a
+# pipe that stays open), its stdout and stderr apart, the
 # host tree unchanged under --host-root; from the guest: the overlay in
 # /proc/mounts, the working directory, the 9p module's srcversion. Every
 # bad input (no kernel, a tree without modules.order, a kernel without 9p
@@ -27,11 +31,11 @@ KBUILD=1
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 
 t_workdir loop "loop tests" 'tiny' 'fake-*'
-# The plan: 39 checks on every run, 2 for a kernel without 9p (skipped
-# when this host runs that kernel), 6 on a kernel built from
+# The plan: 47 checks on every run, 2 for a kernel without 9p (skipped
+# when this host runs that kernel), 9 on a kernel built from
 # linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
-# fails).
-t_plan $((39 + 2 + 6))
+# fails): its modules, and a kselftest target run from the tree.
+t_plan $((47 + 2 + 9))
 LOG=
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
@@ -46,15 +50,18 @@ eval "$(scripts/fetch-kernel.sh --env bookworm)" || {
 
 # run NAME RUN9P-ARGS...: run9p with stdout, stderr and the exit code kept
 # apart (OUT, ERR, RC); the guest's console in $LOGDIR/NAME.console.
-run() {
-	local name=$1
-	shift
+# Its stdin is /dev/null; run_in FILE NAME ARGS... gives it FILE (a pipe
+# too: /dev/fd/N).
+run() { run_in /dev/null "$@"; }
+run_in() {
+	local in=$1 name=$2
+	shift 2
 	echo "run $name"
 	LOG=$LOGDIR/$name.err
 	RC=0
-	"$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" "$@" </dev/null \
+	"$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" "$@" <"$in" \
 		>"$LOGDIR/$name.out" 2>"$LOGDIR/$name.err" || RC=$?
-	OUT=$(cat "$LOGDIR/$name.out")
+	OUT=$(tr -d '\0' <"$LOGDIR/$name.out")
 	ERR=$(grep -v '^run9p: warning: --passthrough-as-root' "$LOGDIR/$name.err")
 }
 said() { grep -qF -- "$1" <<<"$ERR"; }
@@ -90,14 +97,44 @@ check "-i with -- CMD: refused (exit 2), the new --qemu named" \
 
 # --- Debian 12's kernel, the host's / under a tmpfs overlay --------------------------
 cache=${ROOT9P_CACHE:-$HOME/.cache/root9p}/loop
-run exit7 -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo out; echo err >&2; exit 7'
+run exit7 -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'cat; echo out; echo err >&2; exit 7'
 check "--host-root -- sh -c '...; exit 7': exit 7" [ "$RC" = 7 ]
-check "stdout is exactly 'out'" [ "$OUT" = out ]
+check "stdout is exactly 'out' (cat read EOF at once from stdin /dev/null)" [ "$OUT" = out ]
 check "stderr is exactly 'err'" [ "$ERR" = err ]
 # shellcheck disable=SC2012 # the newest by mtime; the names are ours (KVER-hash)
 img=$(ls -t "$cache"/"$KVER"-*.img 2>/dev/null | head -n 1)
 check "the initrd is cached in $cache" [ -f "$img" ]
 stamp=$(stat -c %i.%Y "$img" 2>/dev/null)
+
+# stdin: run9p's own, EOF delivered, bytes unchanged both ways. 1 MiB
+# of random bytes in through a pipe: the guest's sha256sum of what it
+# read goes to stderr, cat's copy to stdout.
+head -c 1048576 /dev/urandom >"$WORK/random"
+sum=$(sha256sum <"$WORK/random" | cut -d' ' -f1)
+run_in <(cat "$WORK/random") stdin-binary -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- \
+	sh -c 'tee /tmp/in; sha256sum </tmp/in >&2; exit 3'
+check "1 MiB piped into -- sh -c 'tee ...; exit 3': exit 3" [ "$RC" = 3 ]
+check "... the guest read it whole and unchanged, then EOF (its sha256 matches)" [ "$ERR" = "$sum  -" ]
+check "... and wrote it back unchanged on stdout (sha256 matches)" \
+	[ "$(sha256sum <"$LOGDIR/stdin-binary.out" | cut -d' ' -f1)" = "$sum" ]
+check "... stderr held only the sum, stdout only the bytes (1048576 of them)" \
+	[ "$(stat -c %s "$LOGDIR/stdin-binary.out")" = 1048576 ]
+# A script on stdin: sh runs its lines and exits with its code.
+printf '%s\n' 'a=6' 'b=7' 'echo "script says $((a * b))"' 'echo "to stderr" >&2' 'exit 5' >"$WORK/script"
+run_in "$WORK/script" stdin-script -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh
+check "run9p -- sh < script: the script's exit code (5)" [ "$RC" = 5 ]
+check "... its lines ran (stdout 'script says 42', stderr 'to stderr')" \
+	eval '[ "$OUT" = "script says 42" ] && [ "$ERR" = "to stderr" ]'
+# A pipe whose writer stays open: CMD reads one line and ends; run9p
+# does not wait for the pipe's end.
+t0=$SECONDS
+run_in <(echo data; echo "$BASHPID" >"$WORK/writer.pid"; exec sleep "$BOOT_TIMEOUT" 2>/dev/null) \
+	stdin-open -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- head -n 1
+kill "$(cat "$WORK/writer.pid")" 2>/dev/null
+check "echo data + a writer that stays open | run9p -- head -n 1: 'data', exit 0" \
+	eval '[ "$RC" = 0 ] && [ "$OUT" = data ]'
+check "... run9p ended with CMD, not at its --timeout ($((SECONDS - t0)) s < $BOOT_TIMEOUT s)" \
+	[ $((SECONDS - t0)) -lt "$BOOT_TIMEOUT" ]
 
 # PVH: under TCG run9p boots Debian's kernel (config-KVER beside it says
 # CONFIG_PVH=y) uncompressed. The guest's boot_params tell the entries
@@ -240,12 +277,12 @@ fi
 
 # A real one: linux-source-6.1, tinyconfig + virtio, 9P as modules (cached).
 if [ $KBUILD = 0 ]; then
-	t_skip 6 "kernel built from linux-source-6.1 (--no-kbuild)"
+	t_skip 9 "kernel built from linux-source-6.1 (--no-kbuild)"
 else
 	t0=$SECONDS
 	if ! eval "$(scripts/build-kernel.sh --env)"; then
 		fail "build a kernel from linux-source-6.1 (scripts/build-kernel.sh)"
-		t_skip 5 "the built tree's checks: no tree"
+		t_skip 8 "the built tree's checks: no tree"
 	else
 		echo "  kernel build tree: $KBUILD_DIR ($((SECONDS - t0)) s here; built in $(cat "$KBUILD_DIR/.root9p-build-seconds" 2>/dev/null || echo '?') s)"
 		check "the tree has no modules_install (no lib/modules in it)" [ ! -e "$KBUILD_DIR/lib/modules" ]
@@ -253,6 +290,18 @@ else
 		tree_checks "linux-source-6.1 build tree" "$KBUILD_DIR" "$KBUILD_KVER"
 		run kbuild-no9p -k "$KBUILD_BZIMAGE" -r "$WORK/tiny" --passthrough-as-root -- true
 		check "the tree's bzImage alone (9p as modules, none given): exit 121" [ "$RC" = 121 ]
+		# kselftests from the build tree, as README.md shows: no -r (the
+		# host's / under a tmpfs overlay), --cwd in the tree. The build
+		# and the run write into the overlay's tmpfs, never into the
+		# shared cached tree.
+		cd "$KBUILD_DIR" || exit 2
+		run kselftest -k . --cwd -- make -C tools/testing/selftests TARGETS=size run_tests
+		cd - >/dev/null || exit 2
+		check "kselftest from the build tree (TARGETS=size run_tests, no -r): exit 0" [ "$RC" = 0 ]
+		check "... the test was built and run in the guest: TAP 'ok 1 selftests: size: get_size'" \
+			eval 'grep -qx "TAP version 13" <<<"$OUT" && grep -qx "ok 1 selftests: size: get_size" <<<"$OUT"'
+		check "... and the cached tree on the host is unchanged (no size/get_size in it)" \
+			[ ! -e "$KBUILD_DIR/tools/testing/selftests/size/get_size" ]
 	fi
 fi
 

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tests/host/run9p-args.sh - what run9p refuses, and the QEMU and daemon
-# arguments it builds, for issue #29's run9p items, with no guest boot: a
-# stand-in QEMU records its arguments and exits, --dry-run shows the
-# decision, kernels, trees, caches and the loop's tools are fakes in a
-# mktemp folder. Files of "another user" belong to uid 4242. Most checks
+# arguments it builds, for issue #29's run9p items and #26's loop, with no
+# guest boot: a stand-in QEMU records its arguments and exits, --dry-run
+# shows the decision, kernels, trees, caches and the loop's tools are
+# fakes in a mktemp folder. Files of "another user" belong to uid 4242. Most checks
 # need root (run9p's root rules); without it they are skipped.
 #
 #   [RUN9P=path/to/run9p] [KEEP=1] tests/host/run9p-args.sh
@@ -18,7 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-t_plan 27
+t_plan 30
 RUN9P=$(realpath -- "$RUN9P")	# lib.sh: ${RUN9P:-scripts/run9p}
 VFSD=/usr/lib/qemu/virtiofsd
 OTHER=4242
@@ -89,6 +89,12 @@ refused() {
 	shift
 	[ "$RC" = 2 ] && [ "$(cat "$W/$n.err")" = "$(printf '%s\n' "$@")" ]
 }
+# refused_code CODE NAME LINE...: status CODE and exactly these lines on stderr.
+refused_code() {
+	local c=$1 n=$2
+	shift 2
+	[ "$RC" = "$c" ] && [ "$(cat "$W/$n.err")" = "$(printf '%s\n' "$@")" ]
+}
 # said NAME LINE: status 0 and LINE among stderr's lines.
 said() { [ "$RC" = 0 ] && grep -qxF -- "$2" "$W/$1.err"; }
 # dry_words NAME: the words of the dry run's last line (QEMU's command),
@@ -110,8 +116,29 @@ vfsd_words() {
 has_word() { grep -qxF -- "$2" "$1"; }
 
 if [ "$(id -u)" != 0 ]; then
-	t_skip 27 "run9p-args: needs root (run9p's rules as root, files of uid $OTHER)"
-	t_done run9p-args
+	t_skip 30 "run9p-args: needs root (run9p's rules as root, files of uid $OTHER)"
+	# --- 16. the loop (#26): the host's / when no -r is given; a tree never built ---
+loop9p noroot --cwd --dry-run -- true
+dry_words noroot >"$W/noroot.words"
+check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
+	eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
+mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
+: >"$W/ksrc/Makefile"
+: >"$W/kcfg/Makefile"
+echo CONFIG_MODULES=y >"$W/kcfg/.config"
+src=$(realpath "$W/ksrc") cfg=$(realpath "$W/kcfg")
+r9p tree-src -k "$W/ksrc" --accel tcg --dry-run -- true
+check "16 --kernel: a kernel source tree never built (no .config) is refused by name, exit 119, saying what to run" \
+	refused_code 119 tree-src \
+	"run9p: boot the kernel tree $src (--kernel): a kernel source tree that was never built (no .config)" \
+	"run9p: try: make -C $src defconfig && make -C $src -j\$(nproc) (or, when you build with O=DIR, --kernel DIR)"
+r9p tree-cfg -k "$W/kcfg" --accel tcg --dry-run -- true
+check "16 --kernel: a configured tree with no bzImage is refused by name, exit 119, saying what to run" \
+	refused_code 119 tree-cfg \
+	"run9p: boot the kernel tree $cfg (--kernel): configured but not built (no arch/x86/boot/bzImage)" \
+	"run9p: try: make -C $cfg -j\$(nproc), then run9p again"
+
+t_done run9p-args
 	exit
 fi
 chown -R "$OTHER:$OTHER" "$W/tree" "$W/data"
@@ -300,5 +327,26 @@ else
 	skip "15 virtiofs nobody (no $VFSD)"
 	skip "15 virtiofs real run (no $VFSD)"
 fi
+
+# --- 16. the loop (#26): the host's / when no -r is given; a tree never built ---
+loop9p noroot --cwd --dry-run -- true
+dry_words noroot >"$W/noroot.words"
+check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
+	eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
+mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
+: >"$W/ksrc/Makefile"
+: >"$W/kcfg/Makefile"
+echo CONFIG_MODULES=y >"$W/kcfg/.config"
+src=$(realpath "$W/ksrc") cfg=$(realpath "$W/kcfg")
+r9p tree-src -k "$W/ksrc" --accel tcg --dry-run -- true
+check "16 --kernel: a kernel source tree never built (no .config) is refused by name, exit 119, saying what to run" \
+	refused_code 119 tree-src \
+	"run9p: boot the kernel tree $src (--kernel): a kernel source tree that was never built (no .config)" \
+	"run9p: try: make -C $src defconfig && make -C $src -j\$(nproc) (or, when you build with O=DIR, --kernel DIR)"
+r9p tree-cfg -k "$W/kcfg" --accel tcg --dry-run -- true
+check "16 --kernel: a configured tree with no bzImage is refused by name, exit 119, saying what to run" \
+	refused_code 119 tree-cfg \
+	"run9p: boot the kernel tree $cfg (--kernel): configured but not built (no arch/x86/boot/bzImage)" \
+	"run9p: try: make -C $cfg -j\$(nproc), then run9p again"
 
 t_done run9p-args

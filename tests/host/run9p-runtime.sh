@@ -7,16 +7,17 @@
 # mkinitrd9p are stand-ins too, the kernel a file with a bzImage header.
 # Checked: INT, TERM and HUP to run9p reach QEMU (and stop the daemon),
 # run9p waits for it and exits 128+N; no run9p.* or run9p-vfs.* folder is
-# left (TMPDIR is the suite's own); --timeout; the status channel takes
-# only "exit N [MS]" with N 0-255; the guest's bytes in run9p's own lines
-# are escaped (compared as bytes, with od).
+# left (TMPDIR is the suite's own); the loop's stdin is QEMU's own, a
+# terminal's through a relay that ends with run9p (#26); --timeout; the
+# status channel takes only "exit N [MS]" with N 0-255; the guest's bytes
+# in run9p's own lines are escaped (compared as bytes, with od).
 #
 # Ends with "run9p-runtime: N passed, N failed, N skipped"; fewer results
 # than its plan is a failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-t_plan 54
+t_plan 57
 RUN9P=$(realpath "$RUN9P")
 
 t_workdir run9p-runtime "run9p runtime tests"
@@ -41,6 +42,8 @@ cat >"$W/bin/qemu" <<'EOF'
 for a; do case $a in -version) exit 0 ;; -help) exit 0 ;; esac; done
 printf '%s\n' "$@" >"$STUB/argv"
 readlink /proc/self/fd/0 >"$STUB/stdin"
+# run9p's other children named cat: the loop's stdin relay.
+pgrep -P "$PPID" -x cat >"$STUB/relay"
 for a; do
 	case $a in
 	file,id=r9pst,path=*) [ ! -f "$STUB/stub.status" ] || cat "$STUB/stub.status" >"${a#*path=}" ;;
@@ -100,6 +103,11 @@ wait_file() {
 	local i
 	for ((i = 0; i < 100; i++)); do [ -s "$1" ] && return 0; sleep 0.1; done
 	return 1
+}
+# relay_gone: no process the stand-in QEMU saw as the stdin relay is left.
+relay_gone() {
+	local p
+	while read -r p; do ! kill -0 "$p" 2>/dev/null || return 1; done <"$STUB/relay"
 }
 # gone PIDFILE: the process whose pid is in PIDFILE is no more.
 gone() { ! kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -208,6 +216,32 @@ stub stdin
 # stdin_is FILE: the stand-in QEMU's stdin was FILE.
 stdin_is() { [ "$(cat "$STUB/stdin")" = "$1" ]; }
 check "-i: QEMU reads run9p's stdin, not a background job's /dev/null" stdin_is "$W/initrd"
+# The loop (#26): QEMU reads CMD's stdin itself (a stdio chardev behind
+# the root9p.in port); a terminal through a relay that ends with run9p.
+# loop_stdin_port FILE: run9p ended well, QEMU's stdin was FILE, and its
+# arguments carry the stdio chardev and the root9p.in port.
+loop_stdin_port() {
+	[ "$RC" = 0 ] && stdin_is "$1" && grep -qx "stdio,id=r9pin,signal=off" "$STUB/argv" &&
+		grep -qx "virtserialport,bus=r9pser.0,chardev=r9pin,name=root9p.in" "$STUB/argv"
+}
+# stdin_via_relay: QEMU's stdin was a pipe, and a relay was started.
+stdin_via_relay() { grep -q "^pipe:" "$STUB/stdin" && [ -s "$STUB/relay" ]; }
+stub loop-stdin
+printf 'exit 0 1\n' >"$STUB/stub.status"
+"$RUN9P" "${LOOP[@]}" -- cat <"$W/initrd" >"$STUB/out" 2>"$STUB/err" && RC=0 || RC=$?
+check "loop: QEMU reads run9p's stdin (a file) itself, for the root9p.in port" \
+	loop_stdin_port "$W/initrd"
+if command -v script >/dev/null; then
+	stub loop-tty
+	printf 'exit 0 1\n' >"$STUB/stub.status"
+	script -qec "$(printf '%q ' "$RUN9P" "${LOOP[@]}" -- cat) >$(printf %q "$STUB/out") 2>&1" /dev/null \
+		< <(exec sleep 10) >/dev/null 2>&1
+	check "loop, stdin a terminal: QEMU reads a pipe from a relay (cat), not the terminal (raw mode)" \
+		stdin_via_relay
+	check "... and the relay ended with run9p" relay_gone
+else
+	t_skip 2 "loop, stdin a terminal: no script(1) (apt-get install bsdutils)"
+fi
 sig_case TERM 15 "virtiofs -i" "${BOOT[@]}" "${VFS[@]}"
 check "virtiofs -i: SIGTERM: the daemon was stopped" vfs_stopped
 sig_case INT 2 "virtiofs loop" "${LOOP[@]}" "${VFS[@]}" -- sleep 60
