@@ -224,7 +224,15 @@ run_journald() {
 	if [ "$(result "$sem" journald | cut -d' ' -f1)" != PASS ]; then
 		echo "SEM programs.journald.host SKIP the guest's result is not PASS" >>"$sem"
 	elif ! journalctl -D "$r/var/log/journal" --verify -q >"$out/$suite-$cfg.verify" 2>&1; then
-		echo "SEM programs.journald.host FAIL host journalctl --verify: $(tail -n 2 "$out/$suite-$cfg.verify" | tr '\n' ' ')" >>"$sem"
+		# A newer systemd's journal (Debian 13's 257: compact mode) is
+		# not readable by the host's older journalctl, which then calls
+		# every file corrupt. The root's own journalctl is the guest's
+		# program: never run on the host as root, so not judged.
+		if grep -q 'unknown extensions' "$out/$suite-$cfg.verify"; then
+			echo "SEM programs.journald.host SKIP the host's journalctl ($(journalctl --version | head -n 1)) cannot read this journal's format: $(head -n 1 "$out/$suite-$cfg.verify")" >>"$sem"
+		else
+			echo "SEM programs.journald.host FAIL host journalctl --verify: $(tail -n 2 "$out/$suite-$cfg.verify" | tr '\n' ' ')" >>"$sem"
+		fi
 	else
 		got=$(journalctl -D "$r/var/log/journal" -q -t semprog -o cat 2>/dev/null | grep -c "$(cat "$r$jd/journald.msg")")
 		if [ "$got" = 1 ]; then
