@@ -148,11 +148,13 @@ bench: deps
 # DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
 INSTALLED_DIRS += $(PREFIX)/lib/root9p
 INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/run9p-loop \
+	$(PREFIX)/lib/root9p/run9p-fstests \
 	$(PREFIX)/lib/root9p/payload9p $(PREFIX)/lib/root9p/init9p \
 	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
 	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
+	install -D -m 0644 scripts/run9p-fstests $(DESTDIR)$(PREFIX)/lib/root9p/run9p-fstests
 	install -D -m 0755 $(GO)/payload9p $(DESTDIR)$(PREFIX)/lib/root9p/payload9p
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p
