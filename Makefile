@@ -115,6 +115,7 @@ include tests/build.mk
 include tests/fuzz/build.mk
 include man/build.mk
 include semantics/run.mk
+include fstests/run.mk
 
 $(O) $(GO) $(O)/obj $(GO)/obj:
 	mkdir -p $@
