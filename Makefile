@@ -115,6 +115,7 @@ include tests/build.mk
 include tests/fuzz/build.mk
 include man/build.mk
 include semantics/run.mk
+include fstests/run.mk
 
 $(O) $(GO) $(O)/obj $(GO)/obj:
 	mkdir -p $@
@@ -149,12 +150,14 @@ bench: deps
 # DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
 INSTALLED_DIRS += $(PREFIX)/lib/root9p $(PREFIX)/share/root9p
 INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/run9p-loop \
+	$(PREFIX)/lib/root9p/run9p-fstests \
 	$(PREFIX)/lib/root9p/payload9p $(PREFIX)/lib/root9p/init9p \
 	$(PREFIX)/lib/root9p/mount9p $(PREFIX)/sbin/mount9p \
 	$(PREFIX)/share/root9p/root9p-loop.config
 install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
 	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
+	install -D -m 0644 scripts/run9p-fstests $(DESTDIR)$(PREFIX)/lib/root9p/run9p-fstests
 	install -D -m 0755 $(GO)/payload9p $(DESTDIR)$(PREFIX)/lib/root9p/payload9p
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # scripts/deps.sh - install the Debian packages root9p builds and tests with.
 #
-# Installs only what dpkg-query says is missing; runs `apt-get update` only then.
+# With --fstests also what `make fstests` needs. Installs only what
+# dpkg-query says is missing; runs `apt-get update` only then.
 # Non-interactive (works as root with no stdin, e.g. CI=true). As non-root it
 # names the missing packages and fails. Prints one line on success.
 set -eu
@@ -16,6 +17,17 @@ linux-libc-dev-arm64-cross dpkg-dev perl libblkid-dev e2fsprogs util-linux fdisk
 linux-source-6.1 flex bison bc libelf-dev fakemachine qemu-system-common
 libvirt-clients libvirt-daemon-driver-qemu python3
 debhelper lintian mandoc fakeroot man-db shellcheck sqlite3 git diod"
+# --fstests (make fstests): what fstests runs in the guest, whose root is
+# the host's / (xfs_io, getfattr, fio ...), and what building a checkout
+# of it needs. Not for make check: its fstests test uses a stand-in tree.
+FSTESTS_PKGS="xfsprogs attr acl bc psmisc gawk fio dbench quota uuid-runtime
+xfslibs-dev uuid-dev libtool-bin automake libacl1-dev libaio-dev libgdbm-dev
+libattr1-dev liburing-dev"
+case ${1:-} in
+"") ;;
+--fstests) PKGS="$PKGS $FSTESTS_PKGS" ;;
+*) echo "deps: read argument '$1': unknown" >&2; echo "deps: try: scripts/deps.sh [--fstests]" >&2; exit 2 ;;
+esac
 
 # One dpkg-query for all: it prints the known packages and fails on unknown ones.
 # shellcheck disable=SC2086 # $PKGS is a list of package names

@@ -21,6 +21,7 @@ expected() {
 755 $p/lib/root9p/blkid9p
 755 $p/lib/root9p/payload9p
 644 $p/lib/root9p/run9p-loop
+644 $p/lib/root9p/run9p-fstests
 755 $p/lib/root9p/mkroot9p-convert
 755 $p/lib/root9p/mount9p
 755 $p/sbin/mount9p

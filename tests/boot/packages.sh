@@ -100,7 +100,7 @@ expected_members() {
 	case $1 in
 	root9p) printf '%s\n' /usr/bin/mkinitrd9p /usr/bin/mkroot9p /usr/bin/run9p \
 		/usr/lib/root9p/blkid9p /usr/lib/root9p/init9p /usr/lib/root9p/mkroot9p-convert \
-		/usr/lib/root9p/mount9p /usr/lib/root9p/payload9p /usr/lib/root9p/run9p-loop \
+		/usr/lib/root9p/mount9p /usr/lib/root9p/payload9p /usr/lib/root9p/run9p-loop /usr/lib/root9p/run9p-fstests \
 		/usr/sbin/mount9p /usr/share/doc/root9p/changelog.gz /usr/share/doc/root9p/copyright \
 		/usr/share/lintian/overrides/root9p /usr/share/man/man1/run9p.1.gz \
 		/usr/share/root9p/root9p-loop.config \

@@ -1,0 +1,103 @@
+#!/bin/bash
+# tests/boot/fstests.sh - run9p --fstests on a real boot (Debian 12's
+# kernel, TCG) against a small fstests tree made here that follows
+# fstests' interface: ./check sources the config HOST_OPTIONS names (as
+# common/config does), mounts TEST_DEV and SCRATCH_DEV with FSTYP and
+# PLAN9_MOUNT_OPTIONS, writes into RESULT_BASE and exits with its own
+# status. (fstests itself is not in Debian: `make fstests FSTESTS=DIR`
+# runs the real one.)
+#
+# Checked from the host: ./check's exit status as run9p's, the arguments
+# after -- as ./check got them, the config it read, both shares mounted in
+# the guest with -o's cache mode (its mountinfo, kept in results/), a file
+# written on the TEST share in the host's test/ folder, results/ on the
+# host; and a TEST share the guest cannot mount (an option the kernel
+# refuses): exit 2 and the kernel's reason.
+#
+# Ends with "fstests: N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+O=${O:-build}
+MAKE=${MAKE:-make}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+. tests/boot/lib.sh
+RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
+
+t_workdir fstests "run9p --fstests boot tests" 'res*'
+t_plan 12
+LOG=
+"$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
+	fail "build mkinitrd9p and payload9p"
+	t_skip_rest "no build"
+	t_done fstests
+	exit 1
+}
+eval "$(scripts/fetch-kernel.sh --env bookworm)" || {
+	fail "fetch Debian 12's kernel"
+	t_skip_rest "no kernel"
+	t_done fstests
+	exit 1
+}
+
+# The tree: fstests' interface, nothing more.
+FT=$WORK/xfstests
+mkdir -p "$FT/common" "$FT/ltp"
+: >"$FT/common/config"
+printf '#!/bin/sh\n' >"$FT/ltp/fsx"
+cat >"$FT/check" <<'EOF'
+#!/bin/bash
+# A stand-in for fstests' ./check: its config, its mounts, its results.
+. "${HOST_OPTIONS:-local.config}" || exit 1
+mkdir -p "$RESULT_BASE"
+printf '%s\n' "$@" >"$RESULT_BASE/args"
+{ echo "FSTYP=$FSTYP"; echo "TEST_DEV=$TEST_DEV"; echo "SCRATCH_DEV=$SCRATCH_DEV"
+  echo "PLAN9_MOUNT_OPTIONS=$PLAN9_MOUNT_OPTIONS"; } >"$RESULT_BASE/config"
+mount -t "$FSTYP" $PLAN9_MOUNT_OPTIONS "$TEST_DEV" "$TEST_DIR" || exit 9
+mount -t "$FSTYP" $PLAN9_MOUNT_OPTIONS "$SCRATCH_DEV" "$SCRATCH_MNT" || exit 9
+cat /proc/self/mountinfo >"$RESULT_BASE/mountinfo"
+echo "from the guest" >"$TEST_DIR/written"
+echo "Ran: $*"
+exit 3
+EOF
+chmod +x "$FT/check" "$FT/ltp/fsx"
+
+# run NAME ARGS...: run9p --fstests; RC, $WORK/NAME.out and .err.
+run() {
+	local name=$1
+	shift
+	echo "run $name"
+	LOG=$WORK/$name.err
+	RC=0
+	"$RUN9P" -k "$KERNEL_IMAGE" --modules "$KERNEL_BASE" --accel tcg \
+		--timeout "$BOOT_TIMEOUT" --passthrough-as-root --fstests "$FT" "$@" \
+		</dev/null >"$WORK/$name.out" 2>"$WORK/$name.err" || RC=$?
+}
+
+R=$WORK/res
+run loose --fstests-results "$R" -o trans=virtio,version=9p2000.L,cache=loose -- -g quick -x 'two words'
+check "./check's exit status 3 is run9p's" [ "$RC" = 3 ]
+check "./check got the arguments after --" \
+	eval '[ "$(cat "$R/results/args" 2>/dev/null)" = "$(printf "%s\n" -g quick -x "two words")" ]'
+check "./check read local.config: FSTYP=9p, the two tags" \
+	eval 'grep -qx FSTYP=9p "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"'
+check "./check read PLAN9_MOUNT_OPTIONS from -o" \
+	grep -qx "PLAN9_MOUNT_OPTIONS=-o trans=virtio,version=9p2000.L,cache=loose" "$R/results/config"
+# mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS - 9p TAG SUPEROPTS".
+check "the TEST share is mounted in the guest, with cache=loose" \
+	grep -q " /mnt/fstests/test .* - 9p fstest .*loose" "$R/results/mountinfo"
+check "the SCRATCH share is mounted in the guest, with cache=loose" \
+	grep -q " /mnt/fstests/scratch .* - 9p fscratch .*loose" "$R/results/mountinfo"
+check "the root keeps run9p's own cache=mmap" grep -q " - 9p fsRoot .*mmap" "$R/results/mountinfo"
+check "a file written on the TEST share is in the host's test/" \
+	eval '[ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]'
+check "./check's output reaches run9p's stdout" grep -qx "Ran: -g quick -x two words" "$WORK/loose.out"
+
+# An option the kernel refuses: the guest's script says so before ./check.
+R=$WORK/res-bad
+run badopt --fstests-results "$R" -o trans=virtio,version=9p2000.L,cache=bogus -- -g quick
+check "a TEST share that cannot be mounted: exit 2" [ "$RC" = 2 ]
+check "... saying which share, with which options" \
+	grep -qF "run9p: mount the TEST share fstest (-t 9p -o trans=virtio,version=9p2000.L,cache=bogus) in the guest:" "$WORK/badopt.err"
+check "... and ./check did not run" [ ! -e "$R/results/args" ]
+
+t_done fstests
