@@ -29,6 +29,7 @@
 # Prints one table per mode with the growth per added guest, and a CSV.
 # --tiny: scripts/mkroot-tiny.sh's root and the host's kernel (the probe is
 # its init): a check of the harness in seconds, no figure worth keeping.
+# Run it nice'd (nice -n 10 bench/scale.sh ...): the guests inherit it.
 # Performance only: nothing here passes or fails but the boots themselves.
 set -eu
 prog=scale
@@ -173,7 +174,7 @@ start_guest() {
 	local img=$out/init9p.img args=(-a panic=-1)
 	[ "$1" != overlay ] || img=$out/overlay.img args+=(-a root9p.overlay=tmpfs)
 	[ $tiny = 0 ] || args+=(-a probe.hold)
-	nice -n 10 "$RUN9P" --accel tcg -c 1 -m "$mem" --timeout "$limit" --passthrough-as-root \
+	"$RUN9P" --accel tcg -c 1 -m "$mem" --timeout "$limit" --passthrough-as-root \
 		-k "$kernel" -i "$img" -r "$2" "${args[@]}" </dev/null >"$3" 2>&1 &
 	guest_pids+=($!)
 }
