@@ -179,8 +179,12 @@ start_guest() {
 	guest_pids+=($!)
 }
 
-# probe_val LOG: "=" and the probe's value, once it printed its line.
-probe_val() { tr -d '\r' <"$1" | sed -n "s/^\(\[ *[0-9.]*\] \)\{0,1\}@@ $probe_key\( \(.*\)\)\{0,1\}\$/=\3/p" | head -n 1; }
+# probe_val LOG: "=" and the probe's value, once it printed its line
+# (after a kernel timestamp, or systemd's status escapes on the console).
+probe_val() {
+	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' |
+		sed -n "s/^.*@@ $probe_key\( \(.*\)\)\{0,1\}\$/=\2/p" | head -n 1
+}
 
 # The first boot's work (machine-id, ldconfig, ...) done once in the lower,
 # before the copies are made from it.
