@@ -17,6 +17,7 @@
 #
 #   bench/scale.sh [-N "1 2 4 8"] [--modes "overlay copies"] [-m MEM]
 #                  [--csv FILE] [--tiny] -o DIR
+#   bench/scale.sh [--modes LIST] --table DIR/rows.tsv
 #
 # Per batch the host starts N run9p at once and polls their consoles. A
 # probe unit in the root (After=multi-user.target) prints multi-user.target's
@@ -27,6 +28,7 @@
 # the batch) and /proc/meminfo's Cached against its value before the batch;
 # then it stops the guests (SIGTERM to its own run9p, which stops QEMU).
 # Prints one table per mode with the growth per added guest, and a CSV.
+# --table: the tables again from a run's rows.tsv (one that was cut short).
 # --tiny: scripts/mkroot-tiny.sh's root and the host's kernel (the probe is
 # its init): a check of the harness in seconds, no figure worth keeping.
 # Run it nice'd (nice -n 10 bench/scale.sh ...): the guests inherit it.
@@ -38,7 +40,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-counts="1 2 4 8" modes="overlay copies" mem=1G out="" csv="" tiny=0
+counts="1 2 4 8" modes="overlay copies" mem=1G out="" csv="" tiny=0 table=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-N) [ $# -ge 2 ] || die "-N needs a list of guest counts"; counts=$2; shift ;;
@@ -46,11 +48,66 @@ while [ $# -gt 0 ]; do
 	-m) [ $# -ge 2 ] || die "-m needs a size"; mem=$2; shift ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
 	--tiny) tiny=1 ;;
+	--table) [ $# -ge 2 ] || die "--table needs a rows.tsv"; table=$2; shift ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
-	*) die "usage: bench/scale.sh [-N \"1 2 4 8\"] [--modes \"overlay copies\"] [-m MEM] [--csv FILE] [--tiny] -o DIR" ;;
+	*) die "usage: bench/scale.sh [-N \"1 2 4 8\"] [--modes \"overlay copies\"] [-m MEM] [--csv FILE] [--tiny] -o DIR | --table ROWS" ;;
 	esac
 	shift
 done
+# print_tables ROWS: the tables of a run (its rows.tsv).
+print_tables() {
+	echo "per guest: medians over the batch's guests; memory, CPU and page cache read at one moment,"
+	echo "when every guest had reached the probe. cache: the roots' files in the host's page cache"
+	echo "(fincore; evicted before each batch); Cached+: /proc/meminfo Cached against before the"
+	echo "batch (the whole host: other work moves it). growth: per guest added since the row above"
+	echo "(per guest measured: a guest lost in a batch, e.g. to a panic, has no reading)."
+	for mode in $modes; do
+		echo
+		case $mode in
+		overlay) echo "overlay: N guests on one lower tree, tmpfs overlays (root9p.overlay=tmpfs)" ;;
+		copies) echo "copies: N plain read-write roots, copies of the tree (cp -a --reflink=auto)" ;;
+		esac
+		printf '%3s %5s | %-13s | %-13s | %-11s | %-11s %8s | %7s %8s | %-15s | %s\n' \
+			N ok "probe, wall s" "mu, guest s" "QEMU MiB" "PSS MiB" "CPU s" "cache" "Cached+" \
+			"growth/guest" "load"
+		printf '%3s %5s | %-13s | %-13s | %-11s | %-11s %8s | %7s %8s | %-15s | %s\n' \
+			"" "" "median   max" "median   max" "RSS   PSS" "all" "median" "MiB" "MiB" "PSS MiB cache" "before after"
+		M=$mode awk -F '\t' "$AWK_STATS"'
+		function mib(k) { return k == "-" || k == "" ? "-" : sprintf("%.0f", k / 1024) }
+		function max(list,   v, n) { n = sorted(list, v); return n ? v[n] : "-" }
+		function s1(x) { return x == "-" ? x : sprintf("%.1f", x) }
+		$1 != ENVIRON["M"] { next }
+		{
+			n = $2
+			if (!(n in seen)) { seen[n] = 1; order[++k] = n }
+			if ($4 == "ok") ok[n]++
+			if ($5 != "-") w[n] = w[n] " " $5
+			if ($6 != "-") u[n] = u[n] " " $6
+			if ($7 != "-") { r[n] = r[n] " " $7; p[n] = p[n] " " $8; c[n] = c[n] " " $9; psum[n] += $8; got[n]++ }
+			cache[n] = $10; dc[n] = $11; l0[n] = $12; l1[n] = $13
+		}
+		END {
+			for (j = 1; j <= k; j++) {
+				n = order[j]
+				g = "-"
+				# per guest measured: a guest lost in a batch has no reading
+				q = order[j - 1]
+				if (j > 1 && got[n] > got[q])
+					g = sprintf("%5.0f %6.0f", (psum[n] - psum[q]) / 1024 / (got[n] - got[q]), \
+						(cache[n] - cache[q]) / 1024 / (got[n] - got[q]))
+				printf "%3d %2d/%-2d | %6s %6s | %6s %6s | %5s %5s | %11s %8s | %7s %8s | %-15s | %s %s\n", \
+					n, ok[n], n, s1(median(w[n])), s1(max(w[n])), s1(median(u[n])), s1(max(u[n])), \
+					mib(median(r[n])), mib(median(p[n])), mib(psum[n]), s1(median(c[n])), \
+					mib(cache[n]), mib(dc[n]), g, l0[n], l1[n]
+			}
+		}' "$1"
+	done
+}
+if [ -n "$table" ]; then
+	[ -f "$table" ] || die "read $table: no such file; try: --table DIR/rows.tsv of a run"
+	print_tables "$table"
+	exit 0
+fi
 for n in $counts; do
 	[[ $n =~ ^[1-9][0-9]?$ ]] || die "-N '$counts': '$n' is not a guest count from 1 to 99"
 done
@@ -142,6 +199,7 @@ mem_of() {
 			NF > 20 && $1 ~ /^[A-Z]$/ { c = ($12 + $13) / tck }
 			END { if (r == "") print "- - -"; else printf "%d %d %.1f\n", r, p, c }'
 }
+
 
 # The roots and images.
 if [ $tiny = 1 ]; then
@@ -288,49 +346,7 @@ done
 } >"$csv"
 
 echo
-echo "per guest: medians over the batch's guests; memory, CPU and page cache read at one moment,"
-echo "when every guest had reached the probe. cache: the roots' files in the host's page cache"
-echo "(fincore; evicted before each batch); Cached+: /proc/meminfo Cached against before the"
-echo "batch (the whole host: other work moves it). growth: per guest added since the row above."
-for mode in $modes; do
-	echo
-	case $mode in
-	overlay) echo "overlay: N guests on one lower tree, tmpfs overlays (root9p.overlay=tmpfs)" ;;
-	copies) echo "copies: N plain read-write roots, copies of the tree (cp -a --reflink=auto)" ;;
-	esac
-	printf '%3s %5s | %-13s | %-13s | %-11s | %-11s %8s | %7s %8s | %-15s | %s\n' \
-		N ok "probe, wall s" "mu, guest s" "QEMU MiB" "PSS MiB" "CPU s" "cache" "Cached+" \
-		"growth/guest" "load"
-	printf '%3s %5s | %-13s | %-13s | %-11s | %-11s %8s | %7s %8s | %-15s | %s\n' \
-		"" "" "median   max" "median   max" "RSS   PSS" "all" "median" "MiB" "MiB" "PSS MiB cache" "before after"
-	M=$mode awk -F '\t' "$AWK_STATS"'
-	function mib(k) { return k == "-" || k == "" ? "-" : sprintf("%.0f", k / 1024) }
-	function max(list,   v, n) { n = sorted(list, v); return n ? v[n] : "-" }
-	function s1(x) { return x == "-" ? x : sprintf("%.1f", x) }
-	$1 != ENVIRON["M"] { next }
-	{
-		n = $2
-		if (!(n in seen)) { seen[n] = 1; order[++k] = n }
-		if ($4 == "ok") ok[n]++
-		if ($5 != "-") w[n] = w[n] " " $5
-		if ($6 != "-") u[n] = u[n] " " $6
-		if ($7 != "-") { r[n] = r[n] " " $7; p[n] = p[n] " " $8; c[n] = c[n] " " $9; psum[n] += $8 }
-		cache[n] = $10; dc[n] = $11; l0[n] = $12; l1[n] = $13
-	}
-	END {
-		for (j = 1; j <= k; j++) {
-			n = order[j]
-			g = "-"
-			if (j > 1 && psum[order[j - 1]] != "" && n > order[j - 1])
-				g = sprintf("%5.0f %6.0f", (psum[n] - psum[order[j - 1]]) / 1024 / (n - order[j - 1]), \
-					(cache[n] - cache[order[j - 1]]) / 1024 / (n - order[j - 1]))
-			printf "%3d %2d/%-2d | %6s %6s | %6s %6s | %5s %5s | %11s %8s | %7s %8s | %-15s | %s %s\n", \
-				n, ok[n], n, s1(median(w[n])), s1(max(w[n])), s1(median(u[n])), s1(max(u[n])), \
-				mib(median(r[n])), mib(median(p[n])), mib(psum[n]), s1(median(c[n])), \
-				mib(cache[n]), mib(dc[n]), g, l0[n], l1[n]
-		}
-	}' "$rows"
-done
+print_tables "$rows"
 if [ -n "$copy_s" ]; then
 	echo
 	echo "copies: $(du -sm "$lower" | cut -f1) MiB each (du of the tree; cp -a --reflink=auto on $(stat -f -c %T "$out"): $(
