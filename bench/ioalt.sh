@@ -101,8 +101,12 @@ fi
 [ -x "$VIRTIOFSD" ] || die "virtiofsd '$VIRTIOFSD' not found; try: apt-get install qemu-system-common, or VIRTIOFSD=PATH"
 command -v mke2fs >/dev/null || die "mke2fs not found; try: apt-get install e2fsprogs"
 kv=$(find "$root/boot/" -maxdepth 1 -name 'vmlinuz-*' -printf '%f\n' | sed -n 's/^vmlinuz-//p' | sort -V | tail -n 1)
-{ [ -n "$kv" ] && [ -f "$root/boot/initrd.img-$kv" ]; } ||
-	die "boot $root: no kernel and initrd.img in its /boot; try: scripts/mkroot9p debian DIR --include linux-image-amd64,git"
+[ -n "$kv" ] || die "boot $root: no vmlinuz-* in its /boot; try: scripts/mkroot9p debian DIR --include linux-image-amd64,git"
+# Only the ext4 set boots the tree's own initramfs-tools image.
+case " $sets " in *" ext4 "*)
+	[ -f "$root/boot/initrd.img-$kv" ] ||
+		die "boot $root as ext4: no initrd.img-$kv in its /boot; try: scripts/mkroot9p debian DIR --include linux-image-amd64,git" ;;
+esac
 kernel=$root/boot/vmlinuz-$kv
 [ -n "$csv" ] || csv=$out/ioalt.csv
 size=256 timeout=1800
@@ -143,6 +147,7 @@ mountpoint -q /proc || mount -t proc proc /proc
 mountpoint -q /sys || mount -t sysfs sys /sys
 mountpoint -q /dev || mount -t devtmpfs dev /dev
 mountpoint -q /tmp || mount -t tmpfs tmp /tmp
+mkdir -p /dev/pts && { mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts; }
 mount -o remount,rw / 2>/dev/null
 mountpoint -q $T || mount -t tracefs nodev $T 2>/dev/null
 if [ -d $T/events/9p/9p_client_req ]; then
@@ -179,7 +184,10 @@ w find find $D/repo
 w gitstatus1 git -C $D/repo status --porcelain
 w gitstatus2 git -C $D/repo status --porcelain
 w rmtree rm -rf $D/x
-w apt env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download $D/debs/*.deb
+# Offline without --no-download: the guest has no package lists, and apt
+# 2.6 with --no-download does not take local .debs ("Pathname to install
+# is not absolute").
+w apt env DEBIAN_FRONTEND=noninteractive apt-get install -y $D/debs/*.deb
 # shellcheck disable=SC2086 # package names, one word each
 w purge dpkg --purge $pkgs
 echo "@@ done"
