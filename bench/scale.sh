@@ -131,7 +131,13 @@ stop_guests() {
 	for p in "${guest_pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	guest_pids=()
 }
-trap stop_guests EXIT
+# cleanup: the guests, then the roots (hundreds of MB each) and images;
+# the logs, rows and CSV stay. Also when the run is cut short.
+cleanup() {
+	stop_guests
+	[ -z "${lower:-}" ] || rm -rf --one-file-system "$lower" "$out"/copy* "$out"/*.img
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The probe: at multi-user.target, its time as an "@@ mu" line on the
@@ -353,5 +359,3 @@ if [ -n "$copy_s" ]; then
 		[ "$(stat -f -c %T "$out")" = ext2/ext3 ] && echo "no reflinks, full copies" || echo "shared blocks where the filesystem can")); made in ${copy_s% } s"
 fi
 echo "(CSV: $csv; console logs in $out/logs)"
-# The roots are hundreds of MB each; the logs and the CSV stay.
-rm -rf --one-file-system "$lower" "$out"/copy* "$out"/*.img
