@@ -11,7 +11,9 @@
 # initrd, fakemachine and virtme-ng (bench/loop.sh), the loop's floor (a
 # kernel with 9p built in and no initrd, bench/floor.sh), and a Debian 12 root
 # to multi-user.target: the howto's setup, init9p, mkroot9p's settings,
-# an overlay root (bench/userspace.sh).
+# an overlay root (bench/userspace.sh); 1-8 such guests at once
+# (bench/scale.sh) and the same tree's I/O over 9p, virtiofs and an ext4
+# image (bench/ioalt.sh), both skipped by --smoke.
 # --quick: one build and one boot per image, lean distro images, small I/O
 # workloads (under 5 minutes); --smoke: the same with every image, for
 # `make check` (figures printed, none judged). Default: 3 builds, N=5 boots
@@ -179,6 +181,25 @@ main() {
 	else
 		bench/userspace.sh -n "$((boots < 3 ? boots : 3))" -o "$out/userspace" ||
 			echo "(userspace run failed, see $out/userspace/logs)"
+	fi
+
+	# --- growth and the alternatives (#28): minutes of Debian boots each,
+	# so --smoke prints that it skips them (make check stays fast).
+	echo
+	echo "== scale: 1-8 guests at once, one lower with tmpfs overlays and N copies (bench/scale.sh)"
+	if [ "$mode" = smoke ]; then
+		echo "scale: skipped in --smoke (Debian guests to multi-user.target, minutes; bench/scale.sh --tiny checks the harness)"
+	elif [ "$mode" = quick ]; then
+		nice -n 10 bench/scale.sh -N "1 2" -o "$out/scale" || echo "(scale run failed, see $out/scale/logs)"
+	else
+		nice -n 10 bench/scale.sh -o "$out/scale" || echo "(scale run failed, see $out/scale/logs)"
+	fi
+	echo
+	echo "== guest I/O against virtiofs and an ext4 image (bench/ioalt.sh)"
+	if [ "$mode" = smoke ]; then
+		echo "ioalt: skipped in --smoke (seven sets of Debian boots, tens of minutes)"
+	else
+		nice -n 10 bench/ioalt.sh ${lean:+--quick} -o "$out/ioalt" || echo "(ioalt run failed, see $out/ioalt/logs)"
 	fi
 
 	echo
