@@ -115,30 +115,34 @@ vfsd_words() {
 # has_word FILE WORD: WORD is a whole line of FILE.
 has_word() { grep -qxF -- "$2" "$1"; }
 
-if [ "$(id -u)" != 0 ]; then
-	t_skip 30 "run9p-args: needs root (run9p's rules as root, files of uid $OTHER)"
-	# --- 16. the loop (#26): the host's / when no -r is given; a tree never built ---
-loop9p noroot --cwd --dry-run -- true
-dry_words noroot >"$W/noroot.words"
-check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
-	eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
-mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
-: >"$W/ksrc/Makefile"
-: >"$W/kcfg/Makefile"
-echo CONFIG_MODULES=y >"$W/kcfg/.config"
-src=$(realpath "$W/ksrc") cfg=$(realpath "$W/kcfg")
-r9p tree-src -k "$W/ksrc" --accel tcg --dry-run -- true
-check "16 --kernel: a kernel source tree never built (no .config) is refused by name, exit 119, saying what to run" \
-	refused_code 119 tree-src \
-	"run9p: boot the kernel tree $src (--kernel): a kernel source tree that was never built (no .config)" \
-	"run9p: try: make -C $src defconfig && make -C $src -j\$(nproc) (or, when you build with O=DIR, --kernel DIR)"
-r9p tree-cfg -k "$W/kcfg" --accel tcg --dry-run -- true
-check "16 --kernel: a configured tree with no bzImage is refused by name, exit 119, saying what to run" \
-	refused_code 119 tree-cfg \
-	"run9p: boot the kernel tree $cfg (--kernel): configured but not built (no arch/x86/boot/bzImage)" \
-	"run9p: try: make -C $cfg -j\$(nproc), then run9p again"
+# loop_section: section 16, the loop (#26): the host's / when no -r is
+# given, and a kernel tree never built. Needs no root: it runs as any user.
+loop_section() {
+	loop9p noroot --cwd --dry-run -- true
+	dry_words noroot >"$W/noroot.words"
+	check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
+		eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
+	mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
+	: >"$W/ksrc/Makefile"
+	: >"$W/kcfg/Makefile"
+	echo CONFIG_MODULES=y >"$W/kcfg/.config"
+	src=$(realpath "$W/ksrc") cfg=$(realpath "$W/kcfg")
+	r9p tree-src -k "$W/ksrc" --accel tcg --dry-run -- true
+	check "16 --kernel: a kernel source tree never built (no .config) is refused by name, exit 119, saying what to run" \
+		refused_code 119 tree-src \
+		"run9p: boot the kernel tree $src (--kernel): a kernel source tree that was never built (no .config)" \
+		"run9p: try: make -C $src defconfig && make -C $src -j\$(nproc) (or, when you build with O=DIR, --kernel DIR)"
+	r9p tree-cfg -k "$W/kcfg" --accel tcg --dry-run -- true
+	check "16 --kernel: a configured tree with no bzImage is refused by name, exit 119, saying what to run" \
+		refused_code 119 tree-cfg \
+		"run9p: boot the kernel tree $cfg (--kernel): configured but not built (no arch/x86/boot/bzImage)" \
+		"run9p: try: make -C $cfg -j\$(nproc), then run9p again"
+}
 
-t_done run9p-args
+if [ "$(id -u)" != 0 ]; then
+	t_skip 27 "run9p-args: needs root (run9p's rules as root, files of uid $OTHER)"
+	loop_section
+	t_done run9p-args
 	exit
 fi
 chown -R "$OTHER:$OTHER" "$W/tree" "$W/data"
@@ -328,25 +332,7 @@ else
 	skip "15 virtiofs real run (no $VFSD)"
 fi
 
-# --- 16. the loop (#26): the host's / when no -r is given; a tree never built ---
-loop9p noroot --cwd --dry-run -- true
-dry_words noroot >"$W/noroot.words"
-check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
-	eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
-mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
-: >"$W/ksrc/Makefile"
-: >"$W/kcfg/Makefile"
-echo CONFIG_MODULES=y >"$W/kcfg/.config"
-src=$(realpath "$W/ksrc") cfg=$(realpath "$W/kcfg")
-r9p tree-src -k "$W/ksrc" --accel tcg --dry-run -- true
-check "16 --kernel: a kernel source tree never built (no .config) is refused by name, exit 119, saying what to run" \
-	refused_code 119 tree-src \
-	"run9p: boot the kernel tree $src (--kernel): a kernel source tree that was never built (no .config)" \
-	"run9p: try: make -C $src defconfig && make -C $src -j\$(nproc) (or, when you build with O=DIR, --kernel DIR)"
-r9p tree-cfg -k "$W/kcfg" --accel tcg --dry-run -- true
-check "16 --kernel: a configured tree with no bzImage is refused by name, exit 119, saying what to run" \
-	refused_code 119 tree-cfg \
-	"run9p: boot the kernel tree $cfg (--kernel): configured but not built (no arch/x86/boot/bzImage)" \
-	"run9p: try: make -C $cfg -j\$(nproc), then run9p again"
+# --- 16. the loop (#26) ---
+loop_section
 
 t_done run9p-args
