@@ -103,6 +103,32 @@ emit() {
 	fi
 }
 
+# start_build: the path of $tree and exit when it is built; else take the
+# build lock, look again (another caller may have built it meanwhile), and
+# make the temporary folder $tmp (removed at exit) the build happens in.
+start_build() {
+	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/kbuild.lock"
+	flock 9
+	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
+	tmp=$(mktemp -d "$CACHE/kbuild.tmp.XXXXXX")
+	trap '[ -n "${KEEP_KBUILD_TMP:-}" ] || rm -rf "$tmp"' EXIT
+	t0=$SECONDS
+}
+
+# build_publish SRC WHAT: build bzImage and modules in SRC (log in $tmp),
+# mark it done with its build time, and rename it to $tree.
+build_publish() {
+	log "building with $JOBS jobs ($2)"
+	make -C "$1" -s ARCH=x86_64 -j"$JOBS" bzImage modules >"$tmp/build.log" 2>&1 ||
+		{ tail -n 30 "$tmp/build.log" >&2; die "kernel build failed (log above)"; }
+	echo "$((SECONDS - t0))" >"$1/.root9p-build-seconds"
+	touch "$1/.root9p-done"
+	rm -rf "$tree"
+	mv "$1" "$tree"
+}
+
 # --loop: the modular tree (built first if missing), copied, the loop's
 # fragment applied through run9p --kconfig, rebuilt.
 if [ $loop = 1 ]; then
@@ -112,13 +138,7 @@ if [ $loop = 1 ]; then
 	base=$("$0") || die "the modular tree (scripts/build-kernel.sh) could not be built"
 	hash=$({ basename "$base"; cat "$frag"; } | sha256sum | cut -c1-12)
 	tree=$CACHE/kbuild-loop-6.1-$srcver-$hash
-	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
-	exec 9>"$CACHE/kbuild.lock"
-	flock 9
-	[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
-	tmp=$(mktemp -d "$CACHE/kbuild.tmp.XXXXXX")
-	trap '[ -n "${KEEP_KBUILD_TMP:-}" ] || rm -rf "$tmp"' EXIT
-	t0=$SECONDS
+	start_build
 	log "copying $base into $tmp"
 	cp -a "$base" "$tmp/src"
 	rm -f "$tmp/src/.root9p-done" "$tmp/src/.root9p-build-seconds"
@@ -128,27 +148,13 @@ if [ $loop = 1 ]; then
 	old=$(sed -n '1s|^cmd_\(/.*\)/tools/objtool/check\.o := .*|\1|p' "$tmp/src/tools/objtool/.check.o.cmd" 2>/dev/null)
 	[ -z "$old" ] || grep -rlIZF -- "$old" "$tmp/src/tools" | xargs -0 -r sed -i "s|$old|$tmp/src|g"
 	"$here/run9p" --kconfig "$tmp/src" || die "run9p --kconfig could not configure the copy (message above)"
-	log "building with $JOBS jobs (bzImage and modules, only what the options change)"
-	make -C "$tmp/src" -s ARCH=x86_64 -j"$JOBS" bzImage modules >"$tmp/build.log" 2>&1 ||
-		{ tail -n 30 "$tmp/build.log" >&2; die "kernel build failed (log above)"; }
-	echo "$((SECONDS - t0))" >"$tmp/src/.root9p-build-seconds"
-	touch "$tmp/src/.root9p-done"
-	rm -rf "$tree"
-	mv "$tmp/src" "$tree"
+	build_publish "$tmp/src" "bzImage and modules, only what the options change"
 	log "built $tree in $((SECONDS - t0)) s (on top of $base)"
 	emit
 	exit 0
 fi
 
-[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
-mkdir -p "$CACHE"
-exec 9>"$CACHE/kbuild.lock"
-flock 9
-[ -f "$tree/.root9p-done" ] && { emit; exit 0; }
-
-tmp=$(mktemp -d "$CACHE/kbuild.tmp.XXXXXX")
-trap '[ -n "${KEEP_KBUILD_TMP:-}" ] || rm -rf "$tmp"' EXIT
-t0=$SECONDS
+start_build
 log "unpacking $SRC_TAR into $tmp"
 tar -C "$tmp" -xf "$SRC_TAR"
 src=$(echo "$tmp"/linux-source-*)
@@ -161,12 +167,6 @@ make -C "$src" -s ARCH=x86_64 olddefconfig >/dev/null
 for opt in CONFIG_RD_ZSTD=y CONFIG_9P_FS=m CONFIG_NET_9P_VIRTIO=m CONFIG_VIRTIO_PCI=y CONFIG_VIRTIO_CONSOLE=y CONFIG_DEVTMPFS=y; do
 	grep -qx "$opt" "$src/.config" || die "the merged config lacks $opt (see $src/.config)"
 done
-log "building with $JOBS jobs (bzImage and modules)"
-make -C "$src" -s ARCH=x86_64 -j"$JOBS" bzImage modules >"$tmp/build.log" 2>&1 ||
-	{ tail -n 30 "$tmp/build.log" >&2; die "kernel build failed (log above)"; }
-echo "$((SECONDS - t0))" >"$src/.root9p-build-seconds"
-touch "$src/.root9p-done"
-rm -rf "$tree"
-mv "$src" "$tree"
+build_publish "$src" "bzImage and modules"
 log "built $tree in $((SECONDS - t0)) s"
 emit
