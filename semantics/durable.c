@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
 #include "common/clock.h"
 
 #define REC_LEN 64		/* a record: "R%010u <payload> %08x\n" */
@@ -44,7 +45,6 @@
 #define DEFAULT_K 8
 #define POLL_NS 5000000L	/* 5 ms between polls */
 #define PATH_LEN 4096
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *prog = "semdurable";
 

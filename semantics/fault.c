@@ -38,11 +38,13 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "common/array.h"
+#include "common/clock.h"
+
 #define CHUNK 65536
 #define POLL_MS 200
 #define CALL_LIMIT_S 10		/* a call blocked this long is "hung" */
 #define PATH_LEN 4096
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *prog = "semfault";
 
@@ -84,14 +86,6 @@ static const char *ename(int e)
 			return names[i].name;
 	snprintf(other, sizeof(other), "%d", e);
 	return other;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static int run_fill(const char *file, unsigned long long bytes)
@@ -241,18 +235,18 @@ static int run_gone(const char *dir, unsigned seconds)
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: a blocked call ends */
 	for (i = 0; i < ARRAY_SIZE(calls); i++)
 		last[i] = 1;	/* no outcome yet */
-	start = now_ms();
+	start = r9p_now_ms();
 	end = start + seconds * 1000LL;
 	say("READY");
-	while (now_ms() < end) {
+	while (r9p_now_ms() < end) {
 		for (i = 0; i < ARRAY_SIZE(calls); i++) {
-			long long t0 = now_ms();
+			long long t0 = r9p_now_ms();
 			int r;
 
 			alarm(CALL_LIMIT_S);
 			r = calls[i].call(&h);
 			alarm(0);
-			if (r == -EINTR && now_ms() - t0 >= CALL_LIMIT_S * 1000LL - 100) {
+			if (r == -EINTR && r9p_now_ms() - t0 >= CALL_LIMIT_S * 1000LL - 100) {
 				say("GONE %s hung ms=%lld", calls[i].name, t0 - start);
 				r = 2;	/* its own outcome */
 			}
@@ -286,7 +280,7 @@ static int peer_path(char *out, const char *dir, const char *name)
 
 static void sleep_until(long long t0, long long at)
 {
-	long long now = now_ms();
+	long long now = r9p_now_ms();
 
 	if (now < t0 + at)
 		usleep((t0 + at - now) * 1000);
@@ -320,7 +314,7 @@ static void peer_append(const char *dir, char who, long long t0)
 	if (fd >= 0)
 		close(fd);
 	say("PEER %c appended %u bad=%u ms=%lld", who - 'A' + 'a', fd < 0 ? 0 : PEER_RECS,
-	    bad, now_ms() - t0);
+	    bad, r9p_now_ms() - t0);
 }
 
 /*
@@ -358,21 +352,21 @@ static void peer_a(const char *dir, long long t0)
 	peer_path(w, dir, "w.txt");
 	peer_path(w2, dir, "w2.txt");
 	sleep_until(t0, PEER_WRITE);
-	say("PEER a write %d ms=%lld", put_file(w, "v1", 1), now_ms() - t0);
+	say("PEER a write %d ms=%lld", put_file(w, "v1", 1), r9p_now_ms() - t0);
 	sleep_until(t0, PEER_OVERWRITE);
-	say("PEER a overwrite %d ms=%lld", put_file(w, "v2", 0), now_ms() - t0);
+	say("PEER a overwrite %d ms=%lld", put_file(w, "v2", 0), r9p_now_ms() - t0);
 	sleep_until(t0, PEER_RENAME);
-	say("PEER a rename %d ms=%lld", rename(w, w2) ? -errno : 0, now_ms() - t0);
+	say("PEER a rename %d ms=%lld", rename(w, w2) ? -errno : 0, r9p_now_ms() - t0);
 	sleep_until(t0, PEER_UNLINK);
-	say("PEER a unlink %d ms=%lld", unlink(w2) ? -errno : 0, now_ms() - t0);
+	say("PEER a unlink %d ms=%lld", unlink(w2) ? -errno : 0, r9p_now_ms() - t0);
 	sleep_until(t0, PEER_APPEND);
 	peer_append(dir, 'A', t0);
 	sleep_until(t0, PEER_LOCK);
 	peer_lock(dir, fd, &fl, &px);
-	say("PEER a lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
+	say("PEER a lock flock=%s posix=%s ms=%lld", fl, px, r9p_now_ms() - t0);
 	sleep_until(t0, PEER_UNLOCK);
 	peer_unlock(fd);
-	say("PEER a unlocked ms=%lld", now_ms() - t0);
+	say("PEER a unlocked ms=%lld", r9p_now_ms() - t0);
 	sleep_until(t0, PEER_END);
 }
 
@@ -409,7 +403,7 @@ static void peer_b(const char *dir, long long t0)
 
 	peer_path(w, dir, "w.txt");
 	peer_path(w2, dir, "w2.txt");
-	while (now_ms() < t0 + PEER_END) {
+	while (r9p_now_ms() < t0 + PEER_END) {
 		for (i = 0; i < S_N; i++) {
 			if (seen[i])
 				continue;
@@ -430,20 +424,20 @@ static void peer_b(const char *dir, long long t0)
 			}
 			if (hit) {
 				seen[i] = 1;
-				say("PEER b seen %s ms=%lld", names[i], now_ms() - t0);
+				say("PEER b seen %s ms=%lld", names[i], r9p_now_ms() - t0);
 			}
 		}
-		if (!appended && now_ms() >= t0 + PEER_APPEND) {
+		if (!appended && r9p_now_ms() >= t0 + PEER_APPEND) {
 			appended = 1;
 			peer_append(dir, 'B', t0);
 		}
-		if (!tried && now_ms() >= t0 + PEER_TRY) {
+		if (!tried && r9p_now_ms() >= t0 + PEER_TRY) {
 			const char *fl, *px;
 			int fd[2];
 
 			tried = 1;
 			peer_lock(dir, fd, &fl, &px);
-			say("PEER b lock flock=%s posix=%s ms=%lld", fl, px, now_ms() - t0);
+			say("PEER b lock flock=%s posix=%s ms=%lld", fl, px, r9p_now_ms() - t0);
 			peer_unlock(fd);
 		}
 		usleep(PEER_POLL_MS * 1000);
@@ -466,15 +460,15 @@ static int run_peer(const char *role, const char *dir)
 	if (peer_path(go, dir, "go") < 0)
 		return 1;
 	say("READY %s", role);
-	limit = now_ms() + PEER_GO_WAIT_MS;
+	limit = r9p_now_ms() + PEER_GO_WAIT_MS;
 	while (stat(go, &st)) {
-		if (now_ms() > limit) {
+		if (r9p_now_ms() > limit) {
 			fprintf(stderr, "%s: wait for %s: it never came\n", prog, go);
 			return 1;
 		}
 		usleep(PEER_POLL_MS * 1000);
 	}
-	t0 = now_ms();
+	t0 = r9p_now_ms();
 	say("PEER %s go", role);
 	if (!strcmp(role, "a"))
 		peer_a(dir, t0);

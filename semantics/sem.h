@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/array.h"
 #define SEM_PATH_MAX 4096	/* paths built under DIR */
 #define SEM_NAME_MAX 64		/* the run folder's name */
 #define SEM_LINE_MAX 1024	/* one detail text */
