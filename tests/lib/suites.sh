@@ -11,21 +11,44 @@
 total_pass=0 total_fail=0 total_skip=0
 summary=()
 
-# run NAME COMMAND...: run a suite, echo its output, add up its closing
-# line "N passed, N failed" with an optional ", N skipped" and "(plan N)"
-# (t_result: a run short of its plan is a failure). With
-# RESULTS set (a lane in the background), the counts go to that file
-# instead, one "NAME PASS FAIL SKIP SECONDS" line, for the parent to add.
+# Output. Each suite's whole output goes to $LOGS/NAME.log ($O/check-logs,
+# kept); the terminal gets, per suite, what a reader needs: its FAIL and
+# skip lines and its closing lines, and a failing suite's whole log. V=1
+# prints everything as it comes. Why not everything: CI judges a run by
+# the closing lines of known test runners, and a suite's raw output (a
+# guest's console, kselftest's TAP, a fuzzer's log, apt's summary) can
+# hold lines that read as some runner's verdict; the closing line of this
+# harness must be the only verdict in it.
+LOGS=${LOGS:-$O/check-logs}
+mkdir -p "$LOGS"
+
+# t_brief: the lines of a suite's output that reach the terminal without
+# V=1: FAIL and skip lines (a failure's console-log pointer too) and
+# closing lines.
+t_brief() {
+	grep -E '^  (FAIL|skip) |^       \(console log: |^[^ ]+: [0-9]+ passed, [0-9]+ failed' || true
+}
+
+# run NAME COMMAND...: run a suite, its output to $LOGS/NAME.log (and the
+# terminal, briefly or with V=1 whole), add up its closing line "N
+# passed, N failed" with an optional ", N skipped" and "(plan N)"
+# (t_result: a run short of its plan is a failure). With RESULTS set (a
+# lane in the background), the counts go to that file instead, one "NAME
+# PASS FAIL SKIP SECONDS" line, for the parent to add.
 run() {
 	local name=$1 start out line rc p f s secs
 	shift
 	start=$(date +%s)
 	echo "=== $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
+	out=$LOGS/$name.log
+	if [ "${V:-0}" = 1 ]; then
+		"$@" 2>&1 | tee "$out"
+		rc=${PIPESTATUS[0]}
+	else
+		rc=0
+		"$@" >"$out" 2>&1 || rc=$?
+	fi
 	line=$(t_result "$out")
-	rm -f "$out"
 	read -r p f s <<<"$line"
 	if [ -z "$line" ]; then
 		p=0 f=1
@@ -33,6 +56,15 @@ run() {
 	elif [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then
 		f=1
 		echo "$name: exit $rc"
+	fi
+	if [ "${V:-0}" != 1 ]; then
+		if [ "$f" != 0 ]; then
+			echo "--- $name failed: its whole output ($out)"
+			cat "$out"
+			echo "--- end of $name's output"
+		else
+			t_brief <"$out"
+		fi
 	fi
 	secs=$(($(date +%s) - start))
 	if [ -n "${RESULTS:-}" ]; then
@@ -62,6 +94,8 @@ build() {
 # need=N); each line says how many it ran.
 fuzz_result() {
 	local name names need runs rc
+	# libFuzzer's own log stays in the suite's log file (run: printed
+	# whole when a target fails, or with V=1)
 	cat "$1"
 	read -ra names <<<"$(sed -n 's/^FUZZ-TARGETS //p' "$1")"
 	# one check a target; no target listed is one failure
