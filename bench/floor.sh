@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # bench/floor.sh - the loop's floor (#28): the same command on the same
-# root (the host's /, read-only 9p) through four kernels and boots, under
+# root (the host's /, read-only 9p) through five kernels and boots, under
 # QEMU TCG, interleaved:
 #   debian     Debian 12's kernel, run9p's initrd with its 9p modules
 #              (run9p --kernel K --modules M --host-root -- echo go)
@@ -9,13 +9,18 @@
 #              initrd with the tree's modules (scripts/build-kernel.sh)
 #   fragment   the same source with kconfig/root9p-loop.config (9p and
 #              virtio built in), run9p's initrd with payload9p alone
-#              (scripts/build-kernel.sh --loop)
+#              (scripts/build-kernel.sh --loop; run9p --initrd own)
+#   noinitrd   that kernel through run9p with no initrd (--initrd none):
+#              the kernel mounts the root, payload9p starts from it as
+#              init= and puts the overlay and the ports up
 #   floor      that kernel with no initrd at all: plain QEMU, root=fsRoot
 #              rootfstype=9p, init=/bin/busybox sh -c "...echo go..."
-# kbuild - fragment is the module cost, fragment - floor the initrd's
-# phase (payload9p: the root step, overlay, ports), floor the kernel's
-# boot and the first exec over 9p. run9p's systems use a tmpfs overlay
-# on top of the root, the floor the bare read-only root.
+# kbuild - fragment is the module cost, fragment - noinitrd the initrd
+# itself (unpacking it, the second root step), noinitrd - floor what
+# run9p's no-initrd loop costs above the bare boot (payload9p's overlay
+# and ports, run9p's own start), floor the kernel's boot and the first
+# exec over 9p. run9p's systems use a tmpfs overlay on top of the root,
+# the floor the bare read-only root.
 #
 #   bench/floor.sh [-n RUNS] [--timeout S] [--csv FILE] [--logs DIR]
 #
@@ -92,7 +97,9 @@ run_one() {
 	kbuild) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KB_TREE" \
 		--host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
 	fragment) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
-		--host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
+		--initrd own --host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
+	noinitrd) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
+		--initrd none --host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
 	floor)
 		timed "$sys" "$run" timeout "$timeout" qemu-system-x86_64 -accel tcg -m 512M -smp 1 \
 			-nodefaults -no-reboot -display none -monitor none -serial stdio -kernel "$FR_IMAGE" \
@@ -104,7 +111,7 @@ run_one() {
 	[ "$sys" = floor ] || P_START=$(sed -n 's/^start //p' "$st" 2>/dev/null | head -n 1)
 }
 
-systems=(debian kbuild fragment floor)
+systems=(debian kbuild fragment noinitrd floor)
 declare -A first exit_ gstart pstart
 echo "floor bench: Debian $KVER, linux-source-6.1 ($(basename "$KB_TREE"), $(basename "$FR_TREE")), QEMU TCG, $runs runs each, interleaved; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$csv" ] || echo "system,run,host_first_ms,host_exit_ms,guest_go_ms,payload9p_start_ms" >"$csv"
@@ -144,8 +151,10 @@ END {
 		m = median(f[i])
 		printf "%-10s %-22s %-22s %-20s %-14s %s\n", name[i], span(f[i]), span(e[i]), span(g[i]), median(p[i]), ratio(m, base)
 	}
-	printf "\nguest ms: module cost (kbuild - fragment) %s, initrd phase (fragment - floor) %s\n",
-		diff(median(g[2]), median(g[3])), diff(median(g[3]), median(g[4]))
+	printf "\nguest ms: module cost (kbuild - fragment) %s, the initrd (fragment - noinitrd) %s, run9p no-initrd above the floor (noinitrd - floor) %s\n",
+		diff(median(g[2]), median(g[3])), diff(median(g[3]), median(g[4])), diff(median(g[4]), median(g[5]))
+	printf "host ms to go: run9p no-initrd above the floor (noinitrd - floor) %s, the initrd (fragment - noinitrd) %s\n",
+		diff(median(f[4]), median(f[5])), diff(median(f[3]), median(f[4]))
 }
 function diff(a, b) { return (a == "-" || b == "-") ? "-" : a - b }'
 echo "(logs in $logs)"

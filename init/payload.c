@@ -18,6 +18,11 @@
  *   exit CODE MS      it ended (a signal N as 128+N)
  *   fail WHY          the root step failed: nothing ran
  * Without root9p.run: an interactive /bin/sh on the console.
+ *
+ * With no initramfs (run9p's no-initrd loop: the kernel mounted the 9p
+ * root and runs us from it as init=), the same, on the root we are on:
+ * no modules to load, a plain root used where it is, an overlay root
+ * built over it (prepare_on_root) and entered as from the initramfs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,10 +35,12 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
+#include "engine/overlay.h"
 #include "engine/root.h"
 #include "init/compat.h"
 #include "init/early.h"
@@ -46,6 +53,12 @@
 #define NEWROOT "/root"
 #define PORTS_DIR "/sys/class/virtio-ports"
 #define PORT_WAIT_MS 10000
+/* The initramfs is a ramfs or a tmpfs (switchroot.c checks the same). */
+#define RAMFS_MAGIC 0x858458f6
+#define TMPFS_MAGIC 0x01021994
+/* /run as the engine's overlay.c makes it: it carries the layers. */
+#define RUN_TMPFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define RUN_TMPFS_OPTS "size=10%,mode=0755"
 #define GUEST_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Buffer sizes. A status line can carry a root failure whole: its step,
@@ -77,7 +90,12 @@ static const struct {
 	[PORT_STATUS] = { "root9p.status", O_WRONLY },
 };
 
+/* With no initramfs, an overlay root goes on the first of these folders
+ * of the 9p root that exists: the root is read-only, nothing is made. */
+static const char *const onroot_dirs[] = { "/root", "/mnt" };
+
 struct run {
+	const char *newroot;	/* NEWROOT, or on the root "/" or onroot_dirs */
 	struct r9p_cmdline cmd;
 	struct r9p_kernel kernel;
 	struct r9p_root root;
@@ -243,15 +261,65 @@ static void open_ports(struct run *r)
 	}
 }
 
+/* Started from the 9p root itself (init=), not from an initramfs? */
+static int on_root(void)
+{
+	struct statfs sfs;
+
+	return statfs("/", &sfs) == 0 &&
+	       (unsigned long)sfs.f_type != RAMFS_MAGIC &&
+	       (unsigned long)sfs.f_type != TMPFS_MAGIC;
+}
+
+/* On the root: where the engine's root step puts the root. A plain root
+ * stays where the kernel mounted it ("/"). For an overlay, the engine
+ * mounts the lower layer on R9P_OVERLAY_LOWER unless something is there
+ * already, and the tag cannot be mounted twice: the kernel's mount of it
+ * is bound there, on /run as a tmpfs, and the overlay goes on a folder
+ * of the root. */
+static const char *prepare_on_root(struct run *r)
+{
+	static const char *const dirs[] = { R9P_OVERLAY_DIR, R9P_OVERLAY_LOWER };
+	char why[PATH_MSG_MAX];
+	struct stat st;
+	size_t i, d;
+
+	if (r->root.upper.kind == R9P_UPPER_NONE)
+		return "/";
+	for (d = 0; d < ARRAY_SIZE(onroot_dirs); d++)
+		if (stat(onroot_dirs[d], &st) == 0 && S_ISDIR(st.st_mode))
+			break;
+	if (d == ARRAY_SIZE(onroot_dirs))
+		fail(r, "mount the overlay root", "the root has no /root or "
+		     "/mnt folder to mount it on", "make /mnt in the root, or "
+		     "boot with run9p's initrd (run9p --initrd own)");
+	if (mount("tmpfs", "/run", "tmpfs", RUN_TMPFS_FLAGS,
+		  RUN_TMPFS_OPTS) < 0) {
+		snprintf(why, sizeof(why), "mount -t tmpfs tmpfs /run: %s",
+			 strerror(errno));
+		fail(r, "mount the overlay root", why, errno == ENOENT ?
+		     "make /run in the root, or boot with run9p's initrd "
+		     "(run9p --initrd own)" : "");
+	}
+	for (i = 0; i < ARRAY_SIZE(dirs); i++)
+		mkdir(dirs[i], 0755);
+	if (mount("/", R9P_OVERLAY_LOWER, NULL, MS_BIND, NULL) < 0) {
+		snprintf(why, sizeof(why), "mount --bind / %s: %s",
+			 R9P_OVERLAY_LOWER, strerror(errno));
+		fail(r, "mount the overlay root", why, "");
+	}
+	return onroot_dirs[d];
+}
+
 /* The API filesystems go with us into the root, when it has the folders. */
-static void move_api_mounts(void)
+static void move_api_mounts(const char *newroot)
 {
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/run" };
 	char target[SMALL_MAX];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(target, sizeof(target), NEWROOT "%s", dirs[i]);
+		snprintf(target, sizeof(target), "%s%s", newroot, dirs[i]);
 		/* /run is a mount only when the engine made one (overlay). */
 		if (mount(dirs[i], target, NULL, MS_MOVE, NULL) < 0 &&
 		    errno != EINVAL)
@@ -267,8 +335,10 @@ static void enter_root(struct run *r)
 	struct i9p_runargs dir;
 	char why[PATH_MSG_MAX];
 
-	if (chdir(NEWROOT) < 0 || chroot(".") < 0) {
-		snprintf(why, sizeof(why), "%s: %s", NEWROOT, strerror(errno));
+	if (strcmp(r->newroot, "/") &&
+	    (chdir(r->newroot) < 0 || chroot(".") < 0)) {
+		snprintf(why, sizeof(why), "%s: %s", r->newroot,
+			 strerror(errno));
 		fail(r, "enter the root", why, "");
 	}
 	if (*cmdline_get(&r->cmd, "root9p.cwd") &&
@@ -353,7 +423,7 @@ int main(int argc, char **argv)
 	struct i9p_modload ml;
 	const char *enc;
 	char why[SHORT_MSG_MAX], mods[WANT_MODULES_MAX];
-	int i, err, cfg, code;
+	int i, err = 0, cfg, code, onroot;
 
 	(void)argc;
 	(void)argv;
@@ -365,6 +435,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	i9p_log_set_name("payload9p");
+	onroot = on_root();
 	i9p_setup_early();
 	memset(&f, 0, sizeof(f));
 	if (r9p_root_load_cmdline(NULL, &r.cmd, say, &r, &f) < 0)
@@ -381,7 +452,8 @@ int main(int argc, char **argv)
 	/* root9p.modules and what the settings need (overlay), as init9p:
 	 * the loader passes over a module loaded already or built in. */
 	r.cmd.modules = r9p_root_wanted_modules(&r.cmd, mods, sizeof(mods));
-	err = i9p_modules_load(&r.cmd, &ml);
+	if (!onroot)	/* no image, no modules: run9p saw them built in */
+		err = i9p_modules_load(&r.cmd, &ml);
 	/* Ports next (virtio_console is among the modules): any failure
 	 * from here on is said on the status port too. */
 	if (!r.interactive)
@@ -396,8 +468,12 @@ int main(int argc, char **argv)
 	if (i9p_net_start(r.cmd.ip, r.root.timeout_ms, why, sizeof(why),
 			  &f.try_) < 0)
 		fail(&r, "bring up the network", why, f.try_);
-	mkdir(NEWROOT, 0755);
-	if (r9p_root_step(&r.root, NEWROOT, say, &r, &f) < 0)
+	r.newroot = NEWROOT;
+	if (onroot)
+		r.newroot = prepare_on_root(&r);
+	else
+		mkdir(NEWROOT, 0755);
+	if (r9p_root_step(&r.root, r.newroot, say, &r, &f) < 0)
 		fail(&r, f.step, f.why, f.try_);
 	if (r.interactive) {
 		r.args.argc = 1;
@@ -406,7 +482,8 @@ int main(int argc, char **argv)
 		fail(&r, "read root9p.run", "not run9p's encoding",
 		     "start the command with run9p -- CMD");
 	}
-	move_api_mounts();
+	if (strcmp(r.newroot, "/"))
+		move_api_mounts(r.newroot);
 	enter_root(&r);
 	setenv("PATH", GUEST_PATH, 1);
 	setenv("HOME", "/root", 0);

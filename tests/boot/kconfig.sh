@@ -12,9 +12,16 @@
 # Boots (TCG): the fragment's kernel (scripts/build-kernel.sh --loop,
 # cached) through the loop, `run9p --kernel TREE -- CMD` with no --modules:
 # from inside the guest, no initrd on the command line, no module loaded,
-# the root is 9p, and CMD's exit code comes back; and the same kernel with
-# no initrd at all (plain QEMU, root=TAG rootfstype=9p: the kernel mounts
-# the root itself), which the loop's modular kernels cannot do.
+# the root is 9p, and CMD's exit code comes back (the tiny root holds no
+# payload9p: run9p's initrd); the loop with no initrd (--initrd auto on
+# --host-root: the kernel mounts the 9p root and starts the build tree's
+# payload9p as init=): CMD's code, its stdin, stdout and stderr ports,
+# /proc/cmdline with init= and no initramfs unpacked, the overlay on /
+# over the kernel's 9p mount, a write in the guest's / that never reaches
+# the host's; a plain root holding payload9p (-r DIR --initrd none): / is
+# the 9p root itself; and the same kernel with no initrd at all (plain
+# QEMU, root=TAG rootfstype=9p: the kernel mounts the root itself), which
+# the loop's modular kernels cannot do.
 #
 #   tests/boot/kconfig.sh
 #
@@ -30,9 +37,10 @@ FRAG=kconfig/root9p-loop.config
 
 t_workdir kconfig "kconfig tests" 'tiny' 'ktree*'
 # The plan: 4 for bad trees, 5 on copies of the modular tree's Kconfig
-# files, 1 on the fragment tree, 4 for the loop's boot, 5 for the boot
-# with no initrd.
-t_plan $((4 + 5 + 1 + 4 + 5))
+# files, 1 on the fragment tree, 4 for the loop's boot, 5 for the loop
+# with no initrd on the host's root, 3 on a plain root, 5 for the boot
+# with no initrd by plain QEMU.
+t_plan $((4 + 5 + 1 + 4 + 5 + 3 + 5))
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
 	t_skip_rest "nothing built"
@@ -139,6 +147,55 @@ check "run9p --kernel FRAGMENT_TREE -- CMD (no --modules): CMD's exit code 9 com
 check "... /proc/cmdline has no initrd" eval 'grep -q "^cmdline " <<<"$OUT" && ! grep -q "^cmdline .*initrd" <<<"$OUT"'
 check "... no module loaded (/proc/modules empty or absent)" grep -qxE 'modules (0|none)' <<<"$OUT"
 check "... the root is 9p (/proc/self/mountinfo)" grep -qx 'rootfs 9p' <<<"$OUT"
+
+# The loop with no initrd, on the host's root (--host-root, the overlay
+# on tmpfs): what the guest saw on stdout, its stderr apart, a write to
+# a path of the host's / that must stay in the guest. UNPACK: the
+# kernel's line for an initramfs it unpacks.
+UNPACK="Trying to unpack rootfs image"
+probe_file=/var/tmp/root9p-noinitrd-probe.$$
+rm -f "$probe_file"
+# shellcheck disable=SC2016 # expanded in the guest
+NOINITRD=$GUEST'
+	echo "unpack $(dmesg | grep -c "'$UNPACK'")"
+	awk '\''$5 == "/run/root9p/lower" { for (i = 7; $i != "-"; i++); print "lowerfs " $(i + 1) }'\'' /proc/self/mountinfo
+	echo "stdin $(cat)"
+	echo "to-stderr" >&2
+	echo written >'$probe_file' && echo "wrote $(cat '$probe_file')"'
+payload=$(cd "$O/klibc" && pwd -P)/payload9p
+echo "run loop-noinitrd"
+RC=0
+printf 'bytes-from-stdin\n' | "$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" -k "$KBUILD_DIR" \
+	-- sh -c "$NOINITRD; exit 7" >"$LOGDIR/loop-noinitrd.out" 2>"$LOGDIR/loop-noinitrd.err" || RC=$?
+OUT=$(cat "$LOGDIR/loop-noinitrd.out")
+ERR=$(cat "$LOGDIR/loop-noinitrd.err")
+# Every check is of the boot with no initrd: each asks that it was one.
+noinitrd_boot() { grep -q "^cmdline .* init=$payload " <<<"$OUT" && grep -qx "unpack 0" <<<"$OUT"; }
+check "the loop with no initrd (--host-root, auto): init=$payload, no initrd; the kernel unpacked no initramfs" \
+	eval 'noinitrd_boot && ! grep -q "^cmdline .*initrd=" <<<"$OUT"'
+check "... CMD's exit code 7 comes back" eval 'noinitrd_boot && [ "$RC" = 7 ]'
+check "... stdin reaches CMD, stdout and stderr come back apart" \
+	eval 'noinitrd_boot && grep -qx "stdin bytes-from-stdin" <<<"$OUT" && grep -qx to-stderr <<<"$ERR" && ! grep -qx to-stderr <<<"$OUT"'
+check "... / is the overlay over the kernel's own 9p mount (/run/root9p/lower is 9p)" \
+	eval 'noinitrd_boot && grep -qx "rootfs overlay" <<<"$OUT" && grep -qx "lowerfs 9p" <<<"$OUT"'
+check "... the guest wrote $probe_file in its /, and the host's has no such file" \
+	eval 'noinitrd_boot && grep -qx "wrote written" <<<"$OUT" && [ ! -e "$probe_file" ]'
+rm -f "$probe_file"
+
+# A plain root with no overlay: payload9p installed in it, --initrd none.
+mkdir -p "$WORK/tiny/usr/lib/root9p"
+cp "$O/klibc/payload9p" "$WORK/tiny/usr/lib/root9p/payload9p"
+echo "run loop-noinitrd-plain"
+RC=0
+"$RUN9P" --accel tcg --timeout "$BOOT_TIMEOUT" -k "$KBUILD_DIR" -r "$WORK/tiny" --passthrough-as-root --initrd none \
+	-- sh -c "$GUEST; echo \"unpack \$(dmesg | grep -c '$UNPACK')\"; exit 5" </dev/null \
+	>"$LOGDIR/loop-plain.out" 2>"$LOGDIR/loop-plain.err" || RC=$?
+OUT=$(cat "$LOGDIR/loop-plain.out")
+check "-r DIR holding payload9p, --initrd none: CMD's exit code 5 comes back" [ "$RC" = 5 ]
+check "... init=/usr/lib/root9p/payload9p, no initramfs unpacked" \
+	eval 'grep -q "^cmdline .* init=/usr/lib/root9p/payload9p " <<<"$OUT" && grep -qx "unpack 0" <<<"$OUT"'
+check "... / is the 9p root the kernel mounted (/proc/self/mountinfo)" grep -qx 'rootfs 9p' <<<"$OUT"
+rm -rf "$WORK/tiny/usr/lib/root9p"
 
 # No initrd at all: the kernel mounts the 9p root (root=TAG rootfstype=9p,
 # init/do_mounts.c's mount_nodev_root) and runs the root's /kprobe.

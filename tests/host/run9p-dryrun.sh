@@ -4,16 +4,21 @@
 # command line says, with --dry-run: no QEMU, no kernel (empty stand-in
 # files for -k and -i), seconds. The same refusals the boot suites check
 # beside their boots (scratch.sh, mkroot9p.sh, arm64.sh), for make quick.
+# The loop with no initrd (--initrd auto|none|own) on a stand-in kernel
+# tree whose .config builds in what it needs: no -initrd, init= naming
+# payload9p in the guest's root; refusals that say what is missing.
 # Ends with "run9p-dryrun: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
 RUN9P=${RUN9P:-scripts/run9p}
-t_plan 14
+t_plan 19
 
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-dryrun.XXXXXX") || exit 2
 cleanup() { rm -rf "$W"; }
+# The loop's initrd (--initrd own) is built into a cache of the test's own.
+export ROOT9P_CACHE=$W/cache
 trap cleanup EXIT
 : >"$W/vmlinuz"
 : >"$W/initrd.img"
@@ -61,4 +66,45 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "as root: passthrough without --passthrough-as-root is refused (runs as root only)"
 fi
+
+# --- the loop with no initrd ------------------------------------------------------
+# ktree DIR [OPTION...]: a stand-in built kernel tree (no modules) whose
+# .config builds in the loop's needs, but each OPTION given.
+ktree() {
+	local t=$1 o
+	shift
+	mkdir -p "$t/arch/x86/boot" "$t/include/config"
+	: >"$t/Makefile"
+	: >"$t/arch/x86/boot/bzImage"
+	echo 6.1.0-stand-in >"$t/include/config/kernel.release"
+	for o in 9P_FS NET_9P_VIRTIO VIRTIO_PCI VIRTIO_CONSOLE OVERLAY_FS TMPFS DEVTMPFS; do
+		case " $* " in *" $o "*) ;; *) echo "CONFIG_$o=y" ;; esac
+	done >"$t/.config"
+}
+# loopdry ARGS...: the loop's dry run (--accel tcg: no KVM probe).
+loopdry() {
+	OUT=$("$RUN9P" --accel tcg --dry-run "$@" 2>&1) && RC=0 || RC=$?
+}
+ktree "$W/kt"
+ktree "$W/kt-noovl" OVERLAY_FS
+# shellcheck disable=SC2034 # read by the eval below
+payload=$(cd build/klibc 2>/dev/null && pwd -P)/payload9p
+loopdry -k "$W/kt" -- true
+check "loop, built-in kernel: no -initrd, init= the build tree's payload9p at its host path" \
+	eval '[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=$payload\ " <<<"$OUT"'
+loopdry -k "$W/kt" --initrd own -- true
+check "... --initrd own: run9p's initrd, no init=" \
+	eval '[ "$RC" = 0 ] && grep -qF -- " -initrd $W/cache/loop/" <<<"$OUT" && ! grep -qF -- "init=" <<<"$OUT"'
+loopdry -k "$W/kt-noovl" --initrd none -- true
+check "--initrd none, a kernel without overlayfs built in: exit 2, naming CONFIG_OVERLAY_FS" \
+	eval '[ "$RC" = 2 ] && grep -qF -- "boot with no initrd (--initrd none): $W/kt-noovl/.config does not build in CONFIG_OVERLAY_FS" <<<"$OUT" &&
+		grep -qF "run9p: try: a kernel built with kconfig/root9p-loop.config" <<<"$OUT"'
+loopdry -k "$W/kt" -r "$W/root" --passthrough-as-root --initrd none -- true
+check "--initrd none, -r DIR with no payload9p in it: refused, saying so" \
+	eval '[ "$RC" = 2 ] && grep -qF -- "the root '\''$W/root'\'' holds no payload9p" <<<"$OUT"'
+mkdir -p "$W/root/usr/lib/root9p"
+cp build/klibc/payload9p "$W/root/usr/lib/root9p/payload9p" 2>/dev/null
+loopdry -k "$W/kt" -r "$W/root" --passthrough-as-root -- true
+check "-r DIR holding usr/lib/root9p/payload9p: no -initrd, init=/usr/lib/root9p/payload9p" \
+	eval '[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=/usr/lib/root9p/payload9p\ " <<<"$OUT"'
 t_done run9p-dryrun
