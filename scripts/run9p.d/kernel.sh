@@ -20,21 +20,44 @@ kernel_kver() {
 	idx_put kver "$p" "$KVER_OUT"
 }
 
-# The version string of an x86 bzImage (boot protocol: "HdrS" at 0x202,
-# kernel_version at 0x20e points to it, relative to 0x200). Fails when
-# the file has no such header.
+# The x86 boot protocol's setup header, as offsets in the bzImage file
+# (Documentation/arch/x86/boot.rst, "The real-mode kernel header"; the
+# header itself starts at 0x1f1). Little-endian fields.
+BZ_SETUP_SECTS=0x1f1	# u8: 512-byte setup sectors after the boot sector; 0 means 4
+BZ_HEADER=0x202		# u32: the magic "HdrS"
+BZ_HEADER_MAGIC=48647253	# "HdrS" as od -tx1 prints it
+BZ_KERNEL_VERSION=0x20e	# u16: the version string's offset, less 0x200
+BZ_KERNEL_VERSION_BASE=0x200
+BZ_KERNEL_VERSION_MAX=128	# bytes read of the string
+BZ_PAYLOAD_OFFSET=0x248	# u32: the payload's offset after the setup sectors
+BZ_PAYLOAD_LENGTH=0x24c	# u32: the payload's length
+BZ_SECTOR=512
+
+# bzimage_field FILE OFFSET SIZE: the unsigned SIZE-byte field at OFFSET
+# of FILE, in decimal; nothing when FILE is shorter. (od, not $(dd ...):
+# a command substitution drops a NUL byte with a warning on stderr.)
+bzimage_field() {
+	local v
+	v=$(od -An -tu"$3" -j $(($2)) -N "$3" -- "$1" 2>/dev/null) || return 1
+	printf '%s' "${v//[!0-9]/}"
+}
+
+# bzimage_kver FILE: the version string of an x86 bzImage, its first word
+# (the string kernel_version points to). Fails, silently, when the file
+# has no setup header.
 bzimage_kver() {
-	local f=$1 off
-	[ "$(dd if="$f" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] || return 1
-	off=$(od -An -tu2 -j 526 -N 2 "$f" | tr -d ' ')
+	local f=$1 off magic
+	magic=$(od -An -tx1 -j $((BZ_HEADER)) -N 4 -- "$f" 2>/dev/null) || return 1
+	[ "${magic//[!0-9a-f]/}" = "$BZ_HEADER_MAGIC" ] || return 1
+	off=$(bzimage_field "$f" "$BZ_KERNEL_VERSION" 2)
 	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
-	dd if="$f" bs=1 skip=$((off + 512)) count=128 2>/dev/null | tr '\0' '\n' |
-		head -n 1 | cut -d' ' -f1
+	dd if="$f" bs=1 skip=$((off + BZ_KERNEL_VERSION_BASE)) count=$BZ_KERNEL_VERSION_MAX 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
 }
 
 # bzimage_payload FILE: the kernel inside an x86 bzImage, decompressed to
-# stdout. The setup header says where it is (payload_offset at 0x248 and
-# payload_length at 0x24c, after the setup sectors). Returns 2 for a
+# stdout. The setup header says where it is (payload_offset and
+# payload_length, after the setup sectors: BZ_* above). Returns 2 for a
 # compression this script cannot undo (lz4, lzo). The decompressor's own
 # status is not used: it counts the size word the build appends as
 # trailing garbage. PAYLOAD_SIZE: that word, the size the output must have
@@ -42,12 +65,12 @@ bzimage_kver() {
 bzimage_payload() {
 	local f=$1 sects off len start magic cat
 	PAYLOAD_SIZE=""
-	sects=$(od -An -tu1 -j 497 -N 1 "$f" | tr -d ' ')
+	sects=$(bzimage_field "$f" "$BZ_SETUP_SECTS" 1)
 	[ "$sects" = 0 ] && sects=4
-	off=$(od -An -tu4 -j 584 -N 4 "$f" | tr -d ' ')
-	len=$(od -An -tu4 -j 588 -N 4 "$f" | tr -d ' ')
+	off=$(bzimage_field "$f" "$BZ_PAYLOAD_OFFSET" 4)
+	len=$(bzimage_field "$f" "$BZ_PAYLOAD_LENGTH" 4)
 	[ -n "$off" ] && [ -n "$len" ] && [ "$len" -gt 4 ] || return 2
-	start=$(((sects + 1) * 512 + off))
+	start=$(((sects + 1) * BZ_SECTOR + off))
 	magic=$(od -An -tx1 -j "$start" -N 4 "$f" | tr -d ' ')
 	case $magic in
 	1f8b*) cat="gzip -dc" ;;

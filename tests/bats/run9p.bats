@@ -318,10 +318,25 @@ hdr() {
 	[ "$output" = 6.1.0-57-amd64 ]
 }
 
-@test "bzimage_kver: a file without HdrS is no bzImage" {
+@test "bzimage_kver: a file without HdrS is no bzImage, said by the caller alone" {
 	head -c 1024 /dev/zero >"$W/zero"
 	run bzimage_kver "$W/zero"
 	[ "$status" != 0 ]
+	# (Read with $(dd ...), the NUL bytes made bash warn on stderr.)
+	[ -z "$output" ]
+}
+
+@test "bzimage_kver: a file shorter than the header is no bzImage" {
+	printf 'MZ' >"$W/short"
+	run bzimage_kver "$W/short"
+	[ "$status" != 0 ]
+	[ -z "$output" ]
+}
+
+@test "bzimage_field: little-endian fields at the boot protocol's offsets" {
+	hdr "$W/bz" "6.1.0 x"
+	[ "$(bzimage_field "$W/bz" "$BZ_KERNEL_VERSION" 2)" = 256 ]
+	[ -z "$(bzimage_field "$W/bz" 4096 4)" ]
 }
 
 @test "kernel_kver: the version is kept in the index, keyed by the file's identity" {
