@@ -288,6 +288,7 @@ run9p_defaults() {
 	lv_xml="" lv_serial="" lv_tmp=""
 	kconfig_tree=""
 	qemu_pid="" timer_pid="" qemu_rc=0 qemu_timed_out=0 LOOP_RUN="" LOOP_KEEP=0
+	RUN9P_CLEANUPS=()
 	LOOP_RELAY=""
 	# The loop (no --initrd): scripts/run9p-loop.
 	modules_dir="" host_root=0 overlay="" rw_paths=() use_cwd=0 show_console=0

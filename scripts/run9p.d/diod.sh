@@ -133,6 +133,7 @@ diod_qemu_args() {
 # its socket and log (run9p_cleanup removes it).
 diod_mkdir() {
 	diod_user=$(diod_user_of)
+	cleanup_add diod_stop
 	diod_dir=$(mktemp -d "${TMPDIR:-/tmp}/run9p-diod.XXXXXX") || die "cannot make a directory for diod's socket"
 	[ "$(id -u)" != 0 ] || chown "$diod_user" "$diod_dir" || die "cannot give $diod_dir to diod's user $diod_user"
 }

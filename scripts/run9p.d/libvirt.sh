@@ -202,6 +202,7 @@ lv_write() {
 		exit 0
 	fi
 	case $lv_xml in */*) dir=${lv_xml%/*} dir=${dir:-/} ;; *) dir=. ;; esac
+	cleanup_add lv_tmp_remove
 	lv_tmp=$(mktemp -p "$dir" .run9p-xml.XXXXXX 2>/dev/null) ||
 		die "--libvirt-xml: cannot create a file in '$dir' for '$lv_xml': give a folder that exists and you can write"
 	{ printf '%s\n' "$out" >"$lv_tmp" && chmod "$(printf '%o' $((0666 & ~$(umask))))" "$lv_tmp" &&

@@ -11,10 +11,13 @@
 # --- the lifetime: one cleanup for everything run9p starts ---
 # QEMU runs in the background so that run9p can pass INT, TERM and HUP on
 # to it, wait for it to end and then exit 128+N; --timeout is a timer
-# process that sends run9p SIGALRM. run9p_cleanup, the one EXIT trap,
-# releases every resource on every path (normal end, failure, timeout,
-# signal): the timer, QEMU, the virtiofsd, the loop's folder (kept only
-# when a message points into it), the libvirt XML's temporary file.
+# process that sends run9p SIGALRM. Whatever starts a resource first adds
+# the function that releases it (cleanup_add: the timer, QEMU, the
+# virtiofsd, diod, the terminal relay, the loop's folder, kept only when a
+# message points into it, the libvirt XML's temporary file), and
+# run9p_cleanup, the one EXIT trap, runs them last added first on every
+# path (normal end, failure, timeout, signal). A part that starts
+# something new adds its own, and never sets a trap.
 PROC_STOP_WAIT=50	# tenths of a second between SIGTERM and SIGKILL
 
 # proc_stop PID SIG: send SIG to our child PID, SIGKILL it when it is
@@ -30,19 +33,50 @@ proc_stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# shellcheck disable=SC2317 # the EXIT trap
-run9p_cleanup() {
-	trap '' INT TERM HUP ALRM
+# cleanup_add FUNC: FUNC releases something run9p is about to start; the
+# EXIT trap (run9p_cleanup) runs it, before those added earlier. Added
+# before the start, so no window leaves it behind: FUNC does nothing for
+# what was not started, and may run twice.
+cleanup_add() {
+	RUN9P_CLEANUPS+=("$1")
+}
+
+# The releases cleanup_add is given (vfs_stop and diod_stop are theirs).
+# shellcheck disable=SC2317 # run by run9p_cleanup
+timer_stop() {
 	[ -z "$timer_pid" ] || proc_stop "$timer_pid" TERM
 	timer_pid=""
+}
+# shellcheck disable=SC2317 # run by run9p_cleanup
+qemu_stop() {
 	[ -z "$qemu_pid" ] || proc_stop "$qemu_pid" TERM
 	qemu_pid=""
-	vfs_stop
-	diod_stop
+}
+# shellcheck disable=SC2317 # run by run9p_cleanup
+loop_relay_stop() {
 	[ -z "$LOOP_RELAY" ] || kill -s KILL "$LOOP_RELAY" 2>/dev/null || true
 	LOOP_RELAY=""
+}
+# shellcheck disable=SC2317 # run by run9p_cleanup
+loop_run_remove() {
 	[ -z "$LOOP_RUN" ] || [ "$LOOP_KEEP" = 1 ] || rm -rf "$LOOP_RUN"
+}
+# shellcheck disable=SC2317 # run by run9p_cleanup
+lv_tmp_remove() {
 	[ -z "$lv_tmp" ] || rm -f "$lv_tmp"
+	lv_tmp=""
+}
+
+# run9p_cleanup: every function cleanup_add was given, last added first,
+# each once. The EXIT trap.
+# shellcheck disable=SC2317 # the EXIT trap
+run9p_cleanup() {
+	local i
+	trap '' INT TERM HUP ALRM
+	for ((i = ${#RUN9P_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		"${RUN9P_CLEANUPS[i]}" || true
+	done
+	RUN9P_CLEANUPS=()
 }
 
 # run9p_signal NAME NUMBER: pass the signal on to QEMU, wait for it (at
@@ -72,6 +106,7 @@ run9p_timeout() {
 # Sets qemu_rc, and qemu_timed_out=1 when the timer stopped QEMU.
 qemu_run() {
 	qemu_rc=0 qemu_timed_out=0
+	cleanup_add qemu_stop
 	(trap - INT QUIT; exec "${qemu[@]}") 0<&0 &
 	qemu_pid=$!
 	if [ "$timeout" != 0 ]; then
@@ -83,6 +118,7 @@ qemu_run() {
 			wait $! && kill -s ALRM $$
 		) &
 		timer_pid=$!
+		cleanup_add timer_stop
 	fi
 	wait "$qemu_pid" || qemu_rc=$?
 	# QEMU ended: a timer firing now is too late to count.

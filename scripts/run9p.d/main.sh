@@ -44,6 +44,7 @@ run9p_run() {
 		# appending when they are files.
 		if [ -t 1 ]; then exec 3>>/dev/fd/1; else exec 3>&1; fi
 		if [ -t 2 ]; then exec 4>>/dev/fd/2; else exec 4>&2; fi
+		cleanup_add loop_relay_stop
 		loop_stdin
 		# QEMU's fd 1 is the stdin chardev's other half, which the guest
 		# never writes: CMD's stdout goes through fd 3.

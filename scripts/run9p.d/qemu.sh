@@ -91,6 +91,7 @@ qemu_argv() {
 	loop_cmd=0
 	[ "$loop" = 0 ] || [ ${#guest_cmd[@]} = 0 ] || loop_cmd=1
 	if [ "$loop_cmd" = 1 ]; then
+		cleanup_add loop_run_remove
 		LOOP_RUN=$(mktemp -d "${TMPDIR:-/tmp}/run9p.XXXXXX") || die "cannot make a temporary folder"
 		: >"$LOOP_RUN/status"
 		: >"$LOOP_RUN/console.log"

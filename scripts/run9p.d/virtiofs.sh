@@ -101,6 +101,7 @@ vfs_qemu_args() {
 # vfs_mkdir: a private directory (0700) for the socket and the daemon's
 # log (run9p_cleanup removes it).
 vfs_mkdir() {
+	cleanup_add vfs_stop
 	vfs_dir=$(mktemp -d "${TMPDIR:-/tmp}/run9p-vfs.XXXXXX") || die "cannot make a directory for virtiofsd's socket"
 }
 

@@ -483,22 +483,55 @@ hdr() {
 
 # --- the cleanup ---
 
+@test "cleanup_add: the EXIT trap runs each release once, the last added first" {
+	run bash -c '
+		for p in "$1"/run9p.d/*.sh; do . "$p"; done
+		run9p_defaults
+		first() { echo first; }
+		second() { echo second; }
+		trap run9p_cleanup EXIT
+		cleanup_add first
+		cleanup_add second
+		exit 3' _ "$RUN9P_DIR"
+	[ "$status" = 3 ]
+	[ "$output" = "$(printf 'second\nfirst')" ]
+}
+
 @test "run9p_cleanup: stops QEMU and the timer, removes the run folder and the XML's temporary file" {
+	PROC_STOP_WAIT=5
+	cleanup_add lv_tmp_remove
+	lv_tmp=$W/xml.tmp
+	: >"$lv_tmp"
+	cleanup_add loop_run_remove
+	LOOP_RUN=$W/run
+	mkdir "$LOOP_RUN"
+	cleanup_add qemu_stop
 	sleep 60 &
 	qemu_pid=$!
+	q=$qemu_pid
+	cleanup_add timer_stop
 	sleep 60 &
 	timer_pid=$!
-	LOOP_RUN=$W/run lv_tmp=$W/xml.tmp
-	mkdir "$LOOP_RUN"
-	: >"$lv_tmp"
-	PROC_STOP_WAIT=5
 	run9p_cleanup
-	! kill -0 "${qemu_pid:-1}" 2>/dev/null
+	! kill -0 "$q" 2>/dev/null
 	[ ! -e "$W/run" ] && [ ! -e "$W/xml.tmp" ]
 	[ -z "$qemu_pid" ] && [ -z "$timer_pid" ]
 }
 
+@test "run9p_cleanup: the virtiofsd's and diod's folders, made by vfs_mkdir and diod_mkdir, are removed" {
+	export TMPDIR=$W
+	vfs_mkdir
+	d1=$vfs_dir
+	diod_dirs=("$W/root")
+	diod_mkdir
+	d2=$diod_dir
+	[ -d "$d1" ] && [ -d "$d2" ]
+	run9p_cleanup
+	[ ! -e "$d1" ] && [ ! -e "$d2" ]
+}
+
 @test "run9p_cleanup: keeps the run folder a message points into" {
+	cleanup_add loop_run_remove
 	LOOP_RUN=$W/run LOOP_KEEP=1
 	mkdir "$LOOP_RUN"
 	run9p_cleanup
