@@ -115,8 +115,7 @@ lv_fs() {
 
 # lv_domain: the domain's XML on stdout.
 lv_domain() {
-	local name dir type=qemu spec etag edir i
-	declare -A seen=([$tag]=1)
+	local name dir type=qemu i
 	[ "$accel" != kvm ] || type=kvm
 	dir=$(lv_abs "$rootdir")
 	# libvirt takes no control byte in a name: newlines too become _.
@@ -155,21 +154,10 @@ lv_domain() {
 		echo "      <target dir='$(xml_text "$tag")'/>"
 		[ "$share_mode" != ro ] || echo "      <readonly/>"
 		echo "    </filesystem>"
-	else
-		lv_fs "$tag" "$dir" "$([ "$share_mode" = ro ] && echo ro)"
 	fi
-	case $overlay in "" | tmpfs) ;; *) lv_fs r9pupper "$overlay" ;; esac
-	for i in "${!rw_paths[@]}"; do
-		lv_fs "r9prw$i" "${rw_paths[$i]}"
-	done
-	for spec in "${extra_9p[@]}"; do
-		case $spec in *:*) ;; *) die "--extra-9p '$spec': use TAG:DIR" ;; esac
-		etag=${spec%%:*} edir=${spec#*:}
-		check_tag "$etag"
-		check_dir "--extra-9p directory" "$edir"
-		[ -z "${seen[$etag]:-}" ] || die "tag '$etag' is used twice: each share needs its own tag"
-		seen[$etag]=1
-		lv_fs "$etag" "$edir"
+	# The 9p shares, the root's among them: guest_shares, as QEMU's.
+	for i in "${!SHARE_TAGS[@]}"; do
+		lv_fs "${SHARE_TAGS[$i]}" "${SHARE_DIRS[$i]}" "${SHARE_RO[$i]}"
 	done
 	if [ -n "$scratch_file" ]; then
 		echo "    <disk type='file' device='disk'>"

@@ -82,6 +82,7 @@ main() {
 
 	[ -z "$scratch" ] || scratch_setup
 	cmdline+=$cmdline_extra
+	guest_shares
 
 	[ -z "$lv_xml" ] || lv_write
 	run9p_pick_kernel

@@ -75,6 +75,35 @@ run9p_cmdline() {
 	fi
 }
 
+# guest_shares: the guest's 9p shares, the one list both QEMU's argv
+# (qemu_argv) and the libvirt domain (lv_domain) are written from, so a
+# share reaches both or neither: SHARE_TAGS, SHARE_DIRS and SHARE_RO ("ro"
+# when QEMU serves it read-only). The root's first (9p only: virtiofs and
+# diod serve theirs apart), then --overlay DIR's upper layer, each --rw
+# PATH, each --extra-9p TAG:DIR (checked here: its form, tag and folder).
+guest_shares() {
+	local spec etag edir i
+	declare -A seen=([$tag]=1)
+	SHARE_TAGS=() SHARE_DIRS=() SHARE_RO=()
+	if [ "$rootfs" = 9p ]; then
+		SHARE_TAGS+=("$tag") SHARE_DIRS+=("$rootdir")
+		SHARE_RO+=("$([ "$share_mode" != ro ] || echo ro)")
+	fi
+	case $overlay in "" | tmpfs) ;; *) SHARE_TAGS+=(r9pupper) SHARE_DIRS+=("$overlay") SHARE_RO+=("") ;; esac
+	for i in "${!rw_paths[@]}"; do
+		SHARE_TAGS+=("r9prw$i") SHARE_DIRS+=("${rw_paths[$i]}") SHARE_RO+=("")
+	done
+	for spec in "${extra_9p[@]}"; do
+		case $spec in *:*) ;; *) die "--extra-9p '$spec': use TAG:DIR" ;; esac
+		etag=${spec%%:*} edir=${spec#*:}
+		check_tag "$etag"
+		check_dir "--extra-9p directory" "$edir"
+		[ -z "${seen[$etag]:-}" ] || die "tag '$etag' is used twice: each share needs its own tag"
+		seen[$etag]=1
+		SHARE_TAGS+=("$etag") SHARE_DIRS+=("$edir") SHARE_RO+=("")
+	done
+}
+
 # qemu_argv: QEMU's command line in qemu: the machine, the kernel, the
 # loop's ports, the console, the shares, the sandbox, the user's own.
 qemu_argv() {
@@ -133,22 +162,9 @@ qemu_argv() {
 	if [ "$rootfs" = virtiofs ]; then
 		[ "$dry_run" = 1 ] || vfs_mkdir
 		vfs_qemu_args "${vfs_dir:-${TMPDIR:-/tmp}/run9p-vfs.XXXXXX}/sock"
-	elif [ "$rootfs" = 9p ]; then
-		share_args "$tag" "$rootdir" "$([ "$share_mode" = ro ] && echo ro)"
 	fi
-	declare -A seen=([$tag]=1)
-	case $overlay in "" | tmpfs) ;; *) share_args r9pupper "$overlay" ;; esac
-	for i in "${!rw_paths[@]}"; do
-		share_args "r9prw$i" "${rw_paths[$i]}"
-	done
-	for spec in "${extra_9p[@]}"; do
-		case $spec in *:*) ;; *) die "--extra-9p '$spec': use TAG:DIR" ;; esac
-		etag=${spec%%:*} edir=${spec#*:}
-		check_tag "$etag"
-		check_dir "--extra-9p directory" "$edir"
-		[ -z "${seen[$etag]:-}" ] || die "tag '$etag' is used twice: each share needs its own tag"
-		seen[$etag]=1
-		share_args "$etag" "$edir"
+	for i in "${!SHARE_TAGS[@]}"; do
+		share_args "${SHARE_TAGS[$i]}" "${SHARE_DIRS[$i]}" "${SHARE_RO[$i]}"
 	done
 	if [ ${#diod_dirs[@]} != 0 ]; then
 		[ "$dry_run" = 1 ] || diod_mkdir

@@ -28,9 +28,15 @@ setup() {
 	STD=(-k "$W/vmlinuz" -i "$W/initrd.img" -r "$W/root" --passthrough-as-root --accel tcg --no-pvh --dry-run)
 }
 
+# strict_main ARGS...: main as scripts/run9p runs it, under set -eu (in
+# bats' run, which tests a status, set -e would be ignored).
+strict_main() {
+	"$RUN9P_DIR/run9p" "$@"
+}
+
 # dry ARGS...: run9p's main on the stand-ins (-k, -i, -r, --dry-run).
 dry() {
-	run main "${STD[@]}" "$@"
+	run strict_main "${STD[@]}" "$@"
 }
 
 # hdr FILE VERSION: a minimal x86 bzImage boot header: "HdrS" at 0x202,
@@ -224,13 +230,13 @@ hdr() {
 # --- refusals of the whole command line (main --dry-run) ---
 
 @test "main: no kernel" {
-	run main -r "$W/root" --dry-run
+	run strict_main -r "$W/root" --dry-run
 	[ "$status" = 2 ]
 	[ "$output" = "run9p: no kernel: give -k KERNEL (see --help)" ]
 }
 
 @test "main: no root directory" {
-	run main -k "$W/vmlinuz" -i "$W/initrd.img" --dry-run
+	run strict_main -k "$W/vmlinuz" -i "$W/initrd.img" --dry-run
 	[ "$status" = 2 ]
 	[ "$output" = "run9p: no root directory: give -r DIR or --host-root (see --help)" ]
 }
@@ -281,7 +287,7 @@ hdr() {
 }
 
 @test "main: an empty CMD is refused with what to try" {
-	run main -k "$W/vmlinuz" -r "$W/root" --dry-run -- ''
+	run strict_main -k "$W/vmlinuz" -r "$W/root" --dry-run -- ''
 	[ "$status" = 2 ]
 	[ "${lines[0]}" = "run9p: run the command '': it is empty" ]
 	[ "${lines[1]}" = "run9p: try: -- CMD [ARGS...] with a command, or -- alone for an interactive shell on the console" ]
@@ -474,6 +480,35 @@ hdr() {
 	diod_qemu_args /tmp/d,x/sock
 	[ "${qemu[1]}" = "user,id=r9pdiod,restrict=on,guestfwd=tcp:10.0.2.100:564-unix:/tmp/d,,x/sock,guestfwd=tcp:10.0.2.100:565-unix:/tmp/d,,x/sock" ]
 	[ "${qemu[3]}" = virtio-net-pci,netdev=r9pdiod ]
+}
+
+@test "guest_shares: the root, the upper layer, --rw and --extra-9p, in order, the root read-only under an overlay" {
+	mkdir -p "$W/up" "$W/rw" "$W/x"
+	rootfs=9p tag=fsRoot rootdir=$W/root share_mode=ro overlay=$W/up rw_paths=("$W/rw") extra_9p=("xt:$W/x")
+	guest_shares
+	[ "${SHARE_TAGS[*]}" = "fsRoot r9pupper r9prw0 xt" ]
+	[ "${SHARE_DIRS[*]}" = "$W/root $W/up $W/rw $W/x" ]
+	[ "${SHARE_RO[0]}" = ro ] && [ -z "${SHARE_RO[1]}${SHARE_RO[2]}${SHARE_RO[3]}" ]
+}
+
+@test "guest_shares: an --extra-9p without a TAG is refused" {
+	extra_9p=("$W/root")
+	run guest_shares
+	[ "$status" = 2 ]
+	[ "$output" = "run9p: --extra-9p '$W/root': use TAG:DIR" ]
+}
+
+@test "--libvirt-xml and the QEMU argv carry the same shares" {
+	mkdir -p "$W/x" "$W/y"
+	dry --extra-9p "xt:$W/x" --extra-9p "yt:$W/y" --ro
+	[ "$status" = 0 ]
+	argv_tags=$(grep -o 'mount_tag=[A-Za-z0-9._-]*' <<<"$output" | cut -d= -f2 | tr '\n' ' ')
+	dry --extra-9p "xt:$W/x" --extra-9p "yt:$W/y" --ro --libvirt-xml -
+	[ "$status" = 0 ]
+	xml_tags=$(grep -o "<target dir='[^']*'/>" <<<"$output" | cut -d"'" -f2 | tr '\n' ' ')
+	[ "$argv_tags" = "fsRoot xt yt " ]
+	[ "$xml_tags" = "$argv_tags" ]
+	[ "$(grep -c '<readonly/>' <<<"$output")" = 1 ]
 }
 
 @test "libvirt: xml_text escapes markup and control characters" {
