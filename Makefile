@@ -145,10 +145,14 @@ bench: deps
 
 # Host tools in bin, the guest programs (static) in lib/root9p where
 # mkinitrd9p looks for them, mount9p also in sbin for the guest's own use,
-# the loop's kernel fragment in share/root9p (run9p --kconfig finds it).
+# the loop's kernel fragment in share/root9p (run9p --kconfig finds it),
+# run9p's functions in lib/root9p/run9p.d (scripts/run9p.d: its thin main
+# looks beside itself, then in ../lib/root9p).
 # Every install rule names its files in INSTALLED too (absolute, without
 # DESTDIR): `make uninstall` removes exactly those (tests/install.sh).
-INSTALLED_DIRS += $(PREFIX)/lib/root9p $(PREFIX)/share/root9p
+RUN9P_PARTS := $(notdir $(wildcard scripts/run9p.d/*.sh))
+INSTALLED_DIRS += $(PREFIX)/lib/root9p/run9p.d $(PREFIX)/lib/root9p $(PREFIX)/share/root9p
+INSTALLED += $(addprefix $(PREFIX)/lib/root9p/run9p.d/,$(RUN9P_PARTS))
 INSTALLED += $(PREFIX)/bin/run9p $(PREFIX)/lib/root9p/run9p-loop \
 	$(PREFIX)/lib/root9p/run9p-fstests \
 	$(PREFIX)/lib/root9p/payload9p $(PREFIX)/lib/root9p/init9p \
@@ -158,6 +162,8 @@ install: all
 	install -D -m 0755 scripts/run9p $(DESTDIR)$(PREFIX)/bin/run9p
 	install -D -m 0644 scripts/run9p-loop $(DESTDIR)$(PREFIX)/lib/root9p/run9p-loop
 	install -D -m 0644 scripts/run9p-fstests $(DESTDIR)$(PREFIX)/lib/root9p/run9p-fstests
+	install -d $(DESTDIR)$(PREFIX)/lib/root9p/run9p.d
+	install -m 0644 $(addprefix scripts/run9p.d/,$(RUN9P_PARTS)) $(DESTDIR)$(PREFIX)/lib/root9p/run9p.d/
 	install -D -m 0755 $(GO)/payload9p $(DESTDIR)$(PREFIX)/lib/root9p/payload9p
 	install -D -m 0755 $(GO)/init9p $(DESTDIR)$(PREFIX)/lib/root9p/init9p
 	install -D -m 0755 $(GO)/mount9p $(DESTDIR)$(PREFIX)/lib/root9p/mount9p

@@ -16,7 +16,7 @@ qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 linux-libc-dev-arm64-cross dpkg-dev perl libblkid-dev e2fsprogs util-linux fdisk
 linux-source-6.1 flex bison bc libelf-dev fakemachine qemu-system-common
 libvirt-clients libvirt-daemon-driver-qemu python3
-debhelper lintian mandoc fakeroot man-db shellcheck sqlite3 git diod"
+debhelper lintian mandoc fakeroot man-db shellcheck sqlite3 git diod bats"
 # --fstests (make fstests): what fstests runs in the guest, whose root is
 # the host's / (xfs_io, getfattr, fio ...), and what building a checkout
 # of it needs. Not for make check: its fstests test uses a stand-in tree.

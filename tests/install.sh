@@ -22,6 +22,7 @@ expected() {
 755 $p/lib/root9p/payload9p
 644 $p/lib/root9p/run9p-loop
 644 $p/lib/root9p/run9p-fstests
+$(for f in scripts/run9p.d/*.sh; do echo "644 $p/lib/root9p/run9p.d/${f##*/}"; done)
 755 $p/lib/root9p/mkroot9p-convert
 755 $p/lib/root9p/mount9p
 755 $p/sbin/mount9p

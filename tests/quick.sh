@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/quick.sh - everything `make quick` runs, no QEMU boot: the build,
 # the unit tests, shellcheck (tests/lint.sh), a short run of every fuzz
-# target (FUZZ_QUICK_RUNS inputs each, default 3000) and every host-side
-# suite in tests/host/. Each suite prints its own closing line; this adds
+# target (FUZZ_QUICK_RUNS inputs each, default 3000), the bats tests of
+# run9p's functions (tests/bats/run.sh) and every host-side suite in
+# tests/host/. Each suite prints its own closing line; this adds
 # them up into one, "quick: N passed, N failed, N skipped". `make check`
 # (tests/check.sh) runs all of it and the boot suites.
 set -u
@@ -26,6 +27,7 @@ fuzz_log=$(mktemp)
 	FUZZ_SMOKE_TIME="${FUZZ_QUICK_TIME:-600}") >"$fuzz_log" 2>&1 &
 fuzz_pid=$!
 run lint tests/lint.sh
+run bats tests/bats/run.sh
 for t in tests/host/*.sh; do
 	[ -e "$t" ] || continue
 	run "$(basename "$t" .sh)" "$t"

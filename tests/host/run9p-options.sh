@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tests/host/run9p-options.sh - run9p's options are described in three
-# places besides its parser (the main loop's case arms in scripts/run9p):
+# places besides its parser (run9p_parse_args' case arms in
+# scripts/run9p.d/args.sh):
 # --help, man/run9p.1 and README.md. This holds them together: the same
 # long options in the parser, --help and the man page, each short option
 # the same long one's in all three, and no option in README.md's run9p
@@ -13,27 +14,28 @@ cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
 RUN9P=${RUN9P:-scripts/run9p}
+PARSER=${PARSER:-scripts/run9p.d/args.sh}
 MAN=${MAN:-man/run9p.1}
 README=${README:-README.md}
 t_plan 6
 
 # The lists below are "OPTION" lines, or "SHORT LONG" pairs, sorted.
 
-# parser_opts: the options of run9p's argument loop (its last
-# `while [ $# -gt 0 ]` loop's case arms: "-k | --kernel)").
+# parser_opts: the options of run9p's argument loop (the last
+# `while [ $# -gt 0 ]` loop's case arms in PARSER: "-k | --kernel)").
 parser_opts() {
-	awk '/^while \[ \$# -gt 0 \]; do$/ { on = 1; n++; delete arms; next }
-		on && /^done$/ { on = 0; next }
-		on && /^\t-[-a-zA-Z0-9 |]*\)/ { arms[n, ++k[n]] = $0 }
-		END { for (i = 1; i <= k[n]; i++) print arms[n, i] }' "$RUN9P" |
+	awk '/^\twhile \[ \$# -gt 0 \]; do$/ { on = 1; n++; delete arms; next }
+		on && /^\tdone$/ { on = 0; next }
+		on && /^\t\t-[-a-zA-Z0-9 |]*\)/ { arms[n, ++k[n]] = $0 }
+		END { for (i = 1; i <= k[n]; i++) print arms[n, i] }' "$PARSER" |
 		sed 's/).*//; s/[\t ]//g' | tr '|' '\n' | grep -x -- '-[-a-zA-Z0-9]*' | grep -vx -- '--' | LC_ALL=C sort -u
 }
 # parser_pairs: "SHORT LONG" for each arm that has both.
 parser_pairs() {
-	awk '/^while \[ \$# -gt 0 \]; do$/ { on = 1; n++; next }
-		on && /^done$/ { on = 0; next }
-		on && /^\t-[a-zA-Z] \| --[-a-z0-9]*\)/ { p[n, ++k[n]] = $1 " " $3 }
-		END { for (i = 1; i <= k[n]; i++) print p[n, i] }' "$RUN9P" |
+	awk '/^\twhile \[ \$# -gt 0 \]; do$/ { on = 1; n++; next }
+		on && /^\tdone$/ { on = 0; next }
+		on && /^\t\t-[a-zA-Z] \| --[-a-z0-9]*\)/ { p[n, ++k[n]] = $1 " " $3 }
+		END { for (i = 1; i <= k[n]; i++) print p[n, i] }' "$PARSER" |
 		sed 's/)$//' | LC_ALL=C sort -u
 }
 
