@@ -17,10 +17,11 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-t_plan 14
+t_plan 16
 RUN9P=$(realpath -- "$RUN9P")	# lib.sh: ${RUN9P:-scripts/run9p}
 OTHER=4242
 KV=6.1.0-r9pauto
+KCACHE=${ROOT9P_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/root9p}/kernels
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/root9p-vfsauto.XXXXXX") || exit 2
 trap '[ -n "${KEEP:-}" ] || rm -rf --one-file-system "$W"' EXIT
@@ -155,5 +156,30 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "as root with --passthrough-as-root (runs as root only)"
 	skip "as root, a tree of root's (runs as root only)"
+fi
+
+# mkinitrd9p --fstype auto on real Debian kernels (when the boot suites
+# have fetched them): it says what it picked and why.
+# mkauto NAME: mkinitrd9p on the cached kernel NAME (bookworm, cloud);
+# its stderr in OUT; 2 when that kernel is not cached.
+mkauto() {
+	local KVER KERNEL_BASE
+	[ -f "$KCACHE/$1.env" ] && [ -x build/mkinitrd9p ] || return 2
+	# shellcheck disable=SC1090 # fetch-kernel.sh's assignments
+	. "$KCACHE/$1.env"
+	[ -d "$KERNEL_BASE/lib/modules/$KVER" ] || return 2
+	OUT=$(build/mkinitrd9p -k "$KVER" -b "$KERNEL_BASE" -o "$W/$1.img" 2>&1) && RC=0 || RC=$?
+}
+if mkauto bookworm; then
+	check "mkinitrd9p --fstype auto, Debian's kernel (both): 9p, saying virtiofs is there too" \
+		eval '[ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a 9p image (the kernel has virtiofs too: --modules=virtiofs" <<<"$OUT"'
+else
+	skip "mkinitrd9p --fstype auto, Debian's kernel (not cached: tests/boot fetch it)"
+fi
+if mkauto cloud; then
+	check "mkinitrd9p --fstype auto, Debian's cloud kernel (no 9p): virtiofs, saying why" \
+		eval '[ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a virtiofs image (the kernel has no 9p)" <<<"$OUT"'
+else
+	skip "mkinitrd9p --fstype auto, Debian's cloud kernel (not cached: tests/boot fetch it)"
 fi
 t_done run9p-vfsauto
