@@ -98,7 +98,7 @@ static const char usage_text[] =
 "                           (default: next to init9p), virtio_blk and ext4\n"
 "      --fstype=F           the root's filesystem: 9p, virtiofs (virtio_pci,\n"
 "                           fuse, virtiofs go in) or auto (default: 9p when\n"
-"                           the kernel has it, else virtiofs)\n"
+"                           the kernel has it, else virtiofs; says which)\n"
 "      --list IMAGE         print the contents of any newc initrd\n"
 "  -v, --verbose            say what goes in and where it comes from\n"
 "  -h, --help               this text\n"
@@ -432,6 +432,14 @@ static int generate(const struct opts *o)
 						  &fs, o->modules, o->nmodules,
 						  &why);
 	}
+	if (!err && o->fs == R9P_MODS_AUTO && !o->kbuild && !o->no_modules)
+		fprintf(stderr, "mkinitrd9p: --fstype auto: a %s image (%s)\n",
+			fs == R9P_MODS_VIRTIOFS ? "virtiofs" : "9p",
+			fs == R9P_MODS_VIRTIOFS ? "the kernel has no 9p" :
+			ms.auto_other ? "the kernel has virtiofs too: "
+			"--modules=virtiofs adds it for rootfstype=virtiofs, "
+			"--fstype virtiofs makes a virtiofs image" :
+			"the kernel has no virtiofs");
 	if (!err && o->verbose)
 		print_plan(&ms, dir);
 	if (!err)

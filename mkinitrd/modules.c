@@ -268,9 +268,13 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 	kmod_set_log_fn(r.ctx, log_kmod, NULL);
 	/* A kernel without 9p but with virtiofs (Debian 12's cloud kernel)
 	 * gets a virtiofs image; a 9p kernel a 9p one, as before. */
-	if (*fs == R9P_MODS_AUTO)
-		*fs = !has_module(r.ctx, "9p") && has_module(r.ctx, "virtiofs") ?
-		      R9P_MODS_VIRTIOFS : R9P_MODS_9P;
+	if (*fs == R9P_MODS_AUTO) {
+		int has9p = has_module(r.ctx, "9p");
+		int hasvfs = has_module(r.ctx, "virtiofs");
+
+		*fs = !has9p && hasvfs ? R9P_MODS_VIRTIOFS : R9P_MODS_9P;
+		ms->auto_other = has9p && hasvfs;
+	}
 	/* The bus driver is the first entry; virtio-mmio replaces it. */
 	for (i = 0; i < NREQUIRED; i++)
 		req[i] = *fs == R9P_MODS_VIRTIOFS ? &r9p_root_virtiofs_modules[i] :

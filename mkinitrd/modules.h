@@ -26,6 +26,8 @@ struct r9p_modset {
 	size_t *order;		/* indices into v, dependencies first */
 	char **builtin;		/* asked-for names that are built in */
 	size_t nbuiltin;
+	int auto_other;		/* --fstype auto: the kernel has the other
+				 * filesystem too (1), or not (0) */
 };
 
 /* The root filesystem an image is for (--fstype). */
@@ -40,7 +42,8 @@ enum r9p_mods_fs {
  * set, virtio_mmio instead of virtio_pci: the bus the 9p device sits on),
  * or with *FS R9P_MODS_VIRTIOFS what a virtiofs root needs (virtio_pci,
  * fuse, virtiofs), plus extra[0..nextra), and their closure. *FS
- * R9P_MODS_AUTO becomes the one chosen. Every name must be a module or
+ * R9P_MODS_AUTO becomes the one chosen (ms->auto_other says whether the
+ * kernel has the other one too). Every name must be a module or
  * built in; a kernel lacking a required one is refused by name.
  */
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,

@@ -122,7 +122,7 @@ PATH; "--ro" stays.
                           virtio-blk, and root9p.tmp=LABEL=LABEL is added to
                           the command line (--cmdline too). The initrd needs
                           it: mkinitrd9p --scratch
-      --fs 9p|virtiofs|diod  the root's transport (default 9p). diod
+      --fs 9p|virtiofs|diod|auto  the root's transport (default 9p). diod
                           serves ROOTDIR over trans=tcp as --extra-9p-tcp
                           does (root=10.0.2.100, rootflags trans=tcp,port=,
                           aname= and ip=; -o adds to them), for an initrd
@@ -133,12 +133,23 @@ PATH; "--ro" stays.
                           vhost-user-fs-pci device with the tag and the shared
                           memory it needs (memory-backend-memfd,share=on), boots
                           with rootfstype=virtiofs (rootflags only from -o) and
-                          stops the daemon when QEMU ends. As root it needs
-                          --passthrough-as-root: QEMU 7.2's virtiofsd serves the
-                          tree with root's rights (see SECURITY.md); QEMU
-                          itself drops to the tree's owner as with 9p. In
-                          the loop (-- CMD) the root alone: no --host-root,
-                          --overlay or --rw
+                          stops the daemon when QEMU ends. The Rust virtiofsd
+                          runs as the invoking user (as root: as the tree's
+                          owner, as QEMU for 9p) in a user namespace
+                          (--sandbox=namespace, --uid-map/--gid-map) that makes
+                          that user the guest's root: the guest sees root's
+                          files, the host the user's (/etc/subuid and
+                          /etc/subgid ranges map the guest's other ids).
+                          QEMU 7.2's C virtiofsd runs only as root, and as
+                          root needs --passthrough-as-root (the guest's root
+                          is root over the tree: see SECURITY.md), as does
+                          the Rust one for a tree of root's. In the loop
+                          (-- CMD) the root alone: no --host-root, --overlay
+                          or --rw. auto: virtiofs when the kernel has it
+                          (config-KVER beside it, or its module tree) and a
+                          daemon can serve the root for this user, else 9p
+                          (a kernel without 9p: virtiofs or a refusal); run9p
+                          says which and why on one line
       --virtiofsd PATH    the daemon (default: the Rust virtiofsd when
                           installed, else QEMU's /usr/lib/qemu/virtiofsd)
       --vfs-cache auto|always|none  the daemon's cache mode (default auto)
@@ -294,7 +305,8 @@ run9p_defaults() {
 	mem=512M cpus=1 accel=auto timeout=0 secmodel="" sandbox=1 dry_run=0 pvh=auto
 	runas="" pt_as_root=0 allow_host_root=0 arch=x86_64 transport=pci
 	extra_9p=() extra_tcp=() cmdline_extra="" qemu_user=() scratch="" scratch_qemu=() scratch_file=""
-	rootfs=9p vfsd="" vfs_cache=auto vfs_dir="" vfs_pid=""
+	rootfs=9p vfsd="" vfs_cache=auto vfs_dir="" vfs_pid="" vfs_kind="" vfs_help=""
+	vfs_uid="" vfs_gid="" vfs_maps=()
 	lv_xml="" lv_serial="" lv_tmp=""
 	kconfig_tree=""
 	qemu_pid="" timer_pid="" qemu_rc=0 qemu_timed_out=0 LOOP_RUN="" LOOP_KEEP=0

@@ -239,7 +239,7 @@ run9p_check_user() {
 	elif [ -n "$runas" ]; then
 		die "--user: only root can start QEMU as another user"
 	fi
-
+	vfs_user
 }
 
 # run9p_check_host: the accelerator (KVM only for the host's own

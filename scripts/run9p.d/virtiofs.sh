@@ -28,31 +28,125 @@ VFS_SOCKET_WAIT=100	# tenths of a second for the daemon's socket
 # the host's (QEMU's docs/tools/virtiofsd.rst, "xattr-mapping").
 VFS_XATTRMAP=':prefix:all:trusted.:user.virtiofs.::prefix:client:security.:user.virtiofs.::bad:client:user.virtiofs.:::ok:client:user.:::bad:client::::ok:server::user.::bad:server:::'
 
-# vfs_check: pick the daemon and refuse what it cannot do safely.
-vfs_check() {
-	case $rootfs in
-	9p | diod) return 0 ;;
-	virtiofs) ;;
-	*) die "--fs '$rootfs': use 9p, virtiofs or diod" ;;
-	esac
+# vfs_find: the daemon in vfsd (--virtiofsd, else the Rust one, else
+# QEMU's C one), its kind in vfs_kind and its --help in vfs_help. Fails
+# (with vfsd empty) when there is none.
+vfs_find() {
 	if [ -z "$vfsd" ]; then
 		vfsd=$(command -v virtiofsd 2>/dev/null || true)
 		[ -n "$vfsd" ] || [ ! -x /usr/libexec/virtiofsd ] || vfsd=/usr/libexec/virtiofsd
 		[ -n "$vfsd" ] || [ ! -x $VFS_C ] || vfsd=$VFS_C
-		[ -n "$vfsd" ] || die "--fs virtiofs: no virtiofs daemon found (virtiofsd in PATH, /usr/libexec/virtiofsd, $VFS_C): apt-get install qemu-system-common (Debian 12, QEMU's virtiofsd) or virtiofsd (Debian 13), or give --virtiofsd PATH"
+		[ -n "$vfsd" ] || return 1
 	fi
 	[ -x "$vfsd" ] || die "--virtiofsd '$vfsd' is not an executable file"
-	if "$vfsd" --help 2>&1 | grep -q -- '--shared-dir'; then vfs_kind=rust; else vfs_kind=c; fi
+	vfs_help=$("$vfsd" --help 2>&1 || true)
+	if grep -q -- '--shared-dir' <<<"$vfs_help"; then vfs_kind=rust; else vfs_kind=c; fi
+}
+
+# vfs_kernel_fs: what the kernel says about 9p and virtiofs, in
+# VFS_K9P and VFS_KVFS (y: built in or a module; n: not; "" unknown), and
+# where it says it in VFS_KFROM: its build tree's .config, config-KVER
+# beside the bzImage, or its module tree (--modules, /lib/modules/KVER:
+# modules.builtin and modules.dep).
+vfs_kernel_fs() {
+	local cfg="" dir="" kv=""
+	VFS_K9P="" VFS_KVFS="" VFS_KFROM=""
+	if [ -d "$kernel" ]; then
+		cfg=$kernel/.config
+	elif kernel_kver "$kernel"; then
+		kv=$KVER_OUT
+		case $kernel in */*) cfg=${kernel%/*}/config-$kv ;; *) cfg=./config-$kv ;; esac
+	fi
+	if [ -n "$cfg" ] && [ -f "$cfg" ] && [ -r "$cfg" ]; then
+		VFS_KFROM=$cfg VFS_K9P=n VFS_KVFS=n
+		! grep -qE '^CONFIG_9P_FS=[ym]$' "$cfg" || VFS_K9P=y
+		! grep -qE '^CONFIG_VIRTIO_FS=[ym]$' "$cfg" || VFS_KVFS=y
+		return 0
+	fi
+	if [ -n "$modules_dir" ]; then
+		dir=$modules_dir
+		[ -f "$dir/modules.dep" ] || [ -z "$kv" ] || dir=$dir/lib/modules/$kv
+	elif [ -n "$kv" ]; then
+		dir=/lib/modules/$kv
+	fi
+	[ -n "$dir" ] && [ -f "$dir/modules.dep" ] || return 0
+	VFS_KFROM=$dir VFS_K9P=n VFS_KVFS=n
+	! grep -qE '(^|/)fs/9p/9p\.ko' "$dir/modules.dep" "$dir/modules.builtin" 2>/dev/null || VFS_K9P=y
+	! grep -qE '(^|/)fs/fuse/virtiofs\.ko' "$dir/modules.dep" "$dir/modules.builtin" 2>/dev/null || VFS_KVFS=y
+}
+
+# vfs_usable: 0 when a virtiofs daemon can serve the root for this user:
+# the Rust one (as an ordinary user, or as root for a tree of a user's or
+# with --passthrough-as-root), or the C one as root with
+# --passthrough-as-root. VFS_WHY says why not.
+vfs_usable() {
+	VFS_WHY=""
+	vfs_find || { VFS_WHY="no virtiofs daemon (virtiofsd in PATH, /usr/libexec/virtiofsd, $VFS_C)"; return 1; }
+	if [ "$vfs_kind" = c ]; then
+		[ "$(id -u)" = 0 ] || { VFS_WHY="$vfsd (QEMU's C virtiofsd) runs only as root"; return 1; }
+		[ "$pt_as_root" = 1 ] || { VFS_WHY="$vfsd (QEMU's C virtiofsd) serves as root only with --passthrough-as-root"; return 1; }
+		return 0
+	fi
+	grep -q -- '--uid-map' <<<"$vfs_help" || { [ "$(id -u)" = 0 ] && [ "$pt_as_root" = 1 ]; } ||
+		{ VFS_WHY="$vfsd has no --uid-map"; return 1; }
+	[ "$(id -u)" != 0 ] || [ "$pt_as_root" = 1 ] || ! stat_get "$rootdir" ||
+		[ "${ST_OUT[0]}" != 0 ] || { VFS_WHY="'$rootdir' is root's (give --passthrough-as-root)"; return 1; }
+}
+
+# vfs_auto: --fs auto becomes virtiofs or 9p, and says which and why on
+# one line. virtiofs when the kernel has it and a daemon can serve the
+# root (vfs_usable), else 9p; a kernel without 9p gets virtiofs or a
+# refusal. The 9p-only features (--host-root, --overlay, --rw,
+# --extra-9p-tcp) keep 9p.
+vfs_auto() {
+	local why
+	vfs_kernel_fs
+	if [ "$host_root" = 1 ] || [ -n "$overlay" ] || [ ${#rw_paths[@]} != 0 ] || [ ${#extra_tcp[@]} != 0 ]; then
+		rootfs=9p why="--host-root, --overlay, --rw and --extra-9p-tcp are 9p's"
+	elif [ "$VFS_KVFS" = n ]; then
+		rootfs=9p why="$VFS_KFROM has no virtiofs (CONFIG_VIRTIO_FS)"
+	elif [ -z "$VFS_KVFS" ]; then
+		rootfs=9p why="nothing says whether kernel '$kernel' has virtiofs (no config-KVER beside it, no module tree)"
+	elif vfs_usable; then
+		rootfs=virtiofs why="$VFS_KFROM has virtiofs and $vfsd can serve '$rootdir' as $(id -un 2>/dev/null || id -u)"
+	else
+		rootfs=9p why="$VFS_WHY"
+	fi
+	if [ "$rootfs" = 9p ] && [ "$VFS_K9P" = n ]; then
+		[ "$VFS_KVFS" = y ] ||
+			die_try "pick the root's transport for kernel '$kernel': $VFS_KFROM has neither 9p (CONFIG_9P_FS) nor virtiofs (CONFIG_VIRTIO_FS)" "a kernel with either (Debian's linux-image-amd64 has both)"
+		die_try "boot kernel '$kernel' over virtiofs (--fs auto): $VFS_KFROM has no 9p (CONFIG_9P_FS), and $why" "the Rust virtiofsd (Debian 13: apt-get install virtiofsd), or a kernel with 9p (Debian's linux-image-amd64)"
+	fi
+	log "--fs auto: $rootfs: $why"
+	if [ "$rootfs" = virtiofs ]; then
+		TAG_MAX=36
+		check_tag "$tag"
+	fi
+}
+
+# vfs_check: pick the daemon and refuse what it cannot do safely.
+vfs_check() {
+	[ "$rootfs" != auto ] || vfs_auto
+	case $rootfs in
+	9p | diod) return 0 ;;
+	virtiofs) ;;
+	*) die "--fs '$rootfs': use 9p, virtiofs, diod or auto" ;;
+	esac
+	vfs_find || die_try "boot over virtiofs: no virtiofs daemon found (virtiofsd in PATH, /usr/libexec/virtiofsd, $VFS_C)" "apt-get install virtiofsd (Debian 13, the Rust daemon) or qemu-system-common (Debian 12, QEMU's C daemon, root only), or give --virtiofsd PATH"
 	case $vfs_cache in
 	auto | always) ;;
 	none) [ "$vfs_kind" = c ] || vfs_cache=never ;;
 	*) die "--vfs-cache '$vfs_cache': use auto, always or none" ;;
 	esac
 	if [ "$vfs_kind" = c ] && [ "$(id -u)" != 0 ]; then
-		die "--fs virtiofs: $vfsd (QEMU's C virtiofsd) must run as root (it sets up its namespace sandbox); run run9p as root with --passthrough-as-root, or install the Rust virtiofsd (Debian 13: apt-get install virtiofsd)"
+		die_try "start $vfsd (QEMU's C virtiofsd) as $(id -un 2>/dev/null || id -u): it runs only as root (it sets up its namespace sandbox)" "the Rust virtiofsd, which runs as an ordinary user (Debian 13: apt-get install virtiofsd; or --virtiofsd PATH), or run9p as root with --passthrough-as-root"
 	fi
-	if [ "$(id -u)" = 0 ] && [ "$pt_as_root" = 0 ]; then
-		die "--fs virtiofs as root: virtiofsd serves '$rootdir' with root's rights, so the guest's root is root over it on the host (set-uid root files; device nodes are refused: the daemon runs without CAP_MKNOD). Give --passthrough-as-root to mean it, and keep the tree in a 0700 directory or on a nosuid,nodev mount"
+	if [ "$vfs_kind" = c ] && [ "$(id -u)" = 0 ] && [ "$pt_as_root" = 0 ]; then
+		die_try "serve '$rootdir' over virtiofs as root with $vfsd (QEMU's C virtiofsd): it cannot drop to the tree's owner, and as root the guest's root is root over the tree on the host (set-uid root files; device nodes are refused: the daemon runs without CAP_MKNOD)" "--passthrough-as-root to mean it (keep the tree in a 0700 directory or on a nosuid,nodev mount), or the Rust virtiofsd (apt-get install virtiofsd), which run9p starts as the tree's owner"
+	fi
+	if [ "$vfs_kind" = rust ] && { [ "$(id -u)" != 0 ] || [ "$pt_as_root" = 0 ]; } &&
+		! grep -q -- '--uid-map' <<<"$vfs_help"; then
+		die_try "start $vfsd as an ordinary user: it has no --uid-map, so the guest's root would not own the tree's files" "virtiofsd 1.7 or newer (Debian 13's), or run9p as root with --passthrough-as-root"
 	fi
 	if [ "$mode" = ro ] && [ "$vfs_kind" = c ]; then
 		die "--ro with --fs virtiofs: QEMU 7.2's virtiofsd cannot serve a tree read-only, and a guest can remount its root rw; use --fs 9p (QEMU enforces readonly=on there) or the Rust virtiofsd (--readonly)"
@@ -77,8 +171,21 @@ vfs_command() {
 	if [ "$vfs_kind" = rust ]; then
 		vfs_cmd=("$vfsd" "--socket-path=$1" "--shared-dir=$rootdir"
 			"--cache=$vfs_cache" --sandbox=namespace
-			--modcaps=-mknod:-setfcap)
+			--xattr "--xattrmap=$VFS_XATTRMAP")
 		[ "$mode" != ro ] || vfs_cmd+=(--readonly)
+		if [ "$vfs_uid" = 0 ]; then
+			# File handles need CAP_DAC_READ_SEARCH, which only root
+			# has: an ordinary user's daemon logs "Failed to open file
+			# handle for the root node" and keeps O_PATH fds.
+			vfs_cmd+=(--modcaps=-mknod:-setfcap)
+			! grep -q -- '--inode-file-handles' <<<"$vfs_help" ||
+				vfs_cmd+=(--inode-file-handles=prefer)
+		else
+			vfs_cmd+=("${vfs_maps[@]}")
+			# root drops it to the tree's owner (as QEMU for 9p)
+			[ "$(id -u)" != 0 ] ||
+				vfs_cmd=(setpriv "--reuid=$vfs_uid" "--regid=$vfs_gid" --clear-groups -- "${vfs_cmd[@]}")
+		fi
 	else
 		vfs_cmd=("$vfsd" "--socket-path=$1" -o "source=$(vfs_opt_value "$rootdir")"
 			-o "cache=$vfs_cache" -o modcaps=-mknod:-setfcap
@@ -103,6 +210,55 @@ vfs_qemu_args() {
 vfs_mkdir() {
 	cleanup_add vfs_stop
 	vfs_dir=$(mktemp -d "${TMPDIR:-/tmp}/run9p-vfs.XXXXXX") || die "cannot make a directory for virtiofsd's socket"
+	# (the daemon, dropped to the tree's owner, writes its socket there)
+	[ "$(id -u)" != 0 ] || [ "$vfs_uid" = 0 ] || chown "$vfs_uid:$vfs_gid" "$vfs_dir" ||
+		die "cannot give $vfs_dir to virtiofsd's user $vfs_uid:$vfs_gid (chown)"
+}
+
+# vfs_subid FILE USER UID: "START COUNT" of USER's (or UID's) first range
+# in FILE (/etc/subuid, /etc/subgid), COUNT at most 65535 (the guest's
+# ids 1..65535). Fails when there is none.
+vfs_subid() {
+	local name start count
+	[ -r "$1" ] || return 1
+	while IFS=: read -r name start count; do
+		[ "$name" = "$2" ] || [ "$name" = "$3" ] || continue
+		[[ $start =~ ^[0-9]+$ && $count =~ ^[1-9][0-9]*$ ]] || continue
+		[ "$count" -le 65535 ] || count=65535
+		echo "$start $count"
+		return 0
+	done <"$1"
+	return 1
+}
+
+# vfs_user: who runs the daemon (vfs_uid, vfs_gid) and its id maps
+# (vfs_maps). An ordinary user runs it as themself; root runs it as the
+# tree's owner, as QEMU serves 9p, unless --passthrough-as-root keeps it
+# root. Its user namespace makes that user the guest's root (0:0), so the
+# guest sees root-owned system files while the host sees the user's; with
+# a range in /etc/subuid and /etc/subgid (and newuidmap, newgidmap) the
+# guest's ids 1..N map onto it, as podman and mkosi do; without one they
+# are the overflow id, and chown to them fails (EINVAL).
+vfs_user() {
+	local name sub
+	vfs_uid=$(id -u) vfs_gid=$(id -g) vfs_maps=()
+	[ "$rootfs" = virtiofs ] && [ "$vfs_kind" = rust ] || return 0
+	if [ "$is_root" = 1 ]; then
+		[ "$pt_as_root" = 0 ] || return 0
+		stat_get "$rootdir" || die "root directory '$rootdir' cannot be read (stat)"
+		vfs_uid=${ST_OUT[0]} vfs_gid=${ST_OUT[1]}
+		{ [ "$vfs_uid" != 0 ] && [ "$vfs_gid" != 0 ]; } ||
+			die_try "serve '$rootdir' over virtiofs as root: it is root's (${ST_OUT[0]}:${ST_OUT[1]}), and run9p runs virtiofsd as the tree's owner (its user namespace makes that owner the guest's root)" "a tree owned by an ordinary user and group (chown -R USER:GROUP '$rootdir', or make it as that user), or --passthrough-as-root to serve it with root's rights"
+	fi
+	vfs_maps=(--uid-map=":0:$vfs_uid:1:" --gid-map=":0:$vfs_gid:1:")
+	name=$(id -un "$vfs_uid" 2>/dev/null || echo "$vfs_uid")
+	if command -v newuidmap >/dev/null && sub=$(vfs_subid /etc/subuid "$name" "$vfs_uid"); then
+		vfs_maps+=(--uid-map=":1:${sub% *}:${sub#* }:")
+	fi
+	name=$(getent group "$vfs_gid" 2>/dev/null | cut -d: -f1)
+	if command -v newgidmap >/dev/null && sub=$(vfs_subid /etc/subgid "${name:-$vfs_gid}" "$vfs_gid"); then
+		vfs_maps+=(--gid-map=":1:${sub% *}:${sub#* }:")
+	fi
 }
 
 # vfs_dry_run: the daemon's command, for --dry-run.

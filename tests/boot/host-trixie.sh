@@ -27,11 +27,12 @@ NAME=host-trixie
 UNLINK_72="fstat ok read ok write ok ftruncate failed: No such file or directory"
 
 # Checks of one kernel: 2 images, 9p passthrough 6, mapped-xattr 3, --ro 3,
-# the loop 3, the loop with --overlay tmpfs 2, virtiofs 4.
-PER_KERNEL=$((2 + 6 + 3 + 3 + 3 + 2 + 4))
+# the loop 3, the loop with --overlay tmpfs 2, virtiofs 4, virtiofs as an
+# ordinary user 6 (vfsuser_kernel).
+PER_KERNEL=$((2 + 6 + 3 + 3 + 3 + 2 + 4 + 6))
 # Once: the probe roots, the dry runs of QEMU's user option and of the
-# virtiofs daemon.
-ONCE=3
+# virtiofs daemon, the user's virtiofs root and its dry runs (vfsuser_once).
+ONCE=$((3 + 4))
 
 # --- on the machine: the tree, the kernels, then the suite inside -----------
 outside() {
@@ -243,11 +244,120 @@ overlay" ]'
 		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
 }
 
+# --- virtiofs as an ordinary user (the Rust virtiofsd's user namespace) ---
+# uid 65534 runs run9p (setpriv: no passwd entry needed) on a copy of the
+# probe root that it owns; its own run9p cache, kernel and images, which
+# it can read. The root's init says what the guest sees and does.
+VFSU=65534:65534
+
+# vfsuser_once: the root, the kernel files for the user, and the dry runs
+# of the daemon's command line (as the user; as root for the user's tree).
+# shellcheck disable=SC2034 # out: read by the evals
+vfsuser_once() {
+	local out
+	LOG=
+	VROOT=$WORK/root-vfsuser
+	check "the user's virtiofs root (uid 65534's copy, its own init)" eval 'vfsuser_root "$VROOT"'
+	out=$(vfsuser_run9p --dry-run -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs 2>&1)
+	check "as a user: virtiofsd --sandbox=namespace maps the user to the guest's root" \
+		eval 'grep -qE "^/usr/libexec/virtiofsd .*--sandbox=namespace .*--uid-map=:0:65534:1: --gid-map=:0:65534:1:" <<<"$out"'
+	out=$("$RUN9P" --dry-run --accel tcg -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs 2>&1)
+	check "as root: virtiofsd drops to the tree's owner (setpriv), with the same maps" \
+		eval 'grep -qE "^setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/libexec/virtiofsd .*--uid-map=:0:65534:1:" <<<"$out"'
+	out=$(vfsuser_run9p --dry-run -k "$VK" -i "$VIMG" -r "$VROOT" --fs auto 2>&1)
+	check "as a user: --fs auto picks virtiofs (virtiofs in the kernel, the Rust daemon) and says so" \
+		eval 'grep -q "^run9p: --fs auto: virtiofs: .* has virtiofs and /usr/libexec/virtiofsd can serve" <<<"$out" &&
+			grep -q " rootfstype=virtiofs" <<<"$out"'
+}
+
+# vfsuser_root DIR: the probe root, owned by $VFSU, with /usr/bin/env and
+# an init that reports ownership and a write (probe.remount: after
+# making / rw again, as a guest told ro may).
+vfsuser_root() {
+	cp -a "$ROOT" "$1" && mkdir -p "$1/usr/bin" && ln "$1/bin/busybox" "$1/usr/bin/env" &&
+		cat >"$1/sbin/init" <<'INIT' && chown -R "$VFSU" "$1"
+#!/bin/sh
+export PATH=/bin:/sbin
+say() { echo "<5>@@ $*" >/dev/kmsg; }
+mount -t proc proc /proc
+while read -r id parent devno fsroot mnt rest; do
+	[ "$mnt" = / ] && say mountinfo "$id $parent $devno $fsroot $mnt $rest"
+done </proc/self/mountinfo
+say own "$(stat -c %u:%g /usr/bin/env /etc/passwd | tr '\n' ' ')"
+if grep -q probe.remount /proc/cmdline; then
+	mount -o remount,rw / 2>/dev/null
+	say remount "$?"
+fi
+if err=$( (echo made >/out/made) 2>&1); then
+	say write ok
+	say made "$(stat -c %u:%g /out/made)"
+	sync
+else
+	say write "failed: $err"
+fi
+say done yes
+poweroff -f
+INIT
+}
+
+# vfsuser_run9p ARGS...: run9p as $VFSU with its own cache.
+vfsuser_run9p() {
+	setpriv --reuid="${VFSU%:*}" --regid="${VFSU#*:}" --clear-groups -- \
+		env HOME=/nonexistent ROOT9P_CACHE="$WORK/cache-vfsuser" \
+		"$RUN9P" --accel tcg "$@"
+}
+
+# vfsuser_boot NAME RUN9P-ARGS...: boot as $VFSU (LOG, RC as boot does).
+vfsuser_boot() {
+	local name=$1
+	shift
+	LOG=$LOGDIR/$name.log
+	echo "boot $name (uid ${VFSU%:*})"
+	vfsuser_run9p --timeout "$BOOT_TIMEOUT" "$@" </dev/null >"$LOG" 2>&1 && RC=0 || RC=$?
+}
+
+# vfsuser_files IMG: the kernel (and its config: PVH), the virtiofs image
+# where the user can read them (VK, VIMG).
+vfsuser_files() {
+	VK=$WORK/vfsuser-$K/${KERNEL_IMAGE##*/}
+	VIMG=$WORK/vfsuser-$K/virtiofs.img
+	mkdir -p "$WORK/vfsuser-$K" "$WORK/cache-vfsuser" && chown "$VFSU" "$WORK/cache-vfsuser" &&
+		cp "$KERNEL_IMAGE" "$VK" && cp "$1" "$VIMG" &&
+		{ [ ! -f "$KERNEL_BASE/boot/config-$KVER" ] || cp "$KERNEL_BASE/boot/config-$KVER" "${VK%/*}/"; } &&
+		chmod -R a+rX "$WORK/vfsuser-$K"
+}
+
+# vfsuser_kernel: the demonstration of #27: an ordinary user's tree boots
+# over virtiofs; the guest's root owns the system files and what it
+# makes; on the host all of it stays the user's (nothing of root's);
+# --ro: the guest's write fails (EROFS) and nothing changes.
+vfsuser_kernel() {
+	local before
+	rm -f "$VROOT/out/made"
+	vfsuser_boot "$K-vfsuser" -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs -a "panic=-1"
+	check "$K vfs user: a tree of uid 65534 boots over virtiofs, run9p run by that user" \
+		eval 'probe_is done yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"'
+	check "$K vfs user: the guest sees /usr/bin/env and /etc/passwd as 0:0" probe_is own "0:0 0:0 "
+	check "$K vfs user: a file the guest's root makes is 0:0 in the guest" \
+		eval 'probe_is write ok && probe_is made 0:0'
+	check "$K vfs user: on the host that file is the user's ($VFSU)" \
+		eval '[ "$(stat -c %u:%g "$VROOT/out/made" 2>/dev/null)" = "$VFSU" ]'
+	check "$K vfs user: after the guest wrote, nothing under the tree is root's on the host (find -uid 0 -o -gid 0)" \
+		eval '[ -e "$VROOT/out/made" ] && [ -z "$(find "$VROOT" \( -uid 0 -o -gid 0 \) -print -quit)" ]'
+	rm -f "$VROOT/out/made"
+	# shellcheck disable=SC2034 # read by the eval below
+	before=$(treesum "$VROOT")
+	vfsuser_boot "$K-vfsuser-ro" -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs --ro -a "probe.remount panic=-1"
+	check "$K vfs user --ro: the guest's write fails (EROFS, / made rw again) and nothing changes" \
+		eval 'probe_is done yes && probe_has write "^failed: .*Read-only file system" &&
+			[ ! -e "$VROOT/out/made" ] && [ "$before" = "$(treesum "$VROOT")" ]'
+}
+
 inside() {
 	TREE=$1 WORK=$2 KERNELS=$3
 	LOGDIR=$WORK/logs
 	mkdir -p "$LOGDIR"
-	T_CLEAN=(root root-user '*.img')
+	T_CLEAN=(root root-user root-vfsuser 'vfsuser-*' cache-vfsuser '*.img')
 	trap t_cleanup EXIT
 	echo "$NAME: work dir $WORK"
 	O=build/trixie
@@ -259,7 +369,7 @@ inside() {
 	nk=$(wc -w <<<"$KERNELS")
 	t_plan $((T_PASS + T_FAIL + T_SKIP + ONCE + nk * PER_KERNEL))
 	make_roots
-	DRY_DONE=0
+	DRY_DONE=0 VFSU_DONE=0
 	for K in $KERNELS; do
 		if [ ! -f "$WORK/$K.env" ]; then
 			fail "$K: the kernel was not fetched on the machine"
@@ -269,8 +379,15 @@ inside() {
 		# shellcheck disable=SC1090 # fetch-kernel.sh's assignments
 		. "$WORK/$K.env"
 		one_kernel
+		vfsuser_files "$WORK/$K-vfs.img"
+		if [ "$VFSU_DONE" = 0 ]; then
+			vfsuser_once
+			VFSU_DONE=1
+		fi
+		vfsuser_kernel
 	done
 	[ "$DRY_DONE" = 1 ] || t_skip 2 "run9p's dry runs: no kernel to give it"
+	[ "$VFSU_DONE" = 1 ] || t_skip 4 "the user's virtiofs root and dry runs: no kernel"
 	t_done $NAME
 }
 

@@ -61,7 +61,7 @@ EOF
 # The stand-in Rust virtiofsd: a socket at --socket-path, the signals it gets.
 cat >"$W/bin/virtiofsd" <<'EOF'
 #!/bin/bash
-case $* in *--help*) echo "  --shared-dir <DIR>"; exit 0 ;; esac
+case $* in *--help*) echo "  --shared-dir <DIR>"; echo "  --uid-map <MAP>"; exit 0 ;; esac
 for a; do case $a in --socket-path=*) sock=${a#*=} ;; esac; done
 printf '%s\n' "$@" >"$STUB/vfs.argv"
 perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) or die "$!\n"' "$sock"
