@@ -25,6 +25,8 @@ MAKE=${MAKE:-make}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 . tests/boot/lib.sh
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
+# run9p --fstests checks the shares' options with the build's mount9p.
+export MOUNT9P=${MOUNT9P:-$PWD/$O/klibc/mount9p}
 
 t_workdir fstests "run9p --fstests boot tests" 'res*'
 t_plan 17
