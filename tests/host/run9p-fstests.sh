@@ -17,7 +17,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-t_plan 59
+t_plan 62
 RUN9P=$(realpath "$RUN9P")
 
 t_workdir run9p-fstests "run9p --fstests host tests"
@@ -37,6 +37,8 @@ printf '%s\n' "$@" >"$STUB/argv"
 for a; do
 	case $a in file,id=r9pst,path=*) printf '%b' "${STUB_STATUS:-}" >"${a#*path=}" ;; esac
 done
+# STUB_SLEEP: a guest that runs until a signal ends it.
+[ -z "${STUB_SLEEP:-}" ] || sleep "$STUB_SLEEP"
 EOF
 cat >"$W/bin/mkinitrd9p" <<'EOF'
 #!/bin/bash
@@ -50,6 +52,8 @@ cat >"$W/bin/virtiofsd" <<'EOF'
 case $* in *--help*) echo "  --shared-dir <DIR>"; exit 0 ;; esac
 for a; do case $a in --socket-path=*) sock=${a#*=} ;; esac; done
 printf '%s\n' "$@" >"$STUB/vfs-${sock##*/}.argv"
+# STUB_VFS_FAIL=TAG: that share's daemon ends at once, with a message.
+[ "${sock##*/sock-}" != "${STUB_VFS_FAIL:-}" ] || { echo "stand-in: cannot serve" >&2; exit 1; }
 perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) or die "$!\n"' "$sock"
 sleep 60 &
 trap "echo TERM >>'$STUB/vfs-${sock##*/}.signals'; kill $!; exit 0" TERM
@@ -210,6 +214,29 @@ check "virtiofs: both daemons ended (TERM), their folder removed" \
 	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && grep -qx TERM "$STUB/vfs-sock-fscratch.signals" &&
 	! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
 check "virtiofs: the loop's initrd loads virtiofs for the shares" grep -q "^--modules=.*,virtiofs" "$STUB/mkinitrd.argv"
+# Every way out ends every daemon: the second one failing to start...
+STUB_VFS_FAIL=fscratch run vfs-fail "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" \
+	--fstests "$FT" --fstests-results "$W/vres3"
+check "virtiofs: the fscratch daemon fails: exit 2, its message, QEMU not started" \
+	eval '[ "$RC" = 2 ] && said "virtiofsd ($W/bin/virtiofsd for fscratch) ended before its socket appeared" &&
+	said "stand-in: cannot serve" && [ ! -e "$STUB/argv" ]'
+check "virtiofs: ... the fstest daemon already started is ended, the folder removed" \
+	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+# ... and SIGTERM to run9p while the guest runs.
+n=$((n + 1))
+export STUB=$W/$n-vfs-term STUB_SLEEP=60
+mkdir -p "$STUB"
+"$RUN9P" "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
+	--fstests-results "$W/vres4" </dev/null >"$STUB/out" 2>"$STUB/err" &
+pid=$!
+for _ in $(seq 300); do [ -e "$STUB/argv" ] && break; sleep 0.1; done
+kill -TERM $pid
+RC=0
+wait $pid || RC=$?
+unset STUB_SLEEP
+check "virtiofs: SIGTERM while the guest runs: exit 143, both daemons ended, the folder removed" \
+	eval '[ "$RC" = 143 ] && grep -qx TERM "$STUB/vfs-sock-fstest.signals" &&
+	grep -qx TERM "$STUB/vfs-sock-fscratch.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
 run vfs-dry "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
 	--fstests-results "$W/vres2" --dry-run
 check "virtiofs --dry-run: the two daemons' commands, then QEMU's, nothing started" \
