@@ -12,7 +12,7 @@ FSTESTS_NEEDS = $(O)/mkinitrd9p $(GO)/payload9p $(GO)/mount9p $(GO)/init9p
 fstests: $(FSTESTS_NEEDS)
 	@scripts/deps.sh --fstests
 	@t0=$$(date +%s); rc=0; \
-	fstests/run.sh --fstests "$(FSTESTS)" --out $(O)/fstests \
+	MOUNT9P=$(abspath $(GO)/mount9p) fstests/run.sh --fstests "$(FSTESTS)" --out $(O)/fstests \
 		$(if $(FSTESTS_CONFIGS),--configs "$(FSTESTS_CONFIGS)") \
 		$(if $(FSTESTS_UPDATE),--update) || rc=$$?; \
 	echo "fstests: run time $$(($$(date +%s) - t0)) s"; \

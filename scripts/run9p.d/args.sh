@@ -228,7 +228,9 @@ The loop (no -i):
                           (RESULT_BASE). Exit status: ./check's; 2 when
                           the TEST share cannot be mounted in the guest
                           (its message says why). As root it needs
-                          --passthrough-as-root
+                          --passthrough-as-root. With --fs virtiofs the
+                          shares are virtiofs (a virtiofsd each; -o as
+                          MOUNT_OPTIONS), the root stays 9p
       --fstests-results DIR  the results folder (default ./fstests-results;
                           made when missing)
       --fstests-test DIR, --fstests-scratch DIR
@@ -307,6 +309,7 @@ run9p_defaults() {
 	extra_9p=() extra_tcp=() cmdline_extra="" qemu_user=() scratch="" scratch_qemu=() scratch_file=""
 	rootfs=9p vfsd="" vfs_cache=auto vfs_dir="" vfs_pid="" vfs_kind="" vfs_help=""
 	vfs_uid="" vfs_gid="" vfs_maps=()
+	vfs_shares=() vfs_share_pids=() vfs_modules=""
 	lv_xml="" lv_serial="" lv_tmp=""
 	kconfig_tree=""
 	qemu_pid="" timer_pid="" qemu_rc=0 qemu_timed_out=0 LOOP_RUN="" LOOP_KEEP=0

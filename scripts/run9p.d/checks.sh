@@ -142,6 +142,7 @@ run9p_check_args() {
 	done
 	check_tag "$tag"
 	vfs_check
+	vfs_shares_check
 	[[ $mem =~ ^[0-9]+[KMGTkmgt]?$ ]] || die "memory '$mem' is not a size like 512M or 2G"
 	[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "cpus '$cpus' is not a positive number"
 	[[ $timeout =~ ^[0-9]+$ ]] || die "timeout '$timeout' is not a number of seconds"

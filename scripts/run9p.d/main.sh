@@ -29,6 +29,7 @@ run9p_loop_setup() {
 # run9p_run: start the daemons, QEMU, and exit with what it says.
 run9p_run() {
 	[ "$rootfs" != virtiofs ] || vfs_start
+	vfs_shares_start
 	diod_start
 	# (A share QEMU serves read-only gives the guest nothing to leave behind.)
 	writable=1
@@ -91,6 +92,7 @@ main() {
 	stat_remember
 	if [ "$dry_run" = 1 ]; then
 		[ "$rootfs" != virtiofs ] || vfs_dry_run
+		vfs_shares_dry_run
 		diod_dry_run
 		printf '%q ' "${qemu[@]}"
 		echo

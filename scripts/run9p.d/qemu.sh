@@ -167,6 +167,7 @@ qemu_argv() {
 	for i in "${!SHARE_TAGS[@]}"; do
 		share_args "${SHARE_TAGS[$i]}" "${SHARE_DIRS[$i]}" "${SHARE_RO[$i]}"
 	done
+	vfs_shares_qemu_args
 	if [ ${#extra_tcp[@]} != 0 ]; then
 		[ "$dry_run" = 1 ] || diod_mkdir
 		diod_qemu_args "${diod_dir:-${TMPDIR:-/tmp}/run9p-diod.XXXXXX}/sock"

@@ -124,6 +124,17 @@ vfs_auto() {
 	fi
 }
 
+# vfs_pick: the daemon (vfs_find) and its cache mode, for the root and
+# the shares alike; a refusal when there is none.
+vfs_pick() {
+	vfs_find || die_try "boot over virtiofs: no virtiofs daemon found (virtiofsd in PATH, /usr/libexec/virtiofsd, $VFS_C)" "apt-get install virtiofsd (Debian 13, the Rust daemon) or qemu-system-common (Debian 12, QEMU's C daemon, root only), or give --virtiofsd PATH"
+	case $vfs_cache in
+	auto | always) ;;
+	none) [ "$vfs_kind" = c ] || vfs_cache=never ;;
+	*) die "--vfs-cache '$vfs_cache': use auto, always or none" ;;
+	esac
+}
+
 # vfs_check: pick the daemon and refuse what it cannot do safely.
 vfs_check() {
 	[ "$rootfs" != auto ] || vfs_auto
@@ -132,12 +143,7 @@ vfs_check() {
 	virtiofs) ;;
 	*) die "--fs '$rootfs': use 9p, virtiofs, diod or auto" ;;
 	esac
-	vfs_find || die_try "boot over virtiofs: no virtiofs daemon found (virtiofsd in PATH, /usr/libexec/virtiofsd, $VFS_C)" "apt-get install virtiofsd (Debian 13, the Rust daemon) or qemu-system-common (Debian 12, QEMU's C daemon, root only), or give --virtiofsd PATH"
-	case $vfs_cache in
-	auto | always) ;;
-	none) [ "$vfs_kind" = c ] || vfs_cache=never ;;
-	*) die "--vfs-cache '$vfs_cache': use auto, always or none" ;;
-	esac
+	vfs_pick
 	if [ "$vfs_kind" = c ] && [ "$(id -u)" != 0 ]; then
 		die_try "start $vfsd (QEMU's C virtiofsd) as $(id -un 2>/dev/null || id -u): it runs only as root (it sets up its namespace sandbox)" "the Rust virtiofsd, which runs as an ordinary user (Debian 13: apt-get install virtiofsd; or --virtiofsd PATH), or run9p as root with --passthrough-as-root"
 	fi
@@ -166,13 +172,16 @@ vfs_opt_value() {
 	printf '%s' "${v//,/\\,}"
 }
 
-# vfs_command SOCKET: the daemon's command line in vfs_cmd.
+# vfs_command SOCKET [DIR]: the daemon's command line in vfs_cmd, for
+# DIR (default: the root, read-only with --ro; a share is read-write).
 vfs_command() {
+	local dir=${2:-$rootdir} ro=$mode
+	[ -z "${2:-}" ] || ro=rw
 	if [ "$vfs_kind" = rust ]; then
-		vfs_cmd=("$vfsd" "--socket-path=$1" "--shared-dir=$rootdir"
+		vfs_cmd=("$vfsd" "--socket-path=$1" "--shared-dir=$dir"
 			"--cache=$vfs_cache" --sandbox=namespace
 			--xattr "--xattrmap=$VFS_XATTRMAP")
-		[ "$mode" != ro ] || vfs_cmd+=(--readonly)
+		[ "$ro" != ro ] || vfs_cmd+=(--readonly)
 		if [ "$vfs_uid" = 0 ]; then
 			# File handles need CAP_DAC_READ_SEARCH, which only root
 			# has: an ordinary user's daemon logs "Failed to open file
@@ -187,7 +196,7 @@ vfs_command() {
 				vfs_cmd=(setpriv "--reuid=$vfs_uid" "--regid=$vfs_gid" --clear-groups -- "${vfs_cmd[@]}")
 		fi
 	else
-		vfs_cmd=("$vfsd" "--socket-path=$1" -o "source=$(vfs_opt_value "$rootdir")"
+		vfs_cmd=("$vfsd" "--socket-path=$1" -o "source=$(vfs_opt_value "$dir")"
 			-o "cache=$vfs_cache" -o modcaps=-mknod:-setfcap
 			-o "xattrmap=$(vfs_opt_value "$VFS_XATTRMAP")"
 			-o log_level=warn)
@@ -198,10 +207,21 @@ vfs_command() {
 # shared memory the daemon can map: a memfd backend of -m's size as the
 # (only) NUMA node.
 vfs_qemu_args() {
+	vfs_device_args "$tag" "$1"
+	vfs_memory_args
+}
+
+# vfs_device_args TAG SOCKET: one vhost-user-fs device, its daemon at SOCKET.
+vfs_device_args() {
 	# shellcheck disable=SC2054 # the commas are QEMU's
-	qemu+=(-chardev "socket,id=vfs-$tag,path=$1"
-		-device "vhost-user-fs-pci,chardev=vfs-$tag,tag=$tag"
-		-object "memory-backend-memfd,id=vfs-mem,size=$mem,share=on"
+	qemu+=(-chardev "socket,id=vfs-$1,path=$2"
+		-device "vhost-user-fs-pci,chardev=vfs-$1,tag=$1")
+}
+
+# vfs_memory_args: the guest's RAM as shared memory, once for all devices.
+vfs_memory_args() {
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	qemu+=(-object "memory-backend-memfd,id=vfs-mem,size=$mem,share=on"
 		-numa node,memdev=vfs-mem)
 }
 
@@ -242,7 +262,7 @@ vfs_subid() {
 vfs_user() {
 	local name sub
 	vfs_uid=$(id -u) vfs_gid=$(id -g) vfs_maps=()
-	[ "$rootfs" = virtiofs ] && [ "$vfs_kind" = rust ] || return 0
+	{ [ "$rootfs" = virtiofs ] || [ ${#vfs_shares[@]} != 0 ]; } && [ "$vfs_kind" = rust ] || return 0
 	if [ "$is_root" = 1 ]; then
 		[ "$pt_as_root" = 0 ] || return 0
 		stat_get "$rootdir" || die "root directory '$rootdir' cannot be read (stat)"
@@ -268,31 +288,94 @@ vfs_dry_run() {
 	echo '&'
 }
 
-# vfs_start: start the daemon, wait for its socket (vfs_stop ends it).
+# vfs_start [TAG DIR]: start the root's daemon (or share TAG's, serving
+# DIR), wait for its socket (vfs_stop ends it).
 vfs_start() {
-	local i
-	vfs_command "$vfs_dir/sock"
-	"${vfs_cmd[@]}" >"$vfs_dir/log" 2>&1 </dev/null &
-	vfs_pid=$!
+	local i sock=$vfs_dir/sock${1:+-$1} log=$vfs_dir/log${1:+-$1} pid
+	vfs_command "$sock" ${2:+"$2"}
+	"${vfs_cmd[@]}" >"$log" 2>&1 </dev/null &
+	pid=$!
+	if [ -n "${1:-}" ]; then vfs_share_pids+=("$pid"); else vfs_pid=$pid; fi
 	for ((i = 0; i < VFS_SOCKET_WAIT; i++)); do
-		[ -S "$vfs_dir/sock" ] && return 0
-		if ! kill -0 "$vfs_pid" 2>/dev/null; then
-			sed 's/^/  virtiofsd: /' "$vfs_dir/log" >&2
-			die "virtiofsd ($vfsd) ended before its socket appeared (its messages above)"
+		[ -S "$sock" ] && return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			sed 's/^/  virtiofsd: /' "$log" >&2
+			die "virtiofsd ($vfsd${1:+ for $1}) ended before its socket appeared (its messages above)"
 		fi
 		sleep 0.1
 	done
-	sed 's/^/  virtiofsd: /' "$vfs_dir/log" >&2
-	die "virtiofsd ($vfsd) made no socket $vfs_dir/sock in $((VFS_SOCKET_WAIT / 10)) s"
+	sed 's/^/  virtiofsd: /' "$log" >&2
+	die "virtiofsd ($vfsd${1:+ for $1}) made no socket $sock in $((VFS_SOCKET_WAIT / 10)) s"
 }
 
 # shellcheck disable=SC2317 # reached through run9p_cleanup, a trap
 vfs_stop() {
+	local pid log
 	[ -z "$vfs_pid" ] || proc_stop "$vfs_pid" TERM
 	vfs_pid=""
+	for pid in "${vfs_share_pids[@]}"; do proc_stop "$pid" TERM; done
+	vfs_share_pids=()
 	if [ -n "$vfs_dir" ]; then
-		[ ! -s "$vfs_dir/log" ] || grep -v -e 'fv_\|virtio_loop\|virtio_session_mount' "$vfs_dir/log" | sed 's/^/  virtiofsd: /' >&2 || true
+		for log in "$vfs_dir"/log*; do
+			[ ! -s "$log" ] || grep -v -e 'fv_\|virtio_loop\|virtio_session_mount' "$log" | sed 's/^/  virtiofsd: /' >&2 || true
+		done
 		rm -rf "$vfs_dir"
 	fi
 	vfs_dir=""
+}
+
+# --- virtiofs shares beside the root (run9p --fstests --fs virtiofs) ---
+# Each TAG:DIR in vfs_shares is served by a daemon of its own (vfs_pick's,
+# read-write), with its socket (vfs_dir/sock-TAG) and its own
+# vhost-user-fs-pci device, whatever the root is; vfs_stop ends them all.
+# The loop's initrd loads virtiofs for them (vfs_modules).
+
+# vfs_shares_check: the daemon for the shares, and what cannot work.
+vfs_shares_check() {
+	[ ${#vfs_shares[@]} != 0 ] || return 0
+	local what="serve ${vfs_shares[*]%%:*} over virtiofs"
+	vfs_pick
+	[ "$vfs_kind" != c ] || [ "$(id -u)" = 0 ] ||
+		die_try "$what: $vfsd (QEMU's C virtiofsd) must run as root (it sets up its namespace sandbox)" "run run9p as root with --passthrough-as-root, or install the Rust virtiofsd (Debian 13: apt-get install virtiofsd)"
+	[ "$(id -u)" != 0 ] || [ "$pt_as_root" = 1 ] ||
+		die_try "$what as root: virtiofsd serves them with root's rights (set-uid root files on the host)" "--passthrough-as-root to mean it, and keep the folders in a 0700 directory"
+	[ "$transport" = pci ] ||
+		die_try "$what with --transport $transport: run9p's virtiofs devices are vhost-user-fs-pci" "drop --transport"
+	vfs_modules=,virtiofs
+}
+
+# vfs_shares_qemu_args: a device per share (after the 9p shares of
+# guest_shares: a tag is used once), the shared RAM when the root has not
+# added it.
+vfs_shares_qemu_args() {
+	local spec t used TAG_MAX=36 # virtio_fs_config.tag[36], for check_tag
+	[ ${#vfs_shares[@]} != 0 ] || return 0
+	[ -n "$vfs_dir" ] || [ "$dry_run" = 1 ] || vfs_mkdir
+	used=" $tag ${SHARE_TAGS[*]} "
+	for spec in "${vfs_shares[@]}"; do
+		t=${spec%%:*}
+		check_tag "$t"
+		case $used in *" $t "*) die "tag '$t' is used twice: each share needs its own tag" ;; esac
+		used="$used$t "
+		vfs_device_args "$t" "${vfs_dir:-${TMPDIR:-/tmp}/run9p-vfs.XXXXXX}/sock-$t"
+	done
+	[ "$rootfs" = virtiofs ] || vfs_memory_args
+}
+
+# vfs_shares_dry_run: the shares' daemons, for --dry-run.
+vfs_shares_dry_run() {
+	local spec
+	for spec in "${vfs_shares[@]}"; do
+		vfs_command "${TMPDIR:-/tmp}/run9p-vfs.XXXXXX/sock-${spec%%:*}" "${spec#*:}"
+		printf '%q ' "${vfs_cmd[@]}"
+		echo '&'
+	done
+}
+
+# vfs_shares_start: a daemon per share, each waited for.
+vfs_shares_start() {
+	local spec
+	for spec in "${vfs_shares[@]}"; do
+		vfs_start "${spec%%:*}" "${spec#*:}"
+	done
 }

@@ -3,16 +3,19 @@
 # kernel, TCG) against a small fstests tree made here that follows
 # fstests' interface: ./check sources the config HOST_OPTIONS names (as
 # common/config does), mounts TEST_DEV and SCRATCH_DEV with FSTYP and
-# PLAN9_MOUNT_OPTIONS, writes into RESULT_BASE and exits with its own
-# status. (fstests itself is not in Debian: `make fstests FSTESTS=DIR`
-# runs the real one.)
+# PLAN9_MOUNT_OPTIONS (virtiofs: TEST_FS_MOUNT_OPTS and MOUNT_OPTIONS),
+# writes into RESULT_BASE and exits with its own status. (fstests itself
+# is not in Debian: `make fstests FSTESTS=DIR` runs the real one.)
 #
 # Checked from the host: ./check's exit status as run9p's, the arguments
 # after -- as ./check got them, the config it read, both shares mounted in
 # the guest with -o's cache mode (its mountinfo, kept in results/), a file
 # written on the TEST share in the host's test/ folder, results/ on the
-# host; and a TEST share the guest cannot mount (an option the kernel
-# refuses): exit 2 and the kernel's reason.
+# host; a TEST share the guest cannot mount (legacy 9P2000, which
+# mount9p lets through with a warning and QEMU's server refuses): exit 2
+# and the kernel's reason; and with --fs virtiofs (a virtiofsd per share,
+# when QEMU's is installed and run9p runs as root) both shares mounted as
+# virtiofs beside the 9p root, results/ on the host, the exit status.
 #
 # Ends with "fstests: N passed, N failed, N skipped".
 set -u
@@ -22,9 +25,11 @@ MAKE=${MAKE:-make}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 . tests/boot/lib.sh
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
+# run9p --fstests checks the shares' options with the build's mount9p.
+export MOUNT9P=${MOUNT9P:-$PWD/$O/klibc/mount9p}
 
 t_workdir fstests "run9p --fstests boot tests" 'res*'
-t_plan 12
+t_plan 17
 LOG=
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
@@ -52,8 +57,9 @@ mkdir -p "$RESULT_BASE"
 printf '%s\n' "$@" >"$RESULT_BASE/args"
 { echo "FSTYP=$FSTYP"; echo "TEST_DEV=$TEST_DEV"; echo "SCRATCH_DEV=$SCRATCH_DEV"
   echo "PLAN9_MOUNT_OPTIONS=$PLAN9_MOUNT_OPTIONS"; } >"$RESULT_BASE/config"
-mount -t "$FSTYP" $PLAN9_MOUNT_OPTIONS "$TEST_DEV" "$TEST_DIR" || exit 9
-mount -t "$FSTYP" $PLAN9_MOUNT_OPTIONS "$SCRATCH_DEV" "$SCRATCH_MNT" || exit 9
+if [ "$FSTYP" = 9p ]; then TEST_FS_MOUNT_OPTS=$PLAN9_MOUNT_OPTIONS MOUNT_OPTIONS=$PLAN9_MOUNT_OPTIONS; fi
+mount -t "$FSTYP" $TEST_FS_MOUNT_OPTS "$TEST_DEV" "$TEST_DIR" || exit 9
+mount -t "$FSTYP" $MOUNT_OPTIONS "$SCRATCH_DEV" "$SCRATCH_MNT" || exit 9
 cat /proc/self/mountinfo >"$RESULT_BASE/mountinfo"
 echo "from the guest" >"$TEST_DIR/written"
 echo "Ran: $*"
@@ -92,12 +98,35 @@ check "a file written on the TEST share is in the host's test/" \
 	eval '[ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]'
 check "./check's output reaches run9p's stdout" grep -qx "Ran: -g quick -x two words" "$WORK/loose.out"
 
-# An option the kernel refuses: the guest's script says so before ./check.
+# Options mount9p takes (with a warning) but the server refuses: the
+# guest's script says so before ./check. (cache=bogus and the like
+# mount9p refuses on the host: tests/host/run9p-fstests.sh.)
 R=$WORK/res-bad
-run badopt --fstests-results "$R" -o trans=virtio,version=9p2000.L,cache=bogus -- -g quick
+run badopt --fstests-results "$R" -o trans=virtio,version=9p2000,cache=loose -- -g quick
 check "a TEST share that cannot be mounted: exit 2" [ "$RC" = 2 ]
 check "... saying which share, with which options" \
-	grep -qF "run9p: mount the TEST share fstest (-t 9p -o trans=virtio,version=9p2000.L,cache=bogus) in the guest:" "$WORK/badopt.err"
+	grep -qF "run9p: mount the TEST share fstest (-t 9p -o trans=virtio,version=9p2000,cache=loose) in the guest:" "$WORK/badopt.err"
 check "... and ./check did not run" [ ! -e "$R/results/args" ]
+
+# virtiofs: QEMU 7.2's C virtiofsd runs as root only (the Rust one as anyone).
+R=$WORK/res-vfs
+if [ ! -x /usr/lib/qemu/virtiofsd ] && ! command -v virtiofsd >/dev/null; then
+	t_skip 5 "--fs virtiofs: no virtiofsd (apt-get install qemu-system-common)"
+elif ! command -v virtiofsd >/dev/null && [ "$(id -u)" != 0 ]; then
+	t_skip 5 "--fs virtiofs: QEMU's C virtiofsd runs as root only, and this suite does not"
+else
+	run vfs --fs virtiofs --fstests-results "$R" -- -g quick
+	check "virtiofs: ./check's exit status 3 is run9p's" [ "$RC" = 3 ]
+	check "virtiofs: ./check read FSTYP=virtiofs, the two tags" \
+		eval 'grep -qx FSTYP=virtiofs "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"'
+	check "virtiofs: TEST and SCRATCH mounted as virtiofs in the guest" \
+		eval 'grep -q " /mnt/fstests/test .* - virtiofs fstest " "$R/results/mountinfo" &&
+		grep -q " /mnt/fstests/scratch .* - virtiofs fscratch " "$R/results/mountinfo"'
+	check "virtiofs: the root stays 9p, the results folder 9p, ./check's output on stdout" \
+		eval 'grep -q " - 9p fsRoot " "$R/results/mountinfo" && grep -q " $R .* - 9p r9prw0 " "$R/results/mountinfo" &&
+		grep -qx "Ran: -g quick" "$WORK/vfs.out"'
+	check "virtiofs: a file written on the TEST share is in the host's test/" \
+		eval '[ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]'
+fi
 
 t_done fstests

@@ -2,19 +2,22 @@
 # SPDX-License-Identifier: MIT
 # tests/host/run9p-fstests.sh - run9p --fstests without a guest (#26):
 # every refusal before QEMU starts (no tree, no ./check, an unbuilt tree,
-# options the shares cannot take, virtiofs, the results folder inside the
-# tree, TEST = SCRATCH, root without --passthrough-as-root ...), each with
-# its message and exit 2, and what a run hands the guest: QEMU is a
-# stand-in (QEMU=) that records its argv and writes the status line a
-# test chose, so the shares, local.config, the guest's script, the root's
-# own options and ./check's exit status passed through are checked.
+# options the shares cannot take as mount9p --check judges them, the
+# results folder inside the tree, TEST = SCRATCH, root without
+# --passthrough-as-root ...), each with its message and exit 2, and what a
+# run hands the guest: QEMU is a stand-in (QEMU=) that records its argv
+# and writes the status line a test chose, so the shares, local.config,
+# the guest's script, the root's own options and ./check's exit status
+# passed through are checked. With --fs virtiofs the TEST and SCRATCH
+# shares are a stand-in virtiofsd each (its argv, its socket, the signal
+# that ends it) and a vhost-user-fs device each, the root staying 9p.
 #
 # Ends with "run9p-fstests: N passed, N failed, N skipped"; fewer results
 # than its plan is a failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
-t_plan 40
+t_plan 62
 RUN9P=$(realpath "$RUN9P")
 
 t_workdir run9p-fstests "run9p --fstests host tests"
@@ -34,12 +37,33 @@ printf '%s\n' "$@" >"$STUB/argv"
 for a; do
 	case $a in file,id=r9pst,path=*) printf '%b' "${STUB_STATUS:-}" >"${a#*path=}" ;; esac
 done
+# STUB_SLEEP: a guest that runs until a signal ends it.
+[ -z "${STUB_SLEEP:-}" ] || sleep "$STUB_SLEEP"
 EOF
 cat >"$W/bin/mkinitrd9p" <<'EOF'
 #!/bin/bash
+printf '%s\n' "$@" >"$STUB/mkinitrd.argv"
 while [ $# -gt 0 ]; do [ "$1" = -o ] && : >"$2"; shift; done
 EOF
+# The stand-in Rust virtiofsd: its argv (by socket), a socket at
+# --socket-path, the TERM that ends it.
+cat >"$W/bin/virtiofsd" <<'EOF'
+#!/bin/bash
+case $* in *--help*) echo "  --shared-dir <DIR>"; exit 0 ;; esac
+for a; do case $a in --socket-path=*) sock=${a#*=} ;; esac; done
+printf '%s\n' "$@" >"$STUB/vfs-${sock##*/}.argv"
+# STUB_VFS_FAIL=TAG: that share's daemon ends at once, with a message.
+[ "${sock##*/sock-}" != "${STUB_VFS_FAIL:-}" ] || { echo "stand-in: cannot serve" >&2; exit 1; }
+perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Local => $ARGV[0], Listen => 1) or die "$!\n"' "$sock"
+sleep 60 &
+trap "echo TERM >>'$STUB/vfs-${sock##*/}.signals'; kill $!; exit 0" TERM
+wait $!
+EOF
 chmod +x "$W/bin/"*
+# mount9p --check judges the shares' options: the build's.
+O=${O:-build}
+export MOUNT9P=${MOUNT9P:-$PWD/$O/klibc/mount9p}
+[ -x "$MOUNT9P" ] || "${MAKE:-make}" -s "$MOUNT9P" >/dev/null || true
 export MKINITRD9P=$W/bin/mkinitrd9p PAYLOAD9P=$W/bin/mkinitrd9p
 export ROOT9P_CACHE=$W/cache TMPDIR=$W/tmp QEMU=$W/bin/qemu
 LOOP=(-k "$W/vmlinuz" --modules "$W/mods/lib/modules/6.1.0-stub" --accel tcg
@@ -87,14 +111,25 @@ printf '#!/bin/sh\n' >"$FT/ltp/fsx"
 chmod +x "$FT/ltp/fsx"
 
 # --- options and shares -------------------------------------------------
-refused trans-tcp "reachable over trans=virtio only" "${LOOP[@]}" --fstests "$FT" \
-	--fstests-results "$W/r" -o trans=tcp,port=564
-refused no-trans "no trans=, and the kernel's 9p default (tcp) cannot reach a mount tag" \
-	"${LOOP[@]}" --fstests "$FT" --fstests-results "$W/r" -o cache=loose
+refused trans-tcp "trans=tcp, but the TEST and SCRATCH shares are virtio mount tags, reachable over trans=virtio only" \
+	"${LOOP[@]}" --fstests "$FT" --fstests-results "$W/r" -o trans=tcp,port=564
 refused opt-quote "only letters, digits and = , . _ : - may appear" "${LOOP[@]}" \
 	--fstests "$FT" --fstests-results "$W/r" -o 'trans=virtio,cache=loose"x'
-refused virtiofs "run9p serves only its root over virtiofs" "${LOOP[@]}" --fs virtiofs \
-	--fstests "$FT" --fstests-results "$W/r"
+# The meaning of the options is mount9p's, for the guest's kernel (6.1
+# here, from the bzImage): its reason and its way to learn more.
+refused bad-cache "for the fstests shares (-t 9p): cache=bogus is not a cache mode of Linux 6.1" \
+	"${LOOP[@]}" --fstests "$FT" --fstests-results "$W/r" -o trans=virtio,cache=bogus
+check "bad-cache: says how to see what the kernel takes" said "run9p: try: -o with options the guest's kernel takes (mount9p --explain -o OPTS"
+refused vfs-9popt "(-t virtiofs): trans=virtio: a 9p option: virtiofs does not take it" \
+	"${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" --fstests-results "$W/r" -o trans=virtio
+refused vfs-mmio "with --transport mmio: run9p's virtiofs devices are vhost-user-fs-pci" \
+	"${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --transport mmio --fstests "$FT" --fstests-results "$W/r"
+MOUNT9P=$W/nothing/mount9p refused no-mount9p "check the fstests shares' options: $W/nothing/mount9p --check failed" \
+	"${LOOP[@]}" --fstests "$FT" --fstests-results "$W/r"
+export STUB_STATUS='exit 0 500\n'
+run no-trans "${LOOP[@]}" --fstests "$FT" --fstests-results "$W/res-nt" -o cache=loose
+check "no trans=: mount9p's virtio (the kernel's default), the options as given" \
+	eval '[ "$RC" = 0 ] && grep -qx "export PLAN9_MOUNT_OPTIONS=\"-o cache=loose\"" "$W/res-nt/local.config"'
 refused with-root "drop -r, --host-root and --overlay" "${LOOP[@]}" -r "$W/empty" \
 	--fstests "$FT" --fstests-results "$W/r"
 refused in-tree "it is inside the fstests tree, which the guest sees read-only" \
@@ -140,5 +175,72 @@ run default "${LOOP[@]}" --fstests "$FT" --fstests-results "$W/res2"
 check "no -o: the shares get the root's default options" \
 	grep -qx 'export PLAN9_MOUNT_OPTIONS="-o trans=virtio,version=9p2000.L,msize=512000,cache=mmap"' "$W/res2/local.config"
 check "no arguments: ./check alone, exit 0" eval '[ "$RC" = 0 ] && grep -qxF "HOST_OPTIONS=$W/res2/local.config exec ./check" "$W/res2/run-check.sh"'
+
+# --- virtiofs: a daemon and a device per share, the root 9p ----------------
+export STUB_STATUS='exit 4 500\n'
+run vfs "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
+	--fstests-results "$W/vres" -o dax -- -g quick
+check "virtiofs: exit 4, ./check's status" [ "$RC" = 4 ]
+check "virtiofs: local.config: FSTYP=virtiofs, the tags as TEST_DEV and SCRATCH_DEV" \
+	eval 'grep -qx "export FSTYP=virtiofs" "$W/vres/local.config" &&
+	grep -qx "export TEST_DEV=fstest" "$W/vres/local.config" && grep -qx "export SCRATCH_DEV=fscratch" "$W/vres/local.config"'
+check "virtiofs: local.config: -o as MOUNT_OPTIONS and TEST_FS_MOUNT_OPTS, no PLAN9_MOUNT_OPTIONS" \
+	eval 'grep -qx "export MOUNT_OPTIONS=\"-o dax\"" "$W/vres/local.config" &&
+	grep -qx "export TEST_FS_MOUNT_OPTS=\"-o dax\"" "$W/vres/local.config" && ! grep -q PLAN9 "$W/vres/local.config"'
+check "virtiofs: run-check.sh mounts the TEST share as virtiofs" \
+	grep -qF "mount -t virtiofs -o dax fstest /mnt/fstests/test" "$W/vres/run-check.sh"
+# The sockets QEMU connects to, and the daemons that made them.
+# shellcheck disable=SC2034 # read by the checks' eval
+socks=$(sed -n 's/^socket,id=vfs-\(fstest\|fscratch\),path=//p' "$STUB/argv" | sort)
+check "virtiofs: QEMU: a vhost-user-fs device per share, tags fstest and fscratch" \
+	eval 'grep -qx "vhost-user-fs-pci,chardev=vfs-fstest,tag=fstest" "$STUB/argv" &&
+	grep -qx "vhost-user-fs-pci,chardev=vfs-fscratch,tag=fscratch" "$STUB/argv"'
+check "virtiofs: QEMU: two sockets, one private folder, sock-TAG" \
+	eval '[ "$(echo "$socks" | wc -l)" = 2 ] && [ "$(for s in $socks; do dirname "$s"; done | sort -u | wc -l)" = 1 ] &&
+	echo "$socks" | grep -q "/run9p-vfs\.[^/]*/sock-fstest$"'
+check "virtiofs: QEMU: the guest's RAM shared once (memfd), no 9p share for the tags" \
+	eval '[ "$(grep -c "^memory-backend-memfd,id=vfs-mem," "$STUB/argv")" = 1 ] && ! grep -q "mount_tag=fs\(test\|scratch\)" "$STUB/argv"'
+check "virtiofs: the root stays 9p: the host's / read-only, rootfstype=9p, the results 9p" \
+	eval 'grep -q "^local,.*path=/,readonly=on$" "$STUB/argv" && grep -q "rootfstype=9p " "$STUB/argv" &&
+	grep -q "^local,.*id=fsdev-r9prw0,path=$W/vres$" "$STUB/argv"'
+check "virtiofs: a daemon for test/, at QEMU's fstest socket" \
+	eval 'grep -qx -- "--shared-dir=$W/vres/test" "$STUB/vfs-sock-fstest.argv" &&
+	grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fstest$")" "$STUB/vfs-sock-fstest.argv"'
+check "virtiofs: a daemon for scratch/, read-write, at QEMU's fscratch socket" \
+	eval 'grep -qx -- "--shared-dir=$W/vres/scratch" "$STUB/vfs-sock-fscratch.argv" &&
+	! grep -qx -- --readonly "$STUB/vfs-sock-fscratch.argv" &&
+	grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fscratch$")" "$STUB/vfs-sock-fscratch.argv"'
+check "virtiofs: both daemons ended (TERM), their folder removed" \
+	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && grep -qx TERM "$STUB/vfs-sock-fscratch.signals" &&
+	! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+check "virtiofs: the loop's initrd loads virtiofs for the shares" grep -q "^--modules=.*,virtiofs" "$STUB/mkinitrd.argv"
+# Every way out ends every daemon: the second one failing to start...
+STUB_VFS_FAIL=fscratch run vfs-fail "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" \
+	--fstests "$FT" --fstests-results "$W/vres3"
+check "virtiofs: the fscratch daemon fails: exit 2, its message, QEMU not started" \
+	eval '[ "$RC" = 2 ] && said "virtiofsd ($W/bin/virtiofsd for fscratch) ended before its socket appeared" &&
+	said "stand-in: cannot serve" && [ ! -e "$STUB/argv" ]'
+check "virtiofs: ... the fstest daemon already started is ended, the folder removed" \
+	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+# ... and SIGTERM to run9p while the guest runs.
+n=$((n + 1))
+export STUB=$W/$n-vfs-term STUB_SLEEP=60
+mkdir -p "$STUB"
+"$RUN9P" "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
+	--fstests-results "$W/vres4" </dev/null >"$STUB/out" 2>"$STUB/err" &
+pid=$!
+for _ in $(seq 300); do [ -e "$STUB/argv" ] && break; sleep 0.1; done
+kill -TERM $pid
+RC=0
+wait $pid || RC=$?
+unset STUB_SLEEP
+check "virtiofs: SIGTERM while the guest runs: exit 143, both daemons ended, the folder removed" \
+	eval '[ "$RC" = 143 ] && grep -qx TERM "$STUB/vfs-sock-fstest.signals" &&
+	grep -qx TERM "$STUB/vfs-sock-fscratch.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+run vfs-dry "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
+	--fstests-results "$W/vres2" --dry-run
+check "virtiofs --dry-run: the two daemons' commands, then QEMU's, nothing started" \
+	eval '[ "$RC" = 0 ] && [ "$(grep -c "^$W/bin/virtiofsd --socket-path=.*/sock-\(fstest\|fscratch\) --shared-dir=$W/vres2/" "$STUB/out")" = 2 ] &&
+	[ ! -e "$STUB/argv" ] && ! ls "$STUB"/vfs-* >/dev/null 2>&1'
 
 t_done run9p-fstests
