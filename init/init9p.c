@@ -131,7 +131,7 @@ static void maybe_break(const struct boot *b, const char *point)
 
 /* The command line and what it asks of the root: 0, -1 (F filled), or 1
  * when it is refused but the root is mounted already (taken as it is). */
-static int read_config(struct boot *b, struct r9p_root_fail *f)
+static int read_config(struct boot *b, struct r9p_err *f)
 {
 	if (r9p_root_load_cmdline(NULL, &b->cmd, say, b, f) < 0)
 		return -1;
@@ -151,7 +151,7 @@ static int read_config(struct boot *b, struct r9p_root_fail *f)
 }
 
 /* The image's modules, and root9p.modules' unless LIST_ONLY. */
-static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
+static int load_modules(struct boot *b, int list_only, struct r9p_err *f)
 {
 	const char *extra = b->cmd.modules;
 	struct i9p_modload r;
@@ -189,7 +189,7 @@ static int newroot_mounted(void)
 }
 
 /* Tag, break=mount, mount, /tmp: the engine's steps with our breaks. */
-static int mount_root(struct boot *b, struct r9p_root_fail *f)
+static int mount_root(struct boot *b, struct r9p_err *f)
 {
 	long long t = r9p_now_ms();
 
@@ -259,14 +259,14 @@ static pid_t start_pin(const struct boot *b)
 	return pid;
 }
 
-static int boot_once(struct boot *b, struct r9p_root_fail *f)
+static int boot_once(struct boot *b, struct r9p_err *f)
 {
 	const char *init, *step;
 	char reason[INIT_WHY_MAX];
 	pid_t pin;
 	int err;
 
-	struct r9p_root_fail modf;
+	struct r9p_err modf;
 	int cfg;
 
 	cfg = read_config(b, f);
@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 	/* The one failure exit: say what failed, then reboot, rescue shell
 	 * (and try again) or wait, as the command line says. */
 	for (;;) {
-		struct r9p_root_fail f;
+		struct r9p_err f;
 
 		memset(&f, 0, sizeof(f));
 		if (boot_once(&b, &f) < 0)

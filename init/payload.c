@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 {
 	static struct run r;
 	static char shell[] = "/bin/sh";
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct i9p_modload ml;
 	const char *enc;
 	char why[SHORT_MSG_MAX], mods[WANT_MODULES_MAX];
