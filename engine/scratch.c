@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/spawn.h"
 #include "engine/scratch.h"
 #include "mount9p/mount.h"
 
@@ -105,54 +105,19 @@ static const char *find_helper(void)
 }
 
 /* Run ARGV (ARGV[0] a full path), its output into OUT (LEN bytes, cut).
- * Returns its exit status (0..255) or -errno. */
+ * Returns its exit status (0..255: blkid9p's 1 means "not there yet"; a
+ * program that could not be started is 127), -ECHILD when a signal ended
+ * it, or -errno when it could not be run. */
 static int run_argv(char *const argv[], char *out, size_t len)
 {
-	size_t used = 0;
-	ssize_t n;
-	int pfd[2], status, err = 0;
-	pid_t pid;
+	struct r9p_spawn s = { .in_fd = -1, .out = out, .out_size = len };
+	struct r9p_err e;
 
-	out[0] = '\0';
-	if (pipe(pfd) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return err;
-	}
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	/* Read to the end even past LEN: a helper blocked on a full pipe
-	 * would never exit. */
-	for (;;) {
-		char sink[256];
-
-		if (used + 1 < len)
-			n = read(pfd[0], out + used, len - 1 - used);
-		else
-			n = read(pfd[0], sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (used + 1 < len)
-			used += n;
-	}
-	out[used] = '\0';
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+	if (r9p_spawn_run(argv, &s, &e) == 0)
+		return 0;
+	if (s.status >= 0)
+		return s.status;
+	return s.signal ? -ECHILD : e.code;
 }
 
 /* The helper with ARG1 (and ARG2, may be NULL). */
