@@ -164,13 +164,10 @@ static int load_modules(struct boot *b, int list_only, struct r9p_err *f)
 	err = i9p_modules_load(&b->cmd, &r);
 	b->cmd.modules = extra;
 	if (err) {
-		f->step = "load a module";
-		snprintf(f->why, sizeof(f->why), "%s: %s", r.failed,
-			 strerror(-err));
 		/* modload's hint lives in R: copy it where F can point. */
 		snprintf(b->hint, sizeof(b->hint), "%s", r.hint);
-		f->try_ = b->hint;
-		return -1;
+		return r9p_errf(f, "load a module", 0, b->hint, "%s: %s",
+				r.failed, strerror(-err));
 	}
 	i9p_log("loaded %d modules in %lld ms (%s)", r.loaded,
 		r9p_now_ms() - t, r.how ? r.how : "none listed");
@@ -261,7 +258,7 @@ static pid_t start_pin(const struct boot *b)
 
 static int boot_once(struct boot *b, struct r9p_err *f)
 {
-	const char *init, *step;
+	const char *init, *step, *try_ = "";
 	char reason[INIT_WHY_MAX];
 	pid_t pin;
 	int err;
@@ -284,11 +281,9 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	b->mark[STEP_MODULES] = r9p_now_ms();
 	/* ip=: a root or share over trans=tcp needs the network. */
 	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, b->hint,
-			  sizeof(b->hint), &f->try_) < 0) {
-		f->step = "bring up the network";
-		snprintf(f->why, sizeof(f->why), "%s", b->hint);
-		return -1;
-	}
+			  sizeof(b->hint), &try_) < 0)
+		return r9p_errf(f, "bring up the network", 0, try_, "%s",
+				b->hint);
 	if (mount_root(b, f) < 0)
 		return -1;
 
@@ -298,14 +293,12 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	if (init && *reason)
 		i9p_warn("warning: %s", reason);
 	if (!init) {
-		f->step = "find the init to run";
-		snprintf(f->why, sizeof(f->why), "%s in the root: %s",
-			 *b->cmd.init ? b->cmd.init :
-			 "none of /sbin/init, /etc/init, /bin/init, /bin/sh",
-			 reason);
-		f->try_ = "set init= to an executable of the root, or install "
-			  "an init system in it";
-		return -1;
+		return r9p_errf(f, "find the init to run", 0,
+				"set init= to an executable of the root, or "
+				"install an init system in it",
+				"%s in the root: %s", *b->cmd.init ?
+				b->cmd.init : "none of /sbin/init, /etc/init, "
+				"/bin/init, /bin/sh", reason);
 	}
 	b->mark[STEP_INIT] = r9p_now_ms();
 	maybe_break(b, "bottom");
@@ -320,11 +313,9 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	}
 	if (pin > 0)	/* a retry after the rescue shell starts its own */
 		kill(pin, SIGKILL);
-	f->step = "switch to the root";
-	snprintf(f->why, sizeof(f->why), "%s: %s", step, strerror(-err));
-	f->try_ = "this is a bug if the checks above passed; please report it "
-		  "with this console log";
-	return -1;
+	return r9p_errf(f, "switch to the root", 0, "this is a bug if the "
+			"checks above passed; please report it with this "
+			"console log", "%s: %s", step, strerror(-err));
 }
 
 int main(int argc, char **argv)

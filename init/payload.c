@@ -330,6 +330,9 @@ static int run_command(struct run *r)
 	int st = 0;
 
 	status(r, "start %lld", uptime_ms());
+	/* Not r9p_spawn_run(): the child takes the console or run9p's ports
+	 * and a PATH search, says itself why an exec failed, and PID 1
+	 * reaps every orphan while it waits. */
 	pid = fork();
 	if (pid < 0)
 		fail(r, "start the command", strerror(errno), "");
