@@ -84,7 +84,8 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 		      long long start_ms, r9p_say_fn say, void *ctx,
 		      struct r9p_err *f)
 {
-	char data[300], upper[80], why[R9P_UPPER_WHY_MAX];
+	char data[300], upper[80];
+	struct r9p_err up;
 	long long t = r9p_now_ms(), left = r->timeout_ms;
 	int err;
 
@@ -103,12 +104,11 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 			left = 0;
 	}
 	r9p_upper_describe(&r->upper, upper, sizeof(upper));
-	err = r9p_upper_mount(&r->upper, R9P_OVERLAY_RW, &r->kernel, left, why,
-			      sizeof(why));
+	err = r9p_upper_mount(&r->upper, R9P_OVERLAY_RW, &r->kernel, left, &up);
 	if (err) {
 		r9p_errf(f, "mount the overlay's upper layer", err == -ETIMEDOUT ?
 		     R9P_EXIT_NOTAG : R9P_EXIT_MOUNT, "", "%s (%s): %s", upper,
-		     R9P_OVERLAY_RW, why);
+		     R9P_OVERLAY_RW, up.why);
 		return -1;
 	}
 	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "mounted the upper layer (%s) on %s",

@@ -174,14 +174,14 @@ static int find_disk(const struct r9p_root *r, const char *key,
 {
 	struct progress p = { say, ctx, s->spec, 0 };
 	long long t = r9p_now_ms();
-	char why[R9P_WHY_MAX];
+	struct r9p_err e;
 	int err, formatted = 0;
 
 	err = r9p_scratch_find(s, r->timeout_ms, say_disk_waiting, &p, dev,
-			       64, fstype, 32, &formatted, why, sizeof(why));
+			       64, fstype, 32, &formatted, &e);
 	if (err) {
 		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
-		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
+		     "try: %s", key, s->spec, e.why, err == -ENOEXEC ?
 		     "put blkid9p in the image (mkinitrd9p --scratch; the "
 		     "distro hooks take the one installed beside mount9p)" :
 		     "attach the disk, check its label (e2label, blkid), or "
