@@ -258,7 +258,7 @@ static pid_t start_pin(const struct boot *b)
 
 static int boot_once(struct boot *b, struct r9p_err *f)
 {
-	const char *init, *step, *try_ = "";
+	const char *init, *step;
 	char reason[INIT_WHY_MAX];
 	pid_t pin;
 	int err;
@@ -280,10 +280,8 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 		return -1;
 	b->mark[STEP_MODULES] = r9p_now_ms();
 	/* ip=: a root or share over trans=tcp needs the network. */
-	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, b->hint,
-			  sizeof(b->hint), &try_) < 0)
-		return r9p_errf(f, "bring up the network", 0, try_, "%s",
-				b->hint);
+	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, f) < 0)
+		return -1;
 	if (mount_root(b, f) < 0)
 		return -1;
 

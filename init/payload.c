@@ -396,9 +396,8 @@ int main(int argc, char **argv)
 	if (cfg != 0)
 		fail(&r, f.step, f.why, f.try_);
 	/* ip=: a share (or root) over trans=tcp needs the network. */
-	if (i9p_net_start(r.cmd.ip, r.root.timeout_ms, why, sizeof(why),
-			  &f.try_) < 0)
-		fail(&r, "bring up the network", why, f.try_);
+	if (i9p_net_start(r.cmd.ip, r.root.timeout_ms, &f) < 0)
+		fail(&r, f.step, f.why, f.try_);
 	mkdir(NEWROOT, 0755);
 	if (r9p_root_step(&r.root, NEWROOT, say, &r, &f) < 0)
 		fail(&r, f.step, f.why, f.try_);
