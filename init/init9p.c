@@ -258,10 +258,9 @@ static pid_t start_pin(const struct boot *b)
 
 static int boot_once(struct boot *b, struct r9p_err *f)
 {
-	const char *init, *step;
+	const char *init;
 	char reason[INIT_WHY_MAX];
 	pid_t pin;
-	int err;
 
 	struct r9p_err modf;
 	int cfg;
@@ -303,17 +302,14 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	pin = start_pin(b);
 	b->mark[STEP_PIN] = r9p_now_ms();
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
-	err = i9p_switch_prepare(NEWROOT, &step);
-	if (!err) {
+	if (i9p_switch_prepare(NEWROOT, f) == 0) {
 		b->mark[STEP_WIPE] = r9p_now_ms();
 		log_steps(b);
-		err = i9p_switch_exec(init, (char **)b->argv, &step);
+		i9p_switch_exec(init, (char **)b->argv, f);
 	}
 	if (pin > 0)	/* a retry after the rescue shell starts its own */
 		kill(pin, SIGKILL);
-	return r9p_errf(f, "switch to the root", 0, "this is a bug if the "
-			"checks above passed; please report it with this "
-			"console log", "%s: %s", step, strerror(-err));
+	return -1;
 }
 
 int main(int argc, char **argv)
