@@ -2,7 +2,8 @@
 /*
  * tests/unit/test_spawn.c - r9p_spawn_run(): exit statuses, a signal, a
  * missing program, stdin from a file, output cut at the bound (read to
- * the end, or killed), each end in the error struct.
+ * the end, or killed), each end in the error struct; and r9p_errf(), the
+ * way that struct is filled (common/err.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,27 @@ static void run_stdin(void)
 	unlink(path);
 }
 
+/* r9p_errf: -1, every field, a NULL try as "", control bytes as \xNN,
+ * a long why cut inside the struct. */
+static void run_errf(void)
+{
+	char long_arg[2 * R9P_WHY_MAX];
+	struct r9p_err e;
+
+	CHECK(r9p_errf(&e, "do it", -EIO, NULL, "a%cb %d", 0x1b, 7) == -1,
+	      "r9p_errf returns -1");
+	CHECK_STR(e.why, "a\\x1bb 7", "control byte escaped");
+	CHECK_STR(e.step, "do it", "step");
+	CHECK_STR(e.try_, "", "NULL try");
+	CHECK(e.code == -EIO, "code %d", e.code);
+	memset(long_arg, 'x', sizeof(long_arg) - 1);
+	long_arg[sizeof(long_arg) - 1] = '\0';
+	r9p_errf(&e, "do it", 1, "try this", "%s", long_arg);
+	CHECK(strlen(e.why) == R9P_WHY_MAX - 1, "long why: %lu bytes",
+	      (unsigned long)strlen(e.why));
+	CHECK_STR(e.try_, "try this", "try");
+}
+
 int main(void)
 {
 	size_t i;
@@ -127,5 +149,6 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		run_one(&cases[i]);
 	run_stdin();
+	run_errf();
 	return t_done("test_spawn");
 }
