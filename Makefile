@@ -101,6 +101,7 @@ $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_ALL_CFLAGS) -c -o $@ $<
 
+include common/build.mk
 include mount9p/build.mk
 include tmpfs/build.mk
 include engine/build.mk

@@ -35,14 +35,14 @@ static int is_mount_point(const char *dir)
 
 /* /run on a tmpfs of its own, so that moving it carries the layers into
  * the new root (init9p's switch_root, initramfs-tools, systemd). */
-static int run_tmpfs(r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
+static int run_tmpfs(r9p_say_fn say, void *ctx, struct r9p_err *f)
 {
 	mkdir("/run", 0755);
 	if (is_mount_point("/run"))
 		return 0;
 	if (mount("tmpfs", "/run", "tmpfs", RUN_TMPFS_FLAGS,
 		  RUN_TMPFS_OPTS) < 0) {
-		r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT,
+		r9p_errf(f, "mount the overlay root", R9P_EXIT_MOUNT,
 		     "check that the kernel has tmpfs (CONFIG_TMPFS)",
 		     "mount -t tmpfs -o %s tmpfs /run: %s", RUN_TMPFS_OPTS,
 		     strerror(errno));
@@ -53,7 +53,7 @@ static int run_tmpfs(r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
 	return 0;
 }
 
-static int make_dirs(struct r9p_root_fail *f)
+static int make_dirs(struct r9p_err *f)
 {
 	static const char *const dirs[] = {
 		R9P_OVERLAY_DIR, R9P_OVERLAY_LOWER, R9P_OVERLAY_RW,
@@ -62,7 +62,7 @@ static int make_dirs(struct r9p_root_fail *f)
 
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST) {
-			r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT, "",
+			r9p_errf(f, "mount the overlay root", R9P_EXIT_MOUNT, "",
 			     "mkdir %s: %s", dirs[i], strerror(errno));
 			return -1;
 		}
@@ -82,9 +82,10 @@ static void make_run(const char *newroot, r9p_say_fn say, void *ctx)
 
 int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 		      long long start_ms, r9p_say_fn say, void *ctx,
-		      struct r9p_root_fail *f)
+		      struct r9p_err *f)
 {
-	char data[300], upper[80], why[R9P_UPPER_WHY_MAX];
+	char data[300], upper[80];
+	struct r9p_err up;
 	long long t = r9p_now_ms(), left = r->timeout_ms;
 	int err;
 
@@ -103,12 +104,11 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 			left = 0;
 	}
 	r9p_upper_describe(&r->upper, upper, sizeof(upper));
-	err = r9p_upper_mount(&r->upper, R9P_OVERLAY_RW, &r->kernel, left, why,
-			      sizeof(why));
+	err = r9p_upper_mount(&r->upper, R9P_OVERLAY_RW, &r->kernel, left, &up);
 	if (err) {
-		r9p_root_failf(f, "mount the overlay's upper layer", err == -ETIMEDOUT ?
+		r9p_errf(f, "mount the overlay's upper layer", err == -ETIMEDOUT ?
 		     R9P_EXIT_NOTAG : R9P_EXIT_MOUNT, "", "%s (%s): %s", upper,
-		     R9P_OVERLAY_RW, why);
+		     R9P_OVERLAY_RW, up.why);
 		return -1;
 	}
 	r9p_root_sayf(say, ctx, R9P_SAY_DEBUG, "mounted the upper layer (%s) on %s",
@@ -120,7 +120,7 @@ int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 	if (mount("overlay", newroot, "overlay",
 		  r->overlay_rdonly ? MS_RDONLY : 0, data) < 0) {
 		err = errno;
-		r9p_root_failf(f, "mount the overlay root", R9P_EXIT_MOUNT,
+		r9p_errf(f, "mount the overlay root", R9P_EXIT_MOUNT,
 		     err == ENODEV ? "the kernel has no overlayfs: rebuild the "
 		     "image with mkinitrd9p --overlay (or CONFIG_OVERLAY_FS=y)" :
 		     "dmesg shows overlayfs' reason",

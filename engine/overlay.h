@@ -36,6 +36,6 @@
  */
 int r9p_overlay_mount(const struct r9p_root *r, const char *newroot,
 		      long long start_ms, r9p_say_fn say, void *ctx,
-		      struct r9p_root_fail *f);
+		      struct r9p_err *f);
 
 #endif

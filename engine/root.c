@@ -23,45 +23,6 @@
 #define VIRTIOFS_PREFIX "virtiofs:"	/* and 95virtiofs root=virtiofs:TAG */
 #define VIRTIOFS "virtiofs"
 
-/*
- * IN into OUT (LEN > 0 bytes) with its control bytes as \xNN: messages
- * quote the command line, and a byte such as ESC in it must not reach the
- * console (or a hook's terminal) as a control sequence.
- */
-static void escape_controls(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; *in && o + 1 < len; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (ch >= 0x20 && ch != 0x7f) {
-			out[o++] = (char)ch;
-			continue;
-		}
-		if (o + 5 > len)
-			break;
-		snprintf(out + o, len - o, "\\x%02x", ch);
-		o += 4;
-	}
-	out[o] = '\0';
-}
-
-void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
-		    const char *try_, const char *fmt, ...)
-{
-	char raw[sizeof(f->why)];
-	va_list ap;
-
-	f->step = step;
-	f->exit_code = code;
-	f->try_ = try_ ? try_ : "";
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	escape_controls(raw, f->why, sizeof(f->why));
-}
-
 void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
 		   ...)
 {
@@ -73,7 +34,7 @@ void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	escape_controls(raw, text, sizeof(text));
+	r9p_escape_controls(raw, text, sizeof(text));
 	say(ctx, level, text);
 }
 
@@ -123,13 +84,13 @@ const char *r9p_root_fstype(const struct r9p_root *r)
 }
 
 int r9p_root_module_list(const char *extra, char *out, size_t len,
-		     struct r9p_root_fail *f)
+		     struct r9p_err *f)
 {
 	return r9p_root_module_list_for(0, extra, out, len, f);
 }
 
 int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
-			     size_t len, struct r9p_root_fail *f)
+			     size_t len, struct r9p_err *f)
 {
 	const struct r9p_root_module *mods = virtiofs ? r9p_root_virtiofs_modules :
 					     r9p_root_modules;
@@ -148,7 +109,7 @@ int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 		if (!end)
 			end = p + strlen(p);
 		if (end > p && !module_name_ok(p, end - p)) {
-			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_errf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "give module names separated by commas, e.g. "
 			     "root9p.modules=overlay,virtio_blk",
 			     "root9p.modules=%s: \"%.*s\" is not a module name",
@@ -157,7 +118,7 @@ int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
 		}
 		used = strlen(out);
 		if (end > p && used + (end - p) + 2 > len) {
-			r9p_root_failf(f, "use root9p.modules", R9P_EXIT_REFUSED,
+			r9p_errf(f, "use root9p.modules", R9P_EXIT_REFUSED,
 			     "name fewer modules", "root9p.modules=%.60s...: "
 			     "too long", extra);
 			return -1;
@@ -211,7 +172,7 @@ int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
 }
 
 int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
-			  r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
+			  r9p_say_fn say, void *ctx, struct r9p_err *f)
 {
 	char text[R9P_CMDLINE_MAX + 1];
 	ssize_t n = -1;
@@ -225,7 +186,7 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
 		close(fd);
 	}
 	if (n < 0) {
-		r9p_root_failf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
+		r9p_errf(f, "read the kernel command line", R9P_EXIT_SYSTEM,
 		     strcmp(file, "/proc/cmdline") ?
 		     "give --cmdline-file a readable file" :
 		     "check that /proc is mounted (CONFIG_PROC_FS)", "%s: %s",
@@ -255,7 +216,7 @@ static const char *control_byte(const char *v)
  * its own. 0, or -1 with F naming the key.
  */
 static int config_controls(const struct r9p_cmdline *c,
-			   struct r9p_root_fail *f)
+			   struct r9p_err *f)
 {
 	const struct {
 		const char *key, *value;
@@ -280,7 +241,7 @@ static int config_controls(const struct r9p_cmdline *c,
 	}
 	if (!at)
 		return 0;
-	r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED, "remove the "
+	r9p_errf(f, "use the command line", R9P_EXIT_REFUSED, "remove the "
 	     "control byte from that value (a newline or tab inside double "
 	     "quotes stays in it); nothing was mounted",
 	     "%s= holds the control byte 0x%02x at byte %d of its value: "
@@ -331,12 +292,12 @@ static long long config_timeout(const struct r9p_cmdline *c)
 }
 
 /* A virtiofs tag: up to 36 bytes (virtiofs.h). 0 or -1. */
-static int config_virtiofs_tag(struct r9p_root *r, struct r9p_root_fail *f)
+static int config_virtiofs_tag(struct r9p_root *r, struct r9p_err *f)
 {
 	char tags[512];
 
 	if (!*r->tag) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_errf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=virtiofs, TAG being QEMU's "
 		     "vhost-user-fs-pci tag=",
 		     "no root= on the kernel command line (virtiofs: %s)",
@@ -344,7 +305,7 @@ static int config_virtiofs_tag(struct r9p_root *r, struct r9p_root_fail *f)
 		return -1;
 	}
 	if (r9p_virtiofs_tag_check(r->tag, &r->diags) < 0) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_errf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to the tag= of QEMU's vhost-user-fs-pci",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -354,7 +315,7 @@ static int config_virtiofs_tag(struct r9p_root *r, struct r9p_root_fail *f)
 
 /* Which tag, and is it a 9p root at all? 0, 1 (not 9p) or -1. */
 static int config_tag(const struct r9p_cmdline *c, unsigned flags,
-		      struct r9p_root *r, struct r9p_root_fail *f)
+		      struct r9p_root *r, struct r9p_err *f)
 {
 	char tags[512];
 
@@ -372,7 +333,7 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 			  (!*c->rootfstype && (flags & R9P_ROOT_ASSUME_9P));
 	}
 	if (!r->is9p) {
-		r9p_root_failf(f, "use the command line", R9P_EXIT_REFUSED,
+		r9p_errf(f, "use the command line", R9P_EXIT_REFUSED,
 		     "use rootfstype=9p or rootfstype=virtiofs, or boot this "
 		     "root with another initrd",
 		     "%s%s: root9p mounts only 9p and virtiofs roots",
@@ -383,14 +344,14 @@ static int config_tag(const struct r9p_cmdline *c, unsigned flags,
 	if (r->virtiofs)
 		return config_virtiofs_tag(r, f);
 	if (!*r->tag) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_errf(f, "find the root", R9P_EXIT_REFUSED,
 		     "add root=TAG rootfstype=9p, TAG being QEMU's mount_tag",
 		     "no root= on the kernel command line (mount tags present: "
 		     "%s)", r9p_tags_describe(tags, sizeof(tags)));
 		return -1;
 	}
 	if (r9p_tag_check(r->tag, &r->diags) < 0) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_REFUSED,
+		r9p_errf(f, "find the root", R9P_EXIT_REFUSED,
 		     "set root= to QEMU's mount_tag (mount9p --tags lists them)",
 		     "%s", first_error(&r->diags));
 		return -1;
@@ -419,9 +380,9 @@ static int config_opts(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 }
 
 int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
-		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f)
+		    unsigned flags, struct r9p_root *r, struct r9p_err *f)
 {
-	struct r9p_root_fail mod_fail;
+	struct r9p_err mod_fail;
 	char msg[R9P_REASON_MAX], want[300];
 	int err, mod_err, tmp_err;
 
@@ -459,14 +420,14 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		return -1;
 	}
 	if (tmp_err < 0) {
-		r9p_root_failf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
+		r9p_errf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
 		     "use root9p.tmp=on, off, LABEL=name, UUID=uuid or tmpfs "
 		     "options such as size=50%; root9p.swap=LABEL=name or "
 		     "UUID=uuid", "%s", msg);
 		return -1;
 	}
 	if (r9p_upper_parse(c->overlay, &r->upper, msg, sizeof(msg)) < 0) {
-		r9p_root_failf(f, "use root9p.overlay", R9P_EXIT_REFUSED,
+		r9p_errf(f, "use root9p.overlay", R9P_EXIT_REFUSED,
 		     "fix root9p.overlay= (nothing was mounted: the host's "
 		     "tree stays untouched)", "%s", msg);
 		return -1;
@@ -475,7 +436,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	      config_opts(c, k, r);
 	diags_append(&r->diags, &r->opts.diags);
 	if (err < 0) {
-		r9p_root_failf(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
+		r9p_errf(f, "use rootflags", R9P_EXIT_REFUSED, r->virtiofs ?
 		     "fix rootflags= on the kernel command line (mount9p "
 		     "--explain -t virtiofs -o OPTS shows what a kernel takes)" :
 		     "fix rootflags= on the kernel command line (mount9p "

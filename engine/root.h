@@ -7,11 +7,13 @@
  * initramfs-tools and dracut hooks all call this, so a rule (which keys,
  * how long to wait, ro/rw precedence, the /tmp policy, the module list,
  * every message) lives here only. Nothing here exits or prints: messages
- * go to the caller's r9p_say_fn, a failure comes back as a r9p_root_fail.
+ * go to the caller's r9p_say_fn, a failure comes back in a struct r9p_err
+ * (common/err.h) whose code is an enum r9p_root_exit.
  */
 #ifndef R9P_ROOT_H
 #define R9P_ROOT_H
 
+#include "common/err.h"
 #include "engine/cmdline.h"
 #include "engine/extramount.h"
 #include "engine/scratch.h"
@@ -68,24 +70,12 @@ struct r9p_root {
 /*
  * Message sizes. snprintf cuts a longer message, never overruns; each size
  * is the longest message it takes, with room.
- * R9P_WHY_MAX: a failure's reason (r9p_root_fail.why, a scratch disk's
- * why): one sentence quoting a diag (R9P_DIAG_LEN), a tag list or a path,
- * and strerror.
  * R9P_SAY_MAX: one line to a r9p_say_fn: "cannot STEP: " and a why.
  * R9P_REASON_MAX: why a root9p.tmp=, .swap= or .overlay= value, or a
  * tmpfs, is refused: one sentence quoting the value cut to %.60s.
  */
-#define R9P_WHY_MAX 700
 #define R9P_SAY_MAX 900
 #define R9P_REASON_MAX 300
-
-/* A failed step: "cannot STEP: WHY" and "try: TRY". */
-struct r9p_root_fail {
-	const char *step;	/* "use rootflags", "find the root" ... */
-	char why[R9P_WHY_MAX];
-	const char *try_;	/* static text, may be "" */
-	int exit_code;		/* enum r9p_root_exit */
-};
 
 /*
  * Split TEXT (a kernel command line) into C; a warning through SAY when it
@@ -99,7 +89,7 @@ int r9p_root_parse_cmdline(const char *text, struct r9p_cmdline *c,
  * -1 with F filled.
  */
 int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
-			  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
+			  r9p_say_fn say, void *ctx, struct r9p_err *f);
 
 /*
  * The names of r9p_root_modules then those of EXTRA (root9p.modules: "a,b"), into
@@ -107,11 +97,11 @@ int r9p_root_load_cmdline(const char *file, struct r9p_cmdline *c,
  * an option or a pattern is refused. Returns 0, or -1 with F filled.
  */
 int r9p_root_module_list(const char *extra, char *out, size_t len,
-		     struct r9p_root_fail *f);
+		     struct r9p_err *f);
 
 /* As r9p_root_module_list, from the virtiofs list when VIRTIOFS. */
 int r9p_root_module_list_for(int virtiofs, const char *extra, char *out,
-			     size_t len, struct r9p_root_fail *f);
+			     size_t len, struct r9p_err *f);
 
 /* 1 when C names a virtiofs root (rootfstype=virtiofs, root=virtiofs:). */
 int r9p_root_is_virtiofs(const struct r9p_cmdline *c);
@@ -132,19 +122,19 @@ const char *r9p_root_fstype(const struct r9p_root *r);
  * (F filled, R->diags may hold more).
  */
 int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
-		    unsigned flags, struct r9p_root *r, struct r9p_root_fail *f);
+		    unsigned flags, struct r9p_root *r, struct r9p_err *f);
 
 /*
  * After a refused r9p_root_config (F): when NEWROOT is mounted already
  * (by hand, in a rescue shell), say so and take it: 0, and the caller goes
  * on with r9p_root_step (which keeps the mount). Else -1.
  */
-int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
+int r9p_root_adopt(const char *newroot, const struct r9p_err *f,
 		   r9p_say_fn say, void *ctx);
 
 /* Wait for R's tag (R->timeout_ms). Returns 0, or -1 with F filled. */
 int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
-		  struct r9p_root_fail *f);
+		  struct r9p_err *f);
 
 /*
  * Mount R's tag on NEWROOT (left alone when something is mounted there
@@ -154,7 +144,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
  */
 int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 		   long long start_ms, r9p_say_fn say, void *ctx,
-		   struct r9p_root_fail *f);
+		   struct r9p_err *f);
 
 /*
  * The 9p root itself on DIR, as r9p_root_mount does it for a plain root
@@ -162,7 +152,7 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
  */
 int r9p_root_mount_tag(const struct r9p_root *r, const char *dir,
 		       long long start_ms, r9p_say_fn say, void *ctx,
-		       struct r9p_root_fail *f);
+		       struct r9p_err *f);
 
 /* R's root9p.mount= shares in NEWROOT (extramount.c). Never fails the
  * boot: a missing tag or a bad path is a warning, and the boot goes on. */
@@ -186,12 +176,7 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 /* Wait, mount, tmpfs, extra shares: the whole step after
  * r9p_root_config. 0 or -1. */
 int r9p_root_step(const struct r9p_root *r, const char *newroot,
-		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f);
-
-/* F gets STEP, CODE, TRY_ and the formatted why (for root*.c). */
-void r9p_root_failf(struct r9p_root_fail *f, const char *step, int code,
-		    const char *try_, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		  r9p_say_fn say, void *ctx, struct r9p_err *f);
 
 /* SAY (may be NULL) gets one formatted line at LEVEL (for root*.c). */
 void r9p_root_sayf(r9p_say_fn say, void *ctx, int level, const char *fmt,

@@ -55,7 +55,7 @@ static void say(void *ctx, int level, const char *text)
 /* The command line: rc->cmdline's text, rc->cmdline_file's content or
  * /proc/cmdline. Never guessed from what exists on disk. */
 static int load(const struct r9p_rootcmd *rc, struct r9p_cmdline *c,
-		struct out *o, struct r9p_root_fail *f)
+		struct out *o, struct r9p_err *f)
 {
 	if (rc->cmdline)
 		return r9p_root_parse_cmdline(rc->cmdline, c, say, o);
@@ -75,7 +75,7 @@ static int kernel_of(const struct r9p_rootcmd *rc, struct r9p_kernel *k)
 /* Load, check: 0, 1 (not a 9p root) or -1, as r9p_root_config. */
 static int config(const struct r9p_rootcmd *rc, unsigned flags,
 		  struct r9p_cmdline *c, struct r9p_root *r, struct out *o,
-		  struct r9p_root_fail *f)
+		  struct r9p_err *f)
 {
 	struct r9p_kernel k;
 	int err;
@@ -89,7 +89,7 @@ static int config(const struct r9p_rootcmd *rc, unsigned flags,
 	return err;
 }
 
-static void say_fail(const struct r9p_root_fail *f, struct out *o)
+static void say_fail(const struct r9p_err *f, struct out *o)
 {
 	char text[R9P_SAY_MAX];
 
@@ -120,7 +120,7 @@ int r9p_rootcmd_root(const struct r9p_rootcmd *rc, const char *dir)
 {
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct out o = { rc->kmsg, &c };
 	/* Asked to mount a 9p root: no rootfstype= means 9p (boot=9p). */
 	int err = config(rc, R9P_ROOT_ASSUME_9P, &c, &r, &o, &f);
@@ -138,14 +138,14 @@ int r9p_rootcmd_root(const struct r9p_rootcmd *rc, const char *dir)
 	printf("mount9p: cannot %s: %s\n", f.step, f.why);
 	if (*f.try_)
 		printf("mount9p: try: %s\n", f.try_);
-	return f.exit_code ? f.exit_code : R9P_EXIT_REFUSED;
+	return f.code ? f.code : R9P_EXIT_REFUSED;
 }
 
 int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 {
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct out o = { rc->kmsg, &c };
 	static char mounts[R9P_CMDLINE_MOUNTS * R9P_EXTRA_DESCRIBED_MAX];
 	char flags[128], opts[CHECK_VALUE_MAX], tmp[300], n[24];
@@ -160,7 +160,7 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 		snprintf(opts, sizeof(opts), "cannot %s: %s", f.step, f.why);
 		put("R9P_ERROR", opts);
 		put("R9P_TRY", f.try_);
-		return f.exit_code;
+		return f.code;
 	}
 	r9p_opts_flags(&r.opts, flags, sizeof(flags));
 	snprintf(opts, sizeof(opts), "%s%s%s", flags,
@@ -186,7 +186,7 @@ int r9p_rootcmd_check(const struct r9p_rootcmd *rc)
 int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 {
 	static struct r9p_cmdline c;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct out o = { rc->kmsg, &c };
 	char modules[512], want[300];
 
@@ -197,7 +197,7 @@ int r9p_rootcmd_modules(const struct r9p_rootcmd *rc)
 				     sizeof(want)), modules, sizeof(modules),
 				     &f) < 0) {
 		say_fail(&f, &o);
-		return f.exit_code;
+		return f.code;
 	}
 	printf("%s\n", modules);
 	return R9P_EXIT_OK;

@@ -40,7 +40,7 @@ static void say_waiting(void *ctx, const char *tag, long long waited)
 }
 
 int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
-		  struct r9p_root_fail *f)
+		  struct r9p_err *f)
 {
 	struct progress p = { say, ctx, NULL, r->virtiofs };
 	long long t = r9p_now_ms();
@@ -58,7 +58,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 					     say_waiting, &p) :
 	      r9p_wait_tag(r->tag, r->timeout_ms, say_waiting, &p);
 	if (err == -ETIMEDOUT && r->virtiofs) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
+		r9p_errf(f, "find the root", R9P_EXIT_NOTAG,
 		     "start QEMU with -device vhost-user-fs-pci,tag=TAG and "
 		     "its virtiofsd (run9p --fs virtiofs), load virtiofs "
 		     "(root9p.modules=virtiofs), or raise root9p.timeout=",
@@ -68,7 +68,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		return -1;
 	}
 	if (err == -ETIMEDOUT) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_NOTAG,
+		r9p_errf(f, "find the root", R9P_EXIT_NOTAG,
 		     "set root= to one of the tags present (QEMU's "
 		     "mount_tag=), or raise root9p.timeout=",
 		     "mount tag \"%s\" not found after %lld s; tags present: "
@@ -77,7 +77,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 		return -1;
 	}
 	if (err) {
-		r9p_root_failf(f, "find the root", R9P_EXIT_SYSTEM,
+		r9p_errf(f, "find the root", R9P_EXIT_SYSTEM,
 		     "check that sysfs is mounted on /sys",
 		     "read the virtio devices in sysfs: %s", strerror(-err));
 		return -1;
@@ -89,7 +89,7 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 
 int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 		   long long start_ms, r9p_say_fn say, void *ctx,
-		   struct r9p_root_fail *f)
+		   struct r9p_err *f)
 {
 	if (r->upper.kind != R9P_UPPER_NONE)
 		return r9p_overlay_mount(r, newroot, start_ms, say, ctx, f);
@@ -98,7 +98,7 @@ int r9p_root_mount(const struct r9p_root *r, const char *newroot,
 
 int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 		       long long start_ms, r9p_say_fn say, void *ctx,
-		       struct r9p_root_fail *f)
+		       struct r9p_err *f)
 {
 	struct r9p_effective eff;
 	struct r9p_diags notes;
@@ -122,7 +122,7 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 			   left, &tries);
 	if (err) {
 		r9p_opts_flags(&r->opts, flags, sizeof(flags));
-		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
+		r9p_errf(f, "mount the root", R9P_EXIT_MOUNT, r->virtiofs ?
 		     r9p_virtiofs_mount_hint(err) : r9p_mount_hint(err),
 		     "mount -t %s -o %s%s%s %s %s: %s (%d %s)",
 		     r9p_root_fstype(r), flags, *flags && *r->opts.data ? "," :
@@ -174,14 +174,14 @@ static int find_disk(const struct r9p_root *r, const char *key,
 {
 	struct progress p = { say, ctx, s->spec, 0 };
 	long long t = r9p_now_ms();
-	char why[R9P_WHY_MAX];
+	struct r9p_err e;
 	int err, formatted = 0;
 
 	err = r9p_scratch_find(s, r->timeout_ms, say_disk_waiting, &p, dev,
-			       64, fstype, 32, &formatted, why, sizeof(why));
+			       64, fstype, 32, &formatted, &e);
 	if (err) {
 		r9p_root_sayf(say, ctx, R9P_SAY_WARN, "warning: cannot use %s=%s: %s; "
-		     "try: %s", key, s->spec, why, err == -ENOEXEC ?
+		     "try: %s", key, s->spec, e.why, err == -ENOEXEC ?
 		     "put blkid9p in the image (mkinitrd9p --scratch; the "
 		     "distro hooks take the one installed beside mount9p)" :
 		     "attach the disk, check its label (e2label, blkid), or "
@@ -281,7 +281,7 @@ void r9p_root_mount_tmp(const struct r9p_root *r, const char *newroot,
 		     "ms (%s)", newroot, r9p_now_ms() - t, opts);
 }
 
-int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
+int r9p_root_adopt(const char *newroot, const struct r9p_err *f,
 		   r9p_say_fn say, void *ctx)
 {
 	struct r9p_effective eff;
@@ -295,7 +295,7 @@ int r9p_root_adopt(const char *newroot, const struct r9p_root_fail *f,
 }
 
 int r9p_root_step(const struct r9p_root *r, const char *newroot,
-		  r9p_say_fn say, void *ctx, struct r9p_root_fail *f)
+		  r9p_say_fn say, void *ctx, struct r9p_err *f)
 {
 	long long start = r9p_now_ms();
 	struct r9p_effective eff;
@@ -303,7 +303,7 @@ int r9p_root_step(const struct r9p_root *r, const char *newroot,
 
 	errno = 0;
 	if (stat(newroot, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		r9p_root_failf(f, "mount the root", R9P_EXIT_MOUNT,
+		r9p_errf(f, "mount the root", R9P_EXIT_MOUNT,
 		     "give an existing folder to mount the root on",
 		     "%s: %s", newroot, errno ? strerror(errno) :
 		     "not a folder");

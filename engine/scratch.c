@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/spawn.h"
 #include "engine/scratch.h"
 #include "mount9p/mount.h"
 
@@ -32,6 +32,8 @@ int swapon(const char *path, int flags);	/* in klibc, not declared */
 #define MKFS_WORD ",mkfs"
 #define MKFS_LABEL_MAX 16	/* ext2/3/4's s_volume_name; mke2fs cuts more */
 #define BLANK_SAY 256		/* what blkid9p blank says of a disk */
+/* The step of a struct r9p_err of this file (the caller says its own). */
+#define FIND_STEP "find the scratch disk"
 
 static const char *const helper_paths[] = R9P_BLKID9P_PATHS;
 static const char *const mkfs_paths[] = R9P_MKFS_PATHS;
@@ -105,54 +107,19 @@ static const char *find_helper(void)
 }
 
 /* Run ARGV (ARGV[0] a full path), its output into OUT (LEN bytes, cut).
- * Returns its exit status (0..255) or -errno. */
+ * Returns its exit status (0..255: blkid9p's 1 means "not there yet"; a
+ * program that could not be started is 127), -ECHILD when a signal ended
+ * it, or -errno when it could not be run. */
 static int run_argv(char *const argv[], char *out, size_t len)
 {
-	size_t used = 0;
-	ssize_t n;
-	int pfd[2], status, err = 0;
-	pid_t pid;
+	struct r9p_spawn s = { .in_fd = -1, .out = out, .out_size = len };
+	struct r9p_err e;
 
-	out[0] = '\0';
-	if (pipe(pfd) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return err;
-	}
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	/* Read to the end even past LEN: a helper blocked on a full pipe
-	 * would never exit. */
-	for (;;) {
-		char sink[256];
-
-		if (used + 1 < len)
-			n = read(pfd[0], out + used, len - 1 - used);
-		else
-			n = read(pfd[0], sink, sizeof(sink));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (used + 1 < len)
-			used += n;
-	}
-	out[used] = '\0';
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+	if (r9p_spawn_run(argv, &s, &e) == 0)
+		return 0;
+	if (s.status >= 0)
+		return s.status;
+	return s.signal ? -ECHILD : e.code;
 }
 
 /* The helper with ARG1 (and ARG2, may be NULL). */
@@ -215,7 +182,7 @@ static const char *find_mkfs(void)
 /* No disk has S's label: format the one blank disk with it. 0 (the
  * caller looks again), or -errno with WHY (FOUND: the disks there). */
 static int format_blank(const char *helper, const struct r9p_scratch *s,
-			const char *found, char *why, int len)
+			const char *found, struct r9p_err *e)
 {
 	char out[OUT_MAX], dev[256], more[256], check[BLANK_SAY];
 	char *argv[5];
@@ -225,35 +192,40 @@ static int format_blank(const char *helper, const struct r9p_scratch *s,
 	rc = run_helper(helper, "blank-disks", NULL, out, sizeof(out));
 	n = rc == 0 ? sscanf(out, "%255s %255s", dev, more) : -1;
 	if (n < 0 || n == EOF) {
-		snprintf(why, len, "no disk with %s, and no blank disk (one "
+		r9p_errf(e, FIND_STEP, -ENOENT, NULL,
+			 "no disk with %s, and no blank disk (one "
 			 "with no signature at all) to format; disks with a "
 			 "file system: %s", s->spec, found);
-		return -ENOENT;
+		return e->code;
 	}
 	if (n == 2) {
-		snprintf(why, len, "no disk with %s, and several blank disks "
+		r9p_errf(e, FIND_STEP, -ENOENT, NULL,
+			 "no disk with %s, and several blank disks "
 			 "(%s, %s ...): which one to format is not guessed; "
 			 "disks with a file system: %s", s->spec, dev, more,
 			 found);
-		return -ENOENT;
+		return e->code;
 	}
 	if (strncmp(dev, "/dev/", 5) != 0 || strstr(dev, "/../")) {
-		snprintf(why, len, "blank-disks: unexpected answer \"%.80s\"",
+		r9p_errf(e, FIND_STEP, -EPROTO, NULL,
+			 "blank-disks: unexpected answer \"%.80s\"",
 			 out);
-		return -EPROTO;
+		return e->code;
 	}
 	if (!mkfs) {
-		snprintf(why, len, "no disk with %s; %s is blank but this image "
+		r9p_errf(e, FIND_STEP, -ENOEXEC, NULL,
+			 "no disk with %s; %s is blank but this image "
 			 "has no mke2fs to format it (looked in /sbin, /bin, "
 			 "/usr/sbin)", s->spec, dev);
-		return -ENOEXEC;
+		return e->code;
 	}
 	/* Asked again just before: nothing may have been written to it. */
 	if (run_helper(helper, "blank", dev, check, sizeof(check)) != 0) {
 		check[strcspn(check, "\n")] = '\0';
-		snprintf(why, len, "%s is no longer blank (%s): not formatted",
+		r9p_errf(e, FIND_STEP, -EBUSY, NULL,
+			 "%s is no longer blank (%s): not formatted",
 			 dev, *check ? check : "blkid9p blank failed");
-		return -EBUSY;
+		return e->code;
 	}
 	argv[0] = (char *)mkfs;
 	argv[1] = "-L";
@@ -262,9 +234,10 @@ static int format_blank(const char *helper, const struct r9p_scratch *s,
 	argv[4] = NULL;
 	rc = run_argv(argv, out, sizeof(out));
 	if (rc != 0) {
-		snprintf(why, len, "%s -L %s %s failed (%d)", mkfs, argv[2], dev,
+		r9p_errf(e, FIND_STEP, -EIO, NULL,
+			 "%s -L %s %s failed (%d)", mkfs, argv[2], dev,
 			 rc);
-		return -EIO;
+		return e->code;
 	}
 	return 0;
 }
@@ -272,7 +245,7 @@ static int format_blank(const char *helper, const struct r9p_scratch *s,
 int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 		     void (*progress)(void *ctx, long long waited_ms),
 		     void *ctx, char *dev, size_t dev_len, char *fstype,
-		     size_t fstype_len, int *formatted, char *why, int len)
+		     size_t fstype_len, int *formatted, struct r9p_err *e)
 {
 	const char *helper = find_helper();
 	long long start = r9p_now_ms(), said = start, now;
@@ -280,35 +253,38 @@ int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 	int rc;
 
 	if (!helper) {
-		snprintf(why, len, "no blkid9p helper in this image (looked in "
+		r9p_errf(e, FIND_STEP, -ENOEXEC, NULL,
+			 "no blkid9p helper in this image (looked in "
 			 "/bin, /sbin, /usr/sbin, /usr/lib/root9p, "
 			 "/usr/local/lib/root9p)");
-		return -ENOEXEC;
+		return e->code;
 	}
 	for (;;) {
 		rc = run_helper(helper, "find", s->spec, out, sizeof(out));
 		if (rc == 0)
 			break;
 		if (rc != 1) {	/* a helper that cannot work: no retry */
-			snprintf(why, len, "%s find %s: %s", helper, s->spec,
+			r9p_errf(e, FIND_STEP, rc < 0 ? rc : -EIO, NULL,
+				 "%s find %s: %s", helper, s->spec,
 				 rc < 0 ? strerror(-rc) : "failed");
-			return rc < 0 ? rc : -EIO;
+			return e->code;
 		}
 		now = r9p_now_ms();
 		if (timeout_ms >= 0 && now - start >= timeout_ms) {
 			describe_disks(helper, found, sizeof(found));
 			if (s->mkfs && !*formatted) {
-				rc = format_blank(helper, s, found, why, len);
+				rc = format_blank(helper, s, found, e);
 				if (rc)
 					return rc;
 				*formatted = 1;
 				start = r9p_now_ms();	/* look again */
 				continue;
 			}
-			snprintf(why, len, "no disk with %s after %lld s; disks "
+			r9p_errf(e, FIND_STEP, -ENOENT, NULL,
+				 "no disk with %s after %lld s; disks "
 				 "with a file system: %s", s->spec,
 				 timeout_ms / 1000, found);
-			return -ENOENT;
+			return e->code;
 		}
 		if (progress && now - said >= PROGRESS_MS) {
 			said = now;
@@ -317,9 +293,10 @@ int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 		usleep(POLL_US);
 	}
 	if (take_answer(out, dev, dev_len, fstype, fstype_len) < 0) {
-		snprintf(why, len, "%s find %s: unexpected answer \"%.80s\"",
+		r9p_errf(e, FIND_STEP, -EPROTO, NULL,
+			 "%s find %s: unexpected answer \"%.80s\"",
 			 helper, s->spec, out);
-		return -EPROTO;
+		return e->code;
 	}
 	return 0;
 }

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 /* Where the engine looks for the helper, first found wins. */
 #define R9P_BLKID9P_PATHS { "/bin/blkid9p", "/sbin/blkid9p", \
 	"/usr/sbin/blkid9p", "/usr/lib/root9p/blkid9p", \
@@ -55,9 +57,10 @@ int r9p_scratch_wanted(const char *tmp, const char *swap, const char *overlay);
 /*
  * Find S's disk, asking blkid9p again every 100 ms until TIMEOUT_MS (< 0:
  * forever) is over: virtio-blk probes asynchronously. 0 with DEV
- * ("/dev/vdb") and FSTYPE ("ext4"); -ENOENT when it is not there (WHY,
- * LEN bytes: the labels and UUIDs found), -ENOEXEC when blkid9p is not in
- * the image, else -errno. PROGRESS, when not NULL, is called every 5 s.
+ * ("/dev/vdb") and FSTYPE ("ext4"); else -errno with E filled (E->code
+ * the same -errno; E->why says what is missing and the disks found):
+ * -ENOENT when it is not there, -ENOEXEC when blkid9p is not in the
+ * image. PROGRESS, when not NULL, is called every 5 s.
  * With S->mkfs, a label still missing at the end makes the one blank
  * disk (blkid9p blank-disks: whole, writable, no signature) formatted
  * with LABEL (FORMATTED set to 1); never a disk with any signature.
@@ -65,7 +68,7 @@ int r9p_scratch_wanted(const char *tmp, const char *swap, const char *overlay);
 int r9p_scratch_find(const struct r9p_scratch *s, long long timeout_ms,
 		     void (*progress)(void *ctx, long long waited_ms),
 		     void *ctx, char *dev, size_t dev_len, char *fstype,
-		     size_t fstype_len, int *formatted, char *why, int len);
+		     size_t fstype_len, int *formatted, struct r9p_err *e);
 
 /* Turn swap on on DEV (the caller checked FSTYPE "swap"). 0 or -errno. */
 int r9p_scratch_swapon(const char *dev);

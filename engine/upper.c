@@ -34,22 +34,25 @@
 #define UPPER_9P_OPTS "cache=mmap"
 /* The tmpfs upper: everything the guest changes lives in RAM. */
 #define UPPER_TMPFS_OPTS "mode=0755"
+/* The step of a struct r9p_err of this file (the caller says its own). */
+#define UPPER_STEP "mount the overlay's upper layer"
 
 static int mount_tmpfs(const struct r9p_upper *u, const char *dir,
 		       const struct r9p_kernel *k, long long timeout_ms,
-		       char *why, size_t len)
+		       struct r9p_err *e)
 {
 	(void)u; (void)k; (void)timeout_ms;
 	if (mount("tmpfs", dir, "tmpfs", 0, UPPER_TMPFS_OPTS) == 0)
 		return 0;
-	snprintf(why, len, "mount -t tmpfs -o %s tmpfs %s: %s",
+	r9p_errf(e, UPPER_STEP, -errno, NULL,
+		 "mount -t tmpfs -o %s tmpfs %s: %s",
 		 UPPER_TMPFS_OPTS, dir, strerror(errno));
-	return -errno;
+	return e->code;
 }
 
 static int mount_tag(const struct r9p_upper *u, const char *dir,
 		     const struct r9p_kernel *k, long long timeout_ms,
-		     char *why, size_t len)
+		     struct r9p_err *e)
 {
 	static struct r9p_opts o;	/* large; PID 1's stack is small */
 	char tags[512];
@@ -57,23 +60,26 @@ static int mount_tag(const struct r9p_upper *u, const char *dir,
 
 	err = r9p_wait_tag(u->tag, timeout_ms, NULL, NULL);
 	if (err) {
-		snprintf(why, len, "upper mount tag \"%s\" %s (tags present: "
+		r9p_errf(e, UPPER_STEP, err, NULL,
+			 "upper mount tag \"%s\" %s (tags present: "
 			 "%s); give QEMU that share (run9p --extra-9p %s:DIR) "
 			 "or use root9p.overlay=tmpfs", u->tag,
 			 err == -ETIMEDOUT ? "not found in time" :
 			 "cannot be looked up", r9p_tags_describe(tags,
 			 sizeof(tags)), u->tag);
-		return err;
+		return e->code;
 	}
 	if (r9p_opts_parse(UPPER_9P_OPTS, k, R9P_DEFAULTS, &o) < 0) {
-		snprintf(why, len, "the upper's options %s: %s", UPPER_9P_OPTS,
+		r9p_errf(e, UPPER_STEP, -EINVAL, NULL,
+			 "the upper's options %s: %s", UPPER_9P_OPTS,
 			 o.diags.n ? o.diags.d[0].text : "refused");
-		return -EINVAL;
+		return e->code;
 	}
 	o.rdonly = 0;
 	err = r9p_mount(u->tag, dir, &o, timeout_ms, &tries);
 	if (err)
-		snprintf(why, len, "mount -t 9p -o %s %s %s: %s; %s", o.data,
+		r9p_errf(e, UPPER_STEP, err, NULL,
+			 "mount -t 9p -o %s %s %s: %s; %s", o.data,
 			 u->tag, dir, strerror(-err), r9p_mount_hint(err));
 	return err;
 }
@@ -83,30 +89,31 @@ static int mount_tag(const struct r9p_upper *u, const char *dir,
  * own set-uid programs and device nodes once they are changed. */
 static int mount_disk(const struct r9p_upper *u, const char *dir,
 		      const struct r9p_kernel *k, long long timeout_ms,
-		      char *why, size_t len)
+		      struct r9p_err *e)
 {
 	char dev[64], fstype[32];
+	struct r9p_err found;
 	int err, formatted = 0;
 
 	(void)k;
 	err = r9p_scratch_find(&u->disk, timeout_ms, NULL, NULL, dev,
 			       sizeof(dev), fstype, sizeof(fstype), &formatted,
-			       why, (int)len);
+			       &found);
 	if (err) {
 		/* scratch.c said what is missing; add what to try */
-		size_t n = strlen(why);
-
-		snprintf(why + n, len - n, "; attach the disk (run9p --scratch "
-			 "makes one), put blkid9p in the image (mkinitrd9p "
-			 "--scratch) or use root9p.overlay=tmpfs");
+		r9p_errf(e, UPPER_STEP, err, NULL, "%s; attach the disk (run9p "
+			 "--scratch makes one), put blkid9p in the image "
+			 "(mkinitrd9p --scratch) or use root9p.overlay=tmpfs",
+			 found.why);
 		return err;
 	}
 	if (mount(dev, dir, fstype, 0, NULL) == 0)
 		return 0;
 	err = -errno;
-	snprintf(why, len, "mount -t %s %s %s (%s): %s", fstype, dev, dir,
+	r9p_errf(e, UPPER_STEP, err, NULL,
+		 "mount -t %s %s %s (%s): %s", fstype, dev, dir,
 		 u->disk.spec, strerror(-err));
-	return err;
+	return e->code;
 }
 
 static const struct source {
@@ -115,7 +122,7 @@ static const struct source {
 	const char *ovl_opts;	/* for overlayfs, after R9P_OVERLAY_OPTS */
 	int (*mount)(const struct r9p_upper *u, const char *dir,
 		     const struct r9p_kernel *k, long long timeout_ms,
-		     char *why, size_t len);
+		     struct r9p_err *e);
 } sources[] = {
 	/* redirect_dir=off: a renamed lower folder is copied (EXDEV, mv
 	 * copies), no redirect xattrs. A 9p share cannot keep overlay's
@@ -207,47 +214,51 @@ char *r9p_upper_value(const struct r9p_upper *u, char *buf, size_t len)
 }
 
 /* DIR/NAME as a real folder: made when missing, never a link followed. */
-static int make_dir(int dirfd, const char *dir, const char *name, char *why,
-		    size_t len)
+static int make_dir(int dirfd, const char *dir, const char *name,
+		    struct r9p_err *e)
 {
 	struct stat st;
 
 	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, len, "mkdir %s/%s: %s", dir, name,
+		r9p_errf(e, UPPER_STEP, -errno, NULL,
+			 "mkdir %s/%s: %s", dir, name,
 			 strerror(errno));
-		return -errno;
+		return e->code;
 	}
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISDIR(st.st_mode)) {
-		snprintf(why, len, "%s/%s is not a folder (a link is not "
+		r9p_errf(e, UPPER_STEP, -ENOTDIR, NULL,
+			 "%s/%s is not a folder (a link is not "
 			 "followed): make it one on the host", dir, name);
-		return -ENOTDIR;
+		return e->code;
 	}
 	return 0;
 }
 
 int r9p_upper_mount(const struct r9p_upper *u, const char *dir,
 		    const struct r9p_kernel *k, long long timeout_ms,
-		    char *why, size_t len)
+		    struct r9p_err *e)
 {
 	const struct source *s = source_of(u->kind);
 	int fd, err;
 
 	if (!s) {
-		snprintf(why, len, "no upper layer asked for");
-		return -EINVAL;
+		r9p_errf(e, UPPER_STEP, -EINVAL, NULL,
+			 "no upper layer asked for");
+		return e->code;
 	}
-	err = s->mount(u, dir, k, timeout_ms, why, len);
+	err = s->mount(u, dir, k, timeout_ms, e);
 	if (err)
 		return err;
 	fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, len, "open %s: %s", dir, strerror(errno));
-		return -errno;
+		r9p_errf(e, UPPER_STEP, -errno, NULL,
+			 "open %s: %s", dir, strerror(errno));
+		return e->code;
 	}
-	err = make_dir(fd, dir, "upper", why, len);
+	err = make_dir(fd, dir, "upper", e);
 	if (!err)
-		err = make_dir(fd, dir, "work", why, len);
+		err = make_dir(fd, dir, "work", e);
 	close(fd);
 	return err;
 }

@@ -46,19 +46,15 @@ char *r9p_upper_describe(const struct r9p_upper *u, char *buf, size_t len);
 /* The command-line form ("tmpfs", "TAG", "" for none), into BUF. */
 char *r9p_upper_value(const struct r9p_upper *u, char *buf, size_t len);
 
-/* WHY of r9p_upper_mount: the step, a device or tag, a path, strerror
- * and what to try. */
-#define R9P_UPPER_WHY_MAX 600
-
 /*
  * Mount U's source on DIR (an empty folder of the initramfs) for kernel
  * K, waiting TIMEOUT_MS (< 0: forever) for a tag, then make DIR/upper and
  * DIR/work (kept when they exist as real folders). Returns 0, or -errno
- * with WHY (LEN bytes, R9P_UPPER_WHY_MAX will do) saying which step
- * failed and what to try.
+ * with E filled (E->code the same -errno): E->why says which step failed
+ * and what to try.
  */
 int r9p_upper_mount(const struct r9p_upper *u, const char *dir,
 		    const struct r9p_kernel *k, long long timeout_ms,
-		    char *why, size_t len);
+		    struct r9p_err *e);
 
 #endif

@@ -17,11 +17,13 @@ $(GO)/init9p: $(INIT_OBJS) $(ROOT9P_GUEST_LIBS)
 
 # Unit tests build the pieces for the host.
 $(O)/test_nuke: tests/unit/test_nuke.c $(O)/obj/init/switchroot.o \
-		$(O)/obj/init/execcheck.o $(O)/obj/init/compat.o $(O)/obj/init/log.o
+		$(O)/obj/init/execcheck.o $(O)/obj/init/compat.o $(O)/obj/init/log.o \
+		$(O)/obj/common/err.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
 $(O)/test_execcheck: tests/unit/test_execcheck.c $(O)/obj/init/switchroot.o \
-		$(O)/obj/init/execcheck.o $(O)/obj/init/compat.o $(O)/obj/init/log.o
+		$(O)/obj/init/execcheck.o $(O)/obj/init/compat.o $(O)/obj/init/log.o \
+		$(O)/obj/common/err.o
 	$(CC) $(HOST_ALL_CFLAGS) -o $@ $(filter %.c %.o %.a,$^)
 
 $(O)/test_modplan: tests/unit/test_modplan.c $(O)/obj/init/modplan.o \

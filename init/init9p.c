@@ -131,7 +131,7 @@ static void maybe_break(const struct boot *b, const char *point)
 
 /* The command line and what it asks of the root: 0, -1 (F filled), or 1
  * when it is refused but the root is mounted already (taken as it is). */
-static int read_config(struct boot *b, struct r9p_root_fail *f)
+static int read_config(struct boot *b, struct r9p_err *f)
 {
 	if (r9p_root_load_cmdline(NULL, &b->cmd, say, b, f) < 0)
 		return -1;
@@ -151,7 +151,7 @@ static int read_config(struct boot *b, struct r9p_root_fail *f)
 }
 
 /* The image's modules, and root9p.modules' unless LIST_ONLY. */
-static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
+static int load_modules(struct boot *b, int list_only, struct r9p_err *f)
 {
 	const char *extra = b->cmd.modules;
 	struct i9p_modload r;
@@ -164,13 +164,10 @@ static int load_modules(struct boot *b, int list_only, struct r9p_root_fail *f)
 	err = i9p_modules_load(&b->cmd, &r);
 	b->cmd.modules = extra;
 	if (err) {
-		f->step = "load a module";
-		snprintf(f->why, sizeof(f->why), "%s: %s", r.failed,
-			 strerror(-err));
 		/* modload's hint lives in R: copy it where F can point. */
 		snprintf(b->hint, sizeof(b->hint), "%s", r.hint);
-		f->try_ = b->hint;
-		return -1;
+		return r9p_errf(f, "load a module", 0, b->hint, "%s: %s",
+				r.failed, strerror(-err));
 	}
 	i9p_log("loaded %d modules in %lld ms (%s)", r.loaded,
 		r9p_now_ms() - t, r.how ? r.how : "none listed");
@@ -189,7 +186,7 @@ static int newroot_mounted(void)
 }
 
 /* Tag, break=mount, mount, /tmp: the engine's steps with our breaks. */
-static int mount_root(struct boot *b, struct r9p_root_fail *f)
+static int mount_root(struct boot *b, struct r9p_err *f)
 {
 	long long t = r9p_now_ms();
 
@@ -259,14 +256,13 @@ static pid_t start_pin(const struct boot *b)
 	return pid;
 }
 
-static int boot_once(struct boot *b, struct r9p_root_fail *f)
+static int boot_once(struct boot *b, struct r9p_err *f)
 {
-	const char *init, *step;
+	const char *init;
 	char reason[INIT_WHY_MAX];
 	pid_t pin;
-	int err;
 
-	struct r9p_root_fail modf;
+	struct r9p_err modf;
 	int cfg;
 
 	cfg = read_config(b, f);
@@ -283,12 +279,8 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 		return -1;
 	b->mark[STEP_MODULES] = r9p_now_ms();
 	/* ip=: a root or share over trans=tcp needs the network. */
-	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, b->hint,
-			  sizeof(b->hint), &f->try_) < 0) {
-		f->step = "bring up the network";
-		snprintf(f->why, sizeof(f->why), "%s", b->hint);
+	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, f) < 0)
 		return -1;
-	}
 	if (mount_root(b, f) < 0)
 		return -1;
 
@@ -298,32 +290,25 @@ static int boot_once(struct boot *b, struct r9p_root_fail *f)
 	if (init && *reason)
 		i9p_warn("warning: %s", reason);
 	if (!init) {
-		f->step = "find the init to run";
-		snprintf(f->why, sizeof(f->why), "%s in the root: %s",
-			 *b->cmd.init ? b->cmd.init :
-			 "none of /sbin/init, /etc/init, /bin/init, /bin/sh",
-			 reason);
-		f->try_ = "set init= to an executable of the root, or install "
-			  "an init system in it";
-		return -1;
+		return r9p_errf(f, "find the init to run", 0,
+				"set init= to an executable of the root, or "
+				"install an init system in it",
+				"%s in the root: %s", *b->cmd.init ?
+				b->cmd.init : "none of /sbin/init, /etc/init, "
+				"/bin/init, /bin/sh", reason);
 	}
 	b->mark[STEP_INIT] = r9p_now_ms();
 	maybe_break(b, "bottom");
 	pin = start_pin(b);
 	b->mark[STEP_PIN] = r9p_now_ms();
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
-	err = i9p_switch_prepare(NEWROOT, &step);
-	if (!err) {
+	if (i9p_switch_prepare(NEWROOT, f) == 0) {
 		b->mark[STEP_WIPE] = r9p_now_ms();
 		log_steps(b);
-		err = i9p_switch_exec(init, (char **)b->argv, &step);
+		i9p_switch_exec(init, (char **)b->argv, f);
 	}
 	if (pin > 0)	/* a retry after the rescue shell starts its own */
 		kill(pin, SIGKILL);
-	f->step = "switch to the root";
-	snprintf(f->why, sizeof(f->why), "%s: %s", step, strerror(-err));
-	f->try_ = "this is a bug if the checks above passed; please report it "
-		  "with this console log";
 	return -1;
 }
 
@@ -350,7 +335,7 @@ int main(int argc, char **argv)
 	/* The one failure exit: say what failed, then reboot, rescue shell
 	 * (and try again) or wait, as the command line says. */
 	for (;;) {
-		struct r9p_root_fail f;
+		struct r9p_err f;
 
 		memset(&f, 0, sizeof(f));
 		if (boot_once(&b, &f) < 0)

@@ -207,6 +207,8 @@ static int run_parallel(const struct r9p_cmdline *c,
 	if (pipe(fds) < 0)
 		return -1;
 	memset(&child, 0, sizeof(child));
+	/* A fork without an exec (the child loads modules itself and sends
+	 * its outcome back): nothing for r9p_spawn_run(). */
 	pid = fork();
 	if (pid == 0) {
 		close(fds[0]);

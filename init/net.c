@@ -24,6 +24,7 @@
 
 #define FIELD_MAX 64		/* one field of ip= */
 #define NET_POLL_US 10000	/* between looks for the interface */
+#define NET_STEP "bring up the network"
 
 /* ip= values that ask for autoconfiguration, which init9p does not do. */
 static const char *const dynamic[] = {
@@ -86,19 +87,18 @@ static int is_dynamic(const char *v)
 	return 0;
 }
 
-int i9p_net_parse(const char *ip, struct i9p_net *n, char *why, size_t len,
-		  const char **try_)
+int i9p_net_parse(const char *ip, struct i9p_net *n, struct r9p_err *e)
 {
 	char f[7][FIELD_MAX];
 	const char *p = ip, *end;
 	size_t i, flen;
 
 	memset(n, 0, sizeof(*n));
-	*try_ = static_try;
 	if (!*ip || !strcmp(ip, "off") || !strcmp(ip, "none"))
 		return 0;
 	if (is_dynamic(ip)) {
-		snprintf(why, len, "ip=%s: init9p sets static addresses only "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: init9p sets static addresses only "
 			 "(no DHCP, BOOTP or RARP client)", ip);
 		return -EINVAL;
 	}
@@ -107,7 +107,8 @@ int i9p_net_parse(const char *ip, struct i9p_net *n, char *why, size_t len,
 		end = strchr(p, ':');
 		flen = end ? (size_t)(end - p) : strlen(p);
 		if (flen >= FIELD_MAX) {
-			snprintf(why, len, "ip=%s: field %zu is too long",
+			r9p_errf(e, NET_STEP, -EINVAL, static_try,
+				 "ip=%s: field %zu is too long",
 				 ip, i + 1);
 			return -EINVAL;
 		}
@@ -116,32 +117,37 @@ int i9p_net_parse(const char *ip, struct i9p_net *n, char *why, size_t len,
 	}
 	/* f[1], the server, and f[4], the host name: not needed here. */
 	if (parse_ipv4(f[0], &n->addr) < 0 || !n->addr) {
-		snprintf(why, len, "ip=%s: the client address \"%s\" is not an "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: the client address \"%s\" is not an "
 			 "IPv4 address such as 10.0.2.15", ip, f[0]);
 		return -EINVAL;
 	}
 	if (*f[2] && parse_ipv4(f[2], &n->gw) < 0) {
-		snprintf(why, len, "ip=%s: the gateway \"%s\" is not an IPv4 "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: the gateway \"%s\" is not an IPv4 "
 			 "address", ip, f[2]);
 		return -EINVAL;
 	}
 	if (!*f[3])
 		n->mask = class_mask(n->addr);
 	else if (parse_ipv4(f[3], &n->mask) < 0 || !mask_ok(n->mask)) {
-		snprintf(why, len, "ip=%s: the netmask \"%s\" is not a netmask "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: the netmask \"%s\" is not a netmask "
 			 "such as 255.255.255.0", ip, f[3]);
 		return -EINVAL;
 	}
 	if (strlen(f[5]) >= sizeof(n->dev) || strchr(f[5], '/') ||
 	    !strcmp(f[5], ".") || !strcmp(f[5], "..")) {
-		snprintf(why, len, "ip=%s: \"%s\" cannot name a network "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: \"%s\" cannot name a network "
 			 "interface (at most %d bytes, no '/')", ip, f[5],
 			 I9P_NET_DEV_MAX - 1);
 		return -EINVAL;
 	}
 	memcpy(n->dev, f[5], strlen(f[5]) + 1);
 	if (*f[6] && strcmp(f[6], "off") && strcmp(f[6], "none")) {
-		snprintf(why, len, "ip=%s: autoconfiguration \"%s\" is not "
+		r9p_errf(e, NET_STEP, -EINVAL, static_try,
+			 "ip=%s: autoconfiguration \"%s\" is not "
 			 "done by init9p, only static addresses", ip, f[6]);
 		return -EINVAL;
 	}
@@ -243,8 +249,8 @@ static int add_default_route(int s, const char *dev, uint32_t gw)
 	return 0;
 }
 
-int i9p_net_up(const struct i9p_net *n, long long timeout_ms, char *why,
-	       size_t len, const char **try_)
+int i9p_net_up(const struct i9p_net *n, long long timeout_ms,
+	       struct r9p_err *e)
 {
 	char dev[I9P_NET_DEV_MAX], have[128], a[16];
 	long long start = r9p_now_ms();
@@ -262,10 +268,10 @@ int i9p_net_up(const struct i9p_net *n, long long timeout_ms, char *why,
 		if (*dev && dev_present(dev))
 			break;
 		if (timeout_ms >= 0 && r9p_now_ms() - start >= timeout_ms) {
-			snprintf(why, len, "no network interface %s after "
-				 "%lld s (present: %s)", *n->dev ? n->dev :
-				 "but lo", timeout_ms / 1000, have);
-			*try_ = nodev_try;
+			r9p_errf(e, NET_STEP, -ENODEV, nodev_try,
+				 "no network interface %s after %lld s "
+				 "(present: %s)", *n->dev ? n->dev : "but lo",
+				 timeout_ms / 1000, have);
 			return -ENODEV;
 		}
 		usleep(NET_POLL_US);
@@ -273,8 +279,8 @@ int i9p_net_up(const struct i9p_net *n, long long timeout_ms, char *why,
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	if (s < 0) {
 		err = -errno;
-		snprintf(why, len, "open an IPv4 socket: %s", strerror(-err));
-		*try_ = "build the kernel with CONFIG_INET";
+		r9p_errf(e, NET_STEP, err, "build the kernel with CONFIG_INET",
+			 "open an IPv4 socket: %s", strerror(-err));
 		return err;
 	}
 	/* lo first: the kernel gives it 127.0.0.1 when it comes up. */
@@ -297,13 +303,12 @@ int i9p_net_up(const struct i9p_net *n, long long timeout_ms, char *why,
 		err = add_default_route(s, dev, n->gw);
 	}
 	close(s);
-	if (err) {
-		snprintf(why, len, "%s of %s (%s): %s", step, dev,
+	if (err)
+		r9p_errf(e, NET_STEP, err, "check ip=: the gateway must be on "
+			 "the interface's network (QEMU's user network: "
+			 "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off)",
+			 "%s of %s (%s): %s", step, dev,
 			 ipv4_text(n->addr, a, sizeof(a)), strerror(-err));
-		*try_ = "check ip=: the gateway must be on the interface's "
-			"network (QEMU's user network: ip=10.0.2.15::10.0.2.2:"
-			"255.255.255.0::eth0:off)";
-	}
 	return err;
 }
 
@@ -322,18 +327,17 @@ char *i9p_net_describe(const struct i9p_net *n, char *buf, size_t len)
 	return buf;
 }
 
-int i9p_net_start(const char *ip, long long timeout_ms, char *why,
-		  size_t len, const char **try_)
+int i9p_net_start(const char *ip, long long timeout_ms, struct r9p_err *e)
 {
 	struct i9p_net n;
 	long long t = r9p_now_ms();
 	char desc[80];
 	int err;
 
-	err = i9p_net_parse(ip, &n, why, len, try_);
+	err = i9p_net_parse(ip, &n, e);
 	if (err || !n.on)
 		return err;
-	err = i9p_net_up(&n, timeout_ms, why, len, try_);
+	err = i9p_net_up(&n, timeout_ms, e);
 	if (!err)
 		i9p_log("network: %s up in %lld ms",
 			i9p_net_describe(&n, desc, sizeof(desc)),

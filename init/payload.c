@@ -400,6 +400,9 @@ static int run_command(struct run *r)
 	int st = 0;
 
 	status(r, "start %lld", uptime_ms());
+	/* Not r9p_spawn_run(): the child takes the console or run9p's ports
+	 * and a PATH search, says itself why an exec failed, and PID 1
+	 * reaps every orphan while it waits. */
 	pid = fork();
 	if (pid < 0)
 		fail(r, "start the command", strerror(errno), "");
@@ -419,7 +422,7 @@ int main(int argc, char **argv)
 {
 	static struct run r;
 	static char shell[] = "/bin/sh";
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct i9p_modload ml;
 	const char *enc;
 	char why[SHORT_MSG_MAX], mods[WANT_MODULES_MAX];
@@ -465,9 +468,8 @@ int main(int argc, char **argv)
 	if (cfg != 0)
 		fail(&r, f.step, f.why, f.try_);
 	/* ip=: a share (or root) over trans=tcp needs the network. */
-	if (i9p_net_start(r.cmd.ip, r.root.timeout_ms, why, sizeof(why),
-			  &f.try_) < 0)
-		fail(&r, "bring up the network", why, f.try_);
+	if (i9p_net_start(r.cmd.ip, r.root.timeout_ms, &f) < 0)
+		fail(&r, f.step, f.why, f.try_);
 	r.newroot = NEWROOT;
 	if (onroot)
 		r.newroot = prepare_on_root(&r);

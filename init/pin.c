@@ -202,6 +202,8 @@ pid_t i9p_pin_start(const char *newroot)
 	/* Opened here, while /proc is still the initramfs's: the child
 	 * runs at nice 19, maybe after the switch moved /proc. */
 	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	/* Not r9p_spawn_run(): the child is never waited for (it holds the
+	 * old root for the life of the system) and execs from a memfd. */
 	pid = fork();
 	if (pid == 0)
 		pin_child(dfd, exe);

@@ -33,6 +33,8 @@ static int run_shell(const char *why)
 	i9p_error("starting a rescue shell (%s); exit it to try the boot again",
 		why);
 	i9p_log_drain();
+	/* Not r9p_spawn_run(): the shell needs a session and the console as
+	 * its terminal, and PID 1 reaps every orphan while it waits. */
 	pid = fork();
 	if (pid < 0)
 		return -errno;

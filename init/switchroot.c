@@ -222,26 +222,36 @@ static long long now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-int i9p_switch_prepare(const char *newroot, const char **step)
+/* E gets the switch's failure at STEP (ERR: -errno). Returns ERR. */
+static int switch_fail(struct r9p_err *e, const char *step, int err)
+{
+	r9p_errf(e, "switch to the root", err, "this is a bug if the checks "
+		 "above passed; please report it with this console log",
+		 "%s: %s", step, strerror(-err));
+	return err;
+}
+
+int i9p_switch_prepare(const char *newroot, struct r9p_err *e)
 {
 	struct stat rootst;
+	const char *step;
 	long count = 0;
 	long long t;
 	int rootfd, err;
 
-	err = check_switch(newroot, &rootst, step);
+	err = check_switch(newroot, &rootst, &step);
 	if (err)
-		return err;
+		return switch_fail(e, step, err);
 	move_api_mounts(newroot, rootst.st_dev);
 
-	*step = "wipe the initramfs";
+	step = "wipe the initramfs";
 	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return -errno;
+		return switch_fail(e, step, -errno);
 	if (chdir(newroot) < 0) {
 		err = -errno;
 		close(rootfd);
-		return err;
+		return switch_fail(e, step, err);
 	}
 	t = now_ms();
 	err = i9p_nuke(rootfd, rootst.st_dev, 0, &count);
@@ -254,21 +264,18 @@ int i9p_switch_prepare(const char *newroot, const char **step)
 	return 0;
 }
 
-int i9p_switch_exec(const char *init, char **argv, const char **step)
+int i9p_switch_exec(const char *init, char **argv, struct r9p_err *e)
 {
-	*step = "move the new root onto /";
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-		return -errno;
-	*step = "chroot into the new root";
+		return switch_fail(e, "move the new root onto /", -errno);
 	if (chroot(".") < 0 || chdir("/") < 0)
-		return -errno;
+		return switch_fail(e, "chroot into the new root", -errno);
 
 	/* The old /dev/console node is gone with the initramfs; reopen it
 	 * from the moved devtmpfs so init gets a live console. */
 	i9p_log_open_console();
 	i9p_log_drain();
-	*step = "exec the real init";
 	argv[0] = (char *)init;
 	execv(init, argv);
-	return -errno;
+	return switch_fail(e, "exec the real init", -errno);
 }

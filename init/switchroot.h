@@ -13,6 +13,8 @@
 
 #include <sys/types.h>
 
+#include "common/err.h"
+
 /*
  * 0 when INIT (absolute) can be executed inside NEWROOT: an executable
  * regular file whose ELF interpreter or #! interpreter is there too
@@ -53,12 +55,13 @@ int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count);
  * i9p_switch_prepare checks that this is PID 1 on a ramfs/tmpfs root and
  * that NEWROOT is another filesystem, moves /dev /proc /sys /run into
  * NEWROOT, wipes the initramfs and leaves the working directory in
- * NEWROOT: 0, or -errno with *STEP naming what failed.
+ * NEWROOT: 0, or -errno with E filled (step "switch to the root", the why
+ * naming what failed).
  * i9p_switch_exec then makes "." (NEWROOT) the root and execs INIT with
  * ARGV (argv[0] is replaced by INIT); it returns only on failure, -errno
- * with *STEP.
+ * with E filled.
  */
-int i9p_switch_prepare(const char *newroot, const char **step);
-int i9p_switch_exec(const char *init, char **argv, const char **step);
+int i9p_switch_prepare(const char *newroot, struct r9p_err *e);
+int i9p_switch_exec(const char *init, char **argv, struct r9p_err *e);
 
 #endif

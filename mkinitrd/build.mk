@@ -28,8 +28,10 @@ $(MKINITRD_OBJ)/%.o: mkinitrd/%.c | $(MKINITRD_OBJ)
 $(MKINITRD_OBJ)/test_%.o: tests/unit/test_%.c | $(MKINITRD_OBJ)
 	$(CC) $(MKINITRD_CFLAGS) -c -o $@ $<
 
-# The module list is the root engine's (engine/rootmods.c).
-$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/engine/rootmods.o
+# The module list is the root engine's (engine/rootmods.c); rescue.c runs
+# busybox through common/spawn.c.
+$(O)/mkinitrd9p: $(MKINITRD_OBJS) $(O)/obj/engine/rootmods.o \
+		$(patsubst %.c,$(O)/obj/%.o,$(COMMON_SRCS))
 	$(CC) $(HOST_CFLAGS) -o $@ $^ $(MKINITRD_LDLIBS)
 
 $(O)/test_cpio: $(MKINITRD_OBJ)/test_cpio.o $(MKINITRD_CPIO_OBJS)

@@ -12,15 +12,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/spawn.h"
 #include "mkinitrd/elf.h"
 #include "mkinitrd/image.h"
 #include "mkinitrd/util.h"
@@ -98,63 +97,25 @@ static char *find_qemu(int machine)
 	return path;
 }
 
-/* Run argv[0] with argv, collect its stdout (NUL-terminated, bounded). */
+/* Run argv[0] with argv, collect its stdout (NUL-terminated, at most
+ * CAPTURE_MAX bytes: an applet list is a few KiB, a flood is killed).
+ * 0, -EFBIG past the bound, -ENOEXEC when it did not exit 0 (or could
+ * not be started), or -errno. */
 static int run_capture(char *const argv[], char **out)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t r;
-	int fds[2], status, err = 0;
-	pid_t pid;
+	struct r9p_spawn s = { .in_fd = -1, .out_size = CAPTURE_MAX + 1,
+			       .flags = R9P_SPAWN_KILL_OVER };
+	struct r9p_err e;
 
-	if (pipe(fds) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return err;
+	s.out = xmalloc(s.out_size);
+	if (r9p_spawn_run(argv, &s, &e) == 0) {
+		*out = s.out;
+		return 0;
 	}
-	if (pid == 0) {
-		if (dup2(fds[1], STDOUT_FILENO) >= 0)
-			execv(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 16384;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fds[0], buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			err = -errno;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		/* An applet list is a few KiB: do not read a flood forever. */
-		if (len > CAPTURE_MAX) {
-			err = -EFBIG;
-			kill(pid, SIGKILL);
-			break;
-		}
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			break;
-	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		err = -ENOEXEC;
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return 0;
+	free(s.out);
+	if (e.code == -EFBIG)
+		return -EFBIG;
+	return s.status >= 0 || s.signal ? -ENOEXEC : e.code;
 }
 
 /* An applet name becomes a file name: refuse anything path-like. */

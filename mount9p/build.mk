@@ -13,7 +13,7 @@
 MOUNT9P_LIB_SRCS := mount9p/diag.c mount9p/kernel.c mount9p/opttab.c \
 	mount9p/suggest.c mount9p/optval.c mount9p/optcombo.c mount9p/opts.c \
 	mount9p/explain.c mount9p/mountinfo.c mount9p/tags.c mount9p/mount.c \
-	mount9p/effective.c mount9p/virtiofs.c
+	mount9p/effective.c mount9p/virtiofs.c $(COMMON_SRCS)
 MOUNT9P_GUEST_OBJS := $(patsubst %.c,$(GO)/obj/%.o,$(MOUNT9P_LIB_SRCS))
 MOUNT9P_HOST_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(MOUNT9P_LIB_SRCS))
 MOUNT9P_GUEST_LIB := $(GO)/libmount9p.a

@@ -9,7 +9,8 @@
 # file, no loader, no NSS: the probes never look up a name). A cross build
 # (ARCH=aarch64) uses Debian's aarch64-linux-gnu-gcc for it.
 
-SEM_SRCS := semantics/main.c semantics/harness.c semantics/sha256.c \
+SEM_SRCS := semantics/main.c semantics/harness.c semantics/errname.c \
+	semantics/sha256.c \
 	semantics/unlink.c semantics/link.c semantics/mmap.c semantics/lock.c \
 	semantics/xattr.c semantics/own.c semantics/special.c semantics/size.c \
 	semantics/bigdir.c semantics/time.c semantics/statfs.c semantics/inotify.c \
@@ -33,10 +34,12 @@ $(GO)/semdurable: semantics/durable.c
 	@mkdir -p $(dir $@)
 	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
 
-# semfault: the guest side of the fault runs (semantics/faults.sh).
-$(GO)/semfault: semantics/fault.c
+# semfault: the guest side of the fault runs (semantics/faults.sh); it
+# names errnos as semprobe does (errname.c), without the rest of the harness.
+$(GO)/semfault: semantics/fault.c semantics/errname.c $(SEM_HDRS)
 	@mkdir -p $(dir $@)
-	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
+	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s \
+		-o $@ semantics/fault.c semantics/errname.c
 
 $(O)/semprobe-host: $(SEM_SRCS) $(SEM_HDRS)
 	@mkdir -p $(dir $@)

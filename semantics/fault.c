@@ -40,6 +40,7 @@
 
 #include "common/array.h"
 #include "common/clock.h"
+#include "semantics/sem.h"
 
 #define CHUNK 65536
 #define POLL_MS 200
@@ -68,26 +69,6 @@ static void say(const char *fmt, ...)
 		return;
 }
 
-static const char *ename(int e)
-{
-	static const struct { int e; const char *name; } names[] = {
-		{ ENOSPC, "ENOSPC" }, { EIO, "EIO" }, { ENOENT, "ENOENT" },
-		{ ESTALE, "ESTALE" }, { EDQUOT, "EDQUOT" }, { EINTR, "EINTR" },
-		{ EBADF, "EBADF" }, { EACCES, "EACCES" }, { EPERM, "EPERM" },
-		{ ENOTDIR, "ENOTDIR" }, { ENOTCONN, "ENOTCONN" },
-		{ EFBIG, "EFBIG" }, { EROFS, "EROFS" }, { EAGAIN, "EAGAIN" },
-		{ ENOLCK, "ENOLCK" }, { EOPNOTSUPP, "EOPNOTSUPP" },
-	};
-	static char other[16];
-	unsigned i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(other, sizeof(other), "%d", e);
-	return other;
-}
-
 static int run_fill(const char *file, unsigned long long bytes)
 {
 	static char buf[CHUNK];
@@ -107,7 +88,7 @@ static int run_fill(const char *file, unsigned long long bytes)
 
 		w = write(fd, buf, n);
 		if (w < 0) {
-			say("FILL write errno=%s at=%llu", ename(errno), done);
+			say("FILL write errno=%s at=%llu", sem_errname(errno), done);
 			break;
 		}
 		if (w == 0) {
@@ -119,12 +100,12 @@ static int run_fill(const char *file, unsigned long long bytes)
 	if (done >= bytes)
 		say("FILL write ok bytes=%llu", done);
 	rc = fsync(fd);
-	say("FILL fsync %s%s", rc ? "errno=" : "ok", rc ? ename(errno) : "");
+	say("FILL fsync %s%s", rc ? "errno=" : "ok", rc ? sem_errname(errno) : "");
 	rc = close(fd);
-	say("FILL close %s%s", rc ? "errno=" : "ok", rc ? ename(errno) : "");
+	say("FILL close %s%s", rc ? "errno=" : "ok", rc ? sem_errname(errno) : "");
 	fd = open(file, O_RDONLY);
 	if (fd < 0) {
-		say("FILL size errno=%s", ename(errno));
+		say("FILL size errno=%s", sem_errname(errno));
 		return 0;
 	}
 	if (fstat(fd, &st) < 0)
@@ -132,7 +113,7 @@ static int run_fill(const char *file, unsigned long long bytes)
 	while ((r = read(fd, buf, sizeof(buf))) > 0)
 		got += r;
 	say("FILL size stat=%lld read=%llu%s%s", (long long)st.st_size, got,
-	    r < 0 ? " read_errno=" : "", r < 0 ? ename(errno) : "");
+	    r < 0 ? " read_errno=" : "", r < 0 ? sem_errname(errno) : "");
 	close(fd);
 	return 0;
 }
@@ -252,7 +233,7 @@ static int run_gone(const char *dir, unsigned seconds)
 			}
 			if (r != last[i] && r != 2)
 				say("GONE %s %s%s ms=%lld", calls[i].name,
-				    r ? "errno=" : "ok", r ? ename(-r) : "",
+				    r ? "errno=" : "ok", r ? sem_errname(-r) : "",
 				    t0 - start);
 			last[i] = r;
 		}
@@ -329,10 +310,10 @@ static void peer_lock(const char *dir, int fd[2], const char **fl, const char **
 
 	peer_path(path, dir, "lockf");
 	fd[0] = open(path, O_RDWR | O_CREAT, 0644);
-	*fl = fd[0] < 0 ? ename(errno) : flock(fd[0], LOCK_EX | LOCK_NB) ? ename(errno) : "ok";
+	*fl = fd[0] < 0 ? sem_errname(errno) : flock(fd[0], LOCK_EX | LOCK_NB) ? sem_errname(errno) : "ok";
 	peer_path(path, dir, "lockp");
 	fd[1] = open(path, O_RDWR | O_CREAT, 0644);
-	*px = fd[1] < 0 ? ename(errno) : fcntl(fd[1], F_SETLK, &l) ? ename(errno) : "ok";
+	*px = fd[1] < 0 ? sem_errname(errno) : fcntl(fd[1], F_SETLK, &l) ? sem_errname(errno) : "ok";
 }
 
 static void peer_unlock(int fd[2])

@@ -38,17 +38,6 @@ long sem_count(void)
 	return count ? *count : 0;
 }
 
-const char *sem_errname(int err)
-{
-	static char buf[16];
-	const char *n = strerrorname_np(err);
-
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
-
 static void emit(const char *kind, const char *name, const char *verdict,
 		 const char *prefix, const char *fmt, va_list ap)
 {

@@ -60,7 +60,8 @@ FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
 FUZZ_MOUNT9P_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(MOUNT9P_LIB_SRCS) $(ROOT9P_LIB_SRCS))
 FUZZ_MKINITRD_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/mkinitrd/%.o,\
-	$(filter-out main.c,$(MKINITRD_SRCS)))
+	$(filter-out main.c,$(MKINITRD_SRCS))) \
+	$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(COMMON_SRCS))
 FUZZ_MOUNT9P_LIB := $(FUZZ_DIR)/libmount9p.a
 FUZZ_MKINITRD_LIB := $(FUZZ_DIR)/libmkinitrd.a
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))

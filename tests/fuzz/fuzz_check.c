@@ -94,7 +94,7 @@ static int expected(const char *text, const char *release, char *want[],
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
 	static char buf[NAMES_MAX][VALUE_MAX];
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct r9p_kernel k;
 	char flags[128];
 	int err, i;

@@ -37,14 +37,14 @@ static int printable(const char *s)
 	return 1;
 }
 
-static void check_fail(const struct r9p_root_fail *f)
+static void check_fail(const struct r9p_err *f)
 {
 	NEED(f->step && *f->step && printable(f->step));
 	NEED(memchr(f->why, '\0', sizeof(f->why)) != NULL);
 	NEED(*f->why && printable(f->why));
 	NEED(f->try_ && printable(f->try_));
-	NEED(f->exit_code >= R9P_EXIT_REFUSED &&
-	     f->exit_code <= R9P_EXIT_SYSTEM && f->exit_code != R9P_EXIT_USAGE);
+	NEED(f->code >= R9P_EXIT_REFUSED &&
+	     f->code <= R9P_EXIT_SYSTEM && f->code != R9P_EXIT_USAGE);
 }
 
 /* Words separated by single spaces, each a module name modprobe takes,
@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct r9p_root r;
 	static int once;
 	const struct r9p_kernel *k;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	unsigned flags;
 	char *text;
 	int rc;

@@ -51,24 +51,24 @@ static const struct {
 int main(void)
 {
 	struct i9p_net n;
-	char why[I9P_NET_MSG_MAX], desc[128];
-	const char *try_;
+	char desc[128];
+	struct r9p_err e;
 	size_t i;
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		why[0] = '\0';
-		err = i9p_net_parse(cases[i].ip, &n, why, sizeof(why), &try_);
+		e.why[0] = '\0';
+		err = i9p_net_parse(cases[i].ip, &n, &e);
 		CHECK(err == cases[i].err, "ip=%s: %d (%s)", cases[i].ip, err,
-		      why);
+		      e.why);
 		if (err != cases[i].err)
 			continue;
 		if (err) {
 			/* A refusal names the value and says what to write. */
-			CHECK(strstr(why, cases[i].want) &&
-			      strstr(why, cases[i].ip) &&
-			      strstr(try_, "write ip="),
-			      "ip=%s: \"%s\" lacks \"%s\"", cases[i].ip, why,
+			CHECK(strstr(e.why, cases[i].want) &&
+			      strstr(e.why, cases[i].ip) &&
+			      strstr(e.try_, "write ip="),
+			      "ip=%s: \"%s\" lacks \"%s\"", cases[i].ip, e.why,
 			      cases[i].want);
 			continue;
 		}
@@ -77,10 +77,10 @@ int main(void)
 	}
 	/* An interface that is not there: refused after the timeout, with
 	 * the interfaces present and what to try. */
-	i9p_net_parse("10.0.2.15:::::r9pnone0:off", &n, why, sizeof(why),
-		      &try_);
-	err = i9p_net_up(&n, 0, why, sizeof(why), &try_);
-	CHECK(err == -ENODEV && strstr(why, "r9pnone0") &&
-	      strstr(try_, "virtio_net"), "up: %d %s / %s", err, why, try_);
+	i9p_net_parse("10.0.2.15:::::r9pnone0:off", &n, &e);
+	err = i9p_net_up(&n, 0, &e);
+	CHECK(err == -ENODEV && strstr(e.why, "r9pnone0") &&
+	      strstr(e.try_, "virtio_net"), "up: %d %s / %s", err, e.why,
+	      e.try_);
 	return t_done("net");
 }

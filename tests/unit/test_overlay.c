@@ -127,7 +127,7 @@ int main(void)
 	struct r9p_kernel k = { 6, 1 };
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	struct r9p_extra e;
 	struct r9p_upper u;
 	size_t i;

@@ -178,7 +178,7 @@ int main(void)
 	struct r9p_kernel k = { 6, 1 };
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	size_t i;
 	int ret;
 
@@ -193,8 +193,8 @@ int main(void)
 			CHECK_STR(f.step, rows[i].tag, line);
 			CHECK(strstr(f.why, rows[i].opts) != NULL, "%s: why \"%s\" "
 			      "lacks \"%s\"", line, f.why, rows[i].opts);
-			CHECK(f.exit_code == R9P_EXIT_REFUSED, "%s: exit %d", line,
-			      f.exit_code);
+			CHECK(f.code == R9P_EXIT_REFUSED, "%s: exit %d", line,
+			      f.code);
 			continue;
 		}
 		CHECK_STR(r.tag, rows[i].tag, line);

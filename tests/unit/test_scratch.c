@@ -92,7 +92,7 @@ int main(void)
 	char sys[] = "/tmp/r9p-scratch-XXXXXX", tmp[300];
 	static struct r9p_cmdline c;
 	static struct r9p_root r;
-	struct r9p_root_fail f;
+	struct r9p_err f;
 	size_t i;
 	int ret;
 

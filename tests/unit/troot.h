@@ -27,7 +27,7 @@ static inline void t_fake_sysfs(char *tmpl)
  * one check that r9p_root_config returned WANT. 1 when it did. */
 static inline int t_root_row(const char *line, unsigned flags, int want,
 			     struct r9p_cmdline *c, struct r9p_root *r,
-			     struct r9p_root_fail *f)
+			     struct r9p_err *f)
 {
 	struct r9p_kernel k = { 6, 1 };
 	int ret;
