@@ -248,7 +248,7 @@ inside() {
 	LOGDIR=$WORK/logs
 	mkdir -p "$LOGDIR"
 	T_CLEAN=(root root-user '*.img')
-	trap t_cleanup EXIT
+	t_traps
 	echo "$NAME: work dir $WORK"
 	O=build/trixie
 	# run9p's loop finds its programs in the trixie build, not build/.

@@ -29,6 +29,10 @@ RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 FRAG=kconfig/root9p-loop.config
 
 t_workdir kconfig "kconfig tests" 'tiny' 'ktree*'
+# run9p's run folders (kept when a guest ends without a status, as these
+# checks provoke) in the work dir, which goes with it.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
 # The plan: 4 for bad trees, 5 on copies of the modular tree's Kconfig
 # files, 1 on the fragment tree, 4 for the loop's boot, 5 for the boot
 # with no initrd.

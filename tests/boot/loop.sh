@@ -31,6 +31,10 @@ KBUILD=1
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 
 t_workdir loop "loop tests" 'tiny' 'fake-*'
+# run9p's run folders (kept when a guest ends without a status, as these
+# checks provoke) in the work dir, which goes with it.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
 # The plan: 47 checks on every run, 2 for a kernel without 9p (skipped
 # when this host runs that kernel), 9 on a kernel built from
 # linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
