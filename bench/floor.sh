@@ -57,28 +57,6 @@ KB_TREE=$(scripts/build-kernel.sh) || die "scripts/build-kernel.sh failed"
 eval "$(scripts/build-kernel.sh --loop --env)" || die "scripts/build-kernel.sh --loop failed"
 FR_TREE=$KBUILD_DIR FR_IMAGE=$KBUILD_BZIMAGE
 
-# now_ms: the host's clock in ms.
-now_ms() { local t=$EPOCHREALTIME; echo $((${t/./} / 1000)); }
-
-# timed NAME RUN CMD...: CMD's stdout through a reader that notes when a
-# line "go" (or "go UPTIME") first arrives: T_FIRST, T_EXIT (host ms from
-# the start); the output in $logs/NAME.RUN.out.
-timed() {
-	local name=$1 run=$2 t0 out=$logs/$1.$2.out
-	shift 2
-	t0=$(now_ms)
-	: >"$out"
-	{ "$@" </dev/null 2>"$logs/$name.$run.err" || echo "@@rc $?"; } |
-		while IFS= read -r line; do
-			printf '%s\n' "$line" >>"$out"
-			[ -e "$out.first" ] || [[ ! ${line%$'\r'} =~ ^go( [0-9.]+)?$ ]] ||
-				echo "$(($(now_ms) - t0))" >"$out.first"
-		done
-	T_EXIT=$(($(now_ms) - t0))
-	T_FIRST=$(cat "$out.first" 2>/dev/null || echo -)
-	rm -f "$out.first"
-}
-
 # Every system runs the same command: the guest's uptime read by the
 # shell that runs it (a builtin read, no extra process), beside "go".
 UPTIME_GO='read u _ </proc/uptime; echo go $u'
@@ -88,20 +66,21 @@ guest_go() {
 		awk 'NF == 2 { printf "%d", $1 * 1000 + substr($2 "00", 1, 2) * 10 }'
 }
 
+# shellcheck disable=SC2034 # G_START, G_END, P_START: bench_interleave reads them
 run_one() {
 	local sys=$1 run=$2 st=$logs/$1.$2.status
 	G_START=- P_START=-
 	case $sys in
-	debian) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KERNEL_IMAGE" \
+	debian) bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KERNEL_IMAGE" \
 		--modules "$MODDIR" --host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
-	kbuild) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KB_TREE" \
+	kbuild) bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KB_TREE" \
 		--host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
-	fragment) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
+	fragment) bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
 		--initrd own --host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
-	noinitrd) timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
+	noinitrd) bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$FR_TREE" \
 		--initrd none --host-root --status "$st" -- sh -c "$UPTIME_GO" ;;
 	floor)
-		timed "$sys" "$run" timeout "$timeout" qemu-system-x86_64 -accel tcg -m 512M -smp 1 \
+		bench_timed "$sys" "$run" timeout "$timeout" qemu-system-x86_64 -accel tcg -m 512M -smp 1 \
 			-nodefaults -no-reboot -display none -monitor none -serial stdio -kernel "$FR_IMAGE" \
 			-append "console=ttyS0 quiet no_timer_check root=fsRoot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=mmap ro panic=-1 init=/bin/busybox -- sh -c \"/bin/busybox mount -t proc proc /proc; $UPTIME_GO; /bin/busybox reboot -f\"" \
 			-fsdev local,id=r9p,path=/,security_model=passthrough,readonly=on \
@@ -112,24 +91,16 @@ run_one() {
 }
 
 systems=(debian kbuild fragment noinitrd floor)
-declare -A first exit_ gstart pstart
 echo "floor bench: Debian $KVER, linux-source-6.1 ($(basename "$KB_TREE"), $(basename "$FR_TREE")), QEMU TCG, $runs runs each, interleaved; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$csv" ] || echo "system,run,host_first_ms,host_exit_ms,guest_go_ms,payload9p_start_ms" >"$csv"
-for run in $(seq 1 "$runs"); do
-	for sys in "${systems[@]}"; do
-		run_one "$sys" "$run"
-		[ "$T_FIRST" != - ] || echo "  ($sys run $run: no 'go' seen; see $logs/$sys.$run.*)"
-		first[$sys]+="$T_FIRST " exit_[$sys]+="$T_EXIT " gstart[$sys]+="${G_START:--} " pstart[$sys]+="${P_START:--} "
-		[ -z "$csv" ] || echo "$sys,$run,$T_FIRST,$T_EXIT,${G_START:--},${P_START:--}" >>"$csv"
-	done
-done
+bench_interleave "$runs" "$csv" "T_FIRST T_EXIT G_START P_START" "${systems[@]}"
 echo "host load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One table: medians (min-max) of the host times, median guest time, and
 # each row's host time to "go" against Debian's.
 {
 	for sys in "${systems[@]}"; do
-		printf '%s|%s|%s|%s|%s\n' "$sys" "${first[$sys]}" "${exit_[$sys]}" "${gstart[$sys]}" "${pstart[$sys]}"
+		printf '%s|%s|%s|%s|%s\n' "$sys" "${B_T_FIRST[$sys]}" "${B_T_EXIT[$sys]}" "${B_G_START[$sys]}" "${B_P_START[$sys]}"
 	done
 } | awk -F'|' "$AWK_STATS"'
 function clean(list,   v, n, i, out) {

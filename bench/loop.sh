@@ -33,6 +33,8 @@
 # (root): on a host loaded by others, what a quiet host would see.
 set -eu
 cd "$(dirname "$0")/.."
+prog=bench/loop
+. bench/lib.sh
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
@@ -71,36 +73,6 @@ eval "$(scripts/fetch-kernel.sh --env bookworm)"
 bbimg=$logs/busybox.img
 bench/busybox-initrd.sh "$KVER" "$KERNEL_BASE" "$bbimg" >/dev/null 2>&1 || bbimg=""
 
-# now_ms: the host's clock in ms.
-now_ms() { local t=$EPOCHREALTIME; echo $((${t/./} / 1000)); }
-
-# timed NAME RUN CMD...: run CMD with its stdout through a reader that
-# notes when "go" first arrives; sets T_FIRST, T_EXIT (host ms from the
-# start) and RC; the output in $logs/NAME.RUN.out.
-timed() {
-	local name=$1 run=$2 t0 seen=""
-	shift 2
-	local out=$logs/$name.$run.out
-	t0=$(now_ms)
-	RC=0
-	: >"$out"
-	{ "$@" </dev/null 2>"$logs/$name.$run.err" || echo "@@rc $?"; } |
-		while IFS= read -r line; do
-			printf '%s\n' "$line" >>"$out"
-			# the command's own line, not a console line with "go" in
-			# it ("cgroup", "algorithm"...); a serial line ends in \r
-			if [ -z "$seen" ] && [[ ${line%$'\r'} =~ ^go( [0-9.]+)?$ ]]; then
-				seen=$(now_ms)
-				echo "$((seen - t0))" >"$out.first"
-			fi
-		done
-	T_EXIT=$(($(now_ms) - t0))
-	T_FIRST=$(cat "$out.first" 2>/dev/null || echo -)
-	rm -f "$out.first"
-	RC=$(sed -n 's/^@@rc //p' "$out" | tail -n 1)
-	RC=${RC:-0}
-}
-
 # The systems: name, and whether it can run here (else why not).
 systems=(root9p)
 declare -A why_not=()
@@ -133,19 +105,20 @@ fi
 uptime_go='read u _ </proc/uptime; echo go $u'
 guest_go() { sed -n 's/.*go \([0-9]*\)\.\([0-9]*\).*/\1\20/p' "$1" | head -n 1 | sed 's/^0*\([0-9]\)/\1/'; }
 
+# shellcheck disable=SC2034 # G_START, G_END, P_START: bench_interleave reads them
 run_one() {
 	local sys=$1 run=$2
 	local st=$logs/$sys.$run.status
 	G_START=- G_END=-
 	case $sys in
 	root9p)
-		timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KERNEL_IMAGE" \
+		bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" -k "$KERNEL_IMAGE" \
 			--modules "$MODDIR" --host-root --status "$st" -- echo go
 		G_START=$(sed -n 's/^start //p' "$st" 2>/dev/null | head -n 1)
 		G_END=$(sed -n 's/^exit [0-9]* //p' "$st" 2>/dev/null | head -n 1)
 		;;
 	busybox)
-		timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root \
+		bench_timed "$sys" "$run" "$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root \
 			--allow-host-root -k "$KERNEL_IMAGE" -i "$bbimg" -r / --ro \
 			-a 'panic=-1 init=/bin/busybox -- sh -c "echo go; /bin/busybox reboot -f"'
 		# The kernel's timestamp of "Run /init" is near 0; of "go" none
@@ -154,10 +127,10 @@ run_one() {
 			awk '{ printf "%d", $1 * 1000 }')
 		;;
 	fakemachine)
-		timed "$sys" "$run" timeout "$timeout" "${fm[@]}" -b qemu -q -- sh -c "$uptime_go"
+		bench_timed "$sys" "$run" timeout "$timeout" "${fm[@]}" -b qemu -q -- sh -c "$uptime_go"
 		G_START=$(guest_go "$logs/$sys.$run.out") ;;
 	virtme-ng)
-		timed "$sys" "$run" timeout "$timeout" "$VNG_PYTHON" "$VIRTME_NG/vng" --run "$KERNEL_IMAGE" --disable-kvm \
+		bench_timed "$sys" "$run" timeout "$timeout" "$VNG_PYTHON" "$VIRTME_NG/vng" --run "$KERNEL_IMAGE" --disable-kvm \
 			-- sh -c "$uptime_go"
 		G_START=$(guest_go "$logs/$sys.$run.out") ;;
 	esac
@@ -206,27 +179,19 @@ if [ $host_only = 1 ]; then
 	exit 0
 fi
 
-declare -A first exit_ gstart gend
 echo "loop bench: Linux $KVER, QEMU TCG, $runs runs each, interleaved; host load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -z "$csv" ] || echo "system,run,rc,host_first_ms,host_exit_ms,guest_start_ms,guest_end_ms" >"$csv"
-for run in $(seq 1 "$runs"); do
-	for sys in "${systems[@]}"; do
-		run_one "$sys" "$run"
-		[ "$T_FIRST" != - ] || echo "  ($sys run $run: no 'go' seen, exit $RC; see $logs/$sys.$run.*)"
-		first[$sys]+="$T_FIRST " exit_[$sys]+="$T_EXIT " gstart[$sys]+="${G_START:--} " gend[$sys]+="${G_END:--} "
-		[ -z "$csv" ] || echo "$sys,$run,$RC,$T_FIRST,$T_EXIT,${G_START:--},${G_END:--}" >>"$csv"
-	done
-done
+bench_interleave "$runs" "$csv" "RC T_FIRST T_EXIT G_START G_END" "${systems[@]}"
 
 echo
 printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' system "host to 'go' ms" "host to exit ms" "guest to CMD ms" "guest to end ms" "exit/root9p" "run9p host ms"
 printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' "" "median (min-max)" "median (min-max)" median median "" "median (min-max)"
-read -r base_exit _ _ < <(stats "${exit_[root9p]}")
+read -r base_exit _ _ < <(stats "${B_T_EXIT[root9p]}")
 for sys in "${systems[@]}"; do
-	read -r fm fl fh < <(stats "${first[$sys]}")
-	read -r em el eh < <(stats "${exit_[$sys]}")
-	read -r gs _ _ < <(stats "${gstart[$sys]}")
-	read -r ge _ _ < <(stats "${gend[$sys]}")
+	read -r fm fl fh < <(stats "${B_T_FIRST[$sys]}")
+	read -r em el eh < <(stats "${B_T_EXIT[$sys]}")
+	read -r gs _ _ < <(stats "${B_G_START[$sys]}")
+	read -r ge _ _ < <(stats "${B_G_END[$sys]}")
 	hc=-
 	[ "$sys" != root9p ] || hc=$host_col
 	printf '%-12s %-22s %-22s %-18s %-18s %-12s %s\n' "$sys" "$fm ($fl-$fh)" "$em ($el-$eh)" "$gs" "$ge" "$(ratio "$em" "$base_exit")" "$hc"

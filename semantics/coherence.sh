@@ -228,8 +228,7 @@ coh_main() {
 	sem_suite_start
 	COH_WORK=$SEM_WORK COH_OUT=$SEM_OUT COH_LOGS=$SEM_LOGS COH_ROOT=$SEM_ROOT
 	COH_PID=
-	trap 'coh_stop; rm -rf --one-file-system "$COH_ROOT"' EXIT
-	trap 'exit 130' INT TERM
+	sem_suite_traps coh_stop
 	echo "$name: work dir $COH_WORK, results in $COH_OUT"
 	t_plan "${#list[@]}"
 	sem_suite_prepare "$name" "$COH_OUT/coherence.env"

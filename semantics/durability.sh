@@ -263,8 +263,7 @@ dur_main() {
 	DUR_BIN=$PWD/$O/$LIBC/semdurable
 	DUR_WORK=$SEM_WORK DUR_OUT=$SEM_OUT DUR_LOGS=$SEM_LOGS DUR_ROOT=$SEM_ROOT
 	DUR_PID=
-	trap 'dur_stop; rm -rf --one-file-system "$DUR_ROOT"' EXIT
-	trap 'exit 130' INT TERM
+	sem_suite_traps dur_stop
 	echo "$name: work dir $DUR_WORK, results in $DUR_OUT"
 	t_plan $((${#list[@]} * trials * 2))
 	sem_suite_prepare "$name" "$DUR_OUT/durability.env"

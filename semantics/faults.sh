@@ -139,63 +139,37 @@ fault_root() {
 	scripts/mkroot-tiny.sh "$FAULT_ROOT" >/dev/null && cp "$FAULT_BIN" "$FAULT_ROOT/bin/semfault"
 }
 
-fault_usage() {
-	echo "usage: semantics/faults.sh [--configs none,mmap,loose,virtiofs] [--probes full,rename,remove] [--kernel bookworm|trixie] [--out DIR]" >&2
-	exit 2
+# fault_stop: the guest ended, the small tmpfs unmounted, the renamed
+# root removed (sem_suite_traps removes the rest).
+fault_stop() {
+	dur_stop
+	if mountpoint -q "$FAULT_ROOT/full"; then umount "$FAULT_ROOT/full"; fi
+	rm -rf --one-file-system "$FAULT_ROOT.gone"
 }
 
 fault_main() {
-	local configs=none,mmap,loose,virtiofs probes=full,rename,remove kernel=bookworm out="" c p line
+	local c p line
 	local -a clist plist
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--configs) [ $# -ge 2 ] || fault_usage; configs=$2; shift ;;
-		--probes) [ $# -ge 2 ] || fault_usage; probes=$2; shift ;;
-		--kernel) [ $# -ge 2 ] || fault_usage; kernel=$2; shift ;;
-		--out) [ $# -ge 2 ] || fault_usage; out=$2; shift ;;
-		*) fault_usage ;;
-		esac
-		shift
-	done
-	cd "$(dirname "$0")/.." || exit 2
 	# shellcheck source=semantics/durability.sh
-	. semantics/durability.sh
-	IFS=, read -r -a clist <<<"$configs"
-	IFS=, read -r -a plist <<<"$probes"
-	for c in "${clist[@]}"; do
-		if [ "$c" = virtiofs-killd ] || ! dur_flags "$c" >/dev/null; then
-			echo "faults: run config '$c': not a known configuration" >&2
-			echo "faults: try: --configs none,mmap,loose,virtiofs" >&2
-			exit 2
-		fi
-	done
-	for p in "${plist[@]}"; do
-		case $p in full | rename | remove) ;; *)
-			echo "faults: run probe '$p': not a known probe" >&2
-			echo "faults: try: --probes full,rename,remove" >&2
-			exit 2 ;;
-		esac
-	done
-	# shellcheck source=tests/lib/check.sh
-	. tests/lib/check.sh
-	O=${O:-build}
-	LIBC=${LIBC:-klibc}
-	RUN9P=$PWD/scripts/run9p
+	. "$(dirname "${BASH_SOURCE[0]}")/durability.sh"
+	SEM_PROG=faults SEM_OPT_FN="" SEM_NUM_OPT="" SEM_KERNEL=bookworm
+	SEM_USAGE="usage: semantics/faults.sh [--configs none,mmap,loose,virtiofs] [--probes full,rename,remove] [--kernel bookworm|trixie] [--out DIR]"
+	SEM_CONFIGS=none,mmap,loose,virtiofs SEM_CONFIG_REFUSE=virtiofs-killd
+	declare -gA SEM_VAL=([--probes]="full,rename,remove")
+	sem_suite_opts "$@"
+	sem_suite_list --probes probe full,rename,remove full rename remove
+	clist=("${SEM_LIST[@]}") plist=("${SEM_ITEMS[@]}")
+	sem_suite_start
 	FAULT_BIN=$PWD/$O/$LIBC/semfault
-	FAULT_WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-faults.XXXXXX") || exit 2
-	FAULT_OUT=${out:-$FAULT_WORK/results}
-	FAULT_LOGS=$FAULT_WORK/logs
-	FAULT_ROOT=$FAULT_WORK/root
+	FAULT_WORK=$SEM_WORK FAULT_OUT=$SEM_OUT FAULT_LOGS=$SEM_LOGS FAULT_ROOT=$SEM_ROOT
 	DUR_PID=
-	mkdir -p "$FAULT_OUT" "$FAULT_LOGS"
-	trap 'dur_stop; mountpoint -q "$FAULT_ROOT/full" && umount "$FAULT_ROOT/full"; rm -rf --one-file-system "$FAULT_ROOT" "$FAULT_ROOT.gone"' EXIT
-	trap 'exit 130' INT TERM
+	sem_suite_traps fault_stop
 	echo "semantics-faults: work dir $FAULT_WORK, results in $FAULT_OUT"
 	t_plan $((${#clist[@]} * ${#plist[@]}))
 	make -s "$O/$LIBC/semfault" O="$O" LIBC="$LIBC" >/dev/null || {
 		t_skip_rest "cannot build $O/$LIBC/semfault"; t_done semantics-faults; exit 1; }
-	eval "$(scripts/fetch-kernel.sh --env "$kernel")" || {
-		t_skip_rest "no $kernel kernel (scripts/fetch-kernel.sh --env $kernel)"; t_done semantics-faults; exit 1; }
+	eval "$(scripts/fetch-kernel.sh --env "$SEM_KERNEL")" || {
+		t_skip_rest "no $SEM_KERNEL kernel (scripts/fetch-kernel.sh --env $SEM_KERNEL)"; t_done semantics-faults; exit 1; }
 	for c in "${clist[@]}"; do
 		: >"$FAULT_OUT/$c.sem"
 		for p in "${plist[@]}"; do

@@ -106,55 +106,28 @@ tg_stop() {
 	TG_PIDS=
 }
 
-tg_usage() {
-	echo "usage: semantics/twoguest.sh [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]" >&2
-	exit 2
-}
-
 tg_main() {
-	local configs=none,mmap,loose kernel=bookworm out="" c line
+	local c line
 	local -a clist
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--configs) [ $# -ge 2 ] || tg_usage; configs=$2; shift ;;
-		--kernel) [ $# -ge 2 ] || tg_usage; kernel=$2; shift ;;
-		--out) [ $# -ge 2 ] || tg_usage; out=$2; shift ;;
-		*) tg_usage ;;
-		esac
-		shift
-	done
-	cd "$(dirname "$0")/.." || exit 2
 	# shellcheck source=semantics/durability.sh
-	. semantics/durability.sh
-	IFS=, read -r -a clist <<<"$configs"
-	for c in "${clist[@]}"; do
-		if [ "$c" = virtiofs-killd ] || ! dur_flags "$c" >/dev/null; then
-			echo "twoguest: run config '$c': not a known configuration" >&2
-			echo "twoguest: try: --configs none,mmap,loose,virtiofs" >&2
-			exit 2
-		fi
-	done
-	# shellcheck source=tests/lib/check.sh
-	. tests/lib/check.sh
-	O=${O:-build}
-	LIBC=${LIBC:-klibc}
-	RUN9P=$PWD/scripts/run9p
+	. "$(dirname "${BASH_SOURCE[0]}")/durability.sh"
+	SEM_PROG=twoguest SEM_OPT_FN="" SEM_NUM_OPT="" SEM_KERNEL=bookworm
+	SEM_USAGE="usage: semantics/twoguest.sh [--configs none,mmap,loose,virtiofs] [--kernel bookworm|trixie] [--out DIR]"
+	SEM_CONFIGS=none,mmap,loose SEM_CONFIG_REFUSE=virtiofs-killd
+	sem_suite_opts "$@"
+	clist=("${SEM_LIST[@]}")
+	sem_suite_start
 	TG_BIN=$PWD/$O/$LIBC/semfault
-	TG_WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-twoguest.XXXXXX") || exit 2
-	TG_OUT=${out:-$TG_WORK/results}
-	TG_LOGS=$TG_WORK/logs
-	TG_ROOT=$TG_WORK/root
+	TG_WORK=$SEM_WORK TG_OUT=$SEM_OUT TG_LOGS=$SEM_LOGS TG_ROOT=$SEM_ROOT
 	TG_PIDS=
 	DUR_PID=
-	mkdir -p "$TG_OUT" "$TG_LOGS"
-	trap 'tg_stop; rm -rf --one-file-system "$TG_ROOT"' EXIT
-	trap 'exit 130' INT TERM
+	sem_suite_traps tg_stop
 	echo "semantics-twoguest: work dir $TG_WORK, results in $TG_OUT"
 	t_plan $((${#clist[@]} * 9))
 	make -s "$O/$LIBC/semfault" O="$O" LIBC="$LIBC" >/dev/null || {
 		t_skip_rest "cannot build $O/$LIBC/semfault"; t_done semantics-twoguest; exit 1; }
-	eval "$(scripts/fetch-kernel.sh --env "$kernel")" || {
-		t_skip_rest "no $kernel kernel (scripts/fetch-kernel.sh --env $kernel)"; t_done semantics-twoguest; exit 1; }
+	eval "$(scripts/fetch-kernel.sh --env "$SEM_KERNEL")" || {
+		t_skip_rest "no $SEM_KERNEL kernel (scripts/fetch-kernel.sh --env $SEM_KERNEL)"; t_done semantics-twoguest; exit 1; }
 	for c in "${clist[@]}"; do
 		echo "$c: two guests"
 		tg_pair "$c" >"$TG_LOGS/$c.sem"

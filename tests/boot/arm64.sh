@@ -56,11 +56,11 @@ measure() { MEASURES+=("$*"); }
 	"$MAKE" -s ARCH=$ARCH LIBC=glibc "$GU/init9p" "$GU/mount9p" cross-unit &&
 	"$MAKE" -s ARCH="$ARCH" LIBC="$LIBC" "$GO/init9p" "$GO/mount9p"; } \
 	>"$LOGDIR/build.log" 2>&1
-check "make ARCH=$ARCH LIBC=$LIBC builds init9p, mount9p (and LIBC=glibc the unit tests)" \
-	eval '[ -x "$GO/init9p" ] && [ -x "$GO/mount9p" ] && [ -x "$GU/test_opts" ] && [ -x "$O/mkinitrd9p" ]'
+c_make_arch_libc_builds() { [ -x "$GO/init9p" ] && [ -x "$GO/mount9p" ] && [ -x "$GU/test_opts" ] && [ -x "$O/mkinitrd9p" ]; }
+check "make ARCH=$ARCH LIBC=$LIBC builds init9p, mount9p (and LIBC=glibc the unit tests)" c_make_arch_libc_builds
 [ -x "$GO/init9p" ] || { cat "$LOGDIR/build.log"; t_done arm64; exit 1; }
-check "init9p is a static aarch64 ELF" \
-	eval 'LC_ALL=C readelf -h "$GO/init9p" | grep -q "AArch64" && ! LC_ALL=C readelf -l "$GO/init9p" | grep -q INTERP'
+c_init9p_static_aarch64_elf() { LC_ALL=C readelf -h "$GO/init9p" | grep -q "AArch64" && ! LC_ALL=C readelf -l "$GO/init9p" | grep -q INTERP; }
+check "init9p is a static aarch64 ELF" c_init9p_static_aarch64_elf
 for l in klibc glibc; do
 	[ -x "$O/$ARCH-$l/init9p" ] &&
 		measure "init9p $ARCH-$l: $(stat -c %s "$O/$ARCH-$l/init9p") bytes; mount9p: $(stat -c %s "$O/$ARCH-$l/mount9p") bytes"
@@ -94,27 +94,33 @@ IMG_PCI=$WORK/arm64-pci.img
 IMG_MMIO=$WORK/arm64-mmio.img
 
 # mkinitrd9p on the foreign tree: modules by the tree, init9p by its machine.
-check "mkinitrd9p refuses an x86-64 init9p for the aarch64 tree, saying what to build" \
-	eval '! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/mkinitrd9p" -o "$WORK/wrong.img" 2>"$LOGDIR/wrong.log" &&
+c_mkinitrd9p_refuses_x86_64() {
+	! "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/mkinitrd9p" -o "$WORK/wrong.img" 2>"$LOGDIR/wrong.log" &&
 		grep -qF "init9p $O/mkinitrd9p is x86-64, the kernel tree is aarch64: build init9p for aarch64 (make ARCH=aarch64 LIBC=glibc)" "$LOGDIR/wrong.log" &&
-		[ ! -e "$WORK/wrong.img" ]'
-check "mkinitrd9p without --init takes the aarch64 init9p for the aarch64 tree" \
-	eval '"$O/mkinitrd9p" -v -k "$KVER" -b "$KERNEL_BASE" -o "$WORK/auto.img" 2>&1 |
-		grep -qE "^mkinitrd9p: /init <- .*/$ARCH-(klibc|glibc)/init9p "'
+		[ ! -e "$WORK/wrong.img" ]
+}
+check "mkinitrd9p refuses an x86-64 init9p for the aarch64 tree, saying what to build" c_mkinitrd9p_refuses_x86_64
+c_mkinitrd9p_without_init_takes() {
+	"$O/mkinitrd9p" -v -k "$KVER" -b "$KERNEL_BASE" -o "$WORK/auto.img" 2>&1 |
+		grep -qE "^mkinitrd9p: /init <- .*/$ARCH-(klibc|glibc)/init9p "
+}
+check "mkinitrd9p without --init takes the aarch64 init9p for the aarch64 tree" c_mkinitrd9p_without_init_takes
 check "mkinitrd9p builds the pci image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$GO/init9p" -o "$IMG_PCI"
 check "mkinitrd9p builds the mmio image (--transport mmio)" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$GO/init9p" --transport mmio -o "$IMG_MMIO"
 "$O/mkinitrd9p" --list "$IMG_PCI" >"$LOGDIR/pci.list" 2>&1
 "$O/mkinitrd9p" --list "$IMG_MMIO" >"$LOGDIR/mmio.list" 2>&1
-check "pci image: virtio_pci, 9pnet_virtio, 9p, netfs, fscache; no virtio_mmio" \
-	eval 'for m in virtio_pci 9pnet_virtio 9p netfs fscache; do grep -q "/$m\.ko" "$LOGDIR/pci.list" || exit 1; done; ! grep -q "/virtio_mmio\.ko" "$LOGDIR/pci.list"'
-check "mmio image: virtio_mmio instead of virtio_pci" \
-	eval 'grep -q "/virtio_mmio\.ko" "$LOGDIR/mmio.list" && ! grep -q "/virtio_pci\.ko" "$LOGDIR/mmio.list" && grep -q "/9pnet_virtio\.ko" "$LOGDIR/mmio.list"'
+c_pci_image_virtio_pci() { for m in virtio_pci 9pnet_virtio 9p netfs fscache; do grep -q "/$m\.ko" "$LOGDIR/pci.list" || return 1; done; ! grep -q "/virtio_mmio\.ko" "$LOGDIR/pci.list"; }
+check "pci image: virtio_pci, 9pnet_virtio, 9p, netfs, fscache; no virtio_mmio" c_pci_image_virtio_pci
+c_mmio_image_virtio_mmio() { grep -q "/virtio_mmio\.ko" "$LOGDIR/mmio.list" && ! grep -q "/virtio_pci\.ko" "$LOGDIR/mmio.list" && grep -q "/9pnet_virtio\.ko" "$LOGDIR/mmio.list"; }
+check "mmio image: virtio_mmio instead of virtio_pci" c_mmio_image_virtio_mmio
 measure "image (gzip): pci $(stat -c %s "$IMG_PCI" 2>/dev/null) bytes, mmio $(stat -c %s "$IMG_MMIO" 2>/dev/null) bytes"
-check "run9p refuses --transport mmio on x86_64, naming --arch aarch64" \
-	eval '! "$RUN9P" --dry-run -k "$KERNEL_IMAGE" -i "$IMG_PCI" -r "$WORK" --transport mmio 2>"$LOGDIR/mmio-x86.err" &&
-		grep -q "transport mmio needs --arch aarch64" "$LOGDIR/mmio-x86.err"'
+c_run9p_refuses_transport_mmio() {
+	! "$RUN9P" --dry-run -k "$KERNEL_IMAGE" -i "$IMG_PCI" -r "$WORK" --transport mmio 2>"$LOGDIR/mmio-x86.err" &&
+		grep -q "transport mmio needs --arch aarch64" "$LOGDIR/mmio-x86.err"
+}
+check "run9p refuses --transport mmio on x86_64, naming --arch aarch64" c_run9p_refuses_transport_mmio
 
 # The kernel's "Run /init" to the probe's first line, on the kernel's clock.
 initramfs_ms() {
@@ -136,8 +142,8 @@ case_howto() {
 	check_9p_root "arm64 $tr"
 	check "arm64 $tr: init9p logged the mount with its options" \
 		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=mmap posixacl\)" <(console)
-	check "arm64 $tr: the guest's write reached the host" \
-		eval '[ "$(cat "$root/out/written" 2>/dev/null)" = "$token" ]'
+	c_arm64_guest_write_reached() { [ "$(cat "$root/out/written" 2>/dev/null)" = "$token" ]; }
+	check "arm64 $tr: the guest's write reached the host" c_arm64_guest_write_reached
 	check "arm64 $tr: nothing else changed in the root directory" \
 		[ "$before" = "$(treesum "$root")" ]
 	check "arm64 $tr: mount9p --tags in the guest lists fsRoot as mounted" \
@@ -155,20 +161,22 @@ boot "arm64-mismatch" --arch aarch64 --transport mmio -k "$KERNEL_IMAGE" -i "$IM
 	--cmdline "root=fsRoot rw rootfstype=9p console=ttyAMA0 root9p.timeout=2 panic=1"
 check "pci image on virtio-mmio: init9p reports the tag missing (no bus driver)" \
 	has 'mount tag "fsRoot" not found after 2 s'
-check "pci image on virtio-mmio: no kernel panic, QEMU ended by itself" \
-	eval 'hasnt "Kernel panic" && [ "$RC" -ne 124 ]'
+c_pci_image_virtio_mmio() { hasnt "Kernel panic" && [ "$RC" -ne 124 ]; }
+check "pci image on virtio-mmio: no kernel panic, QEMU ended by itself" c_pci_image_virtio_mmio
 
 # The rescue shell from an arm64 busybox: mkinitrd9p lists its applets
 # through qemu-user; a missing tag opens the shell on the console.
 IMG_RESCUE=$WORK/arm64-rescue.img
-check "mkinitrd9p --rescue-shell without qemu-user names the package to install" \
-	eval '! PATH=/nonexistent "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$GO/init9p" --rescue-shell="$BUSYBOX" -o "$WORK/noqemu.img" 2>"$LOGDIR/noqemu.log" &&
-		grep -qF "it is for aarch64, this host is x86-64: apt-get install qemu-user-static (qemu-aarch64-static lists its applets)" "$LOGDIR/noqemu.log"'
+c_mkinitrd9p_rescue_shell_without() {
+	! PATH=/nonexistent "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$GO/init9p" --rescue-shell="$BUSYBOX" -o "$WORK/noqemu.img" 2>"$LOGDIR/noqemu.log" &&
+		grep -qF "it is for aarch64, this host is x86-64: apt-get install qemu-user-static (qemu-aarch64-static lists its applets)" "$LOGDIR/noqemu.log"
+}
+check "mkinitrd9p --rescue-shell without qemu-user names the package to install" c_mkinitrd9p_rescue_shell_without
 check "mkinitrd9p --rescue-shell with the arm64 busybox (applets through qemu-user)" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$GO/init9p" --rescue-shell="$BUSYBOX" -o "$IMG_RESCUE"
 "$O/mkinitrd9p" --list "$IMG_RESCUE" >"$LOGDIR/rescue.list" 2>&1
-check "rescue image: busybox, its applets (sh, ls, poweroff) and mount9p" \
-	eval 'for f in busybox sh ls poweroff mount9p; do grep -qE "(^| |/)bin/$f( |$)" "$LOGDIR/rescue.list" || exit 1; done'
+c_rescue_image_busybox_applets() { for f in busybox sh ls poweroff mount9p; do grep -qE "(^| |/)bin/$f( |$)" "$LOGDIR/rescue.list" || return 1; done; }
+check "rescue image: busybox, its applets (sh, ls, poweroff) and mount9p" c_rescue_image_busybox_applets
 boot_bg "arm64-rescue" --arch aarch64 -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$WORK/root-pci" \
 	--cmdline "root=nosuchtag rootfstype=9p console=ttyAMA0 root9p.timeout=1"
 if shell_open "starting a rescue shell" 240 2; then

@@ -82,20 +82,22 @@ IMG=$WORK/net.img
 DIOD=/no/such/diod run nodiod -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" \
 	--extra-9p-tcp "$SHARE:/mnt"
 check "no diod: refused before booting (exit 2)" [ "$RC" = 2 ]
-check "... naming it and what to do" \
-	eval 'said "DIOD='"'"'/no/such/diod'"'"' is not a command" && said "try: DIOD=PATH"'
+c_naming_what_do() { said "DIOD='/no/such/diod' is not a command" && said "try: DIOD=PATH"; }
+check "... naming it and what to do" c_naming_what_do
 run notdir -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$SHARE/hostfile:/mnt"
 check "a file as DIR: exit 2" [ "$RC" = 2 ]
 check "... 'is not a directory', named" said "--extra-9p-tcp directory '$SHARE/hostfile' is not a directory"
 mkdir -p "$WORK/tmp/a,b"
 run comma -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$WORK/tmp/a,b:/mnt"
-check "a DIR with a comma: refused, with what to use" \
-	eval '[ "$RC" = 2 ] && said "cannot go on the kernel command line" && said "try: absolute paths"'
+c_dir_comma_refused_what() { [ "$RC" = 2 ] && said "cannot go on the kernel command line" && said "try: absolute paths"; }
+check "a DIR with a comma: refused, with what to use" c_dir_comma_refused_what
 rmdir "$WORK/tmp/a,b"
 run ro -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --fs diod --ro
-check "--fs diod --ro: refused by name" eval '[ "$RC" = 2 ] && said "serve the root read-only with diod"'
+c_fs_diod_ro_refused() { [ "$RC" = 2 ] && said "serve the root read-only with diod"; }
+check "--fs diod --ro: refused by name" c_fs_diod_ro_refused
 run lv -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$SHARE:/mnt" --libvirt-xml -
-check "--libvirt-xml: refused by name" eval '[ "$RC" = 2 ] && said "--extra-9p-tcp or --fs diod"'
+c_libvirt_xml_refused_name() { [ "$RC" = 2 ] && said "--extra-9p-tcp or --fs diod"; }
+check "--libvirt-xml: refused by name" c_libvirt_xml_refused_name
 # As root, diod runs as the folder's owner, whom diod 1.0.24 must find in
 # the user database.
 if [ "$(id -u)" = 0 ] && ! getent passwd 59998 >/dev/null; then
@@ -103,8 +105,8 @@ if [ "$(id -u)" = 0 ] && ! getent passwd 59998 >/dev/null; then
 	chown 59998:59998 "$WORK/tmp/nouser"
 	run nouser -k "$KERNEL_IMAGE" -i "$WORK/none.img" -r "$ROOT" --extra-9p-tcp "$WORK/tmp/nouser:/mnt" \
 		--passthrough-as-root --dry-run
-	check "a folder of a uid with no user: refused, with what to do" \
-		eval '[ "$RC" = 2 ] && said "run diod as uid 59998" && said "try: chown the directory to a user of /etc/passwd"'
+	c_folder_uid_user_refused() { [ "$RC" = 2 ] && said "run diod as uid 59998" && said "try: chown the directory to a user of /etc/passwd"; }
+	check "a folder of a uid with no user: refused, with what to do" c_folder_uid_user_refused
 	rmdir "$WORK/tmp/nouser"
 else
 	skip "a folder of a uid with no user: needs root and a free uid 59998"
@@ -125,11 +127,11 @@ run extra --accel tcg --timeout "$BOOT_TIMEOUT" -k "$KERNEL_IMAGE" --modules "$K
 check "extra share: the command ran (exit 0)" [ "$RC" = 0 ]
 mi=$(grep ' /mnt ' <<<"$OUT")
 check "extra share: /mnt is 9p from 10.0.2.100" grep -qE ' - 9p 10\.0\.2\.100 ' <<<"$mi"
-check "extra share: ... over trans=tcp, aname the host folder" \
-	eval 'grep -q "trans=tcp" <<<"$mi" && grep -qF "aname=$SHARE," <<<"$mi"'
+c_extra_share_over_trans() { grep -q "trans=tcp" <<<"$mi" && grep -qF "aname=$SHARE," <<<"$mi"; }
+check "extra share: ... over trans=tcp, aname the host folder" c_extra_share_over_trans
 check "extra share: the host's file read in the guest" grep -qx 'from the host' <<<"$OUT"
-check "extra share: the guest's file on the host" \
-	eval '[ "$(cat "$SHARE/guestfile" 2>/dev/null)" = "from the guest" ]'
+c_extra_share_guest_file() { [ "$(cat "$SHARE/guestfile" 2>/dev/null)" = "from the guest" ]; }
+check "extra share: the guest's file on the host" c_extra_share_guest_file
 if [ "$(id -u)" = 0 ]; then
 	check "extra share: written as diod's user (nobody), not root" \
 		[ "$(stat -c %U "$SHARE/guestfile" 2>/dev/null)" = nobody ]
@@ -149,15 +151,15 @@ TMPDIR=$WORK/tmp boot root -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs diod \
 	-a "probe.token=$token panic=-1"
 mi=$(mountinfo_of /)
 check "diod root: the probe ran to the end" probe_is "done" yes
-check "diod root: / is 9p from 10.0.2.100 over trans=tcp" \
-	eval 'grep -qE " - 9p 10\.0\.2\.100 " <<<"$mi" && grep -q "trans=tcp" <<<"$mi"'
+c_diod_root_9p_from() { grep -qE " - 9p 10\.0\.2\.100 " <<<"$mi" && grep -q "trans=tcp" <<<"$mi"; }
+check "diod root: / is 9p from 10.0.2.100 over trans=tcp" c_diod_root_9p_from
 check "diod root: aname is the root folder" grep -qF "aname=$ROOT," <<<"$mi"
 check "diod root: init9p brought the network up" \
 	has "init9p: network: 10.0.2.15/255.255.255.0 on eth0 via 10.0.2.2 up in"
 check "diod root: init9p said what it mounted" \
 	grep -qE "init9p: mounted 10\.0\.2\.100 on /root in [0-9]+ ms \(rw msize=65536" <(console)
-check "diod root: the guest's write reached the host" \
-	eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+c_diod_root_guest_write() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+check "diod root: the guest's write reached the host" c_diod_root_guest_write
 
 # --- a port no one serves: retried, then said ----------------------------------
 TMPDIR=$WORK/tmp boot noserver -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs diod \

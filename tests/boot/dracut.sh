@@ -58,11 +58,11 @@ check_common() {
 	local lbl=$1
 	check "$lbl: the probe ran to the end" probe_is "done" yes
 	check "$lbl: / is 9p from tag fsRoot" grep -qE ' - 9p fsRoot ' <<<"$(mountinfo_of /)"
-	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" eval \
-		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
+	c_tmp_tmpfs_nosuid_nodev() { grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777; }
+	check "$lbl: /tmp is a tmpfs nosuid,nodev, mode 1777" c_tmp_tmpfs_nosuid_nodev
 	check "$lbl: mount9p logged the tmpfs" said "mount9p: mounted tmpfs on /sysroot/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)"
-	check "$lbl: the real init is PID 1, nothing of the initramfs left" \
-		eval 'probe_is pid 1 && probe_is initramfs_left 0'
+	c_real_init_pid_1() { probe_is pid 1 && probe_is initramfs_left 0; }
+	check "$lbl: the real init is PID 1, nothing of the initramfs left" c_real_init_pid_1
 }
 
 # The howto's command line: rootflags honoured, the write reaches the host.
@@ -81,15 +81,15 @@ case_howto() {
 	check "$lbl: / is read-write" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw' <<<"$root_mi"
 	check "$lbl: mount9p's note on the msize clamp reached the console" \
 		said 'mount9p: note: msize 5000000 requested, kernel uses 512000 \(virtio maximum\)'
-	check "$lbl: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_guest_write_reached_host() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$lbl: the guest's write reached the host" c_guest_write_reached_host
 	check "$lbl: nothing else changed in the root directory" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$lbl: root9p-root.service mounted it through mount9p --root" \
-			eval 'said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && said "Finished root9p-root.service"'
+		c_root9p_root_service_mounted() { said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && said "Finished root9p-root.service"; }
+		check "$lbl: root9p-root.service mounted it through mount9p --root" c_root9p_root_service_mounted
 	else
-		check "$lbl: dracut's init mounted it through root9p's hook" \
-			eval 'said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && has "dracut: Mounted root filesystem fsRoot"'
+		c_dracut_init_mounted_through() { said "mount9p: mounted fsRoot on /sysroot in [0-9]+ ms" && has "dracut: Mounted root filesystem fsRoot"; }
+		check "$lbl: dracut's init mounted it through root9p's hook" c_dracut_init_mounted_through
 	fi
 }
 
@@ -101,11 +101,13 @@ case_overlay() {
 	boot "$kind-overlay" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.overlay=tmpfs rd.shell=0 rd.emergency=poweroff"
 	check "$lbl: the image has overlayfs" in_img "$img" "usr/lib/modules/$KVER/kernel/fs/overlayfs/overlay.ko"
-	check "$lbl: / is overlay on /run/root9p's layers, the lower 9p read-only" \
-		eval 'grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
-			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"'
-	check "$lbl: the guest wrote, the host tree is unchanged" \
-		eval 'probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]'
+	c_overlay_run_root9p_layers() {
+		grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
+			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"
+	}
+	check "$lbl: / is overlay on /run/root9p's layers, the lower 9p read-only" c_overlay_run_root9p_layers
+	c_guest_wrote_host_tree() { probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]; }
+	check "$lbl: the guest wrote, the host tree is unchanged" c_guest_wrote_host_tree
 }
 
 # root=virtfs:TAG (95virtfs's syntax, both modules in the image), read-only,
@@ -118,28 +120,30 @@ case_virtfs() {
 		"root=virtfs:fsRoot ro rootflags=cache=loose,msize=262144 console=ttyS0 probe.token=ro"
 	root_mi=$(mountinfo_of /)
 	check_common "$lbl"
-	check "$lbl: rootflags honoured (msize=262144, loose), defaults added" \
-		eval 'grep -q "msize=262144" <<<"$root_mi" && grep -q ",loose," <<<"$root_mi" && grep -q "trans=virtio" <<<"$root_mi"'
-	check "$lbl: / is read-only, the guest could not write" \
-		eval 'grep -qE "^[0-9]+ [0-9]+ [0-9:]+ / / ro" <<<"$root_mi" && probe_is write failed'
-	check "$lbl: the root directory is unchanged" \
-		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+	c_rootflags_honoured_msize_262144() { grep -q "msize=262144" <<<"$root_mi" && grep -q ",loose," <<<"$root_mi" && grep -q "trans=virtio" <<<"$root_mi"; }
+	check "$lbl: rootflags honoured (msize=262144, loose), defaults added" c_rootflags_honoured_msize_262144
+	c_read_only_guest_could() { grep -qE "^[0-9]+ [0-9]+ [0-9:]+ / / ro" <<<"$root_mi" && probe_is write failed; }
+	check "$lbl: / is read-only, the guest could not write" c_read_only_guest_could
+	c_root_directory_unchanged() { [ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]; }
+	check "$lbl: the root directory is unchanged" c_root_directory_unchanged
 	check "$lbl: 95virtfs's mount hook stayed out (no remount)" hasnt "Remounting fsRoot"
 }
 
 # /tmp on a scratch disk by LABEL= (#18): mount9p --root runs blkid9p.
 case_scratch() {
 	local img=$1 kind=$2 lbl="$2 root9p.tmp=LABEL=scr"
-	check "$lbl: the image has blkid9p, virtio_blk and ext4" eval \
-		'in_img $img usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/$img.list" &&
-		 grep -q "/ext4.ko" "$WORK/$img.list"'
+	c_image_has_blkid9p_virtio() {
+		in_img "$img" usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/$img.list" &&
+		 grep -q "/ext4.ko" "$WORK/$img.list"
+	}
+	check "$lbl: the image has blkid9p, virtio_blk and ext4" c_image_has_blkid9p_virtio
 	scratch_disk "$WORK/scr.disk" scr || fail "$lbl: make the disk"
 	mapfile -t QARGS < <(disk_args d1 "$WORK/scr.disk")
 	qemu_args "${QARGS[@]}"
 	boot "$kind-scratch" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.tmp=LABEL=scr" "${QARGS[@]}"
-	check "$lbl: /tmp is the ext4 disk, nosuid,nodev, mode 1777" eval \
-		'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- ext4 /dev/vda " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
+	c_tmp_ext4_disk_nosuid() { grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- ext4 /dev/vda " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777; }
+	check "$lbl: /tmp is the ext4 disk, nosuid,nodev, mode 1777" c_tmp_ext4_disk_nosuid
 	check "$lbl: mount9p found it and said so" said "mount9p: found LABEL=scr on /dev/vda \(ext4\)"
 }
 
@@ -160,12 +164,13 @@ case_badflags() {
 	check "$lbl: stopped with mount9p's message" \
 		said 'mount9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)'
 	check "$lbl: dracut's emergency shell ran commands" has "SHELL-42"
-	check "$lbl: nothing mounted on /sysroot" eval 'has END-42 && ! said "^fsRoot /sysroot 9p"'
+	c_nothing_mounted_sysroot() { has END-42 && ! said "^fsRoot /sysroot 9p"; }
+	check "$lbl: nothing mounted on /sysroot" c_nothing_mounted_sysroot
 	check "$lbl: no kernel panic" hasnt "Kernel panic"
 	check "$lbl: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	if [ "$kind" = systemd ]; then
-		check "$lbl: root9p-root.service failed, emergency mode" \
-			eval 'said "Failed to start root9p-root.service" && said "Entering emergency mode"'
+		c_root9p_root_service_failed() { said "Failed to start root9p-root.service" && said "Entering emergency mode"; }
+		check "$lbl: root9p-root.service failed, emergency mode" c_root9p_root_service_failed
 	else
 		check "$lbl: dracut said why it stopped" has "dracut: FATAL: mount9p: cannot use rootflags: cache=readahead"
 	fi
@@ -179,8 +184,8 @@ case_notag() {
 		"root=nosuchtag rootfstype=9p root9p.timeout=3 console=ttyS0 rd.shell=0 rd.emergency=poweroff"
 	check "$lbl: mount9p waited root9p.timeout=3 s and named the tags present" \
 		said 'mount9p: cannot find the root: mount tag "nosuchtag" not found after 3 s; tags present: fsRoot'
-	check "$lbl: rd.emergency=poweroff ended the boot, no panic" \
-		eval '[ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]'
+	c_rd_emergency_poweroff_ended() { [ "$RC" -ne 124 ] && hasnt "Kernel panic" && [ -z "$(probe pid)" ]; }
+	check "$lbl: rd.emergency=poweroff ended the boot, no panic" c_rd_emergency_poweroff_ended
 }
 
 # A debootstrapped Debian (scripts/mkroot9p) with lib.sh's debian_probe:
@@ -202,7 +207,8 @@ case_debian() {
 	check "$lbl: / is 9p from fsRoot with the requested options" \
 		grep -qE ' / rw,.* - 9p fsRoot .*posixacl.*msize=512000' <<<"$(mountinfo_of /)"
 	check "$lbl: /tmp is root9p's tmpfs" grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
-	check "$lbl: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
+	c_probe_powered_guest_off() { probe_is "done" yes && [ "$RC" -ne 124 ]; }
+	check "$lbl: the probe powered the guest off" c_probe_powered_guest_off
 	echo "  info $lbl: state $(probe state); failed units: $(probe failed); $(probe initrd)"
 }
 
@@ -274,34 +280,41 @@ gen_clean() { ! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' "$WORK"/genrun/earl
 # #29.12: a value the engine refused never reaches a unit file: only
 # what mount9p --check approved (the kernel keeps a newline inside
 # double quotes, and any other control byte anywhere).
-# shellcheck disable=SC2016 # check's eval expands them when it runs
 gen_checks() {
 	local g=root9p-generator.sh nl='
 '
 	gen_run "root=fsRoot rootfstype=9p rootflags=aname=x" >/dev/null
-	check "$g: a good line: What=fsRoot, the options, one Type=" eval \
-		'grep -qx "What=fsRoot" "$WORK/genrun/early/sysroot.mount" &&
+	c_good_line_what_fsroot() {
+		grep -qx "What=fsRoot" "$WORK/genrun/early/sysroot.mount" &&
 		 grep -q "^Options=.*aname=x" "$WORK/genrun/early/sysroot.mount" &&
-		 [ "$(gen_unit sysroot.mount Type)" = 1 ]'
+		 [ "$(gen_unit sysroot.mount Type)" = 1 ]
+	}
+	check "$g: a good line: What=fsRoot, the options, one Type=" c_good_line_what_fsroot
 	gen_run "root=fsRoot rootfstype=9p \"rootflags=aname=x${nl}Type=ext4\"" >/dev/null
-	check "$g: rootflags holding a newline: one What=, one Type=, no Options=" eval \
-		'[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
-		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
-	check "$g: a refused line: the generator ends well, the units linked" eval \
-		'gen_run "root=fsRoot rootfstype=9p \"rootflags=aname=x${nl}Type=ext4\"" | grep -qx exit=0 &&
-		 [ -L "$WORK/genrun/early/initrd-root-fs.target.requires/sysroot.mount" ]'
+	c_rootflags_holding_newline_one() {
+		[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
+		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean
+	}
+	check "$g: rootflags holding a newline: one What=, one Type=, no Options=" c_rootflags_holding_newline_one
+	c_refused_line_generator_ends() {
+		gen_run "root=fsRoot rootfstype=9p \"rootflags=aname=x${nl}Type=ext4\"" | grep -qx exit=0 &&
+		 [ -L "$WORK/genrun/early/initrd-root-fs.target.requires/sysroot.mount" ]
+	}
+	check "$g: a refused line: the generator ends well, the units linked" c_refused_line_generator_ends
 	gen_run "\"root=fsRoot${nl}What=/dev/vda\" rootfstype=9p" >/dev/null
-	check "$g: root= holding a newline: What=root only" eval \
-		'[ "$(gen_unit sysroot.mount What)" = 1 ] && grep -qx "What=root" "$WORK/genrun/early/sysroot.mount" && gen_clean'
+	c_root_holding_newline_what() { [ "$(gen_unit sysroot.mount What)" = 1 ] && grep -qx "What=root" "$WORK/genrun/early/sysroot.mount" && gen_clean; }
+	check "$g: root= holding a newline: What=root only" c_root_holding_newline_what
 	gen_run "root=fsRoot rootfstype=9p rootflags=aname=x$(printf '\001')" >/dev/null
-	check "$g: rootflags holding 0x01 (no quotes needed): not written" eval \
-		'[ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
+	c_rootflags_holding_0x01_quotes() { [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean; }
+	check "$g: rootflags holding 0x01 (no quotes needed): not written" c_rootflags_holding_0x01_quotes
 	gen_run "root=fsRoot rootfstype=9p rootflags=msize=100" \
 		"R9P_OPTIONS=x${nl}Type=ext4" "R9P_TAG=t${nl}What=/dev/vda" "R9P_MODULES=m${nl}ExecStart=/bin/sh" >/dev/null
-	check "$g: a refused line writes nothing inherited from the environment" eval \
-		'[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
+	c_refused_line_writes_nothing() {
+		[ "$(gen_unit sysroot.mount What)" = 1 ] && [ "$(gen_unit sysroot.mount Type)" = 1 ] &&
 		 [ "$(gen_unit root9p-root.service ExecStart)" = 1 ] &&
-		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean'
+		 [ "$(gen_unit sysroot.mount Options)" = 0 ] && gen_clean
+	}
+	check "$g: a refused line writes nothing inherited from the environment" c_refused_line_writes_nothing
 }
 
 hook_checks() {
@@ -310,15 +323,21 @@ hook_checks() {
 		hook_is "root=fsRoot rootfstype=9p" "^rootok=1\$"
 	check "$d: root=virtfs:TAG is ours" hook_is "root=virtfs:fsRoot rw" "^rootok=1\$"
 	check "$d: root=\"TAG\" (quoted) is ours" hook_is 'root="fsRoot" rootfstype=9p' "^rootok=1\$"
-	check "$d: not ours: a block device, no rootfstype, another type" eval \
-		'hook_is "root=/dev/vda1" "^rootok=\$" && hook_is "root=fsRoot" "^rootok=\$" &&
-		 hook_is "root=fsRoot rootfstype=ext4" "^rootok=\$"'
-	check "$d: refused rootflags: die() with mount9p's words" eval \
-		'hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^died\$" &&
-		 hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^kmsg: <24>dracut: FATAL: mount9p: cannot use rootflags: msize=100 is below the minimum 4096\$"'
-	check "$d: a typo warns through the kernel log and goes on" eval \
-		'hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^kmsg: <4>mount9p: warning: cahce=loose: unknown option" &&
-		 ! hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^died\$"'
+	c_ours_block_device_rootfstype() {
+		hook_is "root=/dev/vda1" "^rootok=\$" && hook_is "root=fsRoot" "^rootok=\$" &&
+		 hook_is "root=fsRoot rootfstype=ext4" "^rootok=\$"
+	}
+	check "$d: not ours: a block device, no rootfstype, another type" c_ours_block_device_rootfstype
+	c_refused_rootflags_die_mount9p() {
+		hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^died\$" &&
+		 hook_is "root=fsRoot rootfstype=9p rootflags=msize=100" "^kmsg: <24>dracut: FATAL: mount9p: cannot use rootflags: msize=100 is below the minimum 4096\$"
+	}
+	check "$d: refused rootflags: die() with mount9p's words" c_refused_rootflags_die_mount9p
+	c_typo_warns_through_kernel() {
+		hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^kmsg: <4>mount9p: warning: cahce=loose: unknown option" &&
+		 ! hook_is "root=fsRoot rootfstype=9p rootflags=cahce=loose" "^died\$"
+	}
+	check "$d: a typo warns through the kernel log and goes on" c_typo_warns_through_kernel
 	check "$d: a bad root9p.modules is refused" \
 		hook_is "root=fsRoot rootfstype=9p root9p.modules=-x" "^kmsg: <24>dracut: FATAL: mount9p: cannot use root9p.modules"
 }
@@ -346,15 +365,19 @@ IMAGES=(script systemd)
 check "build the script image (root9p + virtfs, no systemd)" build script script "root9p virtfs"
 check "build the systemd image (root9p + virtfs)" build systemd systemd "root9p virtfs"
 for img in script systemd; do
-	check "$img image: mount9p, mount.9p, the hooks" eval \
-		'in_img $img usr/sbin/mount9p && in_img $img usr/sbin/mount.9p &&
-		 in_img $img usr/lib/dracut/hooks/cmdline/30-parse-root9p.sh &&
-		 in_img $img usr/lib/dracut/hooks/mount/10-mount-root9p.sh &&
-		 in_img $img "usr/lib/modules/$KVER/kernel/net/9p/9pnet_virtio.ko"'
+	c_image_mount9p_mount_9p() {
+		in_img "$img" usr/sbin/mount9p && in_img "$img" usr/sbin/mount.9p &&
+		 in_img "$img" usr/lib/dracut/hooks/cmdline/30-parse-root9p.sh &&
+		 in_img "$img" usr/lib/dracut/hooks/mount/10-mount-root9p.sh &&
+		 in_img "$img" "usr/lib/modules/$KVER/kernel/net/9p/9pnet_virtio.ko"
+	}
+	check "$img image: mount9p, mount.9p, the hooks" c_image_mount9p_mount_9p
 done
-check "systemd image: root9p-generator; script image: none" eval \
-	'in_img systemd usr/lib/systemd/system-generators/root9p-generator &&
-	 ! in_img script usr/lib/systemd/system-generators/root9p-generator'
+c_systemd_image_root9p_generator() {
+	in_img systemd usr/lib/systemd/system-generators/root9p-generator &&
+	 ! in_img script usr/lib/systemd/system-generators/root9p-generator
+}
+check "systemd image: root9p-generator; script image: none" c_systemd_image_root9p_generator
 
 # --- boots ---------------------------------------------------------------------
 for kind in script systemd; do

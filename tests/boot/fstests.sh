@@ -82,10 +82,10 @@ run() {
 R=$WORK/res
 run loose --fstests-results "$R" -o trans=virtio,version=9p2000.L,cache=loose -- -g quick -x 'two words'
 check "./check's exit status 3 is run9p's" [ "$RC" = 3 ]
-check "./check got the arguments after --" \
-	eval '[ "$(cat "$R/results/args" 2>/dev/null)" = "$(printf "%s\n" -g quick -x "two words")" ]'
-check "./check read local.config: FSTYP=9p, the two tags" \
-	eval 'grep -qx FSTYP=9p "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"'
+c_check_got_arguments_after() { [ "$(cat "$R/results/args" 2>/dev/null)" = "$(printf "%s\n" -g quick -x "two words")" ]; }
+check "./check got the arguments after --" c_check_got_arguments_after
+c_check_read_local_config() { grep -qx FSTYP=9p "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"; }
+check "./check read local.config: FSTYP=9p, the two tags" c_check_read_local_config
 check "./check read PLAN9_MOUNT_OPTIONS from -o" \
 	grep -qx "PLAN9_MOUNT_OPTIONS=-o trans=virtio,version=9p2000.L,cache=loose" "$R/results/config"
 # mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS - 9p TAG SUPEROPTS".
@@ -94,8 +94,8 @@ check "the TEST share is mounted in the guest, with cache=loose" \
 check "the SCRATCH share is mounted in the guest, with cache=loose" \
 	grep -q " /mnt/fstests/scratch .* - 9p fscratch .*loose" "$R/results/mountinfo"
 check "the root keeps run9p's own cache=mmap" grep -q " - 9p fsRoot .*mmap" "$R/results/mountinfo"
-check "a file written on the TEST share is in the host's test/" \
-	eval '[ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]'
+c_file_written_test_share() { [ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]; }
+check "a file written on the TEST share is in the host's test/" c_file_written_test_share
 check "./check's output reaches run9p's stdout" grep -qx "Ran: -g quick -x two words" "$WORK/loose.out"
 
 # Options mount9p takes (with a warning) but the server refuses: the

@@ -98,8 +98,8 @@ host_identity() {
 build_and_unit() {
 	local line p f s
 	LOG=$WORK/logs/build.log
-	check "build with trixie's gcc and klibc (make O=$O)" \
-		eval 'nice -n 10 make -j2 O="$O" all "$O/klibc/unlinkprobe" "$O/mkroot9p-convert" >"$LOG" 2>&1'
+	c_build_trixie_gcc_klibc() { nice -n 10 make -j2 O="$O" all "$O/klibc/unlinkprobe" "$O/mkroot9p-convert" >"$LOG" 2>&1; }
+	check "build with trixie's gcc and klibc (make O=$O)" c_build_trixie_gcc_klibc
 	LOG=$WORK/logs/unit.log
 	nice -n 10 make -s O="$O" unit >"$LOG" 2>&1
 	line=$(t_result "$LOG")
@@ -132,10 +132,12 @@ make_roots() {
 	LOG=
 	ROOT=$WORK/root
 	UROOT=$WORK/root-user
-	check "the tiny probe roots are made (root's and uid 65534's)" \
-		eval 'scripts/mkroot-tiny.sh "$ROOT" "$O/klibc/mount9p" "$O/klibc/unlinkprobe" >/dev/null &&
+	c_tiny_probe_roots_made() {
+		scripts/mkroot-tiny.sh "$ROOT" "$O/klibc/mount9p" "$O/klibc/unlinkprobe" >/dev/null &&
 			cp -a "$ROOT" "$UROOT" &&
-			MKROOT9P_CONVERT=$PWD/$O/mkroot9p-convert scripts/mkroot9p convert "$UROOT" --to mapped-xattr --owner 65534:65534 >"$LOGDIR/convert.log" 2>&1'
+			MKROOT9P_CONVERT=$PWD/$O/mkroot9p-convert scripts/mkroot9p convert "$UROOT" --to mapped-xattr --owner 65534:65534 >"$LOGDIR/convert.log" 2>&1
+	}
+	check "the tiny probe roots are made (root's and uid 65534's)" c_tiny_probe_roots_made
 }
 
 # dry_runs IMG VIMG: the commands run9p would run, with real files (it
@@ -144,12 +146,11 @@ dry_runs() {
 	local out
 	LOG=
 	out=$("$RUN9P" --dry-run --accel tcg -k "$KERNEL_IMAGE" -i "$1" -r "$UROOT" 2>&1)
-	check "QEMU 10 is told -run-with user=65534:65534, not -runas" \
-		eval 'grep -q -- "-run-with user=65534:65534" <<<"$out" && ! grep -q -- " -runas " <<<"$out"'
-	# shellcheck disable=SC2034 # read by the eval below
+	c_qemu_10_told_run() { grep -q -- "-run-with user=65534:65534" <<<"$out" && ! grep -q -- " -runas " <<<"$out"; }
+	check "QEMU 10 is told -run-with user=65534:65534, not -runas" c_qemu_10_told_run
 	out=$("$RUN9P" --dry-run --accel tcg -k "$KERNEL_IMAGE" -i "$2" -r "$ROOT" --fs virtiofs --passthrough-as-root 2>&1)
-	check "run9p picks trixie's Rust virtiofsd (--shared-dir, --sandbox=namespace)" \
-		eval 'grep -qE "^/usr/libexec/virtiofsd --socket-path=.* --shared-dir=.* --sandbox=namespace" <<<"$out"'
+	c_run9p_picks_trixie_rust() { grep -qE "^/usr/libexec/virtiofsd --socket-path=.* --shared-dir=.* --sandbox=namespace" <<<"$out"; }
+	check "run9p picks trixie's Rust virtiofsd (--shared-dir, --sandbox=namespace)" c_run9p_picks_trixie_rust
 }
 
 # run_loop NAME RUN9P-ARGS...: the loop, stdout, stderr and exit code apart.
@@ -169,10 +170,10 @@ one_kernel() {
 	local img=$WORK/$K.img vimg=$WORK/$K-vfs.img token mi before
 	cache_words "$KVER"
 	LOG=$LOGDIR/$K-mkinitrd.log
-	check "$K: mkinitrd9p (trixie build) makes a 9p image with overlay" \
-		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --modules=overlay -o "$img" 2>"$LOG"'
-	check "$K: mkinitrd9p (trixie build) makes a virtiofs image" \
-		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --fstype=virtiofs -o "$vimg" 2>>"$LOG"'
+	c_mkinitrd9p_trixie_build_makes() { "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --modules=overlay -o "$img" 2>"$LOG"; }
+	check "$K: mkinitrd9p (trixie build) makes a 9p image with overlay" c_mkinitrd9p_trixie_build_makes
+	c_mkinitrd9p_trixie_build_makes_2() { "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --fstype=virtiofs -o "$vimg" 2>>"$LOG"; }
+	check "$K: mkinitrd9p (trixie build) makes a virtiofs image" c_mkinitrd9p_trixie_build_makes_2
 	if [ "$DRY_DONE" = 0 ]; then
 		dry_runs "$img" "$vimg"
 		DRY_DONE=1
@@ -188,8 +189,8 @@ one_kernel() {
 	check "$K 9p: msize clamped to the virtio maximum (512000)" grep -q 'msize=512000' <<<"$mi"
 	check "$K 9p: init9p said what it mounted" \
 		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=$CACHE_WORD" <(console)
-	check "$K 9p: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_9p_guest_write_reached() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$K 9p: the guest's write reached the host" c_9p_guest_write_reached
 	check "$K 9p: the unlink probe answered on QEMU 10's 9p root (passthrough)" unlink_report "$K 9p passthrough"
 
 	# 9p, mapped-xattr: QEMU drops to the tree's owner (-run-with user=).
@@ -197,10 +198,10 @@ one_kernel() {
 	rm -f "$UROOT/out/written"
 	boot "$K-mapped" -k "$KERNEL_IMAGE" -i "$img" -r "$UROOT" --security-model mapped-xattr \
 		-a "root9p.tmp=off probe.token=$token panic=-1"
-	check "$K mapped-xattr: the probe ran on a rw 9p root" \
-		eval 'probe_is done yes && grep -qE " / / rw.* - 9p fsRoot " <<<"$(mountinfo_of /)"'
-	check "$K mapped-xattr: the write reached the host as QEMU's user 65534" \
-		eval '[ "$(cat "$UROOT/out/written" 2>/dev/null)" = "$token" ] && [ "$(stat -c %u "$UROOT/out/written")" = 65534 ]'
+	c_mapped_xattr_probe_ran() { probe_is "done" yes && grep -qE " / / rw.* - 9p fsRoot " <<<"$(mountinfo_of /)"; }
+	check "$K mapped-xattr: the probe ran on a rw 9p root" c_mapped_xattr_probe_ran
+	c_mapped_xattr_write_reached() { [ "$(cat "$UROOT/out/written" 2>/dev/null)" = "$token" ] && [ "$(stat -c %u "$UROOT/out/written")" = 65534 ]; }
+	check "$K mapped-xattr: the write reached the host as QEMU's user 65534" c_mapped_xattr_write_reached
 	check "$K mapped-xattr: the unlink probe answered (QEMU 10, mapped-xattr)" unlink_report "$K 9p mapped-xattr"
 
 	# --ro: QEMU serves the share read-only; nothing changes.
@@ -209,8 +210,8 @@ one_kernel() {
 	boot "$K-ro" -k "$KERNEL_IMAGE" -i "$img" -r "$ROOT" --ro -a "probe.token=ro panic=-1"
 	check "$K ro: / is mounted read-only" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
 	check "$K ro: the guest could not write" probe_is write failed
-	check "$K ro: the root directory is unchanged" \
-		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+	c_ro_root_directory_unchanged() { [ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]; }
+	check "$K ro: the root directory is unchanged" c_ro_root_directory_unchanged
 
 	# The loop: CMD's exit code, stdout and stderr apart.
 	run_loop "$K-loop" -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$ROOT" -- \
@@ -220,28 +221,29 @@ one_kernel() {
 	check "$K loop: stderr is exactly 'err'" [ "$ERR" = err ]
 
 	# The loop over a tmpfs overlay: the guest writes, the host keeps its files.
-	# shellcheck disable=SC2034 # read by the eval below
 	before=$(treesum "$ROOT")
 	run_loop "$K-overlay" -k "$KERNEL_IMAGE" --modules "$MODDIR" -r "$ROOT" --overlay tmpfs -- \
 		sh -c 'echo changed >/etc/hostname && cat /etc/hostname && awk "\$5 == \"/\" { print \$9 }" /proc/self/mountinfo'
-	check "$K overlay: / is overlay in the guest and its write worked" \
-		eval '[ "$RC" = 0 ] && [ "$OUT" = "changed
-overlay" ]'
-	check "$K overlay: the root directory is unchanged" \
-		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ "$(cat "$ROOT/etc/hostname")" = tiny9p ]'
+	c_overlay_overlay_guest_write() {
+		[ "$RC" = 0 ] && [ "$OUT" = "changed
+overlay" ]
+	}
+	check "$K overlay: / is overlay in the guest and its write worked" c_overlay_overlay_guest_write
+	c_overlay_root_directory_unchanged() { [ "$before" = "$(treesum "$ROOT")" ] && [ "$(cat "$ROOT/etc/hostname")" = tiny9p ]; }
+	check "$K overlay: the root directory is unchanged" c_overlay_root_directory_unchanged
 
 	# virtiofs with trixie's Rust virtiofsd (as root: --passthrough-as-root).
 	token=vfs-$K-$RANDOM
 	rm -f "$ROOT/out/written"
 	boot "$K-virtiofs" -k "$KERNEL_IMAGE" -i "$vimg" -r "$ROOT" --fs virtiofs \
 		-a "probe.token=$token panic=-1"
-	check "$K virtiofs: / is virtiofs from tag fsRoot, rw, the probe ran" \
-		eval 'probe_is done yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"'
-	check "$K virtiofs: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_virtiofs_virtiofs_from_tag() { probe_is "done" yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"; }
+	check "$K virtiofs: / is virtiofs from tag fsRoot, rw, the probe ran" c_virtiofs_virtiofs_from_tag
+	c_virtiofs_guest_write_reached() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$K virtiofs: the guest's write reached the host" c_virtiofs_guest_write_reached
 	check "$K virtiofs: the unlink probe answered (Rust virtiofsd)" unlink_report "$K virtiofs"
-	check "$K virtiofs: virtiofsd was stopped with the guest" \
-		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
+	c_virtiofs_virtiofsd_was_stopped() { ! pgrep -f "virtiofsd.*$ROOT" >/dev/null; }
+	check "$K virtiofs: virtiofsd was stopped with the guest" c_virtiofs_virtiofsd_was_stopped
 }
 
 # --- virtiofs as an ordinary user (the Rust virtiofsd's user namespace) ---
@@ -358,7 +360,7 @@ inside() {
 	LOGDIR=$WORK/logs
 	mkdir -p "$LOGDIR"
 	T_CLEAN=(root root-user root-vfsuser 'vfsuser-*' cache-vfsuser '*.img')
-	trap t_cleanup EXIT
+	t_traps
 	echo "$NAME: work dir $WORK"
 	O=build/trixie
 	# run9p's loop finds its programs in the trixie build, not build/.

@@ -104,11 +104,15 @@ check_howto() {
 	# a kernel-log line: mount9p --root --kmsg
 	check "$n: mount9p said where the tmpfs went" \
 		grep -qE "^mount9p: mounted tmpfs on /root/tmp in [0-9]+ ms \(mode=1777,nosuid,nodev\)" <(console)
-	check "$n: no fsck noise" eval '! said "fsck|file system check"'
-	check "$n: no warning or failure from initramfs-tools" \
-		eval '! said "Warning: |Failure: |Gave up waiting"'
-	check "$n: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	# shellcheck disable=SC2317 # called through check
+	c_fsck_noise() { ! said "fsck|file system check"; }
+	check "$n: no fsck noise" c_fsck_noise
+	# shellcheck disable=SC2317 # called through check
+	c_warning_or_failure_from() { ! said "Warning: |Failure: |Gave up waiting"; }
+	check "$n: no warning or failure from initramfs-tools" c_warning_or_failure_from
+	# shellcheck disable=SC2317 # called through check
+	c_guest_write_reached_host() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$n: the guest's write reached the host" c_guest_write_reached_host
 	check "$n: nothing else changed in the root directory" \
 		[ "$before" = "$(treesum "$ROOT")" ]
 	check "$n: mount9p --tags in the guest lists fsRoot as mounted" \
@@ -140,11 +144,15 @@ lane1() {
 	# An overlay root (#13) through the engine: the hook put overlay in.
 	boot_howto overlay "$WORK/it.img" root9p.overlay=tmpfs
 	check "overlay: the image has overlayfs" grep -q 'fs/overlayfs/overlay.ko' "$WORK/it.list"
-	check "overlay: / is overlay on /run/root9p's layers, the lower 9p read-only" \
-		eval 'grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
-			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"'
-	check "overlay: the guest wrote, the host tree is unchanged" \
-		eval 'probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]'
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_overlay_run_root9p() {
+		grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
+			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"
+	}
+	check "overlay: / is overlay on /run/root9p's layers, the lower 9p read-only" c_overlay_overlay_run_root9p
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_guest_wrote_host() { probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]; }
+	check "overlay: the guest wrote, the host tree is unchanged" c_overlay_guest_wrote_host
 
 	# /dev/root, virtme's and u-root's tag: `local` would wait 30 s for a
 	# block device. QEMU takes the tag.
@@ -156,8 +164,9 @@ lane1() {
 	check "tag /dev/root: no wait for a block device" hasnt "Waiting for root file system"
 	check "root9p.tmp=size=8m,mode=1777: that tmpfs, nosuid,nodev kept (options add to the defaults)" \
 		grep -qE ' /tmp rw,nosuid,nodev,relatime .*- tmpfs .*size=8192k' <<<"$(mountinfo_of /tmp)"
-	check "no rootflags: root9p's defaults (msize=512000, cache mmap)" \
-		eval 'mountinfo_of / | grep "msize=512000" | grep -q "$CACHE_SHOWN"'
+	# shellcheck disable=SC2317 # called through check
+	c_rootflags_root9p_defaults_msize() { mountinfo_of / | grep "msize=512000" | grep -q "$CACHE_SHOWN"; }
+	check "no rootflags: root9p's defaults (msize=512000, cache mmap)" c_rootflags_root9p_defaults_msize
 
 	# A tag with '=' (resolve_device would take it for a KEY=VALUE spec).
 	# Also quiet: mount9p's report (kernel log, info) is not shown
@@ -167,8 +176,9 @@ lane1() {
 		"root=root=9p rw rootfstype=9p boot=9p console=ttyS0 quiet loglevel=6" "${QARGS[@]}"
 	check "tag root=9p (boot=9p): / is 9p from tag root=9p" \
 		grep -qE ' - 9p root=9p ' <<<"$(mountinfo_of /)"
-	check "quiet: no report from mount9p" \
-		eval 'hasnt "mount9p: mounted" && [ -n "$(mountinfo_of /tmp)" ]'
+	# shellcheck disable=SC2317 # called through check
+	c_quiet_report_from_mount9p() { hasnt "mount9p: mounted" && [ -n "$(mountinfo_of /tmp)" ]; }
+	check "quiet: no report from mount9p" c_quiet_report_from_mount9p
 
 	# A bad rootflags without panic=: initramfs-tools' rescue shell. A root
 	# mounted there by hand is taken when the shell exits.
@@ -178,10 +188,12 @@ lane1() {
 		wait_for "@@ done yes" 60
 	fi
 	stop_bg 30
-	check "rescue: a bad rootflags opens the rescue shell" \
-		eval 'has "mount9p: cannot use rootflags: cache=readahead" && has "(initramfs)"'
-	check "rescue: the root mounted in the shell boots when it exits" \
-		eval 'probe_is "done" yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"'
+	# shellcheck disable=SC2317 # called through check
+	c_rescue_bad_rootflags_opens() { has "mount9p: cannot use rootflags: cache=readahead" && has "(initramfs)"; }
+	check "rescue: a bad rootflags opens the rescue shell" c_rescue_bad_rootflags_opens
+	# shellcheck disable=SC2317 # called through check
+	c_rescue_root_mounted_shell() { probe_is "done" yes && grep -q " - 9p fsRoot " <<<"$(mountinfo_of /)"; }
+	check "rescue: the root mounted in the shell boots when it exits" c_rescue_root_mounted_shell
 	check "rescue: mount9p took that root, and said why" \
 		has "but /root is mounted already (9p from fsRoot): going on with it"
 
@@ -200,8 +212,9 @@ lane1() {
 		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.tmp=LABEL=scr" "${QARGS[@]}"
 	check "scratch: /tmp is the ext4 disk LABEL=scr, nosuid,nodev" \
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- ext4 /dev/vda ' <<<"$(mountinfo_of /tmp)"
-	check "scratch: mount9p found it and said so" \
-		eval 'has "mount9p: found LABEL=scr on /dev/vda (ext4)" && probe_is tmpmode 1777'
+	# shellcheck disable=SC2317 # called through check
+	c_scratch_mount9p_found_said() { has "mount9p: found LABEL=scr on /dev/vda (ext4)" && probe_is tmpmode 1777; }
+	check "scratch: mount9p found it and said so" c_scratch_mount9p_found_said
 }
 
 # --- lane 2: failures, cafe, boot=local, a real Debian root ----------------------
@@ -215,12 +228,15 @@ lane2() {
 	boot badflags -k "$KERNEL_IMAGE" -i "$WORK/it-klibc.img" -r "$ROOT" -o "cache=readahead" -a "panic=1"
 	check "bad rootflags: mount9p's error" \
 		has "mount9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)"
-	check "bad rootflags: the panic says what and what to try" \
-		eval '[ "$(console | grep -c "mount9p: cannot use rootflags: cache=readahead is not a cache mode")" -ge 2 ] && has "mount9p: try: fix rootflags="'
-	check "bad rootflags: initramfs-tools' panic= reboot, QEMU ended by itself" \
-		eval 'has "Rebooting automatically due to panic= boot argument" && [ "$RC" -ne 124 ]'
-	check "bad rootflags: the probe never ran, no kernel panic" \
-		eval '[ -z "$(probe pid)" ] && hasnt "Kernel panic"'
+	# shellcheck disable=SC2317 # called through check
+	c_bad_rootflags_panic_says() { [ "$(console | grep -c "mount9p: cannot use rootflags: cache=readahead is not a cache mode")" -ge 2 ] && has "mount9p: try: fix rootflags="; }
+	check "bad rootflags: the panic says what and what to try" c_bad_rootflags_panic_says
+	# shellcheck disable=SC2317 # called through check
+	c_bad_rootflags_initramfs_tools() { has "Rebooting automatically due to panic= boot argument" && [ "$RC" -ne 124 ]; }
+	check "bad rootflags: initramfs-tools' panic= reboot, QEMU ended by itself" c_bad_rootflags_initramfs_tools
+	# shellcheck disable=SC2317 # called through check
+	c_bad_rootflags_probe_never() { [ -z "$(probe pid)" ] && hasnt "Kernel panic"; }
+	check "bad rootflags: the probe never ran, no kernel panic" c_bad_rootflags_probe_never
 	check "bad rootflags: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 
 	# A hex-looking tag: /init's parse_numeric makes ROOT=/dev/block/202:254.
@@ -232,14 +248,16 @@ lane2() {
 	check "tag cafe: ro gives a read-only root" \
 		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / ro' <<<"$(mountinfo_of /)"
 	check "tag cafe: the guest could not write" probe_is write failed
-	check "root9p.tmp=off: no tmpfs on /tmp, and root9p said so" \
-		eval '[ -z "$(mountinfo_of /tmp)" ] && has "mount9p: no tmpfs on /root/tmp: root9p.tmp=off"'
+	# shellcheck disable=SC2317 # called through check
+	c_root9p_tmp_off_tmpfs() { [ -z "$(mountinfo_of /tmp)" ] && has "mount9p: no tmpfs on /root/tmp: root9p.tmp=off"; }
+	check "root9p.tmp=off: no tmpfs on /tmp, and root9p said so" c_root9p_tmp_off_tmpfs
 	check "tag cafe: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 
 	# An explicit boot=local is left to initramfs-tools' own flow.
 	boot_howto stock-local "$WORK/it.img" boot=local
-	check "boot=local: the stock flow mounted the root, without root9p" \
-		eval 'probe_is "done" yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]'
+	# shellcheck disable=SC2317 # called through check
+	c_boot_local_stock_flow() { probe_is "done" yes && hasnt "mount9p: mounted tmpfs" && [ -z "$(mountinfo_of /tmp)" ]; }
+	check "boot=local: the stock flow mounted the root, without root9p" c_boot_local_stock_flow
 
 	if [ "$DEBIAN" = 0 ]; then
 		echo "  (Debian root skipped: --no-debian)"
@@ -256,10 +274,13 @@ lane2() {
 			"root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0"
 		check "debian (klibc image): systemd reached multi-user.target" probe_is target active
 		check "debian: the system is running, no unit failed" probe_is state running
-		check "debian: / is 9p from fsRoot, rw, msize=512000, posixacl" \
-			eval 'mountinfo_of / | grep -E " / rw,.* - 9p fsRoot " | grep "msize=512000" | grep -q posixacl'
+		# shellcheck disable=SC2317 # called through check
+		c_debian_9p_from_fsroot() { mountinfo_of / | grep -E " / rw,.* - 9p fsRoot " | grep "msize=512000" | grep -q posixacl; }
+		check "debian: / is 9p from fsRoot, rw, msize=512000, posixacl" c_debian_9p_from_fsroot
 		check "debian: /tmp is root9p's tmpfs" probe_has tmp '^tmpfs +rw,nosuid,nodev'
-		check "debian: the probe powered the guest off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
+		# shellcheck disable=SC2317 # called through check
+		c_debian_probe_powered_guest() { probe_is "done" yes && [ "$RC" -ne 124 ]; }
+		check "debian: the probe powered the guest off" c_debian_probe_powered_guest
 		echo "  debian: Run /init to systemd: $(init_ms 'systemd\[1\]: ') ms; failed units: $(probe failed)"
 	fi
 }
@@ -276,16 +297,16 @@ STAGE=$WORK/stage
 IT=$STAGE/usr/share/initramfs-tools
 check "make install PREFIX=/usr DESTDIR=... succeeds" \
 	make -s install O="$O" LIBC="$LIBC" PREFIX=/usr DESTDIR="$STAGE"
-check "install: hook and conf hook in /usr/share/initramfs-tools" \
-	eval '[ -x "$IT/hooks/root9p" ] && [ -f "$IT/conf-hooks.d/root9p" ]'
-check "install: boot scripts scripts/9p and scripts/init-top/root9p (executable)" \
-	eval '[ -f "$IT/scripts/9p" ] && [ -x "$IT/scripts/init-top/root9p" ]'
-check "install: mount9p in /usr/sbin, static" \
-	eval '[ -x "$STAGE/usr/sbin/mount9p" ] && ! ldd "$STAGE/usr/sbin/mount9p" >/dev/null 2>&1'
+c_install_hook_conf_hook() { [ -x "$IT/hooks/root9p" ] && [ -f "$IT/conf-hooks.d/root9p" ]; }
+check "install: hook and conf hook in /usr/share/initramfs-tools" c_install_hook_conf_hook
+c_install_boot_scripts_scripts() { [ -f "$IT/scripts/9p" ] && [ -x "$IT/scripts/init-top/root9p" ]; }
+check "install: boot scripts scripts/9p and scripts/init-top/root9p (executable)" c_install_boot_scripts_scripts
+c_install_mount9p_usr_sbin() { [ -x "$STAGE/usr/sbin/mount9p" ] && ! ldd "$STAGE/usr/sbin/mount9p" >/dev/null 2>&1; }
+check "install: mount9p in /usr/sbin, static" c_install_mount9p_usr_sbin
 check "install: the hook looks for mount9p in PREFIX/lib/root9p" \
 	grep -q 'ROOT9P_MOUNT9P:-/usr/lib/root9p/mount9p}' "$IT/hooks/root9p"
-check "install: shell syntax of the scripts (dash -n)" \
-	eval 'for f in "$IT/hooks/root9p" "$IT/scripts/9p" "$IT/scripts/init-top/root9p" "$IT/conf-hooks.d/root9p"; do dash -n "$f" || exit 1; done'
+c_install_shell_syntax_scripts() { for f in "$IT/hooks/root9p" "$IT/scripts/9p" "$IT/scripts/init-top/root9p" "$IT/conf-hooks.d/root9p"; do dash -n "$f" || return 1; done; }
+check "install: shell syntax of the scripts (dash -n)" c_install_shell_syntax_scripts
 
 if ! env_text=$(scripts/fetch-kernel.sh --env bookworm); then
 	fail "fetch the bookworm kernel"
@@ -321,27 +342,31 @@ for ko in fs/9p/9p net/9p/9pnet net/9p/9pnet_virtio drivers/virtio/virtio_pci \
 	check "image: ${ko##*/}.ko (the hook, or what it depends on)" \
 		in_img it "usr/lib/modules/$KVER/kernel/$ko.ko"
 done
-check "image: scripts/9p and scripts/init-top/root9p" \
-	eval 'in_img it scripts/9p && in_img it scripts/init-top/root9p'
+c_image_scripts_9p_scripts() { in_img it scripts/9p && in_img it scripts/init-top/root9p; }
+check "image: scripts/9p and scripts/init-top/root9p" c_image_scripts_9p_scripts
 check "image: init-top/ORDER runs root9p" \
 	grep -qxF '/scripts/init-top/root9p "$@"' <(img_cat it scripts/init-top/ORDER)
-check "image: blkid9p, virtio_blk and ext4 for scratch disks" \
-	eval 'in_img it usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/it.list" &&
-		grep -q "/ext4.ko" "$WORK/it.list"'
-check "image: nothing force-loaded (no 9p in conf/modules)" \
-	eval '! img_cat it conf/modules 2>/dev/null | grep -qE "9p|virtio"'
+c_image_blkid9p_virtio_blk() {
+	in_img it usr/sbin/blkid9p && grep -q "/virtio_blk.ko" "$WORK/it.list" &&
+		grep -q "/ext4.ko" "$WORK/it.list"
+}
+check "image: blkid9p, virtio_blk and ext4 for scratch disks" c_image_blkid9p_virtio_blk
+c_image_nothing_force_loaded() { ! img_cat it conf/modules 2>/dev/null | grep -qE "9p|virtio"; }
+check "image: nothing force-loaded (no 9p in conf/modules)" c_image_nothing_force_loaded
 
 image_checked it-klibc "an image with root9p, no busybox (klibc's tools only)"
-check "image (BUSYBOX=n): no busybox, mount9p present" \
-	eval '! in_img it-klibc usr/bin/busybox && in_img it-klibc usr/sbin/mount9p'
+c_image_busybox_n_busybox() { ! in_img it-klibc usr/bin/busybox && in_img it-klibc usr/sbin/mount9p; }
+check "image (BUSYBOX=n): no busybox, mount9p present" c_image_busybox_n_busybox
 
 image_checked it-off "an image with ROOT9P=no"
-check "ROOT9P=no: no mount9p, no 9p module, no root9p boot script" \
-	eval '! grep -vxF conf/conf.d/root9p "$WORK/it-off.list" | grep -qE "mount9p|9p|root9p"'
-check "ROOT9P=no: root9p's image has that and mount9p, modules, scripts more" \
-	eval '[ -z "$(comm -13 "$WORK/it.list" "$WORK/it-off.list" | grep -vxF conf/conf.d/root9p)" ] &&
-		[ -z "$(comm -23 "$WORK/it.list" "$WORK/it-off.list" |
-			grep -vE "^(usr/sbin/mount9p|usr/sbin/blkid9p|scripts/9p|scripts/virtiofs|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$")" ]'
+c_root9p_mount9p_9p_module() { ! grep -vxF conf/conf.d/root9p "$WORK/it-off.list" | grep -qE "mount9p|9p|root9p"; }
+check "ROOT9P=no: no mount9p, no 9p module, no root9p boot script" c_root9p_mount9p_9p_module
+c_root9p_root9p_image_has() {
+	! comm -13 "$WORK/it.list" "$WORK/it-off.list" | grep -qvxF conf/conf.d/root9p &&
+		! comm -23 "$WORK/it.list" "$WORK/it-off.list" |
+			grep -qvE "^(usr/sbin/mount9p|usr/sbin/blkid9p|scripts/9p|scripts/virtiofs|scripts/init-top/root9p|usr/lib/modules/[^/]+/kernel(/.*)?)$"
+}
+check "ROOT9P=no: root9p's image has that and mount9p, modules, scripts more" c_root9p_root9p_image_has
 echo "  image size: root9p ${SIZE[it]} B, ROOT9P=no ${SIZE[it-off]} B (+$((SIZE[it] - SIZE[it-off])) B);" \
 	"CPU to build: $(cut -d' ' -f2 <<<"${BUILD[it]}") s and $(cut -d' ' -f2 <<<"${BUILD[it-off]}") s"
 
@@ -367,5 +392,6 @@ done
 
 check "the machine is unchanged (/usr/share/initramfs-tools, /etc/initramfs-tools, /boot, /lib/modules)" \
 	[ "$state_before" = "$(machine_state)" ]
-check "no mount left behind" eval '! grep -q root9p-it /proc/mounts'
+c_mount_left_behind() { ! grep -q root9p-it /proc/mounts; }
+check "no mount left behind" c_mount_left_behind
 t_done initramfs-tools

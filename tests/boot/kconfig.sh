@@ -36,6 +36,10 @@ RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 FRAG=kconfig/root9p-loop.config
 
 t_workdir kconfig "kconfig tests" 'tiny' 'ktree*'
+# run9p's run folders (kept when a guest ends without a status, as these
+# checks provoke) in the work dir, which goes with it.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
 # The plan: 4 for bad trees, 5 on copies of the modular tree's Kconfig
 # files, 1 on the fragment tree, 4 for the loop's boot, 5 for the loop
 # with no initrd on the host's root, 3 on a plain root, 5 for the boot
@@ -66,8 +70,8 @@ all_took() {
 
 # --- bad trees ------------------------------------------------------------------
 kc missing "$WORK/no-such-tree"
-check "--kconfig on a missing folder: exit 2, named" \
-	eval '[ "$RC" = 2 ] && said "configure kernel tree '\''$WORK/no-such-tree'\'': no such directory"'
+c_kconfig_missing_folder_exit() { [ "$RC" = 2 ] && said "configure kernel tree '$WORK/no-such-tree': no such directory"; }
+check "--kconfig on a missing folder: exit 2, named" c_kconfig_missing_folder_exit
 check "... and what to give" said "run9p: try: --kconfig with the top folder of a Linux source tree"
 mkdir -p "$WORK/ktree-not"
 : >"$WORK/ktree-not/Makefile"
@@ -106,13 +110,13 @@ else
 	cp "$base/.config" "$WORK/ktree-drop/.config"
 	sed -i 's/^config 9P_FS$/config 9P_FS_RENAMED/' "$WORK/ktree-drop/fs/9p/Kconfig"
 	kc drop "$WORK/ktree-drop"
-	check "a tree whose Kconfig has no 9P_FS: exit 1, CONFIG_9P_FS named as absent" \
-		eval '[ "$RC" = 1 ] && said "CONFIG_9P_FS (absent: no such option"'
+	c_tree_whose_kconfig_has() { [ "$RC" = 1 ] && said "CONFIG_9P_FS (absent: no such option"; }
+	check "a tree whose Kconfig has no 9P_FS: exit 1, CONFIG_9P_FS named as absent" c_tree_whose_kconfig_has
 
 	ktree "$WORK/ktree-def"
 	kc defconfig "$WORK/ktree-def"
-	check "a tree with no .config: from defconfig, and every option lands" \
-		eval '[ "$RC" = 0 ] && said "starting from make defconfig" && all_took "$WORK/ktree-def/.config"'
+	c_tree_config_from_defconfig() { [ "$RC" = 0 ] && said "starting from make defconfig" && all_took "$WORK/ktree-def/.config"; }
+	check "a tree with no .config: from defconfig, and every option lands" c_tree_config_from_defconfig
 fi
 
 # --- the fragment's kernel -----------------------------------------------------------
@@ -126,8 +130,8 @@ if [ -z "$loop_env" ]; then
 fi
 eval "$loop_env"
 echo "  fragment tree: $KBUILD_DIR ($((SECONDS - t0)) s here; built in $(cat "$KBUILD_DIR/.root9p-build-seconds" 2>/dev/null || echo '?') s)"
-check "the fragment tree's .config has 9p and virtio built in" \
-	eval 'grep -qx CONFIG_9P_FS=y "$KBUILD_DIR/.config" && grep -qx CONFIG_NET_9P_VIRTIO=y "$KBUILD_DIR/.config"'
+c_fragment_tree_config_has() { grep -qx CONFIG_9P_FS=y "$KBUILD_DIR/.config" && grep -qx CONFIG_NET_9P_VIRTIO=y "$KBUILD_DIR/.config"; }
+check "the fragment tree's .config has 9p and virtio built in" c_fragment_tree_config_has
 scripts/mkroot-tiny.sh "$WORK/tiny" "$O/klibc/mount9p" >/dev/null
 
 # What the guest says about itself: its command line, its modules, the
@@ -144,7 +148,8 @@ LOG=$LOGDIR/loop.err
 	-- sh -c "$GUEST; exit 9" </dev/null >"$LOGDIR/loop.out" 2>"$LOG" || RC=$?
 OUT=$(cat "$LOGDIR/loop.out")
 check "run9p --kernel FRAGMENT_TREE -- CMD (no --modules): CMD's exit code 9 comes back" [ "$RC" = 9 ]
-check "... /proc/cmdline has no initrd" eval 'grep -q "^cmdline " <<<"$OUT" && ! grep -q "^cmdline .*initrd" <<<"$OUT"'
+c_proc_cmdline_has_initrd() { grep -q "^cmdline " <<<"$OUT" && ! grep -q "^cmdline .*initrd" <<<"$OUT"; }
+check "... /proc/cmdline has no initrd" c_proc_cmdline_has_initrd
 check "... no module loaded (/proc/modules empty or absent)" grep -qxE 'modules (0|none)' <<<"$OUT"
 check "... the root is 9p (/proc/self/mountinfo)" grep -qx 'rootfs 9p' <<<"$OUT"
 
@@ -217,8 +222,10 @@ timeout "$BOOT_TIMEOUT" qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults
 	-device virtio-9p-pci,fsdev=r9p,mount_tag=fsRoot </dev/null >"$LOGDIR/noinitrd.out" 2>&1 || RC=$?
 check "no initrd at all: QEMU ends by itself (the root's /kprobe ran reboot -f)" [ "$RC" = 0 ]
 check "... the kernel unpacked no initramfs" hasnt "Trying to unpack rootfs image"
-check "... /proc/cmdline has no initrd" eval 'probe cmdline | grep -q root=fsRoot && ! probe cmdline | grep -q initrd'
-check "... no module loaded" eval 'probe modules | grep -qxE "0|none"'
+c_proc_cmdline_has_initrd_2() { probe cmdline | grep -q root=fsRoot && ! probe cmdline | grep -q initrd; }
+check "... /proc/cmdline has no initrd" c_proc_cmdline_has_initrd_2
+c_module_loaded() { probe modules | grep -qxE "0|none"; }
+check "... no module loaded" c_module_loaded
 check "... the root is 9p, mounted by the kernel" probe_is rootfs 9p
 
 t_done kconfig

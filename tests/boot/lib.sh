@@ -35,8 +35,10 @@ t_options() {
 
 # t_workdir NAME LABEL [PATTERN...]: a new work dir $WORK (root9p-NAME.*
 # under ${TMPDIR:-/var/tmp}) with $LOGDIR in it, said as "LABEL: work dir".
-# At exit the PATTERNs (globs in $WORK) go; logs stay for a look. Those of
-# T_CLEAN_PASSED go too when no check failed.
+# At exit (t_cleanup, also on INT and TERM) a run with no failed check
+# removes $WORK whole (KEEP=1 keeps it); a failed run keeps its logs for a
+# look, the PATTERNs (globs in $WORK, the big roots and images) removed.
+# Those of T_CLEAN_PASSED go only when no check failed, as before.
 T_CLEAN=()
 T_CLEAN_PASSED=()
 t_workdir() {
@@ -46,15 +48,27 @@ t_workdir() {
 	LOGDIR=$WORK/logs
 	mkdir -p "$LOGDIR"
 	T_CLEAN=("$@")
-	trap t_cleanup EXIT
+	t_traps
 	echo "$label: work dir $WORK"
+}
+# t_traps: t_cleanup at exit; INT and TERM exit (through it) as 130, 143.
+t_traps() {
+	trap t_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 }
 t_cleanup() {
 	local pats=("${T_CLEAN[@]}")
+	[ -n "${WORK:-}" ] && [ -d "$WORK" ] || return 0
+	if [ "$T_FAIL" = 0 ] && [ -z "${KEEP:-}" ]; then
+		rm -rf --one-file-system -- "$WORK" 2>/dev/null
+		return 0
+	fi
 	[ "$T_FAIL" -gt 0 ] || pats+=("${T_CLEAN_PASSED[@]}")
 	# unquoted on purpose: the patterns are globs, with no spaces
 	# shellcheck disable=SC2068
 	(cd "$WORK" && rm -rf --one-file-system -- ${pats[@]}) 2>/dev/null
+	echo "logs kept in $WORK (remove it when done)" >&2
 	return 0
 }
 

@@ -43,37 +43,48 @@ chmod 0644 "$WORK/vmlinuz" "$WORK/9p.img"
 ROOT=$WORK/root
 scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" >/dev/null
 mkdir -p "$ROOT/out"
-check "the root is converted to mapped-xattr for nobody" \
-	eval 'scripts/mkroot9p convert "$ROOT" --to mapped-xattr --owner "$NB" >"$LOGDIR/convert.log" 2>&1'
+c_root_converted_mapped_xattr() { scripts/mkroot9p convert "$ROOT" --to mapped-xattr --owner "$NB" >"$LOGDIR/convert.log" 2>&1; }
+check "the root is converted to mapped-xattr for nobody" c_root_converted_mapped_xattr
 
 # --- the domains ------------------------------------------------------------
-# shellcheck disable=SC2034 # read by the eval'd checks
 token=lv-$RANDOM-$$
 LOG=$LOGDIR/run9p.log
-check "run9p --libvirt-xml writes the 9p domain" \
-	eval '"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg \
+c_run9p_libvirt_xml_writes() {
+	"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg \
 		--libvirt-xml "$WORK/9p.xml" --libvirt-serial "$WORK/console.log" \
-		-a "probe.token=$token panic=-1" 2>"$LOG"'
+		-a "probe.token=$token panic=-1" 2>"$LOG"
+}
+check "run9p --libvirt-xml writes the 9p domain" c_run9p_libvirt_xml_writes
 check "9p domain: virt-xml-validate accepts it" virt-xml-validate "$WORK/9p.xml" domain
-check "9p domain: direct kernel boot (kernel, initrd, cmdline with root= and the token)" \
-	eval 'grep -q "<kernel>$WORK/vmlinuz</kernel>" "$WORK/9p.xml" && grep -q "<initrd>$WORK/9p.img</initrd>" "$WORK/9p.xml" &&
-		grep -q "<cmdline>root=fsRoot rw rootfstype=9p .*probe.token=$token" "$WORK/9p.xml"'
-check "9p domain: the root as <filesystem accessmode=mapped multidevs=remap> with tag fsRoot" \
-	eval 'grep -q "<filesystem type=.mount. accessmode=.mapped. multidevs=.remap.>" "$WORK/9p.xml" &&
-		grep -q "<target dir=.fsRoot./>" "$WORK/9p.xml"'
-check "9p domain: TCG (type qemu), serial console to a file" \
-	eval 'grep -q "<domain type=.qemu.>" "$WORK/9p.xml" && grep -q "<serial type=.file.>" "$WORK/9p.xml"'
-check "run9p --fs virtiofs --libvirt-xml writes the virtiofs domain" \
-	eval '"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --fs virtiofs \
-		--passthrough-as-root -o dax=never --libvirt-xml "$WORK/vfs.xml" 2>>"$LOG"'
+c_9p_domain_direct_kernel() {
+	grep -q "<kernel>$WORK/vmlinuz</kernel>" "$WORK/9p.xml" && grep -q "<initrd>$WORK/9p.img</initrd>" "$WORK/9p.xml" &&
+		grep -q "<cmdline>root=fsRoot rw rootfstype=9p .*probe.token=$token" "$WORK/9p.xml"
+}
+check "9p domain: direct kernel boot (kernel, initrd, cmdline with root= and the token)" c_9p_domain_direct_kernel
+c_9p_domain_root_filesystem() {
+	grep -q "<filesystem type=.mount. accessmode=.mapped. multidevs=.remap.>" "$WORK/9p.xml" &&
+		grep -q "<target dir=.fsRoot./>" "$WORK/9p.xml"
+}
+check "9p domain: the root as <filesystem accessmode=mapped multidevs=remap> with tag fsRoot" c_9p_domain_root_filesystem
+c_9p_domain_tcg_type() { grep -q "<domain type=.qemu.>" "$WORK/9p.xml" && grep -q "<serial type=.file.>" "$WORK/9p.xml"; }
+check "9p domain: TCG (type qemu), serial console to a file" c_9p_domain_tcg_type
+c_run9p_fs_virtiofs_libvirt() {
+	"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --fs virtiofs \
+		--passthrough-as-root -o dax=never --libvirt-xml "$WORK/vfs.xml" 2>>"$LOG"
+}
+check "run9p --fs virtiofs --libvirt-xml writes the virtiofs domain" c_run9p_fs_virtiofs_libvirt
 check "virtiofs domain: virt-xml-validate accepts it" virt-xml-validate "$WORK/vfs.xml" domain
-check "virtiofs domain: shared memfd backing, virtiofs driver, rootfstype=virtiofs" \
-	eval 'grep -q "<memoryBacking><source type=.memfd./><access mode=.shared./></memoryBacking>" "$WORK/vfs.xml" &&
+c_virtiofs_domain_shared_memfd() {
+	grep -q "<memoryBacking><source type=.memfd./><access mode=.shared./></memoryBacking>" "$WORK/vfs.xml" &&
 		grep -q "<driver type=.virtiofs./>" "$WORK/vfs.xml" &&
-		grep -q "rootfstype=virtiofs rootflags=dax=never" "$WORK/vfs.xml"'
-check "libvirt XML: markup in paths and the command line is escaped" \
-	eval '"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --libvirt-xml - -a "x=\"<a&b>\"" 2>/dev/null |
-		grep -q "x=&quot;&lt;a&amp;b&gt;&quot;"'
+		grep -q "rootfstype=virtiofs rootflags=dax=never" "$WORK/vfs.xml"
+}
+check "virtiofs domain: shared memfd backing, virtiofs driver, rootfstype=virtiofs" c_virtiofs_domain_shared_memfd
+c_libvirt_xml_markup_paths() {
+	"$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" -r "$ROOT" --accel tcg --libvirt-xml - -a "x=\"<a&b>\"" 2>/dev/null |
+		grep -q "x=&quot;&lt;a&amp;b&gt;&quot;"
+}
+check "libvirt XML: markup in paths and the command line is escaped" c_libvirt_xml_markup_paths
 
 # --- every path and option reaches the XML, or is refused by name (#29 8, #25)
 lv() { "$RUN9P" -k "$WORK/vmlinuz" -i "$WORK/9p.img" --accel tcg "$@"; }
@@ -168,12 +179,12 @@ wait "$VQR" 2>/dev/null
 cp "$LV"/log/qemu/*.log "$LOGDIR/" 2>/dev/null
 check "libvirt: the domain ran and powered off within ${LV_TIMEOUT} s" \
 	grep -qs 'shutting down, reason=shutdown' "$LV"/log/qemu/*.log
-check "libvirt: QEMU ran under TCG with the 9p device libvirt made" \
-	eval 'grep -q -- "-accel tcg" "$LV"/log/qemu/*.log && grep -q "security_model=mapped,multidevs=remap" "$LV"/log/qemu/*.log'
+c_libvirt_qemu_ran_under() { grep -q -- "-accel tcg" "$LV"/log/qemu/*.log && grep -q "security_model=mapped,multidevs=remap" "$LV"/log/qemu/*.log; }
+check "libvirt: QEMU ran under TCG with the 9p device libvirt made" c_libvirt_qemu_ran_under
 check "libvirt: the guest ran the probe to the end" probe_is "done" yes
 check "libvirt: / is 9p from tag fsRoot, rw" grep -qE ' / / rw,.* - 9p fsRoot ' <<<"$(mountinfo_of /)"
-check "libvirt: the guest's write reached the host" \
-	eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+c_libvirt_guest_write_reached() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+check "libvirt: the guest's write reached the host" c_libvirt_guest_write_reached
 check "libvirt: the file the guest's root wrote belongs to nobody on the host" \
 	[ "$(stat -c %U "$ROOT/out/written")" = nobody ]
 # mapped: the guest's owner is only an xattr (uid 0, little-endian).

@@ -31,6 +31,10 @@ KBUILD=1
 RUN9P=$(cd "$(dirname "$RUN9P")" && pwd)/$(basename "$RUN9P")
 
 t_workdir loop "loop tests" 'tiny' 'fake-*'
+# run9p's run folders (kept when a guest ends without a status, as these
+# checks provoke) in the work dir, which goes with it.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
 # The plan: 47 checks on every run, 2 for a kernel without 9p (skipped
 # when this host runs that kernel), 9 on a kernel built from
 # linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
@@ -92,8 +96,8 @@ else
 fi
 
 run initrd-and-cmd -k "$KERNEL_IMAGE" -i "$WORK/fake-kernel" -r "$WORK" -- true
-check "-i with -- CMD: refused (exit 2), the new --qemu named" \
-	eval '[ "$RC" = 2 ] && said "drop -i" && said "--qemu"'
+c_i_cmd_refused_exit() { [ "$RC" = 2 ] && said "drop -i" && said "--qemu"; }
+check "-i with -- CMD: refused (exit 2), the new --qemu named" c_i_cmd_refused_exit
 
 # --- Debian 12's kernel, the host's / under a tmpfs overlay --------------------------
 cache=${ROOT9P_CACHE:-$HOME/.cache/root9p}/loop
@@ -123,16 +127,16 @@ check "... stderr held only the sum, stdout only the bytes (1048576 of them)" \
 printf '%s\n' 'a=6' 'b=7' 'echo "script says $((a * b))"' 'echo "to stderr" >&2' 'exit 5' >"$WORK/script"
 run_in "$WORK/script" stdin-script -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh
 check "run9p -- sh < script: the script's exit code (5)" [ "$RC" = 5 ]
-check "... its lines ran (stdout 'script says 42', stderr 'to stderr')" \
-	eval '[ "$OUT" = "script says 42" ] && [ "$ERR" = "to stderr" ]'
+c_lines_ran_stdout_script() { [ "$OUT" = "script says 42" ] && [ "$ERR" = "to stderr" ]; }
+check "... its lines ran (stdout 'script says 42', stderr 'to stderr')" c_lines_ran_stdout_script
 # A pipe whose writer stays open: CMD reads one line and ends; run9p
 # does not wait for the pipe's end.
 t0=$SECONDS
 run_in <(echo data; echo "$BASHPID" >"$WORK/writer.pid"; exec sleep "$BOOT_TIMEOUT" 2>/dev/null) \
 	stdin-open -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- head -n 1
 kill "$(cat "$WORK/writer.pid")" 2>/dev/null
-check "echo data + a writer that stays open | run9p -- head -n 1: 'data', exit 0" \
-	eval '[ "$RC" = 0 ] && [ "$OUT" = data ]'
+c_echo_data_writer_that() { [ "$RC" = 0 ] && [ "$OUT" = data ]; }
+check "echo data + a writer that stays open | run9p -- head -n 1: 'data', exit 0" c_echo_data_writer_that
 check "... run9p ended with CMD, not at its --timeout ($((SECONDS - t0)) s < $BOOT_TIMEOUT s)" \
 	[ $((SECONDS - t0)) -lt "$BOOT_TIMEOUT" ]
 
@@ -143,16 +147,20 @@ check "... run9p ended with CMD, not at its --timeout ($((SECONDS - t0)) s < $BO
 # image's own header (2.15 for 6.1).
 vmcache=${ROOT9P_CACHE:-$HOME/.cache/root9p}/vmlinux
 run pvh -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- cat /sys/kernel/boot_params/version
-check "PVH by default under TCG: the guest's boot_params are PVH's (protocol 0x020c)" \
-	eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020c ]'
-check "... the unpacked kernel is cached as an ELF in $vmcache" \
-	eval 'ls "$vmcache/$KVER"-*.elf >/dev/null 2>&1 && [ "$(head -c 4 "$(ls "$vmcache/$KVER"-*.elf | head -n 1)" | od -An -c | tr -d " ")" = 177ELF ]'
+c_pvh_default_under_tcg() { [ "$RC" = 0 ] && [ "$OUT" = 0x020c ]; }
+check "PVH by default under TCG: the guest's boot_params are PVH's (protocol 0x020c)" c_pvh_default_under_tcg
+c_unpacked_kernel_cached_elf() {
+	set -- "$vmcache/$KVER"-*.elf
+	[ -e "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr -d " ")" = 177ELF ]
+}
+check "... the unpacked kernel is cached as an ELF in $vmcache" c_unpacked_kernel_cached_elf
 run nopvh -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --no-pvh -- cat /sys/kernel/boot_params/version
-check "--no-pvh: the bzImage's own header (0x020f)" eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020f ]'
+c_pvh_bzimage_own_header() { [ "$RC" = 0 ] && [ "$OUT" = 0x020f ]; }
+check "--no-pvh: the bzImage's own header (0x020f)" c_pvh_bzimage_own_header
 cp "$KERNEL_IMAGE" "$WORK/fake-nocfg"
 run pvh-nocfg -k "$WORK/fake-nocfg" --modules "$MODDIR" --host-root --pvh -- true
-check "--pvh with no config beside the kernel: refused (exit 2), saying why" \
-	eval '[ "$RC" = 2 ] && said "cannot boot through PVH" && said "config-$KVER beside it"'
+c_pvh_config_beside_kernel() { [ "$RC" = 2 ] && said "cannot boot through PVH" && said "config-$KVER beside it"; }
+check "--pvh with no config beside the kernel: refused (exit 2), saying why" c_pvh_config_beside_kernel
 
 # The guest changes a host folder's files: the host keeps them as they were.
 hc=$WORK/hostcheck
@@ -190,8 +198,8 @@ check "--rw: a 9p share mounted over that path" grep -qE "^r9prw0 $rw 9p rw" <<<
 check "--rw: the rest of the host unchanged (a file beside it not made)" [ ! -e "$WORK/not-here" ]
 run rw-as-root -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root --rw "$rw" -- true
 if [ "$(id -u)" = 0 ]; then
-	check "--rw beside --host-root as root without --passthrough-as-root: refused (exit 2)" \
-		eval '[ "$RC" = 2 ] && said "run9p: try: --passthrough-as-root to mean it"'
+	c_rw_beside_host_root() { [ "$RC" = 2 ] && said "run9p: try: --passthrough-as-root to mean it"; }
+	check "--rw beside --host-root as root without --passthrough-as-root: refused (exit 2)" c_rw_beside_host_root
 else
 	skip "--rw as root without --passthrough-as-root (not root)"
 fi
@@ -236,14 +244,14 @@ tree_checks() {
 	check "$1: the guest runs the tree's kernel ($3)" grep -qxF "release $3" <<<"$OUT"
 	if grep -qx "build-id " <<<"$OUT"; then
 		want=$(modinfo -F srcversion "$2/fs/9p/9p.ko" 2>/dev/null)
-		check "$1: the loaded 9p module is the tree's fs/9p/9p.ko (no module notes in that kernel's sysfs: srcversion ${want:-?})" \
-			eval '[ -n "$want" ] && grep -qxF "srcversion $want" <<<"$OUT"'
+		c_loaded_9p_module_tree() { [ -n "$want" ] && grep -qxF "srcversion $want" <<<"$OUT"; }
+		check "$1: the loaded 9p module is the tree's fs/9p/9p.ko (no module notes in that kernel's sysfs: srcversion ${want:-?})" c_loaded_9p_module_tree
 	else
-		check "$1: the loaded 9p module is the tree's fs/9p/9p.ko (build ID ${want:-?})" \
-			eval '[ -n "$want" ] && grep -qxF "build-id $want" <<<"$OUT"'
+		c_loaded_9p_module_tree_2() { [ -n "$want" ] && grep -qxF "build-id $want" <<<"$OUT"; }
+		check "$1: the loaded 9p module is the tree's fs/9p/9p.ko (build ID ${want:-?})" c_loaded_9p_module_tree_2
 	fi
-	check "$1: mount9p in the guest explains the options for that kernel" \
-		eval 'grep -qx "# for Linux 6.1" <<<"$OUT" && grep -q "msize=9000000 is above the virtio maximum" <<<"$OUT"'
+	c_mount9p_guest_explains_options() { grep -qx "# for Linux 6.1" <<<"$OUT" && grep -q "msize=9000000 is above the virtio maximum" <<<"$OUT"; }
+	check "$1: mount9p in the guest explains the options for that kernel" c_mount9p_guest_explains_options
 }
 
 # Debian's kernel laid out as a build tree after make: modules where the
@@ -261,15 +269,15 @@ run tree -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- sh -c "$GUEST_9P"
 tree_checks "Debian's modules as a build tree" "$tree" "$KVER"
 # PVH from a build tree: its own vmlinux, when its .config has CONFIG_PVH.
 run tree-nopvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root --pvh -- true
-check "--pvh, a build tree whose .config has no CONFIG_PVH: refused by name (exit 2)" \
-	eval '[ "$RC" = 2 ] && said ".config has no CONFIG_PVH=y"'
+c_pvh_build_tree_whose() { [ "$RC" = 2 ] && said ".config has no CONFIG_PVH=y"; }
+check "--pvh, a build tree whose .config has no CONFIG_PVH: refused by name (exit 2)" c_pvh_build_tree_whose
 echo CONFIG_PVH=y >>"$tree/.config"
 # shellcheck disable=SC2012 # the names are ours (KVER-hash)
 elf=$(ls "$vmcache/$KVER"-*.elf 2>/dev/null | head -n 1)
 if [ -n "$elf" ] && cp "$elf" "$tree/vmlinux"; then
 	run tree-pvh -k "$tree" -r "$WORK/tiny" --passthrough-as-root -- cat /sys/kernel/boot_params/version
-	check "a build tree with CONFIG_PVH boots its own vmlinux through PVH (0x020c)" \
-		eval '[ "$RC" = 0 ] && [ "$OUT" = 0x020c ]'
+	c_build_tree_config_pvh() { [ "$RC" = 0 ] && [ "$OUT" = 0x020c ]; }
+	check "a build tree with CONFIG_PVH boots its own vmlinux through PVH (0x020c)" c_build_tree_config_pvh
 	rm -f "$tree/vmlinux"
 else
 	fail "a build tree's vmlinux: no unpacked kernel in $vmcache to stand for it"
@@ -298,8 +306,8 @@ else
 		run kselftest -k . --cwd -- make -C tools/testing/selftests TARGETS=size run_tests
 		cd - >/dev/null || exit 2
 		check "kselftest from the build tree (TARGETS=size run_tests, no -r): exit 0" [ "$RC" = 0 ]
-		check "... the test was built and run in the guest: TAP 'ok 1 selftests: size: get_size'" \
-			eval 'grep -qx "TAP version 13" <<<"$OUT" && grep -qx "ok 1 selftests: size: get_size" <<<"$OUT"'
+		c_test_was_built_run() { grep -qx "TAP version 13" <<<"$OUT" && grep -qx "ok 1 selftests: size: get_size" <<<"$OUT"; }
+		check "... the test was built and run in the guest: TAP 'ok 1 selftests: size: get_size'" c_test_was_built_run
 		check "... and the cached tree on the host is unchanged (no size/get_size in it)" \
 			[ ! -e "$KBUILD_DIR/tools/testing/selftests/size/get_size" ]
 	fi

@@ -134,12 +134,14 @@ check_debian_boot() {
 	LOG=$LOGDIR/debian-$m.probe
 	check "$m: the probe ran to the end" probe_is "done" yes
 	mu=$(probe multiuser_us)
-	check "$m: multi-user.target was reached" eval '[ -n "$mu" ] && [ "$mu" != 0 ]'
+	c_multi_user_target_was() { [ -n "$mu" ] && [ "$mu" != 0 ]; }
+	check "$m: multi-user.target was reached" c_multi_user_target_was
 	echo "  ($m: multi-user.target after $(secs "${mu:-0}") s of guest time;" \
 		"apt-get install $(probe apt_s) s; boot to poweroff $BOOT_S s wall)"
 	check "$m: no failed units ($(probe failed | paste -sd' ' -))" [ -z "$(probe failed)" ]
 	check "$m: the serial getty ran" probe_is getty active
-	check "$m: / is 9p, /tmp is tmpfs" eval 'probe_is rootfs 9p && probe_is tmpfs tmpfs'
+	c_9p_tmp_tmpfs() { probe_is rootfs 9p && probe_is tmpfs tmpfs; }
+	check "$m: / is 9p, /tmp is tmpfs" c_9p_tmp_tmpfs
 	check "$m: /etc/shadow is a 640 root:shadow file" probe_is shadow "regular file 640 root:shadow"
 	check "$m: passwd is set-uid root" probe_is passwd "regular file 4755 root:root"
 	check "$m: su is set-uid root" probe_is su "regular file 4755 root:root"
@@ -148,18 +150,18 @@ check_debian_boot() {
 	check "$m: reading through a symlink (/etc/os-release)" probe_is osrelease bookworm
 	check "$m: the root's /dev/null is a 666 char device 1:3" \
 		probe_is devnull "character special file 1:3 666 root:root"
-	check "$m: host-made hard links share an inode" \
-		eval '[ "$(probe hardlink | awk "\$1 == 2 && \$3 == 2 && \$2 == \$4")" ]'
+	c_host_made_hard_links() { [ "$(probe hardlink | awk "\$1 == 2 && \$3 == 2 && \$2 == \$4")" ]; }
+	check "$m: host-made hard links share an inode" c_host_made_hard_links
 	check "$m: the guest makes hard links and symlinks" \
 		probe_is guestlinks "3 hl1 a file with two names"
 	check "$m: apt-get install ./r9p-hello_${v}_all.deb" probe_is apt_rc 0
 	check "$m: dpkg has r9p-hello $v" probe_is dpkg "install ok installed $v"
-	check "$m: the unlink probe passes on /tmp (tmpfs)" \
-		eval '[ "$(probe unlink_tmp | grep -c " ok$")" = 4 ]'
-	check "$m: mkroot9p's hostname, locale, modules" \
-		eval 'probe_is hostname mkroot9p && probe_is locale LANG=C.UTF-8 && probe_is modules "$KVER"'
-	check "$m: the journal is in /run, none on the 9p root (mkroot9p's boot step)" \
-		eval 'probe_is journal_run yes && probe_is journal_var 0'
+	c_unlink_probe_passes_tmp() { [ "$(probe unlink_tmp | grep -c " ok$")" = 4 ]; }
+	check "$m: the unlink probe passes on /tmp (tmpfs)" c_unlink_probe_passes_tmp
+	c_mkroot9p_hostname_locale_modules() { probe_is hostname mkroot9p && probe_is locale LANG=C.UTF-8 && probe_is modules "$KVER"; }
+	check "$m: mkroot9p's hostname, locale, modules" c_mkroot9p_hostname_locale_modules
+	c_journal_run_none_9p() { probe_is journal_run yes && probe_is journal_var 0; }
+	check "$m: the journal is in /run, none on the 9p root (mkroot9p's boot step)" c_journal_run_none_9p
 	if [ -f "$DEB/usr/lib/systemd/system/e2scrub_reap.service" ]; then
 		check "$m: e2scrub_reap is masked (no LVM on a 9p root)" probe_is e2scrub masked
 	else
@@ -230,8 +232,8 @@ t0=$(date +%s)
 	>"$LOGDIR/debian2.log" 2>&1
 rc=$?
 LOG=$LOGDIR/debian2.log
-check "mkroot9p debian again: nothing to do ($(($(date +%s) - t0)) s)" \
-	eval '[ $rc = 0 ] && ! grep -E ": (wrote|linked|copied|extracted|password set)" "$LOG"'
+c_mkroot9p_debian_again_nothing() { [ $rc = 0 ] && ! grep -E ": (wrote|linked|copied|extracted|password set)" "$LOG"; }
+check "mkroot9p debian again: nothing to do ($(($(date +%s) - t0)) s)" c_mkroot9p_debian_again_nothing
 check "mkroot9p debian again: the tree is unchanged" [ "$sum1" = "$(treesum "$DEB")" ]
 jconf=$DEB/etc/systemd/journald.conf.d/root9p.conf
 check "boot: journald's drop-in keeps the journal in /run" grep -qx 'Storage=volatile' "$jconf"
@@ -239,12 +241,13 @@ check "boot: journald's drop-in keeps the journal in /run" grep -qx 'Storage=vol
 	>"$LOGDIR/debian-journal.log" 2>&1
 rc=$?
 LOG=$LOGDIR/debian-journal.log
-check "--journal persistent: the drop-in is gone, and said" \
-	eval '[ $rc = 0 ] && [ ! -e "$jconf" ] && grep -q "boot: removed /etc/systemd/journald.conf.d/root9p.conf" "$LOG"'
+c_journal_persistent_drop_gone() { [ $rc = 0 ] && [ ! -e "$jconf" ] && grep -q "boot: removed /etc/systemd/journald.conf.d/root9p.conf" "$LOG"; }
+check "--journal persistent: the drop-in is gone, and said" c_journal_persistent_drop_gone
 "$MK" debian "$DEB" --journal bogus >"$LOGDIR/debian-journal2.log" 2>&1
 rc=$?
 LOG=$LOGDIR/debian-journal2.log
-check "--journal bogus: refused by name (exit 1)" eval '[ $rc = 1 ] && grep -q "journal .bogus.: use volatile" "$LOG"'
+c_journal_bogus_refused_name() { [ $rc = 1 ] && grep -q "journal .bogus.: use volatile" "$LOG"; }
+check "--journal bogus: refused by name (exit 1)" c_journal_bogus_refused_name
 "$MK" debian "$DEB" --kernel-modules "$KERNEL_BASE" --password r9p --hostname mkroot9p \
 	>"$LOGDIR/debian-journal3.log" 2>&1
 check "the default again: the drop-in is back" grep -qx 'Storage=volatile' "$jconf"
@@ -266,12 +269,13 @@ CONVERT_S=$(($(date +%s) - t0))
 LOG=$LOGDIR/convert.log
 check "convert to mapped-xattr ($CONVERT_S s)" [ $rc = 0 ]
 cat "$LOG"
-check "convert: every host file is the uid's, no symlink or device left" \
-	eval '[ -z "$(find "$DEB" -xdev \( ! -user $QUID -o -type l -o -type c -o -type b -o -type p \) -print -quit)" ]'
+c_convert_every_host_file() { [ -z "$(find "$DEB" -xdev \( ! -user "$QUID" -o -type l -o -type c -o -type b -o -type p \) -print -quit)" ]; }
+check "convert: every host file is the uid's, no symlink or device left" c_convert_every_host_file
 "$MK" convert "$DEB" --to mapped-xattr --owner "$QUID:$QUID" >"$LOGDIR/convert2.log" 2>&1
 rc=$?
 LOG=$LOGDIR/convert2.log
-check "convert again: nothing to do" eval '[ $rc = 0 ] && grep -q " 0 given .* 0 symlinks/special files rewritten" "$LOG"'
+c_convert_again_nothing_do() { [ $rc = 0 ] && grep -q " 0 given .* 0 symlinks/special files rewritten" "$LOG"; }
+check "convert again: nothing to do" c_convert_again_nothing_do
 rm -f "$DEB/root/"r9p-hello_*.deb
 cp "$ART/r9p-hello_2.0_all.deb" "$DEB/root/"
 chown "$QUID:$QUID" "$DEB/root/r9p-hello_2.0_all.deb"
@@ -290,39 +294,39 @@ check "mapped: apt's new file is the uid's on the host" \
 rc=$?
 LOG=$LOGDIR/convert-back.log
 check "convert back to passthrough" [ $rc = 0 ]
-check "passthrough without --allow-privileged: passwd not set-uid, /dev/null a plain file, /etc/shadow as it was" \
-	eval '[ "$(stat -c "%F %a %U:%G" "$DEB/etc/shadow" "$DEB/usr/bin/passwd" | paste -sd, -),$(stat -c "%F %a" "$DEB/dev/null")" = "regular file 640 root:shadow,regular file 755 root:root,regular empty file 600" ]'
-check "... and the warning lists them" \
-	eval 'grep -q "withheld: usr/bin/passwd: set-uid, mode 4755, owner 0:0" "$LOG" && grep -q "withheld: dev/null: character device 1:3, mode 0666" "$LOG"'
-check "no set-uid file or device node on the host" \
-	eval '[ -z "$(find "$DEB" -xdev \( -perm -4000 -o -type b -o -type c \) -print -quit)" ]'
+c_passthrough_without_allow_privileged() { [ "$(stat -c "%F %a %U:%G" "$DEB/etc/shadow" "$DEB/usr/bin/passwd" | paste -sd, -),$(stat -c "%F %a" "$DEB/dev/null")" = "regular file 640 root:shadow,regular file 755 root:root,regular empty file 600" ]; }
+check "passthrough without --allow-privileged: passwd not set-uid, /dev/null a plain file, /etc/shadow as it was" c_passthrough_without_allow_privileged
+c_warning_lists_them() { grep -q "withheld: usr/bin/passwd: set-uid, mode 4755, owner 0:0" "$LOG" && grep -q "withheld: dev/null: character device 1:3, mode 0666" "$LOG"; }
+check "... and the warning lists them" c_warning_lists_them
+c_set_uid_file_or() { [ -z "$(find "$DEB" -xdev \( -perm -4000 -o -type b -o -type c \) -print -quit)" ]; }
+check "no set-uid file or device node on the host" c_set_uid_file_or
 "$MK" convert "$DEB" --to passthrough --allow-privileged >"$LOGDIR/convert-back2.log" 2>&1
 rc=$?
 LOG=$LOGDIR/convert-back2.log
 check "convert to passthrough --allow-privileged" [ $rc = 0 ]
-check "passthrough again: /etc/shadow, passwd, /bin, /dev/null as debootstrap made them" \
-	eval '[ "$(stat -c "%F %a %U:%G" "$DEB/etc/shadow" "$DEB/usr/bin/passwd" "$DEB/dev/null" | paste -sd, -)" = "regular file 640 root:shadow,regular file 4755 root:root,character special file 666 root:root" ] && [ "$(readlink "$DEB/bin")" = usr/bin ]'
+c_passthrough_again_etc_shadow() { [ "$(stat -c "%F %a %U:%G" "$DEB/etc/shadow" "$DEB/usr/bin/passwd" "$DEB/dev/null" | paste -sd, -)" = "regular file 640 root:shadow,regular file 4755 root:root,character special file 666 root:root" ] && [ "$(readlink "$DEB/bin")" = usr/bin ]; }
+check "passthrough again: /etc/shadow, passwd, /bin, /dev/null as debootstrap made them" c_passthrough_again_etc_shadow
 
 # import: a busybox-only tarball; the unlink probe with and without tmpfs.
 LOG=
 check "import a busybox tarball" "$MK" import "$ART/tiny.tar.gz" "$TINY"
 boot tiny-tmpfs -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" -a panic=-1
 check "imported root boots" probe_is "done" yes
-check "imported root: unlink probe passes on /tmp (tmpfs)" \
-	eval '[ "$(probe unlink | grep -c " ok$")" = 4 ]'
+c_imported_root_unlink_probe() { [ "$(probe unlink | grep -c " ok$")" = 4 ]; }
+check "imported root: unlink probe passes on /tmp (tmpfs)" c_imported_root_unlink_probe
 echo "  (tmpfs: $(probe unlink | paste -sd, -))"
 boot tiny-9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" -a "panic=-1 root9p.tmp=off"
 check "root9p.tmp=off: ftruncate on an unlinked 9p file fails" probe_has unlink '^ftruncate failed: '
-check "root9p.tmp=off: read and write still work" \
-	eval 'probe_is unlink "fstat ok" && probe unlink | grep -qx "read ok" && probe unlink | grep -qx "write ok"'
+c_root9p_tmp_off_read() { probe_is unlink "fstat ok" && probe unlink | grep -qx "read ok" && probe unlink | grep -qx "write ok"; }
+check "root9p.tmp=off: read and write still work" c_root9p_tmp_off_read
 echo "  (9p passthrough: $(probe unlink | paste -sd, -))"
 # The same with no root at all: import and convert as the uid, then boot.
 UTINY=$WORK/imp-user/root
 mkdir -p "$WORK/imp-user" && chown "$QUID:$QUID" "$WORK/imp-user"
 as_user() { setpriv --reuid="$QUID" --regid="$QUID" --clear-groups "$@"; }
 check "import as an ordinary user" as_user "$MK" import "$ART/tiny.tar.gz" "$UTINY"
-check "convert to mapped-xattr as that user" \
-	eval 'as_user env O="$O" "$MK" convert "$UTINY" --to mapped-xattr >"$LOGDIR/convert-user.log" 2>&1'
+c_convert_mapped_xattr_that() { as_user env O="$O" "$MK" convert "$UTINY" --to mapped-xattr >"$LOGDIR/convert-user.log" 2>&1; }
+check "convert to mapped-xattr as that user" c_convert_mapped_xattr_that
 RUN9P=$ART/run9p-user boot tiny-9p-mapped -k "$ART/vmlinuz" -i "$IMG" -r "$UTINY" \
 	--security-model mapped-xattr -a "panic=-1 root9p.tmp=off"
 check "a root imported and booted with no root rights runs its init" probe_is "done" yes
@@ -337,8 +341,8 @@ echo "boot tiny-runas"
 scripts/run9p --accel tcg --timeout "$BOOT_TIMEOUT" -k "$ART/vmlinuz" -i "$IMG" -r "$UTINY" \
 	-a "panic=-1 root9p.tmp=off probe.token=runas" </dev/null >"$LOG" 2>&1
 check "run9p as root, no option: the mapped-xattr root boots" probe_is "done" yes
-check "... QEMU ran as the root's owner: the guest's new file is uid $QUID's on the host" \
-	eval '[ "$(stat -c %u "$UTINY/out/written" 2>/dev/null)" = "$QUID" ] && hasnt "running QEMU as root"'
+c_qemu_ran_root_owner() { [ "$(stat -c %u "$UTINY/out/written" 2>/dev/null)" = "$QUID" ] && hasnt "running QEMU as root"; }
+check "... QEMU ran as the root's owner: the guest's new file is uid $QUID's on the host" c_qemu_ran_root_owner
 # --ro: QEMU serves the root read-only, so the guest's own remount,rw gains
 # nothing (before, only the kernel's "ro" asked it not to write).
 host_name_sum=$(md5sum <"$TINY/etc/hostname")
@@ -351,44 +355,50 @@ LOG=
 rf() { ! scripts/run9p -k "$ART/vmlinuz" -i "$IMG" --dry-run "$@" >/dev/null 2>&1; }
 check "run9p as root refuses passthrough without --passthrough-as-root" rf -r "$TINY" --security-model passthrough
 check "run9p as root refuses a root-owned tree for mapped-xattr (no user to run as)" rf -r "$TINY"
-check "run9p refuses -r / (and a path resolving to it)" eval 'rf -r / --passthrough-as-root && rf -r /tmp/.. --passthrough-as-root'
+c_run9p_refuses_r_path() { rf -r / --passthrough-as-root && rf -r /tmp/.. --passthrough-as-root; }
+check "run9p refuses -r / (and a path resolving to it)" c_run9p_refuses_r_path
 check "run9p refuses a double quote in rootflags" rf -r "$TINY" --passthrough-as-root -o 'cache=mmap"'
-check "run9p refuses a newline or an unpaired quote in -a" \
-	eval 'rf -r "$TINY" --passthrough-as-root -a "$(printf "a\nb")" && rf -r "$TINY" --passthrough-as-root -a "x=\"y"'
-check "run9p: two -a add up, in their order" \
-	eval 'scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root -a "one=1" -a "two=2" --dry-run 2>/dev/null |
-		grep -qF "console=ttyS0\\ one=1\\ two=2"'
-check "run9p --ro: -fsdev ...,readonly=on" \
-	eval 'scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root --ro --dry-run 2>/dev/null | grep -q "readonly=on"'
+c_run9p_refuses_newline_or() { rf -r "$TINY" --passthrough-as-root -a "$(printf "a\nb")" && rf -r "$TINY" --passthrough-as-root -a "x=\"y"; }
+check "run9p refuses a newline or an unpaired quote in -a" c_run9p_refuses_newline_or
+c_run9p_two_add_up() {
+	scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root -a "one=1" -a "two=2" --dry-run 2>/dev/null |
+		grep -qF "console=ttyS0\\ one=1\\ two=2"
+}
+check "run9p: two -a add up, in their order" c_run9p_two_add_up
+c_run9p_ro_fsdev_readonly() { scripts/run9p -k "$ART/vmlinuz" -i "$IMG" -r "$TINY" --passthrough-as-root --ro --dry-run 2>/dev/null | grep -q "readonly=on"; }
+check "run9p --ro: -fsdev ...,readonly=on" c_run9p_ro_fsdev_readonly
 
 # import refuses what would land outside DIR, or a DIR in use.
 LOG=
 mkdir -p "$WORK/imp-full" && touch "$WORK/imp-full/x"
-check "import refuses a non-empty DIR" eval '! "$MK" import "$ART/tiny.tar.gz" "$WORK/imp-full" 2>/dev/null'
+c_import_refuses_non_empty() { ! "$MK" import "$ART/tiny.tar.gz" "$WORK/imp-full" 2>/dev/null; }
+check "import refuses a non-empty DIR" c_import_refuses_non_empty
 for t in dotdot abs via-link; do
-	check "import refuses $t.tar and writes nothing outside" \
-		eval '! "$MK" import "$ART/$t.tar" "$WORK/imp-$t" >"$LOGDIR/imp-$t.log" 2>&1 && [ ! -e "$WORK/x" ] && [ ! -e "$SIB/pwned" ]'
+	c_import_refuses_tar_writes() { ! "$MK" import "$ART/$t.tar" "$WORK/imp-$t" >"$LOGDIR/imp-$t.log" 2>&1 && [ ! -e "$WORK/x" ] && [ ! -e "$SIB/pwned" ]; }
+	check "import refuses $t.tar and writes nothing outside" c_import_refuses_tar_writes
 done
-check "import --force refuses to write through a symlink already in DIR" \
-	eval '! "$MK" import "$ART/force.tar" "$WORK/imp-force" --force >"$LOGDIR/imp-force.log" 2>&1 && [ ! -e "$SIB/pwned" ] && grep -q "etc (a symlink)" "$LOGDIR/imp-force.log"'
-check "import --force over a DIR without such symlinks works" \
-	eval '"$MK" import "$ART/tiny.tar.gz" "$WORK/imp-full" --force >/dev/null && [ -x "$WORK/imp-full/sbin/init" ] && [ -e "$WORK/imp-full/x" ]'
-check "import: a ../ member is refused before extracting" \
-	eval 'grep -q "members outside the root" "$LOGDIR/imp-dotdot.log" && [ -z "$(ls -A "$WORK/imp-dotdot")" ]'
+c_import_force_refuses_write() { ! "$MK" import "$ART/force.tar" "$WORK/imp-force" --force >"$LOGDIR/imp-force.log" 2>&1 && [ ! -e "$SIB/pwned" ] && grep -q "etc (a symlink)" "$LOGDIR/imp-force.log"; }
+check "import --force refuses to write through a symlink already in DIR" c_import_force_refuses_write
+c_import_force_over_dir() { "$MK" import "$ART/tiny.tar.gz" "$WORK/imp-full" --force >/dev/null && [ -x "$WORK/imp-full/sbin/init" ] && [ -e "$WORK/imp-full/x" ]; }
+check "import --force over a DIR without such symlinks works" c_import_force_over_dir
+c_import_member_refused_before() { grep -q "members outside the root" "$LOGDIR/imp-dotdot.log" && [ -z "$(ls -A "$WORK/imp-dotdot")" ]; }
+check "import: a ../ member is refused before extracting" c_import_member_refused_before
 
 # convert refuses a filesystem without user xattrs (ramfs), with a reason.
 mkdir -p "$WORK/ramfs"
 unshare -m sh -c "mount -t ramfs r9p-test '$WORK/ramfs' && mkdir '$WORK/ramfs/d' &&
 	'$MK' convert '$WORK/ramfs/d' --to mapped-xattr" >"$LOGDIR/ramfs.log" 2>&1
 rc=$?
-check "convert refuses ramfs (no user xattrs) and says why" \
-	eval '[ $rc != 0 ] && grep -q "does not keep user xattrs" "$LOGDIR/ramfs.log"'
+c_convert_refuses_ramfs_user() { [ $rc != 0 ] && grep -q "does not keep user xattrs" "$LOGDIR/ramfs.log"; }
+check "convert refuses ramfs (no user xattrs) and says why" c_convert_refuses_ramfs_user
 
 check "the sibling directory is unchanged (symlinks to it were not followed)" \
 	[ "$sib_before" = "$(treesum "$SIB")" ]
-check "nothing outside the roots changed since the start" \
-	eval '[ -z "$(find "$WORK" -newer "$ART/.marker" -not -path "$DEB*" -not -path "$TINY*" \
-		-not -path "$WORK/imp-*" -not -path "$LOGDIR*" -not -path "$WORK/ramfs*" -not -path "$WORK" -print)" ]'
+c_nothing_outside_roots_changed() {
+	[ -z "$(find "$WORK" -newer "$ART/.marker" -not -path "$DEB*" -not -path "$TINY*" \
+		-not -path "$WORK/imp-*" -not -path "$LOGDIR*" -not -path "$WORK/ramfs*" -not -path "$WORK" -print)" ]
+}
+check "nothing outside the roots changed since the start" c_nothing_outside_roots_changed
 
 echo "times: mkroot9p debian $DEBIAN_S s, convert $CONVERT_S s"
 t_done mkroot9p

@@ -55,12 +55,12 @@ case_good() {
 		how="parallel on $cpus CPUs"
 		check "$K $cpus vCPUs: the debug log shows the split" \
 			grep -qE "^init9p: modules: $how: \[[^]]*\<$BUS\>[^]]*\] beside \[[^]]*\<9p\>[^]]*\], then \[9pnet_virtio\]$" <(console)
-		check "$K $cpus vCPUs: 9pnet_virtio loaded after virtio_pci and 9p" \
-			eval 'loaded_order | grep -qE "\<$BUS\> .*9pnet_virtio|\<9p\> .*9pnet_virtio"'
+		c_vcpus_9pnet_virtio_loaded() { loaded_order | grep -qE "\<$BUS\> .*9pnet_virtio|\<9p\> .*9pnet_virtio"; }
+		check "$K $cpus vCPUs: 9pnet_virtio loaded after virtio_pci and 9p" c_vcpus_9pnet_virtio_loaded
 	else
 		how="sequential on $cpus CPU$([ "$cpus" = 1 ] || echo s)"
-		check "$K $cpus vCPU: the modules loaded in root9p.load's order" \
-			eval '[ "$(loaded_order)" = "$(list_order)" ]'
+		c_vcpu_modules_loaded_root9p() { [ "$(loaded_order)" = "$(list_order)" ]; }
+		check "$K $cpus vCPU: the modules loaded in root9p.load's order" c_vcpu_modules_loaded_root9p
 	fi
 	check "$K $cpus vCPU: init9p said how it loaded ($how)" \
 		grep -qE "^init9p: loaded [0-9]+ modules in [0-9]+ ms \($how\)$" <(console)
@@ -84,8 +84,8 @@ case_fail() {
 	check "$K $what ($cpus vCPU): init9p names the module and why" \
 		has "init9p: cannot load a module: /lib/modules/$KVER/$path: $err"
 	check "$K $what ($cpus vCPU): and what to try" has "init9p: try: $hint"
-	check "$K $what ($cpus vCPU): nothing was mounted, no panic" \
-		eval 'hasnt "mounted fsRoot" && hasnt "Kernel panic" && [ -z "$(probe done)" ]'
+	c_vcpu_nothing_was_mounted() { hasnt "mounted fsRoot" && hasnt "Kernel panic" && [ -z "$(probe "done")" ]; }
+	check "$K $what ($cpus vCPU): nothing was mounted, no panic" c_vcpu_nothing_was_mounted
 }
 
 NOEXEC="Exec format error"

@@ -90,8 +90,8 @@ case_tmpfs() {
 	check "$K tmpfs: init9p logged the overlay mount" \
 		grep -qE 'init9p: mounted overlay on /root in [0-9]+ ms \(rw, upper tmpfs, lower fsRoot read-only\)' <(console)
 	[ "$full" = 1 ] || return 0
-	check "$K root9p.mount: data on /mnt, ro, with cache=loose" \
-		eval 'grep -qE " /mnt ro[, ].*- 9p data .*(loose|cache=0xf)" <<<"$(mi /mnt)" && probe_is mnt hello'
+	c_root9p_mount_data_mnt() { grep -qE " /mnt ro[, ].*- 9p data .*(loose|cache=0xf)" <<<"$(mi /mnt)" && probe_is mnt hello; }
+	check "$K root9p.mount: data on /mnt, ro, with cache=loose" c_root9p_mount_data_mnt
 	check "$K root9p.mount: a relative path is refused by name, the boot goes on" \
 		has 'init9p: warning: root9p.mount=data:mnt: the path "mnt" is not an absolute path; write an absolute path in the root such as /mnt/data; that share is not mounted'
 	check "$K root9p.mount: a path through a link is not followed" \
@@ -107,24 +107,24 @@ case_tag() {
 	before=$(treesum "$ROOT")
 	rm -rf "$up"; mkdir -p "$up"
 	ovboot "$K-tag1" --extra-9p "up:$up" -a "init=/probe/ovinit root9p.overlay=up ov.token=one-$K"
-	check "$K tag: / is overlay, the upper a 9p share at /run/root9p/rw" \
-		eval 'grep -qE " / / rw[^ ]* .*- overlay overlay rw,lowerdir=/run/root9p/lower," <<<"$(mi /)" && grep -qE " - 9p up " <<<"$(mi /run/root9p/rw)"'
-	check "$K tag: the guest's write, new folder and chmod work and read back" \
-		eval 'probe_has see "^one-$K .* new 600$"'
-	check "$K tag: the changes are in the host's upper folder" \
-		eval '[ "$(cat "$up/upper/etc/ovtest" 2>/dev/null)" = "one-$K" ] && [ "$(cat "$up/upper/newdir/f")" = new ] && [ "$(stat -c %a "$up/upper/etc/ovkeep")" = 600 ]'
+	c_tag_overlay_upper_9p() { grep -qE " / / rw[^ ]* .*- overlay overlay rw,lowerdir=/run/root9p/lower," <<<"$(mi /)" && grep -qE " - 9p up " <<<"$(mi /run/root9p/rw)"; }
+	check "$K tag: / is overlay, the upper a 9p share at /run/root9p/rw" c_tag_overlay_upper_9p
+	c_tag_guest_write_new() { probe_has see "^one-$K .* new 600$"; }
+	check "$K tag: the guest's write, new folder and chmod work and read back" c_tag_guest_write_new
+	c_tag_changes_host_upper() { [ "$(cat "$up/upper/etc/ovtest" 2>/dev/null)" = "one-$K" ] && [ "$(cat "$up/upper/newdir/f")" = new ] && [ "$(stat -c %a "$up/upper/etc/ovkeep")" = 600 ]; }
+	check "$K tag: the changes are in the host's upper folder" c_tag_changes_host_upper
 	if probe_has see " del-gone ren-ok "; then
-		check "$K tag: the delete is a whiteout in the upper folder" \
-			eval '[ -c "$up/upper/etc/ovdel" ] && [ "$(stat -c %t:%T "$up/upper/etc/ovdel")" = 0:0 ]'
+		c_tag_delete_whiteout_upper() { [ -c "$up/upper/etc/ovdel" ] && [ "$(stat -c %t:%T "$up/upper/etc/ovdel")" = 0:0 ]; }
+		check "$K tag: the delete is a whiteout in the upper folder" c_tag_delete_whiteout_upper
 	else
 		# No whiteouts on a 9p upper (DESIGN.md): the boot must say so.
-		check "$K tag: deleting a base file fails, and the boot warned of it" \
-			eval '! probe_has see " del-gone " && has "warning: the overlay'"'"'s upper is the 9p share up: new and changed files work, but deleting or renaming a file or folder of the lower root fails"'
+		c_tag_deleting_base_file() { ! probe_has see " del-gone " && has "warning: the overlay's upper is the 9p share up: new and changed files work, but deleting or renaming a file or folder of the lower root fails"; }
+		check "$K tag: deleting a base file fails, and the boot warned of it" c_tag_deleting_base_file
 	fi
 	check "$K tag: the base is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	ovboot "$K-tag2" --extra-9p "up:$up" -a "init=/probe/ovinit root9p.overlay=up ov.token=two-$K"
-	check "$K tag: a second boot sees the first one's changes" \
-		eval 'probe_is prev "one-$K" && probe_has see "^two-$K .* new 600$"'
+	c_tag_second_boot_sees() { probe_is prev "one-$K" && probe_has see "^two-$K .* new 600$"; }
+	check "$K tag: a second boot sees the first one's changes" c_tag_second_boot_sees
 	check "$K tag: the base is still unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
@@ -142,11 +142,13 @@ case_two() {
 		--extra-9p "up:$b" -a "init=/probe/ovinit root9p.overlay=up ov.token=B ov.wait=8" </dev/null >"$lb" 2>&1
 	wait "$pa"
 	LOG=$la
-	check "$K two guests: A sees only its own change" eval 'probe_is prev none && probe_is again A'
+	c_two_guests_sees_only() { probe_is prev none && probe_is again A; }
+	check "$K two guests: A sees only its own change" c_two_guests_sees_only
 	LOG=$lb
-	check "$K two guests: B sees only its own change" eval 'probe_is prev none && probe_is again B'
-	check "$K two guests: each upper holds its own change" \
-		eval '[ "$(cat "$a/upper/etc/ovtest")" = A ] && [ "$(cat "$b/upper/etc/ovtest")" = B ]'
+	c_two_guests_b_sees() { probe_is prev none && probe_is again B; }
+	check "$K two guests: B sees only its own change" c_two_guests_b_sees
+	c_two_guests_each_upper() { [ "$(cat "$a/upper/etc/ovtest")" = A ] && [ "$(cat "$b/upper/etc/ovtest")" = B ]; }
+	check "$K two guests: each upper holds its own change" c_two_guests_each_upper
 	check "$K two guests: the base is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
@@ -155,15 +157,17 @@ case_fail() {
 	local before
 	before=$(treesum "$ROOT")
 	IMG=$IMG_PLAIN ovboot "$K-nomodule" -a "init=/probe/ovinit root9p.overlay=tmpfs panic=1"
-	check "$K no overlay module in the image: named, with what to do" \
-		eval 'has "init9p: cannot load a module: overlay: No such file or directory" &&
-			has "add it with mkinitrd9p --modules=overlay" && [ -z "$(probe see)" ]'
+	c_overlay_module_image_named() {
+		has "init9p: cannot load a module: overlay: No such file or directory" &&
+			has "add it with mkinitrd9p --modules=overlay" && [ -z "$(probe see)" ]
+	}
+	check "$K no overlay module in the image: named, with what to do" c_overlay_module_image_named
 	ovboot "$K-noupper" -a "init=/probe/ovinit root9p.overlay=nosuch root9p.timeout=3 panic=1"
-	check "$K upper tag missing: named, with the tags present and what to do" \
-		eval 'grep -qE "init9p: cannot mount the overlay.s upper layer: 9p tag nosuch \(/run/root9p/rw\): upper mount tag \"nosuch\" not found in time \(tags present: .*fsRoot.*\); give QEMU that share \(run9p --extra-9p nosuch:DIR\) or use root9p.overlay=tmpfs" <(console) && [ -z "$(probe see)" ]'
+	c_upper_tag_missing_named() { grep -qE "init9p: cannot mount the overlay.s upper layer: 9p tag nosuch \(/run/root9p/rw\): upper mount tag \"nosuch\" not found in time \(tags present: .*fsRoot.*\); give QEMU that share \(run9p --extra-9p nosuch:DIR\) or use root9p.overlay=tmpfs" <(console) && [ -z "$(probe see)" ]; }
+	check "$K upper tag missing: named, with the tags present and what to do" c_upper_tag_missing_named
 	ovboot "$K-badvalue" -a "init=/probe/ovinit root9p.overlay=a=b panic=1"
-	check "$K bad root9p.overlay value: refused, nothing mounted" \
-		eval 'has "init9p: cannot use root9p.overlay: root9p.overlay=a=b: not \"tmpfs\", a 9p mount tag nor a disk" && hasnt "mounted fsRoot" && [ -z "$(probe see)" ]'
+	c_bad_root9p_overlay_value() { has "init9p: cannot use root9p.overlay: root9p.overlay=a=b: not \"tmpfs\", a 9p mount tag nor a disk" && hasnt "mounted fsRoot" && [ -z "$(probe see)" ]; }
+	check "$K bad root9p.overlay value: refused, nothing mounted" c_bad_root9p_overlay_value
 	check "$K failures: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 

@@ -149,8 +149,8 @@ part_build() {
 
 	lintian --pedantic -I "$WORK/src-a/root9p_${VERSION}_$ARCH.changes" >"$LOGDIR/lintian.log" 2>&1
 	sed 's/^/  lintian: /' "$LOGDIR/lintian.log" | grep -v 'running with root privileges'
-	check "lintian: no error or warning (overrides carry their reason)" \
-		eval '! grep -qE "^[EW]: " "$LOGDIR/lintian.log"'
+	c_lintian_error_or_warning() { ! grep -qE "^[EW]: " "$LOGDIR/lintian.log"; }
+	check "lintian: no error or warning (overrides carry their reason)" c_lintian_error_or_warning
 
 	for p in "${PKGS[@]}"; do
 		check "$p: contents as expected (dpkg -c)" \
@@ -163,17 +163,17 @@ part_build() {
 	check "root9p-dracut: only a trigger, no maintainer scripts" \
 		[ "$(ctl "$(deb_of root9p-dracut)")" = "control md5sums triggers" ]
 	for p in root9p-initramfs-tools root9p-dracut; do
-		check "$p: activate-noawait update-initramfs (install and removal)" eval \
-			'dpkg-deb --ctrl-tarfile "$(deb_of $p)" | tar -xOf - ./triggers | grep -qx "activate-noawait update-initramfs"'
+		c_activate_noawait_update_initramfs() { dpkg-deb --ctrl-tarfile "$(deb_of "$p")" | tar -xOf - ./triggers | grep -qx "activate-noawait update-initramfs"; }
+		check "$p: activate-noawait update-initramfs (install and removal)" c_activate_noawait_update_initramfs
 	done
-	check "root9p-initramfs-tools: Depends initramfs-tools and root9p" eval \
-		'dpkg-deb -f "$(deb_of root9p-initramfs-tools)" Depends | grep -q "initramfs-tools, root9p (>= $VERSION)"'
-	check "root9p-dracut: Depends dracut-core and root9p" eval \
-		'dpkg-deb -f "$(deb_of root9p-dracut)" Depends | grep -q "dracut-core, root9p (>= $VERSION)"'
-	check "root9p: Depends on the libraries mkinitrd9p links (libkmod2)" eval \
-		'dpkg-deb -f "$(deb_of root9p)" Depends | grep -q libkmod2'
-	check "the hook copies the packaged mount9p (/usr/lib/root9p/mount9p)" eval \
-		'dpkg-deb --fsys-tarfile "$(deb_of root9p-initramfs-tools)" | tar -xOf - ./usr/share/initramfs-tools/hooks/root9p | grep -q "ROOT9P_MOUNT9P:-/usr/lib/root9p/mount9p}"'
+	c_root9p_initramfs_tools_depends() { dpkg-deb -f "$(deb_of root9p-initramfs-tools)" Depends | grep -q "initramfs-tools, root9p (>= $VERSION)"; }
+	check "root9p-initramfs-tools: Depends initramfs-tools and root9p" c_root9p_initramfs_tools_depends
+	c_root9p_dracut_depends_dracut() { dpkg-deb -f "$(deb_of root9p-dracut)" Depends | grep -q "dracut-core, root9p (>= $VERSION)"; }
+	check "root9p-dracut: Depends dracut-core and root9p" c_root9p_dracut_depends_dracut
+	c_root9p_depends_libraries_mkinitrd9p() { dpkg-deb -f "$(deb_of root9p)" Depends | grep -q libkmod2; }
+	check "root9p: Depends on the libraries mkinitrd9p links (libkmod2)" c_root9p_depends_libraries_mkinitrd9p
+	c_hook_copies_packaged_mount9p() { dpkg-deb --fsys-tarfile "$(deb_of root9p-initramfs-tools)" | tar -xOf - ./usr/share/initramfs-tools/hooks/root9p | grep -q "ROOT9P_MOUNT9P:-/usr/lib/root9p/mount9p}"; }
+	check "the hook copies the packaged mount9p (/usr/lib/root9p/mount9p)" c_hook_copies_packaged_mount9p
 	timed_end "build + lintian"
 }
 
@@ -338,13 +338,14 @@ guest_boot() {
 
 # checks_up NAME: what every boot must show.
 checks_up() {
-	check "$1: multi-user.target reached, nothing failed" \
-		eval 'probe_is target active && probe_is state running'
-	check "$1: / is 9p from fsRoot, rw, msize=512000 (the howto's line)" \
-		eval 'probe root | grep -qE "^fsRoot +9p +rw,.*msize=512000"'
-	check "$1: no disk in the guest (/sys/class/block: loop, ram, QEMU's empty sr0/fd0)" \
-		eval '[ -z "$(probe blockdevs | tr " " "\n" | grep -vE "^(sr|fd)[0-9]+\$" | grep .)" ]'
-	check "$1: the guest powered itself off" eval 'probe_is "done" yes && [ "$RC" -ne 124 ]'
+	c_multi_user_target_reached() { probe_is target active && probe_is state running; }
+	check "$1: multi-user.target reached, nothing failed" c_multi_user_target_reached
+	c_9p_from_fsroot_rw() { probe root | grep -qE "^fsRoot +9p +rw,.*msize=512000"; }
+	check "$1: / is 9p from fsRoot, rw, msize=512000 (the howto's line)" c_9p_from_fsroot_rw
+	c_disk_guest_sys_class() { ! probe blockdevs | tr " " "\n" | grep -vE "^(sr|fd)[0-9]+\$" | grep -q .; }
+	check "$1: no disk in the guest (/sys/class/block: loop, ram, QEMU's empty sr0/fd0)" c_disk_guest_sys_class
+	c_guest_powered_itself_off() { probe_is "done" yes && [ "$RC" -ne 124 ]; }
+	check "$1: the guest powered itself off" c_guest_powered_itself_off
 	check "$1: systemd-networkd ran and got a DHCP lease on QEMU's NIC" probe_has networkd '^active leases=1 '
 }
 
@@ -387,17 +388,17 @@ list_diff() {
 # after_purge NAME PKG: the checks once PKG was purged (in the root).
 after_purge() {
 	local n=$1 pkg=$2 img=$ROOT/boot/initrd.img-$KV
-	check "$n: apt-get purge $pkg in the root worked" \
-		eval '[ "$(cat "$ROOT/var/tmp/gc/purge.rc" 2>/dev/null)" = 0 ]'
+	c_apt_get_purge_root() { [ "$(cat "$ROOT/var/tmp/gc/purge.rc" 2>/dev/null)" = 0 ]; }
+	check "$n: apt-get purge $pkg in the root worked" c_apt_get_purge_root
 	check "$n: its trigger made the image again (update-initramfs)" \
 		grep -q "update-initramfs: Generating /boot/initrd.img-$KV" "$ROOT/var/tmp/gc/purge.log"
-	check "$n: the new image holds no root9p (no scripts/9p, mount9p, init-top/root9p)" \
-		eval '! img_has "$img" "(scripts/9p|bin/mount9p|init-top/root9p)\$"'
+	c_new_image_holds_root9p() { ! img_has "$img" "(scripts/9p|bin/mount9p|init-top/root9p)\$"; }
+	check "$n: the new image holds no root9p (no scripts/9p, mount9p, init-top/root9p)" c_new_image_holds_root9p
 	# purged: unknown or "pn" (not "rc": config files left)
-	check "$n: dpkg has $pkg as purged (no config files left)" \
-		eval '[[ "$(in_root "$ROOT" dpkg-query -W -f "\${db:Status-Abbrev}" "$pkg" 2>/dev/null)" =~ ^(|[pu]n.*)$ ]]'
-	check "$n: dpkg -S finds no file of it" eval \
-		'! in_root "$ROOT" dpkg -S /usr/share/initramfs-tools/hooks/root9p /usr/share/initramfs-tools/scripts/9p >/dev/null 2>&1'
+	c_dpkg_has_purged_config() { [[ "$(in_root "$ROOT" dpkg-query -W -f "\${db:Status-Abbrev}" "$pkg" 2>/dev/null)" =~ ^(|[pu]n.*)$ ]]; }
+	check "$n: dpkg has $pkg as purged (no config files left)" c_dpkg_has_purged_config
+	c_dpkg_finds_file() { ! in_root "$ROOT" dpkg -S /usr/share/initramfs-tools/hooks/root9p /usr/share/initramfs-tools/scripts/9p >/dev/null 2>&1; }
+	check "$n: dpkg -S finds no file of it" c_dpkg_finds_file
 	list_diff "$n"
 }
 
@@ -409,10 +410,10 @@ installed_checks() {
 	check "$n: the trigger ran update-initramfs" \
 		grep -q "update-initramfs: Generating /boot/initrd.img-$KV" "$LOG"
 	LOG=
-	check "$n: the guest's image holds mount9p, scripts/9p, init-top/root9p" eval \
-		'img_has "$img" "usr/sbin/mount9p\$" && img_has "$img" "^scripts/9p\$" && img_has "$img" "scripts/init-top/root9p\$"'
-	check "$n: ... and the 9p modules (9p, 9pnet_virtio)" eval \
-		'img_has "$img" "/9p\.ko(\.[a-z]+)?\$" && img_has "$img" "/9pnet_virtio\.ko(\.[a-z]+)?\$"'
+	c_guest_image_holds_mount9p() { img_has "$img" "usr/sbin/mount9p\$" && img_has "$img" "^scripts/9p\$" && img_has "$img" "scripts/init-top/root9p\$"; }
+	check "$n: the guest's image holds mount9p, scripts/9p, init-top/root9p" c_guest_image_holds_mount9p
+	c_9p_modules_9p_9pnet() { img_has "$img" "/9p\.ko(\.[a-z]+)?\$" && img_has "$img" "/9pnet_virtio\.ko(\.[a-z]+)?\$"; }
+	check "$n: ... and the 9p modules (9p, 9pnet_virtio)" c_9p_modules_9p_9pnet
 }
 
 # after_purge_dracut: root9p-dracut purged; its trigger ran dracut.
@@ -422,9 +423,10 @@ after_purge_dracut() {
 	check "$n: apt-get purge root9p-dracut worked" [ "$rc" = 0 ]
 	check "$n: its trigger made the image again" grep -q "dracut: Generating /boot/initrd.img-$KV" "$LOG"
 	LOG=
-	check "$n: the new image holds no root9p module" eval '! img_has "$img" "root9p"'
-	check "$n: dpkg -S finds no file of it" eval \
-		'! in_root "$ROOT" dpkg -S /usr/lib/dracut/modules.d/90root9p /usr/lib/dracut/dracut.conf.d/50-root9p.conf >/dev/null 2>&1'
+	c_new_image_holds_root9p_2() { ! img_has "$img" "root9p"; }
+	check "$n: the new image holds no root9p module" c_new_image_holds_root9p_2
+	c_dpkg_finds_file_2() { ! in_root "$ROOT" dpkg -S /usr/lib/dracut/modules.d/90root9p /usr/lib/dracut/dracut.conf.d/50-root9p.conf >/dev/null 2>&1; }
+	check "$n: dpkg -S finds no file of it" c_dpkg_finds_file_2
 	list_diff "$n"
 }
 
@@ -460,13 +462,13 @@ part_itools() {
 		checks_up "$n (init9p)"
 		check "$n (init9p): init9p mounted the root" has "init9p: mounted fsRoot on /root"
 		LOG=$ROOT/var/tmp/gc/regen.log
-		check "$n (init9p): update-initramfs -u with MODULES=dep works in the 9p guest" \
-			eval '[ "$(cat "$ROOT/var/tmp/gc/regen.rc" 2>/dev/null)" = 0 ]'
+		c_init9p_update_initramfs_u() { [ "$(cat "$ROOT/var/tmp/gc/regen.rc" 2>/dev/null)" = 0 ]; }
+		check "$n (init9p): update-initramfs -u with MODULES=dep works in the 9p guest" c_init9p_update_initramfs_u
 		check "$n (init9p): the conf-hook said why MODULES=dep became list" \
 			grep -q "I: root9p: / is a 9p mount" "$LOG"
 		LOG=
-		check "$n (init9p): the new image has the 9p modules, scripts/9p and mount9p" eval \
-			'img_has "$img" "/9pnet_virtio\.ko" && img_has "$img" "^scripts/9p\$" && img_has "$img" "usr/sbin/mount9p\$"'
+		c_init9p_new_image_has() { img_has "$img" "/9pnet_virtio\.ko" && img_has "$img" "^scripts/9p\$" && img_has "$img" "usr/sbin/mount9p\$"; }
+		check "$n (init9p): the new image has the 9p modules, scripts/9p and mount9p" c_init9p_new_image_has
 		echo "  $n: image made in the guest with MODULES=dep: $(stat -c %s "$img") bytes"
 		rm -f "$ROOT/var/tmp/gc/initrd9p.img"
 	fi
@@ -505,16 +507,16 @@ part_dracut() {
 	check "dracut: apt-get install ./root9p*.deb in the root" [ "$rc" = 0 ]
 	check "dracut: Debian's dracut trigger made the image again" grep -q "dracut: Generating /boot/initrd.img-$KV" "$LOG"
 	LOG=
-	check "dracut: the image holds root9p's module and mount9p" eval \
-		'img_has "$img" "mount9p\$" && img_has "$img" "root9p-generator"'
+	c_dracut_image_holds_root9p() { img_has "$img" "mount9p\$" && img_has "$img" "root9p-generator"; }
+	check "dracut: the image holds root9p's module and mount9p" c_dracut_image_holds_root9p
 	check "dracut: a systemd initrd" img_has "$img" "usr/lib/systemd/systemd\$"
 	echo "  dracut: Linux $KV, image $(stat -c %s "$img") bytes"
 	guest_boot "$n" hostonly "$img"
 	checks_up "dracut (systemd initrd)"
 	check "dracut: mount9p mounted the root" has "mount9p: mounted fsRoot on /sysroot"
 	LOG=$ROOT/var/tmp/gc/hostonly.log
-	check "dracut: dracut --hostonly --list-modules in the 9p guest works" \
-		eval '[ "$(cat "$ROOT/var/tmp/gc/hostonly.rc" 2>/dev/null)" = 0 ]'
+	c_dracut_dracut_hostonly_list() { [ "$(cat "$ROOT/var/tmp/gc/hostonly.rc" 2>/dev/null)" = 0 ]; }
+	check "dracut: dracut --hostonly --list-modules in the 9p guest works" c_dracut_dracut_hostonly_list
 	check "dracut: ... and takes root9p by itself (9p in host_fs_types)" \
 		grep -qx root9p "$ROOT/var/tmp/gc/hostonly.log"
 	LOG=

@@ -30,10 +30,10 @@ case_howto() {
 	check "$K howto: init9p logged module loading and total time" \
 		grep -qE 'init9p: loaded [0-9]+ modules in [0-9]+ ms' <(console)
 	check "$K howto: init9p's lines reached /dev/kmsg" probe_has dmesg 'init9p: starting /sbin/init after [0-9]+ ms'
-	check "$K howto: init is PID 1 with no arguments" \
-		eval '[ "$(probe pid)" = 1 ] && [ "$(probe argc)" = 0 ]'
-	check "$K howto: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_howto_init_pid_1() { [ "$(probe pid)" = 1 ] && [ "$(probe argc)" = 0 ]; }
+	check "$K howto: init is PID 1 with no arguments" c_howto_init_pid_1
+	c_howto_guest_write_reached() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$K howto: the guest's write reached the host" c_howto_guest_write_reached
 	check "$K howto: nothing else changed in the root directory" \
 		[ "$before" = "$(treesum "$ROOT")" ]
 	check "$K howto: mount9p --tags in the guest lists fsRoot as mounted" \
@@ -53,8 +53,8 @@ case_ro() {
 		grep -qE ' /tmp rw,[^ ]* .*- tmpfs ' <<<"$(mountinfo_of /tmp)"
 	check "$K module.param=value reached the module ($MODPARAM=3)" \
 		probe_is param "${MODPARAM%%.*}/debug 3"
-	check "$K ro: the root directory is unchanged" \
-		eval '[ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]'
+	c_ro_root_directory_unchanged() { [ "$before" = "$(treesum "$ROOT")" ] && [ ! -e "$ROOT/out/written" ]; }
+	check "$K ro: the root directory is unchanged" c_ro_root_directory_unchanged
 }
 
 # init= and the arguments after "--" reach the real init unchanged;
@@ -64,10 +64,10 @@ case_init_args() {
 		--cmdline "root=fsRoot rootfstype=9p rw console=ttyS0 root9p.tmp=off init=/probe/init2 -- alpha \"beta gamma\" --delta"
 	check "$K init=: the requested init ran" probe_is argv0 /probe/init2
 	check "$K init=: three arguments" probe_is argc 3
-	check "$K init=: arguments unchanged" \
-		eval '[ "$(probe arg1)" = alpha ] && [ "$(probe arg2)" = "beta gamma" ] && [ "$(probe arg3)" = --delta ]'
-	check "$K root9p.tmp=off: /tmp is not a tmpfs" \
-		eval '[ -z "$(mountinfo_of /tmp)" ]'
+	c_init_arguments_unchanged() { [ "$(probe arg1)" = alpha ] && [ "$(probe arg2)" = "beta gamma" ] && [ "$(probe arg3)" = --delta ]; }
+	check "$K init=: arguments unchanged" c_init_arguments_unchanged
+	c_root9p_tmp_off_tmp() { [ -z "$(mountinfo_of /tmp)" ]; }
+	check "$K root9p.tmp=off: /tmp is not a tmpfs" c_root9p_tmp_off_tmp
 	check "$K root9p.tmp=off: init9p said so" has "no tmpfs on /root/tmp: root9p.tmp=off"
 	check "$K defaults: msize=512000 and cache filled in" \
 		grep -qE "msize=512000.*$CACHE_SHOWN|$CACHE_SHOWN.*msize=512000" <<<"$(mountinfo_of /)"
@@ -162,8 +162,8 @@ case_bad_interp() {
 	check "$K bad interpreter: refused before switching" \
 		hasnt "init9p: starting /probe/badinterp"
 	check "$K bad interpreter: the rescue shell ran commands" has "RESCUE-42"
-	check "$K bad interpreter: the initramfs is intact (/init, /lib/modules/$KVER)" \
-		eval 'console | grep -qx /init && console | grep -qx "$KVER"'
+	c_bad_interpreter_initramfs_intact() { console | grep -qx /init && console | grep -qx "$KVER"; }
+	check "$K bad interpreter: the initramfs is intact (/init, /lib/modules/$KVER)" c_bad_interpreter_initramfs_intact
 	check "$K bad interpreter: no kernel panic" hasnt "Kernel panic"
 	check "$K bad interpreter: the root directory is unchanged" \
 		[ "$before" = "$(treesum "$ROOT")" ]
@@ -183,8 +183,8 @@ case_rescue_mount() {
 		has "init9p: cannot use rootflags: msize=100 is below the minimum 4096"
 	check "$K rescue mount: init9p took the root mounted by hand" \
 		has "but /root is mounted already (9p from fsRoot): going on with it"
-	check "$K rescue mount: the boot went on to the real init" \
-		eval 'probe_is "done" yes && grep -q "msize=262144" <<<"$(mountinfo_of /)"'
+	c_rescue_mount_boot_went() { probe_is "done" yes && grep -q "msize=262144" <<<"$(mountinfo_of /)"; }
+	check "$K rescue mount: the boot went on to the real init" c_rescue_mount_boot_went
 }
 
 # root9p.debug: the command line and each step in the log. root9p.modules=
@@ -195,8 +195,8 @@ case_debug_modules() {
 	boot "$K-debug" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT" \
 		-a "root9p.debug root9p.modules=overlay probe.params=overlay/redirect_dir"
 	check "$K root9p.debug: the command line is logged" has "init9p: command line: "
-	check "$K root9p.debug: each module and the tag wait are logged" \
-		eval 'grep -qE "init9p: loaded 9p( |$)" <(console) && grep -qE "init9p: found mount tag fsRoot in [0-9]+ ms" <(console)'
+	c_root9p_debug_each_module() { grep -qE "init9p: loaded 9p( |$)" <(console) && grep -qE "init9p: found mount tag fsRoot in [0-9]+ ms" <(console); }
+	check "$K root9p.debug: each module and the tag wait are logged" c_root9p_debug_each_module
 	# Issue 28: every step timed, the total of init9p's own (all but the
 	# modules), and the mountinfo reads counted (3: the engine's "mounted
 	# already?", the read-back, the tmpfs step's).
@@ -206,17 +206,21 @@ case_debug_modules() {
 		probe_has param '^overlay/redirect_dir [YN]$'
 	check "$K root9p.modules=overlay: the probe ran to the end" probe_is "done" yes
 	boot "$K-nodebug" -k "$KERNEL_IMAGE" -i "$IMG_RESCUE" -r "$ROOT"
-	check "$K no root9p.debug: no debug lines" \
-		eval 'probe_is "done" yes && hasnt "init9p: command line: " && hasnt "init9p: found mount tag"'
+	c_root9p_debug_debug_lines() { probe_is "done" yes && hasnt "init9p: command line: " && hasnt "init9p: found mount tag"; }
+	check "$K no root9p.debug: no debug lines" c_root9p_debug_debug_lines
 	boot "$K-nomod" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.modules=overlay panic=1"
-	check "$K root9p.modules=overlay, not in the image: named, with what to do" \
-		eval 'has "init9p: cannot load a module: overlay: No such file or directory" &&
-			has "init9p: try: root9p.modules names a module the image does not have: add it with mkinitrd9p --modules=overlay"'
+	c_root9p_modules_overlay_image() {
+		has "init9p: cannot load a module: overlay: No such file or directory" &&
+			has "init9p: try: root9p.modules names a module the image does not have: add it with mkinitrd9p --modules=overlay"
+	}
+	check "$K root9p.modules=overlay, not in the image: named, with what to do" c_root9p_modules_overlay_image
 	boot "$K-badmod" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		-a "root9p.modules=--force,overlay panic=1"
-	check "$K root9p.modules=--force: refused by name, never tried as a module" \
-		eval 'has "init9p: cannot use root9p.modules: root9p.modules=--force,overlay: \"--force\" is not a module name" &&
-			[ -z "$(probe pid)" ] && hasnt "cannot load a module"'
+	c_root9p_modules_force_refused() {
+		has "init9p: cannot use root9p.modules: root9p.modules=--force,overlay: \"--force\" is not a module name" &&
+			[ -z "$(probe pid)" ] && hasnt "cannot load a module"
+	}
+	check "$K root9p.modules=--force: refused by name, never tried as a module" c_root9p_modules_force_refused
 }
 
 # pin_holds_dirs: every path root9p-pin holds is, in the root directory
@@ -240,30 +244,30 @@ case_pin() {
 	boot "$K-pin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
 		--extra-9p "share:$WORK/share-$K" \
 		-a "probe.pinseen=again probe.pinwait root9p.debug root9p.mount=share:/var/lib probe.umount=/var/lib"
-	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" \
-		eval '[ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"'
+	c_root9p_pin_one_process() { [ "$(probe pin | wc -l)" = 1 ] && probe_has pin "^/bin /etc .*/usr /var $"; }
+	check "$K root9p-pin: one process holds the root's /bin /etc /usr /var" c_root9p_pin_one_process
 	check "$K root9p-pin: no capability left, the bounding set empty, no_new_privs" \
 		probe_has pin_status "^CapPrm: 0+ CapEff: 0+ CapBnd: 0+ NoNewPrivs: 1 $"
-	check "$K root9p-pin: maps nothing of the initramfs (its sealed memfd copy, no /init)" \
-		eval 'probe_has pin_maps "/memfd:root9p-pin" && ! probe_has pin_maps "(^| )/init( |$)"'
-	check "$K root9p-pin: holds nothing of a root9p.mount= share, which unmounts" \
-		eval '! probe_has pin "/var/lib" && probe_is umount "/var/lib ok"'
+	c_root9p_pin_maps_nothing() { probe_has pin_maps "/memfd:root9p-pin" && ! probe_has pin_maps "(^| )/init( |$)"; }
+	check "$K root9p-pin: maps nothing of the initramfs (its sealed memfd copy, no /init)" c_root9p_pin_maps_nothing
+	c_root9p_pin_holds_nothing() { ! probe_has pin "/var/lib" && probe_is umount "/var/lib ok"; }
+	check "$K root9p-pin: holds nothing of a root9p.mount= share, which unmounts" c_root9p_pin_holds_nothing
 	check "$K root9p-pin: each is a directory or link of the root, no file" pin_holds_dirs
 	check "$K root9p-pin: init9p logged it (root9p.debug)" \
 		has "init9p: root9p-pin (pid "
-	check "$K root9p-pin: a file made, changed, removed on the host is seen at once in /etc" \
-		eval 'probe_is pinseen_new one && probe_is pinseen_changed two && probe_is pinseen_removed gone'
+	c_root9p_pin_file_made() { probe_is pinseen_new one && probe_is pinseen_changed two && probe_is pinseen_removed gone; }
+	check "$K root9p-pin: a file made, changed, removed on the host is seen at once in /etc" c_root9p_pin_file_made
 	boot "$K-nopin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -a "root9p.pin=0 root9p.debug"
-	check "$K root9p.pin=0: no root9p-pin" \
-		eval 'probe_is "done" yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]'
+	c_root9p_pin_0_root9p() { probe_is "done" yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]; }
+	check "$K root9p.pin=0: no root9p-pin" c_root9p_pin_0_root9p
 	# The same probe under cache=loose, which caches without asking the
 	# host: it must see the stale file, or the check above proves nothing.
 	boot "$K-loosepin" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --extra-9p "again:$ROOT" \
 		-o "trans=virtio,version=9p2000.L,cache=loose" -a "probe.pinseen=again root9p.debug"
-	check "$K cache=loose: no root9p-pin (loose keeps its dentries)" \
-		eval 'probe_is "done" yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]'
-	check "$K cache=loose: the probe sees the host's change late (loose hides it)" \
-		eval 'probe_is pinseen_new one && ! probe_is pinseen_changed two'
+	c_cache_loose_root9p_pin() { probe_is "done" yes && hasnt "init9p: root9p-pin (pid " && [ -z "$(probe pin)" ]; }
+	check "$K cache=loose: no root9p-pin (loose keeps its dentries)" c_cache_loose_root9p_pin
+	c_cache_loose_probe_sees() { probe_is pinseen_new one && ! probe_is pinseen_changed two; }
+	check "$K cache=loose: the probe sees the host's change late (loose hides it)" c_cache_loose_probe_sees
 }
 
 # rd.shell=0 (and root9p.shell=0): no rescue shell even in an image that
@@ -300,13 +304,13 @@ case_opts() {
 	check "$K rootflags: the guest ran the probe to the end" probe_is "done" yes
 	if [ "$KMM" = 6.1 ]; then
 		check "$K rootflags: the bare word mmap is taken, no warning" hasnt "ignores the bare word mmap"
-		check "$K mount9p --explain in the guest refuses cache=readahead" \
-			eval '[ "$(probe explain_rc)" = 1 ] && probe_has explain "error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)"'
+		c_mount9p_explain_guest_refuses() { [ "$(probe explain_rc)" = 1 ] && probe_has explain "error: cache=readahead is not a cache mode of Linux 6.1 \(accepted: none, loose, fscache, mmap\)"; }
+		check "$K mount9p --explain in the guest refuses cache=readahead" c_mount9p_explain_guest_refuses
 	else
 		check "$K rootflags: the bare word mmap warns" \
 			has "init9p: warning: mmap: Linux $KMM ignores the bare word mmap (bare cache words ended in 6.4); write cache=mmap"
-		check "$K mount9p --explain in the guest accepts cache=readahead" \
-			eval '[ "$(probe explain_rc)" = 0 ] && probe_has explain "^trans=virtio,version=9p2000.L,msize=512000,cache=readahead$"'
+		c_mount9p_explain_guest_accepts() { [ "$(probe explain_rc)" = 0 ] && probe_has explain "^trans=virtio,version=9p2000.L,msize=512000,cache=readahead$"; }
+		check "$K mount9p --explain in the guest accepts cache=readahead" c_mount9p_explain_guest_accepts
 	fi
 
 	before=$(treesum "$ROOT")
@@ -315,8 +319,8 @@ case_opts() {
 	if [ "$KMM" = 6.1 ]; then
 		check "$K cache=readahead is refused at boot with mount9p's message" \
 			has "init9p: cannot use rootflags: cache=readahead is not a cache mode of Linux 6.1 (accepted: none, loose, fscache, mmap)"
-		check "$K cache=readahead: nothing was mounted, no panic" \
-			eval 'hasnt "mounted fsRoot" && hasnt "Kernel panic"'
+		c_cache_readahead_nothing_was() { hasnt "mounted fsRoot" && hasnt "Kernel panic"; }
+		check "$K cache=readahead: nothing was mounted, no panic" c_cache_readahead_nothing_was
 		check "$K cache=readahead: the root directory is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	else
 		check "$K cache=readahead is accepted and shows as cache=0x1" \

@@ -103,31 +103,37 @@ case_run9p() {
 	rm -f "$disk"
 	boot run9p-scratch -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" -m 256M \
 		--scratch "1G:scr:$disk" -a "init=/probe/scratch probe.big=$mb probe.token=first"
-	check "run9p --scratch: the disk image was made and labelled scr" \
-		eval '[ "$(blkid -s LABEL -o value "$disk" 2>/dev/null || e2label "$disk")" = scr ]'
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_disk_image() { [ "$(blkid -s LABEL -o value "$disk" 2>/dev/null || e2label "$disk")" = scr ]; }
+	check "run9p --scratch: the disk image was made and labelled scr" c_run9p_scratch_disk_image
 	check "run9p --scratch: the key reached the command line" \
 		grep -q 'root9p.tmp=LABEL=scr' "$LOG"
 	check "run9p --scratch: init9p found the disk and mounted it on /tmp" \
 		grep -qE 'init9p: mounted /dev/vd[a-z] \(ext4\) on /root/tmp in [0-9]+ ms' <(console)
 	check "run9p --scratch: /tmp is the ext4 disk, rw,nosuid,nodev" tmp_on_disk '/dev/vd[a-z]'
 	check "run9p --scratch: /tmp has mode 1777" probe_is tmpmode 1777
-	check "run9p --scratch: the unlink probe passes on the disk (fstat, read, write, ftruncate)" \
-		eval '[ "$(probe unlink | grep -c " ok$")" -ge 4 ] && ! probe unlink | grep -q failed'
-	check "run9p --scratch: the guest has less RAM than the file (${mb} MiB)" \
-		eval '[ "$(probe memkb)" -lt $((mb * 1024)) ]'
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_unlink_probe() { [ "$(probe unlink | grep -c " ok$")" -ge 4 ] && ! probe unlink | grep -q failed; }
+	check "run9p --scratch: the unlink probe passes on the disk (fstat, read, write, ftruncate)" c_run9p_scratch_unlink_probe
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_guest_has() { [ "$(probe memkb)" -lt $((mb * 1024)) ]; }
+	check "run9p --scratch: the guest has less RAM than the file (${mb} MiB)" c_run9p_scratch_guest_has
 	check "run9p --scratch: a ${mb} MiB file was written to /tmp" \
 		probe_is big $((mb * 1024 * 1024))
-	check "run9p --scratch: the host sees the file on the disk image" \
-		eval 'debugfs -R "stat /big" "$disk" 2>/dev/null | grep -q "Size: $((mb * 1024 * 1024))"'
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_host_sees() { debugfs -R "stat /big" "$disk" 2>/dev/null | grep -q "Size: $((mb * 1024 * 1024))"; }
+	check "run9p --scratch: the host sees the file on the disk image" c_run9p_scratch_host_sees
 	check "run9p --scratch: nothing went into the root's own /tmp" \
 		[ ! -e "$ROOT/tmp/big" ]
-	# shellcheck disable=SC2034 # read by an eval'd check
 	img_sum=$(debugfs -R "cat /marker" "$disk" 2>/dev/null)
 	boot run9p-scratch-again -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--scratch "1G:scr:$disk" -a "init=/probe/scratch probe.token=second"
-	check "run9p --scratch: an existing image is reused, not formatted" \
-		eval 'grep -q "reusing $disk" "$LOG" && [ "$img_sum" = first ] &&
-			debugfs -R "stat /big" "$disk" 2>/dev/null | grep -q "Size:"'
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_existing_image() {
+		grep -q "reusing $disk" "$LOG" && [ "$img_sum" = first ] &&
+			debugfs -R "stat /big" "$disk" 2>/dev/null | grep -q "Size:"
+	}
+	check "run9p --scratch: an existing image is reused, not formatted" c_run9p_scratch_existing_image
 	check "run9p --scratch: the reused disk is on /tmp again" tmp_on_disk '/dev/vd[a-z]'
 }
 
@@ -151,8 +157,9 @@ case_run9p_refuses() {
 		scratch_refused "64M:a,b" "LABEL must be"
 	check "run9p --scratch: a bad size is refused" \
 		scratch_refused "lots:x" "SIZE must be"
-	check "run9p --scratch: the link's target is untouched" \
-		eval '[ -L "$WORK/link.disk" ] && head -n 1 /etc/passwd | grep -q "^root:"'
+	# shellcheck disable=SC2317 # called through check
+	c_run9p_scratch_link_target() { [ -L "$WORK/link.disk" ] && head -n 1 /etc/passwd | grep -q "^root:"; }
+	check "run9p --scratch: the link's target is untouched" c_run9p_scratch_link_target
 }
 
 # The same disks in both orders: /tmp goes on the labelled one, found by
@@ -175,10 +182,12 @@ case_order() {
 	boot order-before -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=UUID=$uuid probe.token=uuid" "${QARGS[@]}"
 	check "device order: scratch first (vda), by UUID=: /tmp is vda" tmp_on_disk /dev/vda
-	check "device order: the disk labelled other was left alone" \
-		eval '! debugfs -R "ls /" "$other" 2>/dev/null | grep -q marker'
-	check "device order: the marker went to the scratch disk" \
-		eval '[ "$(debugfs -R "cat /marker" "$scr" 2>/dev/null)" = uuid ]'
+	# shellcheck disable=SC2317 # called through check
+	c_device_order_disk_labelled() { ! debugfs -R "ls /" "$other" 2>/dev/null | grep -q marker; }
+	check "device order: the disk labelled other was left alone" c_device_order_disk_labelled
+	# shellcheck disable=SC2317 # called through check
+	c_device_order_marker_went() { [ "$(debugfs -R "cat /marker" "$scr" 2>/dev/null)" = uuid ]; }
+	check "device order: the marker went to the scratch disk" c_device_order_marker_went
 }
 
 # A label that is not there: the message lists what is; /tmp falls back
@@ -213,8 +222,9 @@ case_no_helper() {
 	qemu_args "${QARGS[@]}"
 	boot no-helper -k "$KERNEL_IMAGE" -i "$IMG_PLAIN" -r "$ROOT" \
 		--cmdline "$CMD root9p.tmp=LABEL=scr" "${QARGS[@]}"
-	check "no helper: the warning says so and names mkinitrd9p --scratch" \
-		eval 'has "no blkid9p helper in this image" && has "try: put blkid9p in the image (mkinitrd9p --scratch"'
+	# shellcheck disable=SC2317 # called through check
+	c_helper_warning_says_so() { has "no blkid9p helper in this image" && has "try: put blkid9p in the image (mkinitrd9p --scratch"; }
+	check "no helper: the warning says so and names mkinitrd9p --scratch" c_helper_warning_says_so
 	check "no helper: /tmp is the default tmpfs" \
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- tmpfs ' <<<"$(probe mountinfo)"
 }
@@ -237,9 +247,12 @@ case_mkfs() {
 		has "root9p.tmp=LABEL=fresh,mkfs: no disk had the label: formatted /dev/vdb, the one blank disk (no signature)"
 	check "mkfs: /tmp is the new file system on vdb" \
 		grep -qE ' /tmp rw,nosuid,nodev[^ ]* .*- ext[234] /dev/vdb ' <<<"$(probe mountinfo)"
-	check "mkfs: the host sees LABEL=fresh and the guest's file on it" \
-		eval '[ "$(blkid -s LABEL -o value "$blank")" = fresh ] &&
-			[ "$(debugfs -R "cat /marker" "$blank" 2>/dev/null)" = fresh ]'
+	# shellcheck disable=SC2317 # called through check
+	c_mkfs_host_sees_label() {
+		[ "$(blkid -s LABEL -o value "$blank")" = fresh ] &&
+			[ "$(debugfs -R "cat /marker" "$blank" 2>/dev/null)" = fresh ]
+	}
+	check "mkfs: the host sees LABEL=fresh and the guest's file on it" c_mkfs_host_sees_label
 	check "mkfs: the foreign (vfat) disk beside it is unchanged (checksum)" \
 		[ "$sum" = "$(sha256sum <"$foreign")" ]
 	mapfile -t QARGS < <(disk_args d1 "$foreign")
@@ -265,18 +278,24 @@ case_overlay() {
 	qemu_args "${QARGS[@]}"
 	boot overlay-1 -k "$KERNEL_IMAGE" -i "$IMG_OVL" -r "$ROOT" --cmdline \
 		"root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/ovdisk root9p.overlay=LABEL=ovl ov.token=one" "${QARGS[@]}"
-	check "overlay on disk: / is the overlay, its upper on the ext4 disk" \
-		eval 'grep -qE " / rw[^ ]* .*- overlay overlay .*upperdir=/run/root9p/rw/upper" <<<"$(probe rootmi)" &&
-			grep -qE " - ext4 /dev/vda " <<<"$(probe rwmi)"'
-	check "overlay on disk: the first boot found nothing and wrote its token" \
-		eval 'probe_is prev none && probe_is now one'
-	check "overlay on disk: the change is in the disk's upper/ (host: debugfs)" \
-		eval '[ "$(debugfs -R "cat /upper/etc/ovdisk" "$disk" 2>/dev/null)" = one ]'
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_disk_overlay_upper() {
+		grep -qE " / rw[^ ]* .*- overlay overlay .*upperdir=/run/root9p/rw/upper" <<<"$(probe rootmi)" &&
+			grep -qE " - ext4 /dev/vda " <<<"$(probe rwmi)"
+	}
+	check "overlay on disk: / is the overlay, its upper on the ext4 disk" c_overlay_disk_overlay_upper
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_disk_first_boot() { probe_is prev none && probe_is now one; }
+	check "overlay on disk: the first boot found nothing and wrote its token" c_overlay_disk_first_boot
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_disk_change_disk() { [ "$(debugfs -R "cat /upper/etc/ovdisk" "$disk" 2>/dev/null)" = one ]; }
+	check "overlay on disk: the change is in the disk's upper/ (host: debugfs)" c_overlay_disk_change_disk
 	check "overlay on disk: the host tree is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 	boot overlay-2 -k "$KERNEL_IMAGE" -i "$IMG_OVL" -r "$ROOT" --cmdline \
 		"root=fsRoot rootfstype=9p rw console=ttyS0 init=/probe/ovdisk root9p.overlay=LABEL=ovl ov.token=two" "${QARGS[@]}"
-	check "overlay on disk: a reboot with the same disk sees the change" \
-		eval 'probe_is prev one && probe_is now two'
+	# shellcheck disable=SC2317 # called through check
+	c_overlay_disk_reboot_same() { probe_is prev one && probe_is now two; }
+	check "overlay on disk: a reboot with the same disk sees the change" c_overlay_disk_reboot_same
 	check "overlay on disk: the host tree is still unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
@@ -319,11 +338,13 @@ check "mkinitrd9p --scratch --overlay builds the image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" --scratch --overlay -o "$IMG_OVL"
 check "mkinitrd9p builds the plain image" \
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" -o "$IMG_PLAIN"
-check "the scratch image has /bin/blkid9p, virtio_blk and ext4; the plain one none of them" \
-	eval '"$O/mkinitrd9p" --list "$IMG" | grep -q "bin/blkid9p" &&
+c_scratch_image_has_bin() {
+	"$O/mkinitrd9p" --list "$IMG" | grep -q "bin/blkid9p" &&
 		"$O/mkinitrd9p" --list "$IMG" | grep -q "virtio_blk.ko" &&
 		"$O/mkinitrd9p" --list "$IMG" | grep -q "/ext4.ko" &&
-		! "$O/mkinitrd9p" --list "$IMG_PLAIN" | grep -qE "blkid9p|virtio_blk|ext4"'
+		! "$O/mkinitrd9p" --list "$IMG_PLAIN" | grep -qE "blkid9p|virtio_blk|ext4"
+}
+check "the scratch image has /bin/blkid9p, virtio_blk and ext4; the plain one none of them" c_scratch_image_has_bin
 echo "  sizes: plain $(stat -c %s "$IMG_PLAIN") bytes, --scratch $(stat -c %s "$IMG") bytes"
 check "the tiny probe root is made" \
 	scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" "$O/$LIBC/unlinkprobe"

@@ -52,10 +52,10 @@ case_init9p() {
 		-o dax=never,noatime -a "probe.token=$token panic=-1"
 	check_vfs_root "$K init9p" "$token" init9p /root
 	# The measurement the /tmp default rests on (tmpfs/unlinkprobe.c).
-	check "$K init9p: unlinked-open file on virtiofs: fstat, read, write, ftruncate work" \
-		eval '[ "$(probe unlink | tr "\n" " ")" = "fstat ok read ok write ok ftruncate ok " ]'
-	check "$K init9p: virtiofsd was stopped with the guest" \
-		eval '! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
+	c_init9p_unlinked_open_file() { [ "$(probe unlink | tr "\n" " ")" = "fstat ok read ok write ok ftruncate ok " ]; }
+	check "$K init9p: unlinked-open file on virtiofs: fstat, read, write, ftruncate work" c_init9p_unlinked_open_file
+	c_init9p_virtiofsd_was_stopped() { ! pgrep -f "virtiofsd.*$ROOT" >/dev/null; }
+	check "$K init9p: virtiofsd was stopped with the guest" c_init9p_virtiofsd_was_stopped
 	probe unlink | sed "s/^/  ($K unlink probe on virtiofs) /"
 }
 
@@ -66,14 +66,14 @@ check_vfs_root() {
 	mi=$(mountinfo_of /)
 	check "$l: the guest ran the probe to the end" probe_is "done" yes
 	check "$l: / is virtiofs from tag fsRoot" grep -qE ' - virtiofs fsRoot ' <<<"$mi"
-	check "$l: rootflags reached the kernel (dax=never, noatime)" \
-		eval 'grep -q "dax=never" <<<"$mi" && grep -qE " / / rw,noatime" <<<"$mi"'
+	c_rootflags_reached_kernel_dax() { grep -q "dax=never" <<<"$mi" && grep -qE " / / rw,noatime" <<<"$mi"; }
+	check "$l: rootflags reached the kernel (dax=never, noatime)" c_rootflags_reached_kernel_dax
 	check "$l: $who said what it mounted" \
 		grep -qE "$who: mounted fsRoot on $mnt in [0-9]+ ms \(virtiofs rw dax=never\)" <(console)
-	check "$l: /tmp stays on virtiofs (no tmpfs by default)" \
-		eval '[ -z "$(mountinfo_of /tmp)" ] && has "no tmpfs on $mnt/tmp: root9p.tmp=off"'
-	check "$l: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_tmp_stays_virtiofs_tmpfs() { [ -z "$(mountinfo_of /tmp)" ] && has "no tmpfs on $mnt/tmp: root9p.tmp=off"; }
+	check "$l: /tmp stays on virtiofs (no tmpfs by default)" c_tmp_stays_virtiofs_tmpfs
+	c_guest_write_reached_host() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "$l: the guest's write reached the host" c_guest_write_reached_host
 }
 
 # The distro images: same root, same facts, mount9p doing the step.
@@ -130,8 +130,8 @@ case_run9p_errors() {
 		--virtiofsd /bin/false --timeout 20 2>&1)
 	check "run9p: a daemon that dies at once is reported" \
 		grep -q "virtiofsd (/bin/false) ended before its socket appeared" <<<"$out"
-	check "run9p: and its socket directory is gone" \
-		eval '! ls -d "${TMPDIR:-/tmp}"/run9p-vfs.* 2>/dev/null | grep -q .'
+	c_run9p_socket_directory_gone() { ! compgen -G "${TMPDIR:-/tmp}/run9p-vfs.*" >/dev/null; }
+	check "run9p: and its socket directory is gone" c_run9p_socket_directory_gone
 	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs -t abcdefghijabcdefghijabcdefghijabcdefg 2>&1)
 	check "run9p: a 37-byte virtiofs tag is refused" grep -q "QEMU takes at most 36" <<<"$out"
 }
@@ -180,9 +180,11 @@ for K in $KERNELS; do
 	case $KVER in 6.1.*) TAGS_LISTED=0 ;; *) TAGS_LISTED=1 ;; esac
 	fstype=--fstype=virtiofs
 	[ "$K" != cloud ] || fstype=	# detected: the cloud kernel has no 9p
-	check "$K: mkinitrd9p builds a virtiofs image${fstype:+ ($fstype)}" \
-		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" $fstype -o "$IMG" 2>"$WORK/$K.mk" &&
-			grep -q "(a virtiofs root)" "$WORK/$K.mk"'
+	c_mkinitrd9p_builds_virtiofs_image() {
+		"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" ${fstype:+"$fstype"} -o "$IMG" 2>"$WORK/$K.mk" &&
+			grep -q "(a virtiofs root)" "$WORK/$K.mk"
+	}
+	check "$K: mkinitrd9p builds a virtiofs image${fstype:+ ($fstype)}" c_mkinitrd9p_builds_virtiofs_image
 	check "$K: the tiny probe root is made" \
 		scripts/mkroot-tiny.sh "$ROOT" "$O/$LIBC/mount9p" "$O/$LIBC/unlinkprobe"
 	[ $first = 0 ] || case_run9p_errors

@@ -13,8 +13,6 @@
 # on older code); KEEP=1 keeps the work folder and each run's output.
 # Ends with "run9p-args: N passed, N failed, N skipped"; fewer results
 # than planned is a failure.
-# The checks are eval'ed strings, expanded when they run:
-# shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
@@ -120,8 +118,8 @@ has_word() { grep -qxF -- "$2" "$1"; }
 loop_section() {
 	loop9p noroot --cwd --dry-run -- true
 	dry_words noroot >"$W/noroot.words"
-	check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" \
-		eval '[ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"'
+	c_16_loop_without_r() { [ "$RC" = 0 ] && grep -q "id=fsdev-fsRoot,path=/,readonly=on\$" "$W/noroot.words" && grep -q " root9p.overlay=tmpfs" "$W/noroot.words"; }
+	check "16 the loop without -r boots the host's / read-only under a tmpfs overlay (--host-root)" c_16_loop_without_r
 	mkdir -p "$W/ksrc/arch/x86/boot" "$W/kcfg/arch/x86/boot"
 	: >"$W/ksrc/Makefile"
 	: >"$W/kcfg/Makefile"
@@ -154,18 +152,18 @@ if [ -x "$VFSD" ]; then
 	vdir="$W/vfs/a,source=$W/nothere"
 	mkdir -p "$vdir"
 	boot9p vfs-real -r "$vdir" --fs virtiofs --passthrough-as-root --virtiofsd "$VFSD"
-	check "1 virtiofs: the real C daemon serves a root named '...,source=DIR' (the stand-in QEMU ran, status 0)" \
-		eval '[ "$RC" = 0 ] && [ -s "$W/vfs-real.argv" ] && ! grep -q "failed to stat source" "$W/vfs-real.err"'
+	c_1_virtiofs_real_c() { [ "$RC" = 0 ] && [ -s "$W/vfs-real.argv" ] && ! grep -q "failed to stat source" "$W/vfs-real.err"; }
+	check "1 virtiofs: the real C daemon serves a root named '...,source=DIR' (the stand-in QEMU ran, status 0)" c_1_virtiofs_real_c
 	mkdir -p "$W/vfs/b,source="
 	boot9p vfs-hostroot -r "$W/vfs/b,source=/" --fs virtiofs --passthrough-as-root --virtiofsd "$VFSD" --dry-run
 	vfsd_words vfs-hostroot >"$W/vfs-hostroot.words"
-	check "1 virtiofs: a ',source=/' suffix reaches the daemon escaped (source=.../b\\,source=/), not as the host's /" \
-		eval '[ "$RC" = 0 ] && has_word "$W/vfs-hostroot.words" "source=$W/vfs/b\\,source=/"'
+	c_1_virtiofs_source_suffix() { [ "$RC" = 0 ] && has_word "$W/vfs-hostroot.words" "source=$W/vfs/b\\,source=/"; }
+	check "1 virtiofs: a ',source=/' suffix reaches the daemon escaped (source=.../b\\,source=/), not as the host's /" c_1_virtiofs_source_suffix
 	mkdir -p "$W/vfs/c\\d"
 	boot9p vfs-backslash -r "$W/vfs/c\\d" --fs virtiofs --passthrough-as-root --virtiofsd "$VFSD" --dry-run
 	vfsd_words vfs-backslash >"$W/vfs-backslash.words"
-	check "1 virtiofs: a backslash in the root's name is doubled for the daemon" \
-		eval '[ "$RC" = 0 ] && has_word "$W/vfs-backslash.words" "source=$W/vfs/c\\\\d"'
+	c_1_virtiofs_backslash_root() { [ "$RC" = 0 ] && has_word "$W/vfs-backslash.words" "source=$W/vfs/c\\\\d"; }
+	check "1 virtiofs: a backslash in the root's name is doubled for the daemon" c_1_virtiofs_backslash_root
 else
 	skip "1 virtiofs: no $VFSD (apt-get install qemu-system-common)"
 	skip "1 virtiofs: ',source=/' suffix (no $VFSD)"
@@ -180,8 +178,8 @@ check "2 --host-root as root refuses a writable --extra-9p share (QEMU would ser
 	"run9p: try: --passthrough-as-root to mean it, or run run9p as an ordinary user"
 loop9p hostroot-extra-pt --host-root --extra-9p "data:$W/data" --passthrough-as-root --dry-run -- true
 dry_words hostroot-extra-pt >"$W/hostroot-extra-pt.words"
-check "2 ... and takes it with --passthrough-as-root" \
-	eval '[ "$RC" = 0 ] && has_word "$W/hostroot-extra-pt.words" "local,security_model=passthrough,multidevs=remap,id=fsdev-data,path=$W/data"'
+c_2_takes_passthrough_root() { [ "$RC" = 0 ] && has_word "$W/hostroot-extra-pt.words" "local,security_model=passthrough,multidevs=remap,id=fsdev-data,path=$W/data"; }
+check "2 ... and takes it with --passthrough-as-root" c_2_takes_passthrough_root
 
 # --- 3. --scratch FILE ---
 cp /dev/null "$W/pub/planted.img"
@@ -199,8 +197,8 @@ check "3 --scratch: an image of one's own that others can write is not reused" \
 	"run9p: try: remove it, or give a FILE of your own (made by run9p) in a folder only you can write"
 if command -v mkfs.ext4 >/dev/null; then
 	boot9p scr-new -r "$W/tree" --scratch "16M:x:$W/pub/new.img"
-	check "3 --scratch: a new image is made with mode 0600" \
-		eval '[ "$RC" = 0 ] && [ "$(stat -c %a "$W/pub/new.img")" = 600 ] && [ "$(blkid -s LABEL -o value "$W/pub/new.img" 2>/dev/null || e2label "$W/pub/new.img")" = x ]'
+	c_3_scratch_new_image() { [ "$RC" = 0 ] && [ "$(stat -c %a "$W/pub/new.img")" = 600 ] && [ "$(blkid -s LABEL -o value "$W/pub/new.img" 2>/dev/null || e2label "$W/pub/new.img")" = x ]; }
+	check "3 --scratch: a new image is made with mode 0600" c_3_scratch_new_image
 	# A link planted at FILE while the image is made (mkfs.ext4 is the
 	# attacker here) is not followed: link(2) refuses the taken name.
 	mkdir -p "$W/plant-bin"
@@ -216,8 +214,8 @@ EOF
 		refused scr-race \
 		"run9p: --scratch: make $W/pub/race.img: something was put there while run9p made the image (or the file system has no hard links)" \
 		"run9p: try: run9p again, with a FILE in a folder only you can write"
-	check "3 ... and no image file is left behind in the folder" \
-		eval '[ -z "$(find "$W/pub" -name ".run9p-scratch.*")" ] && [ -L "$W/pub/race.img" ]'
+	c_3_image_file_left() { [ -z "$(find "$W/pub" -name ".run9p-scratch.*")" ] && [ -L "$W/pub/race.img" ]; }
+	check "3 ... and no image file is left behind in the folder" c_3_image_file_left
 else
 	skip "3 --scratch: new image mode (no mkfs.ext4: apt-get install e2fsprogs)"
 	skip "3 --scratch: planted link (no mkfs.ext4)"
@@ -227,8 +225,8 @@ cd "$W/pub" || exit 2
 boot9p scr-proto -r "$W/tree" --scratch "64M:x:nbd:x" --dry-run
 cd - >/dev/null || exit 2
 dry_words scr-proto >"$W/scr-proto.words"
-check "3 --scratch: a FILE named like a protocol (nbd:x) reaches QEMU as an absolute path" \
-	eval '[ "$RC" = 0 ] && has_word "$W/scr-proto.words" "file=$W/pub/nbd:x,format=raw,if=none,id=scratch,cache=unsafe,discard=unmap"'
+c_3_scratch_file_named() { [ "$RC" = 0 ] && has_word "$W/scr-proto.words" "file=$W/pub/nbd:x,format=raw,if=none,id=scratch,cache=unsafe,discard=unmap"; }
+check "3 --scratch: a FILE named like a protocol (nbd:x) reaches QEMU as an absolute path" c_3_scratch_file_named
 
 # --- 4. the cache: the user's own, or refused ---
 mkdir -p "$W/evil"
@@ -248,8 +246,8 @@ check "4 loop: as root with another user's HOME (sudo -E), that user's cache is 
 	"run9p: use the initrd cache: the cache folder $W/home/.cache/root9p: it belongs to uid $OTHER, not to uid 0 who runs run9p" \
 	"run9p: try: ROOT9P_CACHE=DIR, a folder of your own no one else can write (under sudo: without -E, so HOME is root's)"
 ROOT9P_CACHE=$W/own loop9p_tree cache-own --dry-run -- true
-check "4 loop: a new cache folder is made 0700" \
-	eval '[ "$RC" = 0 ] && [ "$(stat -c %a "$W/own")" = 700 ] && [ "$(stat -c %a "$W/own/loop")" = 700 ]'
+c_4_loop_new_cache() { [ "$RC" = 0 ] && [ "$(stat -c %a "$W/own")" = 700 ] && [ "$(stat -c %a "$W/own/loop")" = 700 ]; }
+check "4 loop: a new cache folder is made 0700" c_4_loop_new_cache
 img=$(find "$W/own/loop" -name "$KV-*.img")
 chown "$OTHER" "$img"
 ROOT9P_CACHE=$W/own loop9p_tree cache-img --dry-run -- true
@@ -303,8 +301,8 @@ check "10 -a with byte 0xa0 is refused" \
 	"run9p: put -a \$'quiet\\240init=/bin/sh' on the kernel command line: it holds a byte outside printable ASCII (a control character such as a newline or tab, or 0xa0, which the kernel splits on as on a space)" \
 	"run9p: try: -a in printable ASCII only (bytes 0x20-0x7e)"
 boot9p utf8-cmdline -r "$W/tree" --cmdline "root=fsRoot console=ttyS0 x=é" --dry-run
-check "10 --cmdline with a non-ASCII character is refused" \
-	eval '[ "$RC" = 2 ] && grep -qF "run9p: put --cmdline " "$W/utf8-cmdline.err" && grep -qxF "run9p: try: --cmdline in printable ASCII only (bytes 0x20-0x7e)" "$W/utf8-cmdline.err"'
+c_10_cmdline_non_ascii() { [ "$RC" = 2 ] && grep -qF "run9p: put --cmdline " "$W/utf8-cmdline.err" && grep -qxF "run9p: try: --cmdline in printable ASCII only (bytes 0x20-0x7e)" "$W/utf8-cmdline.err"; }
+check "10 --cmdline with a non-ASCII character is refused" c_10_cmdline_non_ascii
 
 # --- 13. an empty command ---
 loop9p_tree empty-cmd --dry-run -- ""
@@ -317,13 +315,13 @@ check "13 -- \"\" (an empty command) is refused" \
 if [ -x "$VFSD" ]; then
 	boot9p vfs-runas -r "$W/tree" --fs virtiofs --passthrough-as-root --virtiofsd "$VFSD" --dry-run
 	dry_words vfs-runas >"$W/vfs-runas.words"
-	check "15 virtiofs as root: QEMU runs as the tree's owner (-runas $OTHER:$OTHER)" \
-		eval '[ "$RC" = 0 ] && grep -qxF -- "-runas" "$W/vfs-runas.words" && has_word "$W/vfs-runas.words" "$OTHER:$OTHER"'
+	c_15_virtiofs_root_qemu() { [ "$RC" = 0 ] && grep -qxF -- "-runas" "$W/vfs-runas.words" && has_word "$W/vfs-runas.words" "$OTHER:$OTHER"; }
+	check "15 virtiofs as root: QEMU runs as the tree's owner (-runas $OTHER:$OTHER)" c_15_virtiofs_root_qemu
 	mkdir -p "$W/roottree"
 	boot9p vfs-nobody -r "$W/roottree" --fs virtiofs --passthrough-as-root --virtiofsd "$VFSD" --dry-run
 	dry_words vfs-nobody >"$W/vfs-nobody.words"
-	check "15 virtiofs as root, a tree of root's: QEMU runs as nobody" \
-		eval '[ "$RC" = 0 ] && has_word "$W/vfs-nobody.words" "$(id -u nobody):$(id -g nobody)"'
+	c_15_virtiofs_root_tree() { [ "$RC" = 0 ] && has_word "$W/vfs-nobody.words" "$(id -u nobody):$(id -g nobody)"; }
+	check "15 virtiofs as root, a tree of root's: QEMU runs as nobody" c_15_virtiofs_root_tree
 	check "15 virtiofs as root (the real run of item 1): the stand-in QEMU got -runas" \
 		grep -qxF -- "-runas" "$W/vfs-real.argv"
 else
