@@ -8,7 +8,9 @@
 #          ms), 3 boots of init9p beside the busybox baseline, then 3 of
 #          init9p alone with QEMU and run9p under chrt -f 10
 #   host   run9p's own host time before QEMU (bench/loop.sh --host-only;
-#          goal <= 100 ms warm), as the host is and under chrt -f 10
+#          goal <= 100 ms warm), as the host is and under chrt -f 10, as
+#          a dry run and to QEMU's exec in a real run (--host-exec: the
+#          goal's figure)
 #   floor  Debian kernel / kbuild / fragment / no initrd (bench/floor.sh -n 1)
 #   ioalt  9p none/mmap/loose, virtiofs none/auto/always, an ext4 image,
 #          with the boots to multi-user.target (bench/ioalt.sh --quick)
@@ -106,14 +108,18 @@ part_own() {
 host_median() { sed -n 's/^run9p host ms ([^)]*): \([0-9]*\) .*/\1/p' <<<"$1" | head -n 1; }
 
 part_host() {
-	local a b
+	local a b c d
 	a=$(bench/loop.sh --host-only --host-runs 7 --logs "$out/host")
 	echo "$a"
 	b=$(bench/loop.sh --host-only --host-runs 7 --host-rt --logs "$out/host-rt")
 	echo "$b"
+	c=$(bench/loop.sh --host-only --host-runs 7 --host-exec --logs "$out/host-exec")
+	echo "$c"
+	d=$(bench/loop.sh --host-only --host-runs 7 --host-exec --host-rt --logs "$out/host-exec-rt")
+	echo "$d"
 	echo
-	goal "run9p's host time, warm, median of 7 as the host is" "$(host_median "$a" || true)" 100
-	goal "run9p's host time, warm, median of 7 under chrt -f 10" "$(host_median "$b" || true)" 100
+	goal "run9p's host time to QEMU's exec, warm, median of 7 as the host is" "$(host_median "$c" || true)" 100
+	goal "run9p's host time to QEMU's exec, warm, median of 7 under chrt -f 10" "$(host_median "$d" || true)" 100
 }
 
 part_floor() {
