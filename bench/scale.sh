@@ -243,12 +243,15 @@ fi
 # start_guest MODE ROOT LOG: one run9p in the background; its pid is added
 # to guest_pids. panic=-1: a failed boot ends instead of a rescue shell;
 # no_timer_check: on a loaded TCG host the IO-APIC timer check can panic
-# the kernel at once (seen here with 2 guests at once).
+# the kernel at once (seen here with 2 guests at once). run9p's own
+# timeout is a minute past the batch's, so that the batch reads every
+# QEMU's memory before run9p stops it (with the same limit, 7 of 8
+# guests that missed multi-user.target were gone when it read).
 start_guest() {
 	local img=$out/init9p.img args=(-a "panic=-1 no_timer_check")
 	[ "$1" != overlay ] || img=$out/overlay.img args+=(-a root9p.overlay=tmpfs)
 	[ $tiny = 0 ] || args+=(-a probe.hold)
-	"$RUN9P" --accel tcg -c 1 -m "$mem" --timeout "$limit" --passthrough-as-root \
+	"$RUN9P" --accel tcg -c 1 -m "$mem" --timeout "$((limit + 60))" --passthrough-as-root \
 		-k "$kernel" -i "$img" -r "$2" "${args[@]}" </dev/null >"$3" 2>&1 &
 	guest_pids+=($!)
 }
