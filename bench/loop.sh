@@ -214,7 +214,9 @@ host_exec() {
 }
 if [ $host_exec = 1 ]; then
 	command -v cc >/dev/null || { echo "bench/loop: build the QEMU stamp: no cc found" >&2; echo "bench/loop: try: apt-get install gcc, or drop --host-exec" >&2; exit 2; }
-	cat >"$stamp.c" <<'STAMP'
+	# the source through a pipe: no .c file in the logs (the layering
+	# test reads every .c under the tree, results/ included)
+	stamp_src=$(cat <<'STAMP'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,8 +246,10 @@ int main(int argc, char **argv)
 	return fclose(f) ? 1 : 0;
 }
 STAMP
+	)
 	# static: no dynamic loader's work in the moment it stamps
-	cc -O2 -static -o "$stamp" "$stamp.c" 2>"$logs/stamp.err" || cc -O2 -o "$stamp" "$stamp.c" 2>>"$logs/stamp.err" || {
+	printf '%s\n' "$stamp_src" | cc -O2 -static -o "$stamp" -x c - 2>"$logs/stamp.err" ||
+		printf '%s\n' "$stamp_src" | cc -O2 -o "$stamp" -x c - 2>>"$logs/stamp.err" || {
 		echo "bench/loop: build the QEMU stamp $stamp: cc failed (see $logs/stamp.err)" >&2
 		echo "bench/loop: try: apt-get install gcc libc6-dev, or drop --host-exec" >&2
 		exit 2
