@@ -84,7 +84,7 @@ endif
 # bytes from any checkout (the Debian packages are built reproducibly).
 GUEST_ALL_CFLAGS = $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) $(GUEST_CFLAGS) -ffile-prefix-map=$(CURDIR)=. -I.
 
-.PHONY: all deps check quick unit lint boot fuzz demo bench install uninstall clean
+.PHONY: all deps check quick unit lint boot fuzz demo bench bench-cost install uninstall clean
 all:
 
 # Generic object rules: guest objects under $(GO)/obj, host under $(O)/obj.
@@ -143,6 +143,12 @@ demo: deps
 
 bench: deps
 	bench/run.sh $(if $(QUICK),--quick)
+
+# Issue 28's figures in one run (about an hour): init9p's own steps and
+# run9p's host time against their goals, the floor, scale, I/O against
+# virtiofs and an ext4 image. Not part of check.
+bench-cost: deps
+	bench/cost.sh $(if $(PARTS),--parts "$(PARTS)")
 
 # Host tools in bin, the guest programs (static) in lib/root9p where
 # mkinitrd9p looks for them, mount9p also in sbin for the guest's own use,

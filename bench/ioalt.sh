@@ -8,6 +8,7 @@
 #
 #   bench/ioalt.sh [-r ROOT] [--src-tar TAR] [--debs DIR] [--quick] [--sets LIST]
 #                  [--no-boot | --no-work] [--csv FILE] -o DIR
+#   bench/ioalt.sh [--sets LIST] --table DIR/rows.tsv
 #
 # ROOT: a Debian 12 root with its kernel and git (default: made in DIR by
 # scripts/mkroot9p debian DIR --include linux-image-amd64,git); TAR: an
@@ -28,6 +29,8 @@
 # Prints seconds per workload and set with ratios to 9p cache=mmap, the
 # guest's busy CPU share per workload, 9p requests per workload (the 9p
 # client's tracepoint), and the host CPU of QEMU and virtiofsd per boot.
+# --table: the tables again from a run's rows.tsv (one that was cut
+# short: the sets it did not reach show "-").
 # Run it nice'd; performance only: nothing passes or fails but the boots.
 set -eu
 prog=ioalt
@@ -40,7 +43,7 @@ VIRTIOFSD=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
 # The package set for apt-get install: its dependencies are in minbase.
 DEB_SET="file libmagic1 libmagic-mgc less tree"
 all_sets="9p-none 9p-mmap 9p-loose vfs-none vfs-auto vfs-always ext4"
-sets=$all_sets root="" srctar="" debs="" out="" csv="" quick=0 boot=1 work=1
+sets=$all_sets root="" srctar="" debs="" out="" csv="" quick=0 boot=1 work=1 table=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-r) [ $# -ge 2 ] || die "-r needs a directory"; root=$2; shift ;;
@@ -51,14 +54,79 @@ while [ $# -gt 0 ]; do
 	--no-boot) boot=0 ;;
 	--no-work) work=0 ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
+	--table) [ $# -ge 2 ] || die "--table needs a rows.tsv"; table=$2; shift ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
-	*) die "usage: bench/ioalt.sh [-r ROOT] [--src-tar TAR] [--debs DIR] [--quick] [--sets LIST] [--no-boot | --no-work] [--csv FILE] -o DIR" ;;
+	*) die "usage: bench/ioalt.sh [-r ROOT] [--src-tar TAR] [--debs DIR] [--quick] [--sets LIST] [--no-boot | --no-work] [--csv FILE] -o DIR | --table ROWS" ;;
 	esac
 	shift
 done
 for s in $sets; do
 	case " $all_sets " in *" $s "*) ;; *) die "--sets '$sets': '$s' is no set; try: $all_sets" ;; esac
 done
+# print_tables ROWS: the tables of a run (its rows.tsv), one column per set.
+print_tables() {
+	echo "seconds per workload (guest clock; ratio: to 9p-mmap, root9p's default; lower is faster)"
+	S="$sets" awk -F '\t' "$AWK_STATS"'
+		BEGIN { ns = split(ENVIRON["S"], s, " ") }
+		$2 == "work" || $2 == "boot" {
+			if (!($3 in seen)) { seen[$3] = 1; w[++nw] = $3 }
+			ms[$1 "," $3] = $4; busy[$1 "," $3] = $5; idle[$1 "," $3] = $6; req[$1 "," $3] = $7; rc[$1 "," $3] = $8
+		}
+		$2 == "cpu" { qc[$1 "," $3] = $4; vc[$1 "," $3] = $5 }
+		function sec(x) { return x == "" || x == "-" ? "-" : sprintf("%.1f", x / 1000) }
+		function row(title, kind,   i, j, k, line) {
+			printf "%-12s", title
+			for (i = 1; i <= ns; i++) printf " %10s", s[i]
+			print ""
+			for (j = 1; j <= nw; j++) {
+				k = w[j]
+				if ((kind == "busy" || kind == "req") && k == "multi-user") continue
+				line = sprintf("%-12s", k)
+				for (i = 1; i <= ns; i++) {
+					v = ms[s[i] "," k]
+					if (kind == "s") c = sec(v) (rc[s[i] "," k] != "" && rc[s[i] "," k] != "0" && rc[s[i] "," k] != "-" ? "!" : "")
+					else if (kind == "ratio") c = ratio(v == "" ? "-" : v, ms["9p-mmap," k] == "" ? "-" : ms["9p-mmap," k])
+					else if (kind == "busy") {
+						b = busy[s[i] "," k]; d = idle[s[i] "," k]
+						c = (b == "" || b + d == 0) ? "-" : sprintf("%.0f%%", 100 * b / (b + d))
+					} else c = req[s[i] "," k] == "" ? "-" : req[s[i] "," k]
+					line = line sprintf(" %10s", c)
+				}
+				print line
+			}
+		}
+		END {
+			row("workload, s", "s")
+			print "(! the workload exited non-zero: see the console log)"
+			print ""
+			row("ratio", "ratio")
+			print ""
+			print "guest CPU busy during the workload (/proc/stat: the rest is the guest waiting on the transport)"
+			row("busy", "busy")
+			print ""
+			print "9p requests during the workload (the 9p client tracepoint; virtiofs and ext4 send none)"
+			row("9p requests", "req")
+			print ""
+			print "host CPU s per boot (utime+stime, last sample before it ended): QEMU / virtiofsd"
+			printf "%-12s", "boot"
+			for (i = 1; i <= ns; i++) printf " %10s", s[i]
+			print ""
+			split("work boot", kk, " ")
+			for (j = 1; j <= 2; j++) {
+				line = sprintf("%-12s", kk[j])
+				for (i = 1; i <= ns; i++) {
+					q = qc[s[i] "," kk[j]]; v = vc[s[i] "," kk[j]]
+					line = line sprintf(" %10s", q == "" ? "-" : q (v != "-" && v != "" ? "/" v : ""))
+				}
+				print line
+			}
+		}' "$1"
+}
+if [ -n "$table" ]; then
+	[ -f "$table" ] || die "read $table: no such file; try: --table DIR/rows.tsv of a run"
+	print_tables "$table"
+	exit 0
+fi
 [ -n "$out" ] || die "no output directory; try: -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (9p passthrough, virtiofsd, the tree's owners in the image)"
 mkdir -p "$out/logs"
@@ -316,62 +384,7 @@ done
 } >"$csv"
 
 echo
-echo "seconds per workload (guest clock; ratio: to 9p-mmap, root9p's default; lower is faster)"
-S="$sets" awk -F '\t' "$AWK_STATS"'
-	BEGIN { ns = split(ENVIRON["S"], s, " ") }
-	$2 == "work" || $2 == "boot" {
-		if (!($3 in seen)) { seen[$3] = 1; w[++nw] = $3 }
-		ms[$1 "," $3] = $4; busy[$1 "," $3] = $5; idle[$1 "," $3] = $6; req[$1 "," $3] = $7; rc[$1 "," $3] = $8
-	}
-	$2 == "cpu" { qc[$1 "," $3] = $4; vc[$1 "," $3] = $5 }
-	function sec(x) { return x == "" || x == "-" ? "-" : sprintf("%.1f", x / 1000) }
-	function row(title, kind,   i, j, k, line) {
-		printf "%-12s", title
-		for (i = 1; i <= ns; i++) printf " %10s", s[i]
-		print ""
-		for (j = 1; j <= nw; j++) {
-			k = w[j]
-			if ((kind == "busy" || kind == "req") && k == "multi-user") continue
-			line = sprintf("%-12s", k)
-			for (i = 1; i <= ns; i++) {
-				v = ms[s[i] "," k]
-				if (kind == "s") c = sec(v) (rc[s[i] "," k] != "" && rc[s[i] "," k] != "0" && rc[s[i] "," k] != "-" ? "!" : "")
-				else if (kind == "ratio") c = ratio(v == "" ? "-" : v, ms["9p-mmap," k] == "" ? "-" : ms["9p-mmap," k])
-				else if (kind == "busy") {
-					b = busy[s[i] "," k]; d = idle[s[i] "," k]
-					c = (b == "" || b + d == 0) ? "-" : sprintf("%.0f%%", 100 * b / (b + d))
-				} else c = req[s[i] "," k] == "" ? "-" : req[s[i] "," k]
-				line = line sprintf(" %10s", c)
-			}
-			print line
-		}
-	}
-	END {
-		row("workload, s", "s")
-		print "(! the workload exited non-zero: see the console log)"
-		print ""
-		row("ratio", "ratio")
-		print ""
-		print "guest CPU busy during the workload (/proc/stat: the rest is the guest waiting on the transport)"
-		row("busy", "busy")
-		print ""
-		print "9p requests during the workload (the 9p client tracepoint; virtiofs and ext4 send none)"
-		row("9p requests", "req")
-		print ""
-		print "host CPU s per boot (utime+stime, last sample before it ended): QEMU / virtiofsd"
-		printf "%-12s", "boot"
-		for (i = 1; i <= ns; i++) printf " %10s", s[i]
-		print ""
-		split("work boot", kk, " ")
-		for (j = 1; j <= 2; j++) {
-			line = sprintf("%-12s", kk[j])
-			for (i = 1; i <= ns; i++) {
-				q = qc[s[i] "," kk[j]]; v = vc[s[i] "," kk[j]]
-				line = line sprintf(" %10s", q == "" ? "-" : q (v != "-" && v != "" ? "/" v : ""))
-			}
-			print line
-		}
-	}' "$rows"
+print_tables "$rows"
 echo
 echo "(TCG: the guest's CPU is emulated, so its share of every workload is far larger than"
 echo " under KVM, and the transports differ less than they would there. host load at end:"
