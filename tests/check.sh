@@ -109,12 +109,16 @@ lane_a() {
 	run kconfig tests/boot/kconfig.sh
 	# a second 9p server: diod over TCP, an extra share and a root (#26)
 	run diod tests/boot/diod.sh
+	# virtiofs roots (QEMU 7.2's C virtiofsd; lane A for the lanes' balance)
+	run virtiofs tests/boot/virtiofs.sh
 	run packages "$MAKE" -s check-packages
 }
 lane_b() {
 	# the no-boot suites of `make quick` first: shellcheck, then run9p's
 	# host-side suites (stand-in QEMU, no guest)
 	run lint tests/lint.sh
+	# run9p's functions and refusals, one bats test each (#25)
+	run bats tests/bats/run.sh
 	for t in tests/host/*.sh; do
 		[ -e "$t" ] || continue
 		run "$(basename "$t" .sh)" "$t"
@@ -124,13 +128,16 @@ lane_b() {
 	run initramfs-tools tests/boot/initramfs-tools.sh
 	run matrix tests/boot/matrix.sh
 	run scratch tests/boot/scratch.sh
-	run virtiofs tests/boot/virtiofs.sh
 	run overlay tests/boot/overlay.sh
 	run libvirt tests/boot/libvirt.sh
 	run modload tests/boot/modload.sh
 	# Debian 13 as the host (#27): QEMU 10, the Rust virtiofsd, in a
 	# cached trixie tree (scripts/host-env.sh)
 	run host-trixie tests/boot/host-trixie.sh
+	# trixie's libvirtd booting run9p's virtiofs domain, trixie's own
+	# mkinitramfs and dracut images booted (after host-trixie: both build
+	# in build/trixie)
+	run host-trixie-distro tests/boot/host-trixie-distro.sh
 	# run9p --fstests against a stand-in fstests tree (#26; the real
 	# suite is make fstests)
 	run fstests tests/boot/fstests.sh
