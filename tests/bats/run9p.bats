@@ -469,7 +469,7 @@ hdr() {
 	vfs_kind=c vfsd=/usr/lib/qemu/virtiofsd rootdir='/srv/a,source=/' vfs_cache=auto
 	vfs_command /s
 	[ "${vfs_cmd[3]}" = 'source=/srv/a\,source=/' ]
-	vfs_kind=rust mode=ro
+	vfs_kind=rust mode=ro vfs_uid=0
 	vfs_command /s
 	[ "${vfs_cmd[2]}" = '--shared-dir=/srv/a,source=/' ]
 	[[ " ${vfs_cmd[*]} " == *" --readonly "* ]]
