@@ -101,13 +101,8 @@ case_overlay() {
 	boot "$kind-overlay" -k "$KERNEL_IMAGE" -i "$WORK/$img.img" -r "$ROOT" --cmdline \
 		"root=fsRoot rw rootfstype=9p console=ttyS0 root9p.overlay=tmpfs rd.shell=0 rd.emergency=poweroff"
 	check "$lbl: the image has overlayfs" in_img "$img" "usr/lib/modules/$KVER/kernel/fs/overlayfs/overlay.ko"
-	c_overlay_run_root9p_layers() {
-		grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
-			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"
-	}
-	check "$lbl: / is overlay on /run/root9p's layers, the lower 9p read-only" c_overlay_run_root9p_layers
-	c_guest_wrote_host_tree() { probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]; }
-	check "$lbl: the guest wrote, the host tree is unchanged" c_guest_wrote_host_tree
+	check "$lbl: / is overlay on /run/root9p's layers, the lower 9p read-only" c_root_overlay_on_root9p_layers
+	check "$lbl: the guest wrote, the host tree is unchanged" c_guest_wrote_host_unchanged
 }
 
 # root=virtfs:TAG (95virtfs's syntax, both modules in the image), read-only,

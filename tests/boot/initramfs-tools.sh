@@ -144,15 +144,8 @@ lane1() {
 	# An overlay root (#13) through the engine: the hook put overlay in.
 	boot_howto overlay "$WORK/it.img" root9p.overlay=tmpfs
 	check "overlay: the image has overlayfs" grep -q 'fs/overlayfs/overlay.ko' "$WORK/it.list"
-	# shellcheck disable=SC2317 # called through check
-	c_overlay_overlay_run_root9p() {
-		grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
-			probe_has mount "^/run/root9p/lower 9p fsRoot ro,"
-	}
-	check "overlay: / is overlay on /run/root9p's layers, the lower 9p read-only" c_overlay_overlay_run_root9p
-	# shellcheck disable=SC2317 # called through check
-	c_overlay_guest_wrote_host() { probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]; }
-	check "overlay: the guest wrote, the host tree is unchanged" c_overlay_guest_wrote_host
+	check "overlay: / is overlay on /run/root9p's layers, the lower 9p read-only" c_root_overlay_on_root9p_layers
+	check "overlay: the guest wrote, the host tree is unchanged" c_guest_wrote_host_unchanged
 
 	# /dev/root, virtme's and u-root's tag: `local` would wait 30 s for a
 	# block device. QEMU takes the tag.

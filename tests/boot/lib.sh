@@ -116,6 +116,21 @@ init_ms() {
 # The mountinfo line of a mount point, as the probe printed it.
 mountinfo_of() { probe mountinfo | awk -v m="$1" '$5 == m' | tail -n 1; }
 
+# The overlay root of root9p.overlay=tmpfs, as the probe saw it: / is the
+# overlay on /run/root9p's layers, the lower the 9p root read-only.
+# shellcheck disable=SC2317 # called through check
+c_root_overlay_on_root9p_layers() {
+	grep -qE " - overlay overlay rw,lowerdir=/run/root9p/lower,upperdir=/run/root9p/rw/upper" <<<"$(mountinfo_of /)" &&
+		probe_has mount "^/run/root9p/lower 9p fsRoot ro,"
+}
+# The guest wrote (the probe's write), and nothing of the host's ROOT
+# changed: not out/written, and the tree as treesum saw it before the boot
+# (the caller's $before).
+# shellcheck disable=SC2317,SC2153,SC2154 # called through check; ROOT and before are the suite's
+c_guest_wrote_host_unchanged() {
+	probe_is write ok && [ ! -e "$ROOT/out/written" ] && [ "$before" = "$(treesum "$ROOT")" ]
+}
+
 # treesum DIR: names, types, modes, owners, sizes, mtimes and contents of
 # everything under DIR but out/ (where the guest is allowed to write).
 treesum() {
