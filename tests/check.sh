@@ -9,7 +9,8 @@
 # kernel developer's loop (run9p --kernel ... -- CMD, with a kernel built
 # from linux-source), libvirt, parallel module loading, the Debian packages
 # in Debian 12/13 guests, root9p on a Debian 13 host (a cached trixie
-# tree with QEMU 10); shellcheck and run9p's host-side suites
+# tree with QEMU 10, its libvirtd, mkinitramfs and dracut); shellcheck,
+# the bats tests of run9p's functions, run9p's host-side suites
 # (tests/host, no boot); mkroot9p's Debian roots, the dracut and
 # initramfs-tools integrations, the behaviour matrix (the same command
 # lines through all four boot paths), scratch disks, virtiofs roots, the
