@@ -17,7 +17,13 @@ cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
 
-W=$(mktemp -d "${TMPDIR:-/var/tmp}/root9p-leftovers.XXXXXX") || exit 2
+# Short names: a suite's sockets (virtiofsd's) live a few folders below
+# its TMPDIR, and a Unix socket's path holds at most 107 bytes.
+W=$(mktemp -d "${TMPDIR:-/var/tmp}/r9l.XXXXXX") || exit 2
+# The suites run programs as other users too (QEMU and virtiofsd dropped
+# to nobody or a tree's owner): each suite's TMPDIR is what /tmp is to
+# them, reachable and sticky.
+chmod 0755 "$W"
 # The suites' logs stay when one failed (or KEEP=1), for a look.
 cleanup() {
 	if [ -z "${KEEP:-}" ] && [ "$T_FAIL" = 0 ]; then
@@ -43,10 +49,13 @@ count() { find "$1" -mindepth 1 -maxdepth 1 | wc -l; }
 # green: the suite exited 0 and its closing line says no failure.
 green() { [ "$rc" = 0 ] && [ -n "$p" ] && [ "$f" = 0 ]; }
 
+i=0
 for s in "${suites[@]}"; do
 	name=$(basename "$s" .sh)
-	tmp=$W/$name
+	i=$((i + 1))
+	tmp=$W/$i
 	mkdir -p "$tmp"
+	chmod 1777 "$tmp"
 	before=$(count "$tmp")
 	TMPDIR=$tmp "$s" >"$W/$name.log" 2>&1 </dev/null
 	rc=$?
