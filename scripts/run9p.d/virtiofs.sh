@@ -230,6 +230,15 @@ vfs_memory_args() {
 vfs_mkdir() {
 	cleanup_add vfs_stop
 	vfs_dir=$(mktemp -d "${TMPDIR:-/tmp}/run9p-vfs.XXXXXX") || die "cannot make a directory for virtiofsd's socket"
+	# A Unix socket's path holds 107 bytes (sun_path[108]): the daemon
+	# would fail to bind, or cut it, with a message of its own.
+	local spec t longest=$vfs_dir/sock
+	for spec in "${vfs_shares[@]}"; do
+		t=$vfs_dir/sock-${spec%%:*}
+		[ ${#t} -le ${#longest} ] || longest=$t
+	done
+	[ ${#longest} -le 107 ] ||
+		die_try "make virtiofsd's socket $longest: it is ${#longest} bytes, and a Unix socket's path holds at most 107" "a shorter TMPDIR (TMPDIR=/tmp)"
 	# (the daemon, dropped to the tree's owner, writes its socket there)
 	[ "$(id -u)" != 0 ] || [ "$vfs_uid" = 0 ] || chown "$vfs_uid:$vfs_gid" "$vfs_dir" ||
 		die "cannot give $vfs_dir to virtiofsd's user $vfs_uid:$vfs_gid (chown)"

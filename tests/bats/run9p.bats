@@ -553,6 +553,17 @@ hdr() {
 	[ -z "$qemu_pid" ] && [ -z "$timer_pid" ]
 }
 
+@test "vfs_mkdir: a socket path past 107 bytes is refused, saying why and what to try" {
+	local long=$W/$(printf 'd%.0s' {1..90})
+	mkdir -p "$long"
+	TMPDIR=$long
+	vfs_shares=(fstest:/a)
+	run vfs_mkdir
+	[ "$status" = 2 ]
+	[[ ${lines[0]} == "run9p: make virtiofsd's socket $long/run9p-vfs."*"/sock-fstest: it is "*" bytes, and a Unix socket's path holds at most 107" ]]
+	[ "${lines[1]}" = "run9p: try: a shorter TMPDIR (TMPDIR=/tmp)" ]
+}
+
 @test "run9p_cleanup: the virtiofsd's and diod's folders, made by vfs_mkdir and diod_mkdir, are removed" {
 	export TMPDIR=$W
 	vfs_mkdir
