@@ -168,7 +168,7 @@ qemu_argv() {
 		share_args "${SHARE_TAGS[$i]}" "${SHARE_DIRS[$i]}" "${SHARE_RO[$i]}"
 	done
 	vfs_shares_qemu_args
-	if [ ${#extra_tcp[@]} != 0 ]; then
+	if [ ${#diod_dirs[@]} != 0 ]; then
 		[ "$dry_run" = 1 ] || diod_mkdir
 		diod_qemu_args "${diod_dir:-${TMPDIR:-/tmp}/run9p-diod.XXXXXX}/sock"
 	fi

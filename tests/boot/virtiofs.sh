@@ -122,7 +122,7 @@ case_run9p_errors() {
 		grep -q "virtiofsd '/no/such/virtiofsd' is not an executable file" <<<"$out"
 	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs 2>&1)
 	check "run9p: as root, virtiofs needs --passthrough-as-root (and says why)" \
-		grep -q "virtiofsd serves '$ROOT' with root's rights" <<<"$out"
+		grep -q "serve '$ROOT' over virtiofs as root with .*: .* the guest's root is root over the tree on the host" <<<"$out"
 	out=$("$RUN9P" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" --fs virtiofs --passthrough-as-root --ro 2>&1)
 	check "run9p: --ro is refused with QEMU's virtiofsd (it cannot enforce it)" \
 		grep -q "cannot serve a tree read-only" <<<"$out"
