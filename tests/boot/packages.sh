@@ -106,7 +106,9 @@ expected_members() {
 		/usr/share/root9p/root9p-loop.config \
 		/usr/share/man/man7/root9p.7.gz /usr/share/man/man8/init9p.8.gz \
 		/usr/share/man/man8/mkinitrd9p.8.gz /usr/share/man/man8/mkroot9p.8.gz \
-		/usr/share/man/man8/mount9p.8.gz ;;
+		/usr/share/man/man8/mount9p.8.gz
+		# run9p's library, file for file as the source tree has it
+		for f in scripts/run9p.d/*.sh; do echo "/usr/lib/root9p/run9p.d/${f##*/}"; done ;;
 	root9p-initramfs-tools) printf '%s\n' /usr/share/doc/root9p-initramfs-tools/changelog.gz \
 		/usr/share/doc/root9p-initramfs-tools/copyright \
 		/usr/share/initramfs-tools/conf-hooks.d/root9p /usr/share/initramfs-tools/hooks/root9p \
