@@ -328,37 +328,27 @@ out:
 	return err;
 }
 
-/* link_to: 1 when NAME in DIRFD is a symbolic link to TARGET; 0 when it
- * is another link, something else or nothing. */
-static int link_to(int dirfd, const char *name, const char *target)
-{
-	char cur[R9P_INROOT_PATH_MAX];
-	ssize_t n = readlinkat(dirfd, name, cur, sizeof(cur) - 1);
-
-	if (n < 0)
-		return 0;
-	cur[n] = 0;
-	return !strcmp(cur, target);
-}
-
 int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
 		       const char **step)
 {
-	char name[R9P_INROOT_PATH_MAX];
+	char name[R9P_INROOT_PATH_MAX], cur[R9P_INROOT_PATH_MAX];
 	char tmp[sizeof(INROOT_TMP_PREFIX) + 16];
 	struct stat st;
 	unsigned int i;
+	ssize_t n;
 	int dirfd, err = -EEXIST;
 
 	dirfd = open_parent(rootfd, rel, name, sizeof(name), step);
 	if (dirfd < 0)
 		return dirfd;
-	if (link_to(dirfd, name, target)) {
-		close(dirfd);
-		return R9P_INROOT_UNCHANGED;
-	}
-	/* (a link, even to a folder, is replaced; a folder is not) */
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+	n = readlinkat(dirfd, name, cur, sizeof(cur) - 1);
+	if (n >= 0) {
+		cur[n] = 0;
+		if (!strcmp(cur, target)) {
+			close(dirfd);
+			return R9P_INROOT_UNCHANGED;
+		}
+	} else if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
 		*step = "replace it (a folder is there)";
 		close(dirfd);
 		return -EISDIR;
@@ -381,7 +371,8 @@ int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
 int r9p_inroot_unlink_link(int rootfd, const char *rel, const char *target,
 			   const char **step)
 {
-	char name[R9P_INROOT_PATH_MAX];
+	char name[R9P_INROOT_PATH_MAX], cur[R9P_INROOT_PATH_MAX];
+	ssize_t n;
 	int dirfd, err = R9P_INROOT_UNCHANGED;
 
 	dirfd = open_parent(rootfd, rel, name, sizeof(name), step);
@@ -389,10 +380,14 @@ int r9p_inroot_unlink_link(int rootfd, const char *rel, const char *target,
 		return R9P_INROOT_UNCHANGED;
 	if (dirfd < 0)
 		return dirfd;
-	if (link_to(dirfd, name, target)) {
-		err = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
-		if (err)
-			*step = "unlink";
+	n = readlinkat(dirfd, name, cur, sizeof(cur) - 1);
+	if (n >= 0) {
+		cur[n] = 0;
+		if (!strcmp(cur, target)) {
+			err = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
+			if (err)
+				*step = "unlink";
+		}
 	}
 	close(dirfd);
 	return err;
