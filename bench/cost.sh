@@ -46,9 +46,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for p in $parts; do
-	case " $all_parts " in *" $p "*) ;; *) die "--parts '$parts': '$p' is no part; try: $all_parts" ;; esac
-done
+bench_words_in --parts part "$parts" "$all_parts"
 [ "$(id -u)" = 0 ] || die "run as root (9p passthrough, virtiofsd, chrt -f 10); try: sudo make bench-cost"
 chrt -f 10 true 2>/dev/null || die "run under chrt -f 10: not allowed here (SCHED_FIFO); try: a host that allows real-time scheduling to root"
 

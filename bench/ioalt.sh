@@ -60,9 +60,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for s in $sets; do
-	case " $all_sets " in *" $s "*) ;; *) die "--sets '$sets': '$s' is no set; try: $all_sets" ;; esac
-done
+bench_words_in --sets set "$sets" "$all_sets"
 # print_tables ROWS: the tables of a run (its rows.tsv), one column per set.
 print_tables() {
 	echo "seconds per workload (guest clock; ratio: to 9p-mmap, root9p's default; lower is faster)"

@@ -9,6 +9,15 @@ die() {
 	exit 2
 }
 
+# bench_words_in OPT NOUN LIST ALL: every word of LIST (OPT's value) is
+# one of ALL, or die naming the first that is not.
+bench_words_in() {
+	local w
+	for w in $3; do
+		case " $4 " in *" $w "*) ;; *) die "$1 '$3': '$w' is no $2; try: $4" ;; esac
+	done
+}
+
 # awk functions for the tables, put in front of an awk program:
 #   sorted(list, v)  the numbers of LIST (space-separated) into v[1..n], sorted; n
 #   mid(v, n)        the median of a sorted v[1..n], n > 0
