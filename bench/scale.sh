@@ -119,9 +119,7 @@ done
 for n in $copies_counts; do
 	[[ $n =~ ^[1-9][0-9]?$ ]] || die "--copies-N '$copies_counts': '$n' is not a guest count from 1 to 99"
 done
-for m in $modes; do
-	case $m in overlay | copies) ;; *) die "--modes '$modes': '$m' is no mode; try: overlay copies" ;; esac
-done
+bench_words_in --modes mode "$modes" "overlay copies"
 [ -n "$out" ] || die "no output directory; try: -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (mkroot9p, 9p passthrough, other users' QEMU memory maps)"
 command -v fincore >/dev/null || die "fincore not found; try: apt-get install util-linux"
