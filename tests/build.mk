@@ -38,10 +38,12 @@ boot: all
 # make install/uninstall into temporary DESTDIRs, then the Debian packages:
 # built twice (same bytes), lintian, and installed with apt in real Debian
 # 12/13 guests that boot from the images their trigger made
-# (tests/boot/packages.sh; PKG_ONLY="bookworm trixie dracut" picks parts).
+# (tests/boot/packages.sh; PKG_ONLY="bookworm trixie dracut" picks parts,
+# PKG_DEBS=DIR keeps the packages in DIR: built there by PKG_ONLY=build,
+# taken from there by the other parts).
 .PHONY: check-install check-packages
 check-install: all
 	tests/install.sh
 
 check-packages: deps
-	tests/boot/packages.sh $(foreach p,$(PKG_ONLY),--only $(p))
+	tests/boot/packages.sh $(foreach p,$(PKG_ONLY),--only $(p)) $(if $(PKG_DEBS),--debs $(PKG_DEBS))

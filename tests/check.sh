@@ -97,7 +97,20 @@ fuzz_pid=$!
 # (fetch-kernel.sh, mkroot9p's tarballs) take a lock. The split keeps the
 # lanes about even by the suites' times in the last CI run (packages
 # alone is 24 minutes): about 52 minutes each, warm cache.
+# The Debian packages (tests/boot/packages.sh): built once, at the start
+# of lane A, into PKG_DEBS; their guests boot in both lanes (packages is
+# the longest suite). Lane B waits for the build's end (the .ended file)
+# before its part; a failed build fails each part too, by name.
+PKG_DEBS=$(mktemp -d /var/tmp/r9p-debs.XXXXXX) || exit 2
+packages() { "$MAKE" -s check-packages PKG_DEBS="$PKG_DEBS" PKG_ONLY="$*"; }
+# wait_debs: until lane A's package build ended (at most 30 minutes).
+wait_debs() {
+	local n=0
+	until [ -e "$PKG_DEBS/.ended" ] || [ $n -ge 1800 ]; do sleep 5; n=$((n + 5)); done
+}
 lane_a() {
+	run packages-build packages build
+	: >"$PKG_DEBS/.ended"
 	run mkinitrd-6.1 mkinitrd_tests bookworm
 	run mkinitrd-6.12 mkinitrd_tests trixie
 	for libc in $LIBCS; do
@@ -112,7 +125,7 @@ lane_a() {
 	run diod tests/boot/diod.sh
 	# virtiofs roots (QEMU 7.2's C virtiofsd; lane A for the lanes' balance)
 	run virtiofs tests/boot/virtiofs.sh
-	run packages "$MAKE" -s check-packages
+	run packages-bookworm packages bookworm
 }
 lane_b() {
 	# the no-boot suites of `make quick` first: shellcheck, then run9p's
@@ -120,10 +133,16 @@ lane_b() {
 	run lint tests/lint.sh
 	# run9p's functions and refusals, one bats test each (#25)
 	run bats tests/bats/run.sh
+	# each in an empty TMPDIR of its own: what a suite leaves there fails it
+	# (tests/lib/suites.sh, RUN_TMPDIR); 0755, as QEMU and virtiofsd run as
+	# other users below it
+	host_tmp=$(mktemp -d /var/tmp/r9h.XXXXXX) && chmod 0755 "$host_tmp" || exit 2
 	for t in tests/host/*.sh; do
 		[ -e "$t" ] || continue
-		run "$(basename "$t" .sh)" "$t"
+		RUN_TMPDIR=$host_tmp run "$(basename "$t" .sh)" "$t"
 	done
+	# left with what a failed suite left, for a look
+	rmdir "$host_tmp" 2>/dev/null
 	run mkroot9p tests/boot/mkroot9p.sh
 	run dracut tests/boot/dracut.sh
 	run initramfs-tools tests/boot/initramfs-tools.sh
@@ -152,6 +171,8 @@ lane_b() {
 	# Debian 12 root, cache=mmap, against semantics/expected-programs/
 	run programs semantics/programs.sh --smoke
 	run install "$MAKE" -s check-install
+	wait_debs
+	run packages-other packages trixie dracut
 	run bench bench_smoke
 }
 if [ "${R9P_LANES:-2}" = 1 ]; then
@@ -165,8 +186,8 @@ else
 	echo "=== (lane B: waiting for its suites; its output follows)"
 	wait "$lane_b_pid"
 	cat "$lane_b_log"
-	while read -r n p f sk secs; do
-		add "$n" "$p" "$f" "$sk" "$secs"
+	while read -r n p f sk secs cpu; do
+		add "$n" "$p" "$f" "$sk" "$secs" "$cpu"
 	done <"$lane_b_results"
 	# a lane that died before its last suite leaves fewer lines: the
 	# summary shows which suites are missing, and it counts as a failure
@@ -177,5 +198,6 @@ fi
 wait "$fuzz_pid"
 run fuzz fuzz_result "$fuzz_log"
 rm -f "$fuzz_log"
+rm -rf --one-file-system "$PKG_DEBS"
 
 summarize check

@@ -7,7 +7,12 @@
 # guest boots from its own /boot/vmlinuz-KVER and /boot/initrd.img-KVER over
 # 9p with the howto's command line to multi-user.target.
 #
-#   tests/boot/packages.sh [--only build|bookworm|trixie|dracut]...
+#   tests/boot/packages.sh [--only build|bookworm|trixie|dracut]... [--debs DIR]
+#
+#   --debs DIR  the packages live in DIR (src-a/, src-b/) instead of the
+#             work dir: built there when the build part is among the parts
+#             (no --only, or --only build), else taken from there. make
+#             check builds once and boots the parts in both lanes with it.
 #
 #   bookworm  initramfs-tools: boot 1 the image apt's trigger made; boot 2
 #             root9p's own initrd (mkinitrd9p run in the root), in which the
@@ -31,10 +36,12 @@ cd "$(dirname "$0")/../.." || exit 2
 CACHE=${ROOT9P_CACHE:-${HOME:-/root}/.cache/root9p}
 BOOT_TIMEOUT=${PKG_BOOT_TIMEOUT:-900}
 ONLY=()
+DEBS=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--only) ONLY+=("$2"); shift 2 ;;
-	*) echo "usage: $0 [--only build|bookworm|trixie|dracut]..." >&2; exit 2 ;;
+	--debs) DEBS=$2; shift 2 ;;
+	*) echo "usage: $0 [--only build|bookworm|trixie|dracut]... [--debs DIR]" >&2; exit 2 ;;
 	esac
 done
 want() {
@@ -46,6 +53,14 @@ want() {
 
 t_workdir packages "package tests" 'src-*' 'root-*'
 T_CLEAN_PASSED=('*.deb')
+# BUILD: whether this run builds the packages (without --debs it always
+# does: every part needs them); SRC: where src-a/ and src-b/ are.
+BUILD=1
+if [ -n "$DEBS" ]; then
+	want build || BUILD=0
+	case $DEBS in /*) ;; *) DEBS=$PWD/$DEBS ;; esac
+fi
+SRC=${DEBS:-$WORK}
 
 # part_checks PART: how many checks a part reports: the build 15 (3
 # packages); an initramfs-tools root installed_checks 4, checks_up 5, 1,
@@ -59,7 +74,8 @@ part_checks() {
 	dracut) echo $((4 + 5 + 1 + 2 + 6)) ;;
 	esac
 }
-plan=$(part_checks build)
+plan=0
+[ "$BUILD" = 0 ] || plan=$(part_checks build)
 for p in bookworm trixie dracut; do
 	! want "$p" || plan=$((plan + $(part_checks "$p")))
 done
@@ -88,8 +104,8 @@ EPOCH=$(dpkg-parsechangelog -S Timestamp)
 ARCH=$(dpkg --print-architecture)
 deb_of() {
 	case $1 in
-	root9p) echo "$WORK/src-a/root9p_${VERSION}_$ARCH.deb" ;;
-	*) echo "$WORK/src-a/$1_${VERSION}_all.deb" ;;
+	root9p) echo "$SRC/src-a/root9p_${VERSION}_$ARCH.deb" ;;
+	*) echo "$SRC/src-a/$1_${VERSION}_all.deb" ;;
 	esac
 }
 
@@ -131,16 +147,18 @@ ctl() { dpkg-deb --ctrl-tarfile "$1" | tar -t | sed 's|^\./||; /^$/d' | sort | p
 part_build() {
 	timed_start
 	echo "build: dpkg-buildpackage twice (SOURCE_DATE_EPOCH=$EPOCH)"
-	build_pkgs "$WORK/src-a" && rc_a=0 || rc_a=$?
-	build_pkgs "$WORK/src-b" && rc_b=0 || rc_b=$?
+	# a --debs folder may hold an older build: start from nothing
+	rm -rf --one-file-system "$SRC/src-a" "$SRC/src-b"
+	build_pkgs "$SRC/src-a" && rc_a=0 || rc_a=$?
+	build_pkgs "$SRC/src-b" && rc_b=0 || rc_b=$?
 	LOG=$LOGDIR/build-src-a.log
 	check "dpkg-buildpackage -us -uc -b builds (twice, two folders)" [ "$rc_a$rc_b" = 00 ]
 	LOG=
 	local p same=1
 	for p in "${PKGS[@]}" root9p-dbgsym; do
 		local a b
-		case $p in root9p | root9p-dbgsym) a=$WORK/src-a/${p}_${VERSION}_$ARCH.deb ;; *) a=$WORK/src-a/${p}_${VERSION}_all.deb ;; esac
-		b=$WORK/src-b/${a##*/}
+		case $p in root9p | root9p-dbgsym) a=$SRC/src-a/${p}_${VERSION}_$ARCH.deb ;; *) a=$SRC/src-a/${p}_${VERSION}_all.deb ;; esac
+		b=$SRC/src-b/${a##*/}
 		cmp -s "$a" "$b" || { same=0; echo "  differs: ${a##*/}"; }
 	done
 	check "reproducible: the same .deb bytes from both builds (dbgsym too)" [ "$same" = 1 ]
@@ -149,7 +167,7 @@ part_build() {
 			"installed $(dpkg-deb -f "$(deb_of "$p")" Installed-Size) KiB"
 	done
 
-	lintian --pedantic -I "$WORK/src-a/root9p_${VERSION}_$ARCH.changes" >"$LOGDIR/lintian.log" 2>&1
+	lintian --pedantic -I "$SRC/src-a/root9p_${VERSION}_$ARCH.changes" >"$LOGDIR/lintian.log" 2>&1
 	sed 's/^/  lintian: /' "$LOGDIR/lintian.log" | grep -v 'running with root privileges'
 	c_lintian_error_or_warning() { ! grep -qE "^[EW]: " "$LOGDIR/lintian.log"; }
 	check "lintian: no error or warning (overrides carry their reason)" c_lintian_error_or_warning
@@ -531,8 +549,20 @@ part_dracut() {
 	timed_end dracut
 }
 
-# the packages are built for every part
-part_build
+# the packages are built for every part, or taken from --debs DIR
+if [ "$BUILD" = 1 ]; then
+	part_build
+else
+	for p in "${PKGS[@]}"; do
+		[ -s "$(deb_of "$p")" ] && continue
+		echo "packages: no $(deb_of "$p")" >&2
+		echo "packages: try: $0 --only build --debs $DEBS first" >&2
+		fail "the packages built in $DEBS"
+		t_skip $((plan - 1)) "no packages to install"
+		t_done packages
+		exit 1
+	done
+fi
 want bookworm && part_itools bookworm bookworm
 want trixie && part_itools trixie trixie
 want dracut && part_dracut

@@ -8,7 +8,7 @@
 
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
-total_pass=0 total_fail=0 total_skip=0
+total_pass=0 total_fail=0 total_skip=0 run_n=0
 summary=()
 
 # Output. Each suite's whole output goes to $LOGS/NAME.log ($O/check-logs,
@@ -29,26 +29,48 @@ t_brief() {
 	grep -E '^  (FAIL|skip) |^       \(console log: |^[^ ]+: [0-9]+ passed, [0-9]+ failed' || true
 }
 
+# in_tmpdir DIR COMMAND...: COMMAND with TMPDIR=DIR, or as it is when DIR
+# is empty.
+in_tmpdir() {
+	local dir=$1
+	shift
+	if [ -n "$dir" ]; then TMPDIR=$dir "$@"; else "$@"; fi
+}
+
 # run NAME COMMAND...: run a suite, its output to $LOGS/NAME.log (and the
 # terminal, briefly or with V=1 whole), add up its closing line "N
 # passed, N failed" with an optional ", N skipped" and "(plan N)"
 # (t_result: a run short of its plan is a failure). With RESULTS set (a
 # lane in the background), the counts go to that file instead, one "NAME
-# PASS FAIL SKIP SECONDS" line, for the parent to add.
+# PASS FAIL SKIP SECONDS" line, for the parent to add. With RUN_TMPDIR set,
+# the suite runs with TMPDIR a new empty folder RUN_TMPDIR/N (1777: the
+# suites run QEMU and virtiofsd as other users, to whom it is /tmp), and
+# anything it leaves there is one more failure, said by name: a suite must
+# clean up what it provokes (its work folder, run9p's run folders).
+# N counts the suites run: names stay short, as virtiofsd's sockets live a
+# few folders below TMPDIR and a Unix socket's path holds at most 107 bytes.
 run() {
-	local name=$1 start out line rc p f s secs
+	local name=$1 start out line rc p f s secs cpu0 cpu
 	shift
 	start=$(date +%s)
+	cpu_ticks
+	cpu0=$CPU_TICKS
 	echo "=== $name"
 	out=$LOGS/$name.log
+	local tmp="" left=""
+	if [ -n "${RUN_TMPDIR:-}" ]; then
+		run_n=$((run_n + 1))
+		tmp=$RUN_TMPDIR/$run_n
+		mkdir -p "$tmp" && chmod 1777 "$tmp"
+	fi
 	if [ "${V:-0}" = 1 ]; then
-		"$@" 2>&1 | tee "$out"
+		(in_tmpdir "$tmp" "$@") 2>&1 | tee "$out"
 		rc=${PIPESTATUS[0]}
 	else
 		# a subshell, as the pipe above is: a suite that is a function
 		# (build, fuzz_result) counts its checks apart from the last one's
 		rc=0
-		("$@") >"$out" 2>&1 || rc=$?
+		(in_tmpdir "$tmp" "$@") >"$out" 2>&1 || rc=$?
 	fi
 	line=$(t_result "$out")
 	read -r p f s <<<"$line"
@@ -58,6 +80,20 @@ run() {
 	elif [ "$rc" -ne 0 ] && [ "$f" = 0 ]; then
 		f=1
 		echo "$name: exit $rc"
+	fi
+	if [ -n "$tmp" ]; then
+		left=$(find "$tmp" -mindepth 1 -maxdepth 1 -printf '%f ' | head -c 300)
+		if [ -n "$left" ]; then
+			f=$((f + 1))
+			# into the log, printed whole below as a failed suite's is
+			{
+				echo "  FAIL $name: left in its TMPDIR ($tmp): $left"
+				echo "$name: try: remove them in the suite's exit trap (t_workdir does for tests/boot/lib.sh's suites)"
+			} >>"$out"
+			[ "${V:-0}" != 1 ] || tail -n 2 "$out"
+		else
+			rmdir "$tmp"
+		fi
 	fi
 	if [ "${V:-0}" != 1 ]; then
 		if [ "$f" != 0 ]; then
@@ -69,19 +105,33 @@ run() {
 		fi
 	fi
 	secs=$(($(date +%s) - start))
+	cpu_ticks
+	cpu=$(((CPU_TICKS - cpu0) / $(getconf CLK_TCK)))
 	if [ -n "${RESULTS:-}" ]; then
-		echo "$name $p $f $s $secs" >>"$RESULTS"
+		echo "$name $p $f $s $secs $cpu" >>"$RESULTS"
 	else
-		add "$name" "$p" "$f" "$s" "$secs"
+		add "$name" "$p" "$f" "$s" "$secs" "$cpu"
 	fi
 }
 
-# add NAME PASS FAIL SKIP SECONDS: one suite's counts into the totals.
+# cpu_ticks: CPU_TICKS, the user and system time of this shell's ended
+# children (the suites: each runs in a subshell run waits for), in clock
+# ticks. A daemon that left its suite's process tree is not counted. The
+# summary shows each suite's CPU seconds beside its wall seconds: on two
+# cores, what the lanes' wall time can come down to.
+cpu_ticks() {
+	local st
+	read -ra st <"/proc/$BASHPID/stat"
+	# cutime and cstime, fields 16 and 17 (comm, field 2, is bash: no space)
+	CPU_TICKS=$((st[15] + st[16]))
+}
+
+# add NAME PASS FAIL SKIP SECONDS [CPU]: one suite's counts into the totals.
 add() {
 	total_pass=$((total_pass + $2))
 	total_fail=$((total_fail + $3))
 	total_skip=$((total_skip + $4))
-	summary+=("$(printf '%-16s %4s passed, %3s failed, %3s skipped, %4s s' "$@")")
+	summary+=("$(printf '%-18s %4s passed, %3s failed, %3s skipped, %4s s, cpu %4s s' "$1" "$2" "$3" "$4" "$5" "${6:--}")")
 }
 
 # build [LIBC]: the programs, as one check.

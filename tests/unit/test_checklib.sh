@@ -4,12 +4,14 @@
 # reports fewer results than it planned fails, at t_done and again when
 # its closing line is read back (t_result); skipped checks count against
 # the plan; the closing line keeps the form CI reads; t_plan_kernels
-# sums a per-kernel count into the plan, or leaves the suite without one.
+# sums a per-kernel count into the plan, or leaves the suite without one;
+# tests/lib/suites.sh's run with RUN_TMPDIR fails a suite that leaves
+# anything in its TMPDIR, by name, and removes the clean one's folder.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 # shellcheck source=tests/lib/check.sh
 . tests/lib/check.sh
-t_plan 14
+t_plan 19
 
 # suite CODE: run CODE in a new shell with the library, as a suite would;
 # its output in OUT, its exit status in RC.
@@ -64,4 +66,28 @@ check "t_plan_kernels with a kernel of unknown count: no plan" \
 suite "$counts"'t_plan_kernels 0 cnt a b; pass one; t_done kern'
 check "t_plan_kernels: a suite short of the summed plan fails" \
 	grep -qx 'kern: plan 5, 1 reported' <<<"$OUT"
+
+c_tidy_gone() { grep -qE '^tidy +1 passed, +0 failed' <<<"$OUT" && [ ! -e "$W/t/1" ]; }
+# tests/lib/suites.sh's run of two suites in a scratch folder
+# with RUN_TMPDIR set: "tidy" makes and removes a file in its TMPDIR,
+# "messy" leaves one; then the summary.
+W=$(mktemp -d "${TMPDIR:-/var/tmp}/checklib.XXXXXX") || exit 2
+trap 'rm -rf "$W"' EXIT
+OUT=$(cd "$PWD" && bash -c '
+	O=$1/o LOGS=$1/logs MAKE=make
+	. tests/lib/suites.sh
+	tidy() { touch "$TMPDIR/x"; rm "$TMPDIR/x"; t_plan 1; pass tidy; t_done tidy; }
+	messy() { touch "$TMPDIR/left-here"; t_plan 1; pass messy; t_done messy; }
+	mkdir -p "$1/t"
+	RUN_TMPDIR=$1/t run tidy tidy
+	RUN_TMPDIR=$1/t run messy messy
+	summarize all' runs "$W" 2>&1) && RC=0 || RC=$?
+check "RUN_TMPDIR: a suite that leaves a file fails, its name said" \
+	grep -q "FAIL messy: left in its TMPDIR ($W/t/2): left-here" <<<"$OUT"
+check "RUN_TMPDIR: ... counted as a failure of that suite" \
+	grep -qE '^messy +1 passed, +1 failed' <<<"$OUT"
+check "RUN_TMPDIR: the clean suite passes and its folder is gone" \
+	c_tidy_gone
+check "RUN_TMPDIR: the messy suite's folder stays for a look" [ -e "$W/t/2/left-here" ]
+check "RUN_TMPDIR: the run fails" [ "$RC" != 0 ]
 t_done checklib
