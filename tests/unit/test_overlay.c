@@ -179,9 +179,9 @@ int main(void)
 			      values[i].value, buf);
 	}
 	/* The upper's own options. */
-	r9p_upper_parse("tmpfs", &u, buf, sizeof(buf));
+	r9p_upper_parse("tmpfs", &u, &f);
 	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tmpfs");
-	r9p_upper_parse("guest", &u, buf, sizeof(buf));
+	r9p_upper_parse("guest", &u, &f);
 	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tag");
 	CHECK_STR(r9p_upper_describe(&u, buf, sizeof(buf)), "9p tag guest",
 		  "describe");
