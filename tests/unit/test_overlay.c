@@ -166,8 +166,9 @@ int main(void)
 			      "warning \"%s\"", line, rows[i].warning);
 	}
 	for (i = 0; i < ARRAY_SIZE(values); i++) {
-		ret = r9p_extra_parse_one(values[i].value, &k, &e, buf,
-					  sizeof(buf));
+		ret = r9p_extra_parse_one(values[i].value, &k, &e, &f);
+		if (ret)
+			snprintf(buf, sizeof(buf), "%s", f.why);
 		CHECK((ret == 0) == values[i].ok, "%s: returned %d (%s)",
 		      values[i].value, ret, ret ? buf : "");
 		if ((ret == 0) != values[i].ok)
