@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/err.h"
 
 #define SYS_BLOCK "/sys/class/block"
 #define SYS_DEV_BLOCK "/sys/dev/block"
@@ -43,7 +44,9 @@
 #define MIB (1024LL * 1024)
 #define ZERO_SPAN MIB		/* first and last bytes that must read zero */
 #define EXT_SB_OFFSET 1024LL	/* where ext2/3/4 keep the superblock */
-#define WHY_LEN 200		/* "what is there", said on stdout */
+/* The step of a struct r9p_err of this file: "not blank" (code 1, what
+ * is there) and "unreadable" (-errno) both end the look at a disk. */
+#define BLANK_STEP "check that the disk is blank"
 
 /* Where a file system may start with no partition table left to say so:
  * GPT's first usable sector, DOS's sector 63, and the 1 MiB alignment of
@@ -101,9 +104,9 @@ static int probe_dev(const char *dev, struct dev_info *info)
 /* Any signature in FD from byte OFF on (to SIZE)? Superblocks of every
  * type, RAID members and bad checksums included, and with PARTS the
  * partition tables (a GPT even with no protective MBR); ambivalent
- * results count as found. 0 none, 1 found (WHY says what), -1 error. */
+ * results count as found. 0 none, 1 found (E says what), -1 error. */
 static int probe_at(int fd, long long off, long long size, int parts,
-		    char *why, size_t len)
+		    struct r9p_err *e)
 {
 	const char *type = NULL;
 	blkid_probe pr = blkid_new_probe();
@@ -125,15 +128,15 @@ static int probe_at(int fd, long long off, long long size, int parts,
 	    blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) != 0)
 		type = NULL;
 	if (rc == 0 || rc == -2)
-		snprintf(why, len, "%s signature at byte %lld",
+		r9p_errf(e, BLANK_STEP, 1, NULL, "%s signature at byte %lld",
 			 rc == -2 ? "more than one" : type ? type : "a", off);
 	blkid_free_probe(pr);
 	return rc == 1 ? 0 : rc == 0 || rc == -2 ? 1 : -1;
 }
 
-/* The first and last ZERO_SPAN bytes of FD all zero? 0 yes, 1 no (WHY),
+/* The first and last ZERO_SPAN bytes of FD all zero? 0 yes, 1 no (E),
  * -1 unreadable. */
-static int check_zeros(int fd, long long size, char *why, size_t len)
+static int check_zeros(int fd, long long size, struct r9p_err *e)
 {
 	static char buf[ZERO_SPAN];
 	long long offs[2] = { 0, size > ZERO_SPAN ? size - ZERO_SPAN : 0 };
@@ -144,9 +147,10 @@ static int check_zeros(int fd, long long size, char *why, size_t len)
 			return -1;
 		for (k = 0; k < want; k++)
 			if (buf[k]) {
-				snprintf(why, len, "data at byte %lld (the "
-					 "first and last MiB of a blank disk "
-					 "are zeros)", offs[i] + (long long)k);
+				r9p_errf(e, BLANK_STEP, 1, NULL, "data at "
+					 "byte %lld (the first and last MiB of "
+					 "a blank disk are zeros)",
+					 offs[i] + (long long)k);
 				return 1;
 			}
 	}
@@ -154,11 +158,11 @@ static int check_zeros(int fd, long long size, char *why, size_t len)
 }
 
 /* Partitions the kernel knows of DEV, or holders (device mapper, RAID):
- * 0 none (or DEV is no block device: an image file), 1 some (WHY). */
-static int check_sysfs(const char *dev, char *why, size_t len)
+ * 0 none (or DEV is no block device: an image file), 1 some (E). */
+static int check_sysfs(const char *dev, struct r9p_err *e)
 {
 	char dir[128], path[400];
-	struct dirent *e;
+	struct dirent *ent;
 	struct stat st;
 	int found = 0;
 	DIR *d;
@@ -169,20 +173,21 @@ static int check_sysfs(const char *dev, char *why, size_t len)
 		 minor(st.st_rdev));
 	snprintf(path, sizeof(path), "%s/holders", dir);
 	d = opendir(path);
-	while (d && !found && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.') {
-			snprintf(why, len, "held by %.60s (sysfs)", e->d_name);
+	while (d && !found && (ent = readdir(d)) != NULL)
+		if (ent->d_name[0] != '.') {
+			r9p_errf(e, BLANK_STEP, 1, NULL, "held by %.60s "
+				 "(sysfs)", ent->d_name);
 			found = 1;
 		}
 	if (d)
 		closedir(d);
 	d = opendir(dir);
-	while (d && !found && (e = readdir(d)) != NULL) {
+	while (d && !found && (ent = readdir(d)) != NULL) {
 		snprintf(path, sizeof(path), "%s/%.100s/partition", dir,
-			 e->d_name);
-		if (e->d_name[0] != '.' && access(path, F_OK) == 0) {
-			snprintf(why, len, "the kernel knows its partition "
-				 "%.60s (sysfs)", e->d_name);
+			 ent->d_name);
+		if (ent->d_name[0] != '.' && access(path, F_OK) == 0) {
+			r9p_errf(e, BLANK_STEP, 1, NULL, "the kernel knows "
+				 "its partition %.60s (sysfs)", ent->d_name);
 			found = 1;
 		}
 	}
@@ -191,25 +196,33 @@ static int check_sysfs(const char *dev, char *why, size_t len)
 	return found;
 }
 
-/* Is DEV blank (the file's head comment)? 0 blank, 1 not (WHY), -1
- * unreadable. Every look is a read: nothing is written, nothing cached. */
-static int probe_blank(const char *dev, char *why, size_t len)
+/* E gets "read DEV: strerror(errno)" and what to try. Returns -1. */
+static int unreadable(const char *dev, struct r9p_err *e)
+{
+	return r9p_errf(e, BLANK_STEP, -errno, "give a readable block device",
+			"read %s: %s", dev, strerror(errno));
+}
+
+/* Is DEV blank (the file's head comment)? 0 blank, 1 not, -1 unreadable
+ * (E says what is there, or "read DEV: strerror"). Every look is a read:
+ * nothing is written, nothing cached. */
+static int probe_blank(const char *dev, struct r9p_err *e)
 {
 	long long size, off;
 	size_t i, g;
 	int fd, rc;
 
-	rc = check_sysfs(dev, why, len);
+	rc = check_sysfs(dev, e);
 	if (rc)
 		return rc;
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		return unreadable(dev, e);
 	size = lseek(fd, 0, SEEK_END);
-	rc = size <= 0 ? -1 : probe_at(fd, 0, size, 1, why, len);
+	rc = size <= 0 ? -1 : probe_at(fd, 0, size, 1, e);
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(part_starts); i++)
 		if (part_starts[i] < size)
-			rc = probe_at(fd, part_starts[i], size, 0, why, len);
+			rc = probe_at(fd, part_starts[i], size, 0, e);
 	/* A backup superblock read as a primary: its window starts 1 KiB
 	 * before it. */
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(ext_block_sizes); i++)
@@ -219,10 +232,12 @@ static int probe_blank(const char *dev, char *why, size_t len)
 			off = (ext_backup_groups[g] * 8 * b + (b == 1024)) * b;
 			if (off + EXT_SB_OFFSET < size)
 				rc = probe_at(fd, off - EXT_SB_OFFSET, size, 0,
-					      why, len);
+					      e);
 		}
 	if (rc == 0)
-		rc = check_zeros(fd, size, why, len);
+		rc = check_zeros(fd, size, e);
+	if (rc < 0)
+		unreadable(dev, e);
 	close(fd);
 	return rc;
 }
@@ -309,7 +324,8 @@ static int print_blank_disks(void)
 	static const char *const skip[] = { "loop", "ram", "zram", "sr", "md",
 					    "dm-", "nbd" };
 	struct dirent *e;
-	char dev[300], path[512], why[WHY_LEN];
+	char dev[300], path[512];
+	struct r9p_err not_blank;
 	DIR *d = opendir(SYS_BLOCK);
 	size_t i;
 
@@ -328,7 +344,7 @@ static int print_blank_disks(void)
 		    sys_number(e->d_name, "size") <= 0)
 			continue;
 		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
-		if (probe_blank(dev, why, sizeof(why)) == 0)
+		if (probe_blank(dev, &not_blank) == 0)
 			printf("%s\n", dev);
 	}
 	closedir(d);
@@ -345,7 +361,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct want w = { NULL, NULL };
-	char why[WHY_LEN];
+	struct r9p_err e;
 	int rc;
 
 	if (argc == 2 && strcmp(argv[1], "list") == 0)
@@ -353,12 +369,11 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "blank-disks") == 0)
 		return print_blank_disks() < 0 ? EXIT_SYSTEM : EXIT_FOUND;
 	if (argc == 3 && strcmp(argv[1], "blank") == 0) {
-		rc = probe_blank(argv[2], why, sizeof(why));
+		rc = probe_blank(argv[2], &e);
 		if (rc < 0)
-			fprintf(stderr, "blkid9p: read %s: %s: give a readable "
-				"block device\n", argv[2], strerror(errno));
+			fprintf(stderr, "blkid9p: %s: %s\n", e.why, e.try_);
 		else if (rc)
-			printf("%s: not blank: %s\n", argv[2], why);
+			printf("%s: not blank: %s\n", argv[2], e.why);
 		return rc < 0 ? EXIT_SYSTEM : rc ? EXIT_NONE : EXIT_FOUND;
 	}
 	if (argc != 3 || strcmp(argv[1], "find") != 0)

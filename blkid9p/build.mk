@@ -13,12 +13,12 @@ all: $(GO)/blkid9p
 install: install-blkid9p
 endif
 
-$(GO)/blkid9p: blkid9p/blkid9p.c
+$(GO)/blkid9p: blkid9p/blkid9p.c common/err.c
 	@mkdir -p $(@D)
 	@pkg-config --exists blkid || { echo "blkid9p needs libblkid's static library: apt-get install libblkid-dev (or make deps)" >&2; exit 1; }
 	$(CC) $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) -I. -Os -ffunction-sections -fdata-sections \
 		-ffile-prefix-map=$(CURDIR)=. \
-		-static -s -Wl,--gc-sections -o $@ $< $(BLKID9P_LIBS)
+		-static -s -Wl,--gc-sections -o $@ $^ $(BLKID9P_LIBS)
 
 .PHONY: install-blkid9p
 INSTALLED += $(PREFIX)/lib/root9p/blkid9p

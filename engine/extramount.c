@@ -20,6 +20,9 @@
 #define O_PATH 010000000	/* klibc's headers lack it */
 #endif
 
+/* The step of r9p_extra_parse_one's struct r9p_err. */
+#define MOUNT_STEP "use root9p.mount"
+
 /* "/a/b": absolute, not "/" itself, no empty, "." or ".." part. */
 static const char *path_problem(const char *p, size_t n)
 {
@@ -45,70 +48,74 @@ static const char *path_problem(const char *p, size_t n)
 }
 
 int r9p_extra_parse_one(const char *value, const struct r9p_kernel *k,
-			struct r9p_extra *e, char *msg, size_t len)
+			struct r9p_extra *x, struct r9p_err *e)
 {
 	static struct r9p_opts o;	/* large; PID 1's stack is small */
 	const char *colon = strchr(value, ':'), *path, *end, *why;
 	struct r9p_diags d;
 	size_t plen;
 
-	memset(e, 0, sizeof(*e));
+	memset(x, 0, sizeof(*x));
 	if (!colon || colon == value) {
-		snprintf(msg, len, "root9p.mount=%s: write TAG:/path[:options]",
+		r9p_errf(e, MOUNT_STEP, -EINVAL, NULL,
+			 "root9p.mount=%s: write TAG:/path[:options]",
 			 value);
-		return -EINVAL;
+		return e->code;
 	}
-	if ((size_t)(colon - value) >= sizeof(e->tag)) {
-		snprintf(msg, len, "root9p.mount=%s: the tag is too long", value);
-		return -EINVAL;
+	if ((size_t)(colon - value) >= sizeof(x->tag)) {
+		r9p_errf(e, MOUNT_STEP, -EINVAL, NULL,
+			 "root9p.mount=%s: the tag is too long", value);
+		return e->code;
 	}
-	memcpy(e->tag, value, colon - value);
+	memcpy(x->tag, value, colon - value);
 	r9p_diags_init(&d);
-	if (r9p_tag_check(e->tag, &d) < 0) {
-		snprintf(msg, len, "root9p.mount=%s: %s", value, d.d[0].text);
-		return -EINVAL;
+	if (r9p_tag_check(x->tag, &d) < 0) {
+		r9p_errf(e, MOUNT_STEP, -EINVAL, NULL,
+			 "root9p.mount=%s: %s", value, d.d[0].text);
+		return e->code;
 	}
 	path = colon + 1;
 	end = strchr(path, ':');
 	plen = end ? (size_t)(end - path) : strlen(path);
 	why = path_problem(path, plen);
 	if (why) {
-		snprintf(msg, len, "root9p.mount=%s: the path \"%.*s\" %s; "
+		r9p_errf(e, MOUNT_STEP, -EINVAL, NULL,
+			 "root9p.mount=%s: the path \"%.*s\" %s; "
 			 "write an absolute path in the root such as /mnt/data",
 			 value, (int)plen, path, why);
-		return -EINVAL;
+		return e->code;
 	}
-	memcpy(e->path, path, plen);
+	memcpy(x->path, path, plen);
 	if (r9p_opts_parse(end ? end + 1 : "", k, R9P_DEFAULTS, &o) < 0) {
 		for (why = "refused", plen = 0; plen < (size_t)o.diags.n; plen++)
 			if (o.diags.d[plen].level == R9P_ERR) {
 				why = o.diags.d[plen].text;
 				break;
 			}
-		snprintf(msg, len, "root9p.mount=%s: %s (mount9p --explain -o "
+		r9p_errf(e, MOUNT_STEP, -EINVAL, NULL,
+			 "root9p.mount=%s: %s (mount9p --explain -o "
 			 "OPTS says what this kernel takes)", value, why);
-		return -EINVAL;
+		return e->code;
 	}
-	e->mflags = o.mflags;
-	e->rdonly = o.rdonly == 1;
-	snprintf(e->data, sizeof(e->data), "%s", o.data);
+	x->mflags = o.mflags;
+	x->rdonly = o.rdonly == 1;
+	snprintf(x->data, sizeof(x->data), "%s", o.data);
 	return 0;
 }
 
 int r9p_extra_parse(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		    struct r9p_extras *x, struct r9p_diags *d)
 {
-	char msg[R9P_DIAG_LEN];
+	struct r9p_err e;
 	int i;
 
 	x->n = 0;
 	for (i = 0; i < c->nmounts; i++) {
-		if (r9p_extra_parse_one(c->mounts[i], k, &x->m[x->n], msg,
-					sizeof(msg)) == 0)
+		if (r9p_extra_parse_one(c->mounts[i], k, &x->m[x->n], &e) == 0)
 			x->n++;
 		else
 			r9p_diag_add(d, R9P_WARN, "%s; that share is not "
-				     "mounted", msg);
+				     "mounted", e.why);
 	}
 	if (c->nmounts_dropped)
 		r9p_diag_add(d, R9P_WARN, "more than %d root9p.mount= "

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
 #include "engine/cmdline.h"
 #include "mount9p/diag.h"
 #include "mount9p/kernel.h"
@@ -39,11 +40,11 @@ struct r9p_extras {
 };
 
 /*
- * Check one value TAG:/path[:opts] for kernel K into E. Returns 0, or
- * -EINVAL with MSG (LEN bytes) naming the value and what to write.
+ * Check one value TAG:/path[:opts] for kernel K into X. Returns 0, or
+ * -EINVAL with E filled (E->why naming the value and what to write).
  */
 int r9p_extra_parse_one(const char *value, const struct r9p_kernel *k,
-			struct r9p_extra *e, char *msg, size_t len);
+			struct r9p_extra *x, struct r9p_err *e);
 
 /*
  * All of C's root9p.mount= values into X: a refused one (and any past

@@ -251,26 +251,25 @@ static int config_controls(const struct r9p_cmdline *c,
 }
 
 /* root9p.tmp (tmpfs options, or a disk whose absence falls back to the
- * default tmpfs) and root9p.swap (a disk only). 0 or -EINVAL (MSG). */
-static int config_scratch(const struct r9p_cmdline *c,
-				   struct r9p_root *r, char *msg, int len)
+ * default tmpfs) and root9p.swap (a disk only). 0 or -EINVAL (E). */
+static int config_scratch(const struct r9p_cmdline *c, struct r9p_root *r,
+			  struct r9p_err *e)
 {
 	int err;
 
-	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, msg,
-				len);
+	err = r9p_scratch_parse("root9p.tmp", c->tmp, 1, &r->tmp_disk, e);
 	/* virtiofs keeps unlinked-open files working (tests/boot/virtiofs.sh
 	 * probes it each boot): /tmp stays on the root unless asked for. */
 	if (err >= 0)
 		err = r9p_tmp_parse(err ? "" : *c->tmp || !r->virtiofs ?
-				    c->tmp : "off", &r->tmp, msg, len);
+				    c->tmp : "off", &r->tmp, e);
 	if (err >= 0 && *c->swap) {
-		err = r9p_scratch_parse("root9p.swap", c->swap, 0, &r->swap,
-					msg, len);
+		err = r9p_scratch_parse("root9p.swap", c->swap, 0, &r->swap, e);
 		if (err == 0) {
-			snprintf(msg, len, "root9p.swap=%.60s: name the swap "
-				 "disk as LABEL=name or UUID=uuid", c->swap);
-			err = -EINVAL;
+			r9p_errf(e, "use root9p.swap", -EINVAL, NULL,
+				 "root9p.swap=%.60s: name the swap disk as "
+				 "LABEL=name or UUID=uuid", c->swap);
+			err = e->code;
 		}
 	}
 	return err < 0 ? err : 0;
@@ -382,8 +381,8 @@ static int config_opts(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		    unsigned flags, struct r9p_root *r, struct r9p_err *f)
 {
-	struct r9p_err mod_fail;
-	char msg[R9P_REASON_MAX], want[300];
+	struct r9p_err mod_fail, tmp_fail, upper_fail;
+	char want[300];
 	int err, mod_err, tmp_err;
 
 	memset(r, 0, sizeof(*r));
@@ -406,7 +405,7 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 					   r9p_root_wanted_modules(c, want,
 					   sizeof(want)), r->modules,
 					   sizeof(r->modules), &mod_fail);
-	tmp_err = config_scratch(c, r, msg, sizeof(msg));
+	tmp_err = config_scratch(c, r, &tmp_fail);
 	r->tmp_checked = tmp_err == 0;
 	err = config_tag(c, flags, r, f);
 	/* A 9p root (a refused tag included: the byte is the better
@@ -423,13 +422,13 @@ int r9p_root_config(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 		r9p_errf(f, "use root9p.tmp", R9P_EXIT_REFUSED,
 		     "use root9p.tmp=on, off, LABEL=name, UUID=uuid or tmpfs "
 		     "options such as size=50%; root9p.swap=LABEL=name or "
-		     "UUID=uuid", "%s", msg);
+		     "UUID=uuid", "%s", tmp_fail.why);
 		return -1;
 	}
-	if (r9p_upper_parse(c->overlay, &r->upper, msg, sizeof(msg)) < 0) {
+	if (r9p_upper_parse(c->overlay, &r->upper, &upper_fail) < 0) {
 		r9p_errf(f, "use root9p.overlay", R9P_EXIT_REFUSED,
 		     "fix root9p.overlay= (nothing was mounted: the host's "
-		     "tree stays untouched)", "%s", msg);
+		     "tree stays untouched)", "%s", upper_fail.why);
 		return -1;
 	}
 	err = r->virtiofs ? r9p_virtiofs_opts_parse(c->rootflags, k, &r->opts) :

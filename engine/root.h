@@ -71,8 +71,8 @@ struct r9p_root {
  * Message sizes. snprintf cuts a longer message, never overruns; each size
  * is the longest message it takes, with room.
  * R9P_SAY_MAX: one line to a r9p_say_fn: "cannot STEP: " and a why.
- * R9P_REASON_MAX: why a root9p.tmp=, .swap= or .overlay= value, or a
- * tmpfs, is refused: one sentence quoting the value cut to %.60s.
+ * R9P_REASON_MAX: why the tmpfs or a scratch disk's /tmp was skipped
+ * or refused (r9p_tmp_mount's REASON): one sentence with a path.
  */
 #define R9P_SAY_MAX 900
 #define R9P_REASON_MAX 300

@@ -34,6 +34,7 @@ int swapon(const char *path, int flags);	/* in klibc, not declared */
 #define BLANK_SAY 256		/* what blkid9p blank says of a disk */
 /* The step of a struct r9p_err of this file (the caller says its own). */
 #define FIND_STEP "find the scratch disk"
+#define PARSE_STEP "use the scratch disk's name"
 
 static const char *const helper_paths[] = R9P_BLKID9P_PATHS;
 static const char *const mkfs_paths[] = R9P_MKFS_PATHS;
@@ -42,7 +43,7 @@ static const char *const mkfs_paths[] = R9P_MKFS_PATHS;
 static const char *const kinds[] = { "LABEL=", "UUID=" };
 
 int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
-		      struct r9p_scratch *s, char *msg, int len)
+		      struct r9p_scratch *s, struct r9p_err *e)
 {
 	const char *name = NULL;
 	size_t i, n = strlen(value);
@@ -63,24 +64,26 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 	 * comma would be an option this version does not know. */
 	if ((size_t)(name - value) >= n || memchr(value, ',', n) ||
 	    n >= sizeof(s->spec)) {
-		snprintf(msg, len, "%s=%.60s: give one LABEL=name or UUID=uuid "
-			 "(at most %d characters), then ,mkfs or nothing", key,
-			 value, (int)sizeof(s->spec) - 1);
-		return -EINVAL;
+		r9p_errf(e, PARSE_STEP, -EINVAL, NULL, "%s=%.60s: give one "
+			 "LABEL=name or UUID=uuid (at most %d characters), "
+			 "then ,mkfs or nothing", key, value,
+			 (int)sizeof(s->spec) - 1);
+		return e->code;
 	}
 	if (s->mkfs && (!mkfs_ok || value[0] != 'L')) {
-		snprintf(msg, len, "%s=%.60s: ,mkfs is for root9p.tmp=LABEL=name "
-			 "(the new file system gets that label)", key, value);
-		return -EINVAL;
+		r9p_errf(e, PARSE_STEP, -EINVAL, NULL, "%s=%.60s: ,mkfs is for "
+			 "root9p.tmp=LABEL=name (the new file system gets that "
+			 "label)", key, value);
+		return e->code;
 	}
 	/* Checked here, before any disk is looked at: mke2fs would shorten
 	 * the label, and the disk it formatted would never be found. */
 	if (s->mkfs && n - (name - value) > MKFS_LABEL_MAX) {
-		snprintf(msg, len, "%s=%.60s: the label is %d bytes; ext4 labels "
-			 "(what ,mkfs makes) have at most %d: give LABEL= a "
-			 "shorter name", key, value, (int)(n - (name - value)),
-			 MKFS_LABEL_MAX);
-		return -EINVAL;
+		r9p_errf(e, PARSE_STEP, -EINVAL, NULL, "%s=%.60s: the label is "
+			 "%d bytes; ext4 labels (what ,mkfs makes) have at most "
+			 "%d: give LABEL= a shorter name", key, value,
+			 (int)(n - (name - value)), MKFS_LABEL_MAX);
+		return e->code;
 	}
 	snprintf(s->spec, sizeof(s->spec), "%.*s", (int)n, value);
 	return 1;
@@ -89,11 +92,11 @@ int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
 int r9p_scratch_wanted(const char *tmp, const char *swap, const char *overlay)
 {
 	struct r9p_scratch s;
-	char msg[8];
+	struct r9p_err e;
 
-	return r9p_scratch_parse("", tmp, 1, &s, msg, sizeof(msg)) == 1 ||
-	       r9p_scratch_parse("", swap, 0, &s, msg, sizeof(msg)) == 1 ||
-	       r9p_scratch_parse("", overlay, 0, &s, msg, sizeof(msg)) == 1;
+	return r9p_scratch_parse("", tmp, 1, &s, &e) == 1 ||
+	       r9p_scratch_parse("", swap, 0, &s, &e) == 1 ||
+	       r9p_scratch_parse("", overlay, 0, &s, &e) == 1;
 }
 
 static const char *find_helper(void)

@@ -41,11 +41,11 @@ struct r9p_scratch {
  * Read KEY's VALUE ("root9p.tmp" ...) into S. Returns 1 when VALUE names
  * a disk (LABEL=x or UUID=y, then ",mkfs" if MKFS_OK and the name is a
  * LABEL=), 0 when it does not (S->spec "": the caller gives VALUE its
- * other meanings), -EINVAL when it names one badly (MSG, LEN bytes,
- * says why).
+ * other meanings), -EINVAL when it names one badly (E filled, E->why
+ * naming KEY=VALUE and what to write).
  */
 int r9p_scratch_parse(const char *key, const char *value, int mkfs_ok,
-		      struct r9p_scratch *s, char *msg, int len);
+		      struct r9p_scratch *s, struct r9p_err *e);
 
 /*
  * Does TMP, SWAP or OVERLAY (the values of root9p.tmp, .swap, .overlay)

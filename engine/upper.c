@@ -144,8 +144,8 @@ static const struct source *source_of(enum r9p_upper_kind kind)
 	return NULL;
 }
 
-int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
-		    size_t len)
+int r9p_upper_parse(const char *value, struct r9p_upper *u,
+		    struct r9p_err *e)
 {
 	struct r9p_diags d;
 	size_t i;
@@ -159,8 +159,7 @@ int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 			return 0;
 		}
 	/* LABEL=x or UUID=y: a scratch disk, whose rules are scratch.c's. */
-	switch (r9p_scratch_parse("root9p.overlay", value, 0, &u->disk, msg,
-				  (int)len)) {
+	switch (r9p_scratch_parse("root9p.overlay", value, 0, &u->disk, e)) {
 	case 1:
 		u->kind = R9P_UPPER_DISK;
 		return 0;
@@ -173,13 +172,14 @@ int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
 	r9p_diags_init(&d);
 	if (strlen(value) >= sizeof(u->tag) || strchr(value, '=') ||
 	    strchr(value, ':') || r9p_tag_check(value, &d) < 0) {
-		snprintf(msg, len, "root9p.overlay=%s: not \"tmpfs\", a "
+		r9p_errf(e, "use root9p.overlay", -EINVAL, NULL,
+			 "root9p.overlay=%s: not \"tmpfs\", a "
 			 "9p mount tag nor a disk%s%s; write root9p.overlay=tmpfs "
 			 "(changes in RAM), root9p.overlay=TAG (changes in that "
 			 "share's upper/ folder) or root9p.overlay=LABEL=name "
 			 "(on that disk)", value, d.n ? ": " : "",
 			 d.n ? d.d[0].text : "");
-		return -EINVAL;
+		return e->code;
 	}
 	u->kind = R9P_UPPER_TAG;
 	snprintf(u->tag, sizeof(u->tag), "%s", value);

@@ -31,10 +31,10 @@ struct r9p_upper {
 
 /*
  * Parse root9p.overlay's VALUE ("" or absent: none) into U. Returns 0, or
- * -EINVAL with MSG (LEN bytes) naming the value and what to write.
+ * -EINVAL with E filled (E->why naming the value and what to write).
  */
-int r9p_upper_parse(const char *value, struct r9p_upper *u, char *msg,
-		    size_t len);
+int r9p_upper_parse(const char *value, struct r9p_upper *u,
+		    struct r9p_err *e);
 
 /* overlayfs options U's source needs ("" or ",opt..."), after
  * R9P_OVERLAY_OPTS. */

@@ -23,6 +23,8 @@
 #include "init/execcheck.h"
 
 /* The kernel reads this much of a file to pick a binfmt (5.1+). */
+/* The step of a struct r9p_err of this file (init9p says its own). */
+#define CHECK_STEP "check that the init can run"
 #define HEAD_SIZE 256
 #define INTERP_MAX 4096		/* PATH_MAX, the kernel's PT_INTERP limit */
 #ifndef O_PATH
@@ -46,8 +48,8 @@ struct head {
 	size_t n;
 };
 
-static int check_exec(struct root *r, const char *path, int depth, char *why,
-		      size_t len);
+static int check_exec(struct root *r, const char *path, int depth,
+		      struct r9p_err *e);
 
 /* N bytes at P as an unsigned number, big-endian when MSB. */
 static uint64_t get(const unsigned char *p, int n, int msb)
@@ -299,8 +301,8 @@ static int elf_interp(int fd, const struct head *h, char *interp)
 }
 
 /* The ELF interpreter must exist, be executable and be ELF itself. */
-static int check_elf(struct root *r, int fd, const struct head *h, char *why,
-		     size_t len)
+static int check_elf(struct root *r, int fd, const struct head *h,
+		     struct r9p_err *e)
 {
 	char interp[INTERP_MAX];
 	struct head ih;
@@ -309,7 +311,8 @@ static int check_elf(struct root *r, int fd, const struct head *h, char *why,
 
 	err = elf_interp(fd, h, interp);
 	if (err) {
-		snprintf(why, len, "an ELF file the kernel cannot load");
+		r9p_errf(e, CHECK_STEP, err, NULL,
+			 "an ELF file the kernel cannot load");
 		return err;
 	}
 	if (!*interp)
@@ -318,18 +321,20 @@ static int check_elf(struct root *r, int fd, const struct head *h, char *why,
 	if (ifd < 0) {
 		err = ifd;
 		if (err == -ENOENT || err == -ENOTDIR)
-			snprintf(why, len, "its ELF interpreter %s is missing",
-				 interp);
+			r9p_errf(e, CHECK_STEP, err, NULL,
+				 "its ELF interpreter %s is missing", interp);
 		else
-			snprintf(why, len, "its ELF interpreter %s: %s", interp,
+			r9p_errf(e, CHECK_STEP, err, NULL,
+				 "its ELF interpreter %s: %s", interp,
 				 strerror(-err));
 		return err;
 	}
 	err = S_ISREG(st.st_mode) ? exec_allowed(ifd, &st) : -EACCES;
 	if (err) {
 		close(ifd);
-		snprintf(why, len, "its ELF interpreter %s is not an executable "
-			 "file", interp);
+		r9p_errf(e, CHECK_STEP, -EACCES, NULL,
+			 "its ELF interpreter %s is not an executable file",
+			 interp);
 		return -EACCES;
 	}
 	/* IFD held open: the second lookup finds the dentries cached. */
@@ -339,8 +344,8 @@ static int check_elf(struct root *r, int fd, const struct head *h, char *why,
 	if (ifd >= 0)
 		close(ifd);
 	if (err || !is_elf(&ih)) {
-		snprintf(why, len, "its ELF interpreter %s is not an ELF file",
-			 interp);
+		r9p_errf(e, CHECK_STEP, err ? err : -ELIBBAD, NULL,
+			 "its ELF interpreter %s is not an ELF file", interp);
 		return err ? err : -ELIBBAD;
 	}
 	return 0;
@@ -372,33 +377,37 @@ static int script_interp(const struct head *h, char *interp, size_t len)
 }
 
 static int check_script(struct root *r, const struct head *h, int depth,
-			char *why, size_t len)
+			struct r9p_err *e)
 {
-	char interp[HEAD_SIZE], sub[512];
+	char interp[HEAD_SIZE];
+	struct r9p_err sub;
 	int err;
 
 	if (script_interp(h, interp, sizeof(interp)) < 0) {
-		snprintf(why, len, "its #! line names no interpreter");
+		r9p_errf(e, CHECK_STEP, -ENOEXEC, NULL,
+			 "its #! line names no interpreter");
 		return -ENOEXEC;
 	}
 	if (depth >= I9P_EXEC_DEPTH) {
-		snprintf(why, len, "more than %d levels of #! interpreters",
+		r9p_errf(e, CHECK_STEP, -ELOOP, NULL,
+			 "more than %d levels of #! interpreters",
 			 I9P_EXEC_DEPTH);
 		return -ELOOP;
 	}
-	*sub = '\0';
-	err = check_exec(r, interp, depth + 1, sub, sizeof(sub));
+	err = check_exec(r, interp, depth + 1, &sub);
 	if (!err)
 		return 0;
-	if (!*sub)
-		snprintf(why, len, "its #! interpreter %s is missing", interp);
+	if (!*sub.why)
+		r9p_errf(e, CHECK_STEP, err, NULL, "its #! interpreter %s is "
+			 "missing", interp);
 	else
-		snprintf(why, len, "its #! interpreter %s: %s", interp, sub);
+		r9p_errf(e, CHECK_STEP, err, NULL, "its #! interpreter %s: %s",
+			 interp, sub.why);
 	return err;
 }
 
-static int check_exec(struct root *r, const char *path, int depth, char *why,
-		      size_t len)
+static int check_exec(struct root *r, const char *path, int depth,
+		      struct r9p_err *e)
 {
 	struct head h;
 	struct stat st;
@@ -406,9 +415,12 @@ static int check_exec(struct root *r, const char *path, int depth, char *why,
 
 	pfd = stat_in_root(r, path, &st);
 	if (pfd < 0) {
-		/* WHY stays "" when PATH is not there: the caller says so. */
+		/* E->why "" when PATH is not there: the caller says so. */
 		if (pfd != -ENOENT && pfd != -ENOTDIR)
-			snprintf(why, len, "%s", strerror(-pfd));
+			r9p_errf(e, CHECK_STEP, pfd, NULL, "%s",
+				 strerror(-pfd));
+		else
+			r9p_errf(e, CHECK_STEP, pfd, NULL, "%s", "");
 		return pfd;
 	}
 	/* PFD stays open until PATH is read: its dentries then stay cached,
@@ -419,41 +431,36 @@ static int check_exec(struct root *r, const char *path, int depth, char *why,
 		err = read_head(r, path, &h, &fd);
 	close(pfd);
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, len, "not a regular file");
+		r9p_errf(e, CHECK_STEP, -EACCES, NULL, "not a regular file");
 		return -EACCES;
 	}
 	if (err) {
-		snprintf(why, len, "%s", strerror(-err));
+		r9p_errf(e, CHECK_STEP, err, NULL, "%s", strerror(-err));
 		return err;
 	}
 	if (is_elf(&h)) {
-		err = check_elf(r, fd, &h, why, len);
+		err = check_elf(r, fd, &h, e);
 	} else if (h.n >= 2 && h.b[0] == '#' && h.b[1] == '!') {
-		err = check_script(r, &h, depth, why, len);
+		err = check_script(r, &h, depth, e);
 	} else {
-		snprintf(why, len, "neither an ELF executable nor a #! script");
 		err = -ENOEXEC;
+		r9p_errf(e, CHECK_STEP, err, NULL,
+			 "neither an ELF executable nor a #! script");
 	}
 	close(fd);
 	return err;
 }
 
-int i9p_exec_check(int rootfd, const char *path, unsigned flags, char *why,
-		   size_t len)
+int i9p_exec_check(int rootfd, const char *path, unsigned flags,
+		   struct r9p_err *e)
 {
 	struct root r;
-	char none[1];
 
-	if (!len) {
-		why = none;
-		len = sizeof(none);
-	}
-	*why = '\0';
 	if (fstat(rootfd, &r.st) < 0) {
-		snprintf(why, len, "%s", strerror(errno));
-		return -errno;
+		r9p_errf(e, CHECK_STEP, -errno, NULL, "%s", strerror(errno));
+		return e->code;
 	}
 	r.fd = rootfd;
 	r.walk = !!(flags & I9P_EXEC_WALK);
-	return check_exec(&r, path, 0, why, len);
+	return check_exec(&r, path, 0, e);
 }

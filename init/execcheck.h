@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 /* #! levels followed; the kernel allows 4 (older) to 5 (6.x) rewrites. */
 #define I9P_EXEC_DEPTH 4
 
@@ -27,11 +29,12 @@
  * whose interpreter passes the same check (I9P_EXEC_DEPTH levels).
  * Otherwise -errno as execve() would give it (-ENOENT for a missing
  * interpreter, -ENOEXEC for an unknown format, -ELOOP for too deep a
- * #! chain), with WHY (LEN bytes, may be 0) saying what is wrong, e.g.
- * "its ELF interpreter /lib64/ld-linux-x86-64.so.2 is missing". WHY is
- * "" only when PATH itself does not exist (-ENOENT, -ENOTDIR).
+ * #! chain), with E filled (E->code the same -errno): E->why says what
+ * is wrong, e.g. "its ELF interpreter /lib64/ld-linux-x86-64.so.2 is
+ * missing", and is "" only when PATH itself does not exist (-ENOENT,
+ * -ENOTDIR): the caller words that.
  */
-int i9p_exec_check(int rootfd, const char *path, unsigned flags, char *why,
-		   size_t len);
+int i9p_exec_check(int rootfd, const char *path, unsigned flags,
+		   struct r9p_err *e);
 
 #endif

@@ -69,9 +69,6 @@ static const char *const step_names[STEP_N] = {
 	"init check", "pin", "wipe",
 };
 
-/* The longest reason i9p_init_choose gives: the init's path, its
- * interpreter's path and strerror (init/switchroot.c's own reasons). */
-#define INIT_WHY_MAX 600
 /* root9p.modules plus the modules the settings add: as long as the
  * engine's own list that it ends in (struct r9p_root's modules). */
 #define WANT_MODULES_MAX 512
@@ -258,8 +255,8 @@ static pid_t start_pin(const struct boot *b)
 
 static int boot_once(struct boot *b, struct r9p_err *f)
 {
+	struct r9p_err unusable, passed;	/* the init's check */
 	const char *init;
-	char reason[INIT_WHY_MAX];
 	pid_t pin;
 
 	struct r9p_err modf;
@@ -286,16 +283,16 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 
 	/* Checked before the wipe: an init whose ELF or #! interpreter is
 	 * missing must fail while the initramfs (and its shell) is there. */
-	init = i9p_init_choose(NEWROOT, b->cmd.init, reason, sizeof(reason));
-	if (init && *reason)
-		i9p_warn("warning: %s", reason);
+	init = i9p_init_choose(NEWROOT, b->cmd.init, &unusable, &passed);
+	if (init && *passed.why)
+		i9p_warn("warning: %s", passed.why);
 	if (!init) {
 		return r9p_errf(f, "find the init to run", 0,
 				"set init= to an executable of the root, or "
 				"install an init system in it",
 				"%s in the root: %s", *b->cmd.init ?
 				b->cmd.init : "none of /sbin/init, /etc/init, "
-				"/bin/init, /bin/sh", reason);
+				"/bin/init, /bin/sh", unusable.why);
 	}
 	b->mark[STEP_INIT] = r9p_now_ms();
 	maybe_break(b, "bottom");

@@ -34,9 +34,8 @@ static const char *const default_inits[] = {
 	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh"
 };
 
-/* What the check says of an init (a path, its ELF interpreter's path,
- * strerror); i9p_init_choose's reasons are as long. */
-#define INIT_REASON_MAX 600
+/* The step of the struct r9p_err of an init check (init9p says its own). */
+#define INIT_STEP "check the init"
 
 /* The new root, open for the check: a directory fd that absolute
  * symlinks (/sbin/init -> /lib/systemd/systemd) and ELF interpreters
@@ -48,69 +47,60 @@ static int open_root(const char *newroot)
 	return fd < 0 ? -errno : fd;
 }
 
-int i9p_init_check(const char *newroot, const char *init, char *why,
-		   size_t len)
+int i9p_init_check(const char *newroot, const char *init, struct r9p_err *e)
 {
-	char none[1];
 	int err, rootfd;
 
-	if (!len) {
-		why = none;
-		len = sizeof(none);
-	}
-	*why = '\0';
 	rootfd = open_root(newroot);
 	if (rootfd < 0) {
-		err = rootfd;
-	} else {
-		err = i9p_exec_check(rootfd, init, 0, why, len);
-		close(rootfd);
+		r9p_errf(e, INIT_STEP, rootfd, NULL, "%s", strerror(-rootfd));
+		return rootfd;
 	}
-	if (err && !*why)
-		snprintf(why, len, "%s", strerror(-err));
+	err = i9p_exec_check(rootfd, init, 0, e);
+	close(rootfd);
+	if (err && !*e->why)	/* INIT itself is not there */
+		r9p_errf(e, INIT_STEP, err, NULL, "%s", strerror(-err));
 	return err;
 }
 
 const char *i9p_init_choose(const char *newroot, const char *requested,
-				char *why, size_t len)
+			    struct r9p_err *e, struct r9p_err *passed)
 {
-	char reason[INIT_REASON_MAX];
+	struct r9p_err reason;
 	size_t i;
 	int err, first = 0, rootfd;
 
+	passed->why[0] = '\0';
 	if (*requested) {
-		err = i9p_init_check(newroot, requested, why, len);
+		err = i9p_init_check(newroot, requested, e);
 		errno = -err;
 		return err ? NULL : requested;
 	}
-	if (len)
-		*why = '\0';
 	rootfd = open_root(newroot);
 	if (rootfd < 0) {
-		if (len)
-			snprintf(why, len, "%s", strerror(-rootfd));
+		r9p_errf(e, INIT_STEP, rootfd, NULL, "%s", strerror(-rootfd));
 		errno = -rootfd;
 		return NULL;
 	}
 	/* As the kernel: the first that works; one that is there but cannot
-	 * run is skipped, and the first such is what WHY reports. */
+	 * run is skipped, and the first such is what PASSED reports. */
 	for (i = 0; i < ARRAY_SIZE(default_inits); i++) {
-		err = i9p_exec_check(rootfd, default_inits[i], 0, reason,
-				     sizeof(reason));
+		err = i9p_exec_check(rootfd, default_inits[i], 0, &reason);
 		if (!err) {
 			close(rootfd);
 			return default_inits[i];
 		}
-		if (*reason && !first) {
+		if (*reason.why && !first) {
 			first = -err;
-			if (len)
-				snprintf(why, len, "%s: %s", default_inits[i],
-					 reason);
+			r9p_errf(passed, INIT_STEP, err, NULL, "%s: %s",
+				 default_inits[i], reason.why);
 		}
 	}
 	close(rootfd);
-	if (!first && len)
-		snprintf(why, len, "%s", strerror(ENOENT));
+	if (first)
+		r9p_errf(e, INIT_STEP, -first, NULL, "%s", passed->why);
+	else
+		r9p_errf(e, INIT_STEP, -ENOENT, NULL, "%s", strerror(ENOENT));
 	errno = first ? first : ENOENT;
 	return NULL;
 }
@@ -166,27 +156,34 @@ int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count)
 	return err;
 }
 
-/* The checks that make the wipe safe; 0 or -errno with *STEP set. */
+/* E gets the switch's failure at STEP (ERR: -errno). Returns ERR. */
+static int switch_fail(struct r9p_err *e, const char *step, int err)
+{
+	r9p_errf(e, "switch to the root", err, "this is a bug if the checks "
+		 "above passed; please report it with this console log",
+		 "%s: %s", step, strerror(-err));
+	return err;
+}
+
+/* The checks that make the wipe safe; 0 or -errno with E filled. */
 static int check_switch(const char *newroot, struct stat *rootst,
-			const char **step)
+			struct r9p_err *e)
 {
 	struct statfs sfs;
 	struct stat st;
 
-	*step = "check that init9p is PID 1";
 	if (getpid() != 1)
-		return -EPERM;
-	*step = "check the initramfs root";
+		return switch_fail(e, "check that init9p is PID 1", -EPERM);
 	if (statfs("/", &sfs) < 0 || stat("/", rootst) < 0)
-		return -errno;
+		return switch_fail(e, "check the initramfs root", -errno);
 	if ((unsigned long)sfs.f_type != RAMFS_MAGIC &&
 	    (unsigned long)sfs.f_type != TMPFS_MAGIC)
-		return -EINVAL;
-	*step = "check the new root";
+		return switch_fail(e, "check the initramfs root", -EINVAL);
 	if (stat(newroot, &st) < 0)
-		return -errno;
+		return switch_fail(e, "check the new root", -errno);
+	/* nothing mounted there: refuse to wipe */
 	if (st.st_dev == rootst->st_dev)
-		return -EXDEV;	/* nothing mounted there: refuse to wipe */
+		return switch_fail(e, "check the new root", -EXDEV);
 	return 0;
 }
 
@@ -222,15 +219,6 @@ static long long now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* E gets the switch's failure at STEP (ERR: -errno). Returns ERR. */
-static int switch_fail(struct r9p_err *e, const char *step, int err)
-{
-	r9p_errf(e, "switch to the root", err, "this is a bug if the checks "
-		 "above passed; please report it with this console log",
-		 "%s: %s", step, strerror(-err));
-	return err;
-}
-
 int i9p_switch_prepare(const char *newroot, struct r9p_err *e)
 {
 	struct stat rootst;
@@ -239,9 +227,9 @@ int i9p_switch_prepare(const char *newroot, struct r9p_err *e)
 	long long t;
 	int rootfd, err;
 
-	err = check_switch(newroot, &rootst, &step);
+	err = check_switch(newroot, &rootst, e);
 	if (err)
-		return switch_fail(e, step, err);
+		return err;
 	move_api_mounts(newroot, rootst.st_dev);
 
 	step = "wipe the initramfs";

@@ -19,28 +19,28 @@
  * 0 when INIT (absolute) can be executed inside NEWROOT: an executable
  * regular file whose ELF interpreter or #! interpreter is there too
  * (init/execcheck.h), resolving symlinks as the real init will see them
- * (resolved inside NEWROOT by this process). Otherwise -errno, as execve() would fail,
- * with WHY (LEN bytes; LEN 0 for none) saying what is wrong: "its ELF
- * interpreter /lib64/ld-linux-x86-64.so.2 is missing", "its #!
+ * (resolved inside NEWROOT by this process). Otherwise -errno, as
+ * execve() would fail, with E filled: E->why says what is wrong, "its
+ * ELF interpreter /lib64/ld-linux-x86-64.so.2 is missing", "its #!
  * interpreter /usr/bin/python3 is missing", or strerror() when INIT
  * itself is the problem ("No such file or directory").
  */
-int i9p_init_check(const char *newroot, const char *init, char *why,
-		   size_t len);
+int i9p_init_check(const char *newroot, const char *init, struct r9p_err *e);
 
 /*
  * With REQUESTED ("" for none), the init to run: REQUESTED itself, or the
  * first usable of the kernel's list (/sbin/init, /etc/init, /bin/init,
- * /bin/sh). Returns it, or NULL when there is none (errno set).
- * WHY (LEN bytes, may be 0): on failure the reason, for REQUESTED as
- * i9p_init_check gives it, for the list "/sbin/init: its ELF interpreter
- * ... is missing" (the first that is there but cannot run) or
- * "No such file or directory" (none is there). On success "", or, when
- * a default was passed over, why (the same text): the caller may warn,
- * as the kernel does ("/sbin/init exists but couldn't execute it").
+ * /bin/sh). Returns it, or NULL when there is none (errno set) with E
+ * filled: for REQUESTED as i9p_init_check fills it, for the list
+ * "/sbin/init: its ELF interpreter ... is missing" (the first that is
+ * there but cannot run) or "No such file or directory" (none is there).
+ * PASSED->why is "" unless a default that is there was passed over; then
+ * PASSED is that default's failure (the same text), which the caller may
+ * warn of, as the kernel does ("/sbin/init exists but couldn't execute
+ * it"), even when another default was taken.
  */
 const char *i9p_init_choose(const char *newroot, const char *requested,
-				char *why, size_t len);
+			    struct r9p_err *e, struct r9p_err *passed);
 
 /*
  * Remove what is below the directory open as DFD and lives on device

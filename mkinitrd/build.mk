@@ -15,7 +15,8 @@ MKINITRD_OBJS := $(addprefix $(MKINITRD_OBJ)/,$(MKINITRD_SRCS:.c=.o))
 
 # What test_cpio needs to write an archive and read it back (--list code).
 MKINITRD_CPIO_OBJS := $(addprefix $(MKINITRD_OBJ)/,cpio.o cpio_read.o \
-                      listimg.o compress.o decompress.o util.o)
+                      listimg.o compress.o decompress.o util.o) \
+                      $(O)/obj/common/err.o
 
 all: $(O)/mkinitrd9p
 

@@ -27,6 +27,10 @@
 #define CONSOLE_MAJOR 5
 #define CONSOLE_MINOR 1
 
+/* The steps of a struct r9p_err of this file (see image.h). */
+#define FIND_STEP "find init9p"
+#define COLLECT_STEP "collect the image's files"
+
 /* Mount points and /dev/console: what init9p expects before it runs. */
 static const struct {
 	const char *path;
@@ -75,7 +79,7 @@ static int init_fits(const char *path, int machine)
 	return m == machine;
 }
 
-int r9p_image_find_init(int machine, char **path, char **why)
+int r9p_image_find_init(int machine, char **path, struct r9p_err *e)
 {
 	char exe[4096], *dir, *cand, *tried = xstrdup(""), *t;
 	ssize_t n;
@@ -104,19 +108,21 @@ int r9p_image_find_init(int machine, char **path, char **why)
 		tried = t;
 	}
 	if (other)
-		*why = xasprintf("find init9p: none of %s is built for %s, the "
-				 "kernel tree's machine: build one (%s) or give "
-				 "--init PATH", tried, r9p_elf_machine_name(machine),
-				 build_hint(machine));
+		r9p_errf(e, FIND_STEP, -ENOENT, NULL,
+			 "find init9p: none of %s is built for %s, the "
+			 "kernel tree's machine: build one (%s) or give "
+			 "--init PATH", tried, r9p_elf_machine_name(machine),
+			 build_hint(machine));
 	else
-		*why = xasprintf("find init9p: not in %s: build it (make) or give "
-				 "--init PATH", tried);
+		r9p_errf(e, FIND_STEP, -ENOENT, NULL,
+			 "find init9p: not in %s: build it (make) or give "
+			 "--init PATH", tried);
 	free(tried);
 	return -ENOENT;
 }
 
 static int add_init(struct r9p_cpio *c, const char *init, int tree_machine,
-		    int verbose, char **why)
+		    int verbose, struct r9p_err *e)
 {
 	unsigned char *buf;
 	size_t len;
@@ -124,18 +130,20 @@ static int add_init(struct r9p_cpio *c, const char *init, int tree_machine,
 
 	err = r9p_read_file(init, &buf, &len);
 	if (err) {
-		*why = xasprintf("read init %s: %s: give --init the path of "
-				 "init9p", init, r9p_read_strerror(err));
+		r9p_errf(e, COLLECT_STEP, err, NULL,
+			 "read init %s: %s: give --init the path of "
+			 "init9p", init, r9p_read_strerror(err));
 		return err;
 	}
 	machine = r9p_elf_machine(buf, len);
 	if (machine > 0 && tree_machine > 0 && machine != tree_machine) {
-		*why = xasprintf("init9p %s is %s, the kernel tree is %s: build "
-				 "init9p for %s (%s) and give it with --init",
-				 init, r9p_elf_machine_name(machine),
-				 r9p_elf_machine_name(tree_machine),
-				 r9p_elf_machine_name(tree_machine),
-				 build_hint(tree_machine));
+		r9p_errf(e, COLLECT_STEP, -ENOEXEC, NULL,
+			 "init9p %s is %s, the kernel tree is %s: build "
+			 "init9p for %s (%s) and give it with --init",
+			 init, r9p_elf_machine_name(machine),
+			 r9p_elf_machine_name(tree_machine),
+			 r9p_elf_machine_name(tree_machine),
+			 build_hint(tree_machine));
 		free(buf);
 		return -ENOEXEC;
 	}
@@ -149,13 +157,14 @@ static int add_init(struct r9p_cpio *c, const char *init, int tree_machine,
 			len);
 	err = r9p_cpio_add_file(c, "init", 0755, buf, len);
 	if (err)
-		*why = xasprintf("add /init: %s", strerror(-err));
+		r9p_errf(e, COLLECT_STEP, err, NULL,
+			 "add /init: %s", strerror(-err));
 	return err;
 }
 
 /* Read one module, decompressing .ko.xz/.ko.zst/.ko.gz by their magic. */
 static int read_module(const struct r9p_module *m, unsigned char **out,
-		       size_t *outlen, char **why)
+		       size_t *outlen, struct r9p_err *e)
 {
 	unsigned char *raw, *plain;
 	size_t len, plen, used;
@@ -164,12 +173,13 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 
 	err = r9p_read_file(m->path, &raw, &len);
 	if (err) {
-		*why = xasprintf("read module %s: %s: %s", m->path,
-				 r9p_read_strerror(err),
-				 err == -EINVAL || err == -EFBIG
-				 ? "the kernel tree must hold module files "
-				   "(check where it came from)"
-				 : "is the kernel tree complete? (rerun depmod)");
+		r9p_errf(e, COLLECT_STEP, err, NULL,
+			 "read module %s: %s: %s", m->path,
+			 r9p_read_strerror(err),
+			 err == -EINVAL || err == -EFBIG
+			 ? "the kernel tree must hold module files "
+			   "(check where it came from)"
+			 : "is the kernel tree complete? (rerun depmod)");
 		return err;
 	}
 	comp = r9p_comp_detect(raw, len, NULL);
@@ -179,12 +189,13 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 				     &plen, &used);
 		free(raw);
 		if (err) {
-			*why = xasprintf("decompress module %s (%s): %s",
-					 m->path, r9p_comp_name(comp),
-					 err == -EFBIG ? "more than "
-					 R9P_READ_MAX_TEXT " after decompression"
-					 ", the limit for one input file"
-					 : strerror(-err));
+			r9p_errf(e, COLLECT_STEP, err, NULL,
+				 "decompress module %s (%s): %s",
+				 m->path, r9p_comp_name(comp),
+				 err == -EFBIG ? "more than "
+				 R9P_READ_MAX_TEXT " after decompression"
+				 ", the limit for one input file"
+					       : strerror(-err));
 			return err;
 		}
 		raw = plain;
@@ -192,8 +203,9 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 	}
 	if (!r9p_elf_is_elf(raw, len)) {
 		free(raw);
-		*why = xasprintf("read module %s: not an ELF file (nor a "
-				 "gzip/xz/zstd one holding it)", m->path);
+		r9p_errf(e, COLLECT_STEP, -ENOEXEC, NULL,
+			 "read module %s: not an ELF file (nor a "
+			 "gzip/xz/zstd one holding it)", m->path);
 		return -ENOEXEC;
 	}
 	*out = raw;
@@ -204,7 +216,7 @@ static int read_module(const struct r9p_module *m, unsigned char **out,
 /* Adds the modules; *machine gets the ELF machine of the first one
  * (0 when there are none: every module is built in). */
 static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
-		       int *machine, char **why)
+		       int *machine, struct r9p_err *e)
 {
 	const struct r9p_modset *ms = o->ms;
 	const struct r9p_module *m;
@@ -215,7 +227,7 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 
 	for (i = 0; i < ms->n; i++) {
 		m = &ms->v[ms->order[i]];
-		err = read_module(m, &buf, &len, why);
+		err = read_module(m, &buf, &len, e);
 		if (err)
 			break;
 		if (!*machine)
@@ -226,7 +238,8 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 		path = xasprintf("lib/modules/%s/%s", o->kver, m->relpath);
 		err = r9p_cpio_add_file(c, path, 0644, buf, len);
 		if (err) {
-			*why = xasprintf("add /%s: %s", path, strerror(-err));
+			r9p_errf(e, COLLECT_STEP, err, NULL,
+				 "add /%s: %s", path, strerror(-err));
 			free(path);
 			break;
 		}
@@ -241,7 +254,8 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 					strlen(list));
 		list = NULL;	/* owned by the archive now */
 		if (err)
-			*why = xasprintf("add /%s: %s", path, strerror(-err));
+			r9p_errf(e, COLLECT_STEP, err, NULL,
+				 "add /%s: %s", path, strerror(-err));
 		free(path);
 	}
 	free(list);
@@ -250,24 +264,22 @@ static int add_modules(struct r9p_cpio *c, const struct r9p_image_opts *o,
 
 int r9p_image_tree_machine(const struct r9p_modset *ms)
 {
+	struct r9p_err unread;	/* collecting reads it again, says why */
 	unsigned char *buf;
-	char *why = NULL;
 	size_t len;
 	int machine;
 
 	if (!ms->n)
 		return 0;
-	if (read_module(&ms->v[ms->order[0]], &buf, &len, &why)) {
-		free(why);	/* collecting reads it again and says why */
+	if (read_module(&ms->v[ms->order[0]], &buf, &len, &unread))
 		return 0;
-	}
 	machine = r9p_elf_machine(buf, len);
 	free(buf);
 	return machine > 0 ? machine : 0;
 }
 
 int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
-		      char **why)
+		      struct r9p_err *e)
 {
 	size_t i;
 	int err = 0, machine = 0;
@@ -283,20 +295,21 @@ int r9p_image_collect(struct r9p_cpio *c, const struct r9p_image_opts *o,
 						skeleton[i].rmajor,
 						skeleton[i].rminor);
 		if (err)
-			*why = xasprintf("add /%s: %s", skeleton[i].path,
-					 strerror(-err));
+			r9p_errf(e, COLLECT_STEP, err, NULL,
+				 "add /%s: %s", skeleton[i].path,
+				 strerror(-err));
 	}
 	/* The modules first: they tell the machine init9p must be built for
 	 * (the cpio writer sorts the entries anyway). */
 	if (!err)
-		err = add_modules(c, o, &machine, why);
+		err = add_modules(c, o, &machine, e);
 	if (!err)
-		err = add_init(c, o->init, machine, o->verbose, why);
+		err = add_init(c, o->init, machine, o->verbose, e);
 	if (!err && o->rescue)
 		err = r9p_image_add_rescue(c, o->rescue, o->init, o->verbose,
-					   why);
+					   e);
 	if (!err && o->scratch)
 		err = r9p_image_add_scratch(c, o->scratch_helper, o->init,
-					    o->verbose, why);
+					    o->verbose, e);
 	return err;
 }

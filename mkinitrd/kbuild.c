@@ -18,6 +18,9 @@
 #include "mkinitrd/kbuild.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define KBUILD_STEP "resolve the build tree's modules"
+
 #define NREQUIRED ((size_t)R9P_ROOT_NMODULES)
 
 /* Names as the kernel has them: '-' is '_'. */
@@ -57,9 +60,9 @@ static void names_free(struct names *t)
 
 /* One line per module: "fs/9p/9p.ko", "kernel/fs/9p/9p.ko" or ".o". */
 static int read_list(const char *tree, const char *file, struct names *t,
-		     char **why)
+		     struct r9p_err *e)
 {
-	char *path = xasprintf("%s/%s", tree, file), line[4096], *e;
+	char *path = xasprintf("%s/%s", tree, file), line[4096], *rel;
 	FILE *f = fopen(path, "re");
 	size_t len;
 
@@ -67,10 +70,11 @@ static int read_list(const char *tree, const char *file, struct names *t,
 	if (!f) {
 		int err = -errno;
 
-		*why = xasprintf("open %s: %s%s", path, strerror(-err),
-				 err == -ENOENT && !strcmp(file, "modules.order") ?
-				 ": run make (or make modules) in the tree first" :
-				 "");
+		r9p_errf(e, KBUILD_STEP, err, NULL,
+			 "open %s: %s%s", path, strerror(-err),
+			 err == -ENOENT && !strcmp(file, "modules.order") ?
+			 ": run make (or make modules) in the tree first" :
+			 "");
 		free(path);
 		return err;
 	}
@@ -82,13 +86,14 @@ static int read_list(const char *tree, const char *file, struct names *t,
 		t->name = xrealloc(t->name, (t->n + 1) * sizeof(*t->name));
 		t->rel = xrealloc(t->rel, (t->n + 1) * sizeof(*t->rel));
 		t->name[t->n] = module_name(line);
-		e = line;
-		if (!strncmp(e, "kernel/", 7))
-			e += 7;
+		rel = line;
+		if (!strncmp(rel, "kernel/", 7))
+			rel += 7;
 		if (len > 2 && !strcmp(line + len - 2, ".o"))
-			t->rel[t->n] = xasprintf("%.*sko", (int)strlen(e) - 1, e);
+			t->rel[t->n] = xasprintf("%.*sko", (int)strlen(rel) - 1,
+						 rel);
 		else
-			t->rel[t->n] = xstrdup(e);
+			t->rel[t->n] = xstrdup(rel);
 		t->n++;
 	}
 	fclose(f);
@@ -138,7 +143,7 @@ static long add(struct kres *k, const char *name)
  * built-ins and softdep's "pre:"/"post:" words (post ones are not needed
  * before I: they stop at "post:"). */
 static int add_edges(struct kres *k, size_t i, char *list, const char *seps,
-		     char **why)
+		     struct r9p_err *e)
 {
 	char *name, *save = NULL, *dn;
 	long d;
@@ -152,11 +157,12 @@ static int add_edges(struct kres *k, size_t i, char *list, const char *seps,
 		dn = module_name(name);
 		d = add(k, dn);
 		if (d < 0 && find(&k->builtin, dn) < 0) {
-			*why = xasprintf("module %s of the build tree %s needs "
-					 "%s, which the tree neither lists in "
-					 "modules.order nor builds in: rebuild "
-					 "it (make modules)", k->ms->v[i].name,
-					 k->tree, dn);
+			r9p_errf(e, KBUILD_STEP, -ENOENT, NULL,
+				 "module %s of the build tree %s needs "
+				 "%s, which the tree neither lists in "
+				 "modules.order nor builds in: rebuild "
+				 "it (make modules)", k->ms->v[i].name,
+				 k->tree, dn);
 			free(dn);
 			return -ENOENT;
 		}
@@ -170,7 +176,7 @@ static int add_edges(struct kres *k, size_t i, char *list, const char *seps,
 	return 0;
 }
 
-static int close_over_deps(struct kres *k, char **why)
+static int close_over_deps(struct kres *k, struct r9p_err *e)
 {
 	char *deps, *soft;
 	size_t i;
@@ -180,12 +186,13 @@ static int close_over_deps(struct kres *k, char **why)
 	for (i = 0; !err && i < k->ms->n; i++) {
 		err = r9p_module_file_deps(k->ms->v[i].path, &deps, &soft);
 		if (err)
-			*why = xasprintf("read the modinfo of %s: %s",
-					 k->ms->v[i].path, strerror(-err));
+			r9p_errf(e, KBUILD_STEP, err, NULL,
+				 "read the modinfo of %s: %s",
+				 k->ms->v[i].path, strerror(-err));
 		if (!err)
-			err = add_edges(k, i, deps, ",", why);
+			err = add_edges(k, i, deps, ",", e);
 		if (!err)
-			err = add_edges(k, i, soft, " ", why);
+			err = add_edges(k, i, soft, " ", e);
 		free(deps);
 		free(soft);
 	}
@@ -193,28 +200,27 @@ static int close_over_deps(struct kres *k, char **why)
 }
 
 int r9p_kbuild_resolve(struct r9p_modset *ms, const char *tree, int mmio,
-		       const char *const *extra, size_t nextra, char **why)
+		       const char *const *extra, size_t nextra,
+		       struct r9p_err *e)
 {
 	const struct r9p_root_module *req[NREQUIRED];
 	int missing[NREQUIRED] = { 0 }, nmissing = 0, err;
+	struct r9p_err none;	/* no modules.builtin is no failure */
 	struct kres k;
 	size_t i, *roots = NULL, nroots = 0;
 	const char *name;
-	char *n;
+	char *n, *msg;
 	long r;
 
 	memset(ms, 0, sizeof(*ms));
 	memset(&k, 0, sizeof(k));
 	k.ms = ms;
 	k.tree = tree;
-	err = read_list(tree, "modules.order", &k.order, why);
+	err = read_list(tree, "modules.order", &k.order, e);
 	if (err)
 		return err;
 	/* No modules.builtin: nothing is built in that we ask for. */
-	if (read_list(tree, "modules.builtin", &k.builtin, why) < 0) {
-		free(*why);
-		*why = NULL;
-	}
+	read_list(tree, "modules.builtin", &k.builtin, &none);
 	for (i = 0; i < NREQUIRED; i++)
 		req[i] = &r9p_root_modules[i];
 	if (mmio)
@@ -234,9 +240,10 @@ int r9p_kbuild_resolve(struct r9p_modset *ms, const char *tree, int mmio,
 			missing[i] = 1;
 			nmissing++;
 		} else {
-			*why = xasprintf("module %s is neither in %s/modules.order "
-					 "nor in modules.builtin: enable it in the "
-					 "tree's .config and rebuild", name, tree);
+			r9p_errf(e, KBUILD_STEP, -ENOENT, NULL,
+				 "module %s is neither in %s/modules.order "
+				 "nor in modules.builtin: enable it in the "
+				 "tree's .config and rebuild", name, tree);
 			err = -ENOENT;
 		}
 		free(n);
@@ -244,14 +251,16 @@ int r9p_kbuild_resolve(struct r9p_modset *ms, const char *tree, int mmio,
 			goto out;
 	}
 	if (nmissing) {
-		*why = r9p_modules_explain_missing(req, missing, tree,
-						   "of the build tree", 0);
+		msg = r9p_modules_explain_missing(req, missing, tree,
+						  "of the build tree", 0);
+		r9p_errf(e, KBUILD_STEP, -ENOENT, NULL, "%s", msg);
+		free(msg);
 		err = -ENOENT;
 		goto out;
 	}
-	err = close_over_deps(&k, why);
+	err = close_over_deps(&k, e);
 	if (!err)
-		err = r9p_modset_order(ms, roots, nroots, why);
+		err = r9p_modset_order(ms, roots, nroots, e);
 out:
 	free(roots);
 	names_free(&k.order);

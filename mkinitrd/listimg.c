@@ -21,6 +21,9 @@
 #include "mkinitrd/listimg.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define LIST_STEP "list the image"
+
 static const struct {
 	unsigned fmt;
 	char mark;
@@ -142,7 +145,7 @@ static char *peek(const unsigned char *buf, size_t len)
 static int list_compressed(struct lister *l, const char *path,
 			   const unsigned char *buf, size_t len, size_t pos,
 			   enum r9p_comp comp, int seg, size_t *used,
-			   char **why)
+			   struct r9p_err *e)
 {
 	unsigned char *plain;
 	size_t plen, bad = 0;
@@ -151,18 +154,20 @@ static int list_compressed(struct lister *l, const char *path,
 	err = r9p_decompress(comp, buf + pos, len - pos, l->room, &plain,
 			     &plen, used);
 	if (err == -EFBIG) {
-		*why = xasprintf("read %s at offset %zu: %s segment: more than "
-				 "%zu MiB after decompression, the limit of "
-				 "--list for a whole image: not an initrd (a "
-				 "decompression bomb?)", path, pos,
-				 r9p_comp_name(comp), l->max >> 20);
+		r9p_errf(e, LIST_STEP, err, NULL,
+			 "read %s at offset %zu: %s segment: more than "
+			 "%zu MiB after decompression, the limit of "
+			 "--list for a whole image: not an initrd (a "
+			 "decompression bomb?)", path, pos,
+			 r9p_comp_name(comp), l->max >> 20);
 		return err;
 	}
 	if (err) {
-		*why = xasprintf("read %s at offset %zu: %s segment: %s", path,
-				 pos, r9p_comp_name(comp),
-				 err == -EBADMSG ? "corrupt or truncated data"
-						 : strerror(-err));
+		r9p_errf(e, LIST_STEP, err, NULL,
+			 "read %s at offset %zu: %s segment: %s", path,
+			 pos, r9p_comp_name(comp),
+			 err == -EBADMSG ? "corrupt or truncated data"
+					 : strerror(-err));
 		return err;
 	}
 	l->room -= plen;
@@ -170,10 +175,11 @@ static int list_compressed(struct lister *l, const char *path,
 		"bytes\n", seg, pos, r9p_comp_name(comp), *used, plen);
 	err = list_archives(l, plain, plen, &bad);
 	if (err)
-		*why = xasprintf("read %s at offset %zu: %s segment, offset "
-				 "%zu after decompression: not a complete newc "
-				 "cpio archive", path, pos,
-				 r9p_comp_name(comp), bad);
+		r9p_errf(e, LIST_STEP, err, NULL,
+			 "read %s at offset %zu: %s segment, offset "
+			 "%zu after decompression: not a complete newc "
+			 "cpio archive", path, pos,
+			 r9p_comp_name(comp), bad);
 	free(plain);
 	return err;
 }
@@ -181,7 +187,7 @@ static int list_compressed(struct lister *l, const char *path,
 /* One uncompressed archive at pos; *used gets its length. */
 static int list_plain(struct lister *l, const char *path,
 		      const unsigned char *buf, size_t len, size_t pos,
-		      int seg, size_t *used, char **why)
+		      int seg, size_t *used, struct r9p_err *e)
 {
 	size_t end = pos;
 	int err;
@@ -190,8 +196,9 @@ static int list_plain(struct lister *l, const char *path,
 		seg, pos);
 	err = r9p_cpio_parse(buf, len, &end, print_entry, l);
 	if (err) {
-		*why = xasprintf("read %s at offset %zu: not a complete newc "
-				 "cpio entry (truncated or corrupt)", path, end);
+		r9p_errf(e, LIST_STEP, err, NULL,
+			 "read %s at offset %zu: not a complete newc "
+			 "cpio entry (truncated or corrupt)", path, end);
 		return err;
 	}
 	*used = end - pos;
@@ -199,7 +206,7 @@ static int list_plain(struct lister *l, const char *path,
 }
 
 int r9p_list_image_max(const char *path, FILE *out, size_t max,
-		       char **why)
+		       struct r9p_err *e)
 {
 	struct lister l = { out, 0, max, max };
 	unsigned char *buf;
@@ -211,10 +218,14 @@ int r9p_list_image_max(const char *path, FILE *out, size_t max,
 
 	err = r9p_read_input(path, max, &buf, &len);
 	if (err) {
-		*why = err == -EFBIG
-		    ? xasprintf("read %s: larger than %zu MiB, the limit of "
-				"--list for an image", path, max >> 20)
-		    : xasprintf("read %s: %s", path, r9p_read_strerror(err));
+		if (err == -EFBIG)
+			r9p_errf(e, LIST_STEP, err, NULL,
+				 "read %s: larger than "
+				 "%zu MiB, the limit of --list for an image",
+				 path, max >> 20);
+		else
+			r9p_errf(e, LIST_STEP, err, NULL, "read %s: %s", path,
+				 r9p_read_strerror(err));
 		return err;
 	}
 	pos = skip_zeros(buf, len, 0);
@@ -224,26 +235,30 @@ int r9p_list_image_max(const char *path, FILE *out, size_t max,
 		comp = r9p_comp_detect(buf + pos, len - pos, &other);
 		if (comp != R9P_COMP_NONE) {
 			err = list_compressed(&l, path, buf, len, pos, comp, seg,
-					      &used, why);
+					      &used, e);
 		} else if (r9p_cpio_is_newc(buf + pos, len - pos)) {
 			err = list_plain(&l, path, buf, len, pos, seg, &used,
-					 why);
+					 e);
 		} else {
 			bytes = peek(buf + pos, len - pos);
-			*why = other
-			    ? xasprintf("read %s at offset %zu: %s data: not "
-					"supported (only gzip, xz, zstd)", path,
-					pos, other)
-			    : xasprintf("read %s at offset %zu: neither a newc "
-					"cpio archive nor gzip/xz/zstd data "
-					"(bytes %s)", path, pos, bytes);
-			free(bytes);
 			err = -EBADMSG;
+			if (other)
+				r9p_errf(e, LIST_STEP, err, NULL, "read %s at "
+					 "offset %zu: %s data: not supported "
+					 "(only gzip, xz, zstd)", path, pos,
+					 other);
+			else
+				r9p_errf(e, LIST_STEP, err, NULL, "read %s at "
+					 "offset %zu: neither a newc cpio "
+					 "archive nor gzip/xz/zstd data (bytes "
+					 "%s)", path, pos, bytes);
+			free(bytes);
 		}
 		pos = skip_zeros(buf, len, pos + used);
 	}
 	if (!err && seg == 0) {
-		*why = xasprintf("read %s: empty (no archive in it)", path);
+		r9p_errf(e, LIST_STEP, -EBADMSG, NULL,
+			 "read %s: empty (no archive in it)", path);
 		err = -EBADMSG;
 	}
 	if (!err)
@@ -253,7 +268,7 @@ int r9p_list_image_max(const char *path, FILE *out, size_t max,
 	return err;
 }
 
-int r9p_list_image(const char *path, FILE *out, char **why)
+int r9p_list_image(const char *path, FILE *out, struct r9p_err *e)
 {
-	return r9p_list_image_max(path, out, R9P_LIST_MAX, why);
+	return r9p_list_image_max(path, out, R9P_LIST_MAX, e);
 }

@@ -350,10 +350,10 @@ static int write_image(struct r9p_cpio *c, const struct opts *o,
 {
 	struct r9p_outfile f;
 	struct r9p_zout *z = NULL;
-	const char *step;
+	struct r9p_err e;
 	int err;
 
-	err = r9p_outfile_open(&f, o->out, 0644, 0, &step);
+	err = r9p_outfile_open(&f, o->out, 0644, 0, &e);
 	if (err)
 		goto fail;
 	err = r9p_zout_open_level(&z, o->comp, o->level, f.fd);
@@ -365,15 +365,16 @@ static int write_image(struct r9p_cpio *c, const struct opts *o,
 	}
 	if (err) {
 		r9p_outfile_abort(&f);
+		r9p_errf(&e, "write", err, NULL, "write %s: %s", o->out,
+			 strerror(-err));
 		goto fail;
 	}
-	err = r9p_outfile_commit(&f, &step);
+	err = r9p_outfile_commit(&f, &e);
 	if (!err)
 		return 0;
 fail:
 	r9p_zout_free(z);
-	fprintf(stderr, "mkinitrd9p: %s %s: %s%s\n", step, o->out,
-		strerror(-err),
+	fprintf(stderr, "mkinitrd9p: %s%s\n", e.why,
 		err == -ENOSPC ? ": free some space" :
 		err == -ENOENT || err == -EACCES ?
 		": check that the output directory exists and is writable" :
@@ -407,7 +408,8 @@ static int generate(const struct opts *o)
 	struct r9p_image_opts io;
 	struct r9p_modset ms;
 	struct r9p_cpio c;
-	char *dir = NULL, *init = NULL, *why = NULL, sizes[96];
+	char *dir = NULL, *init = NULL, sizes[96];
+	struct r9p_err e;
 	int fs = o->fs;
 	size_t i, files = 0;
 	uint32_t mtime;
@@ -421,16 +423,16 @@ static int generate(const struct opts *o)
 	if (o->kbuild) {
 		dir = xstrdup(o->kbuild);
 		err = r9p_kbuild_resolve(&ms, dir, o->mmio, o->modules,
-					 o->nmodules, &why);
+					 o->nmodules, &e);
 	} else if (o->no_modules) {
 		dir = xstrdup("(no modules)");
 		err = 0;
 	} else {
-		err = r9p_moddir_find(o->base, o->kver, &dir, &why);
+		err = r9p_moddir_find(o->base, o->kver, &dir, &e);
 		if (!err)
 			err = r9p_modules_resolve(&ms, dir, o->kver, o->mmio,
 						  &fs, o->modules, o->nmodules,
-						  &why);
+						  &e);
 	}
 	if (!err && o->fs == R9P_MODS_AUTO && !o->kbuild && !o->no_modules)
 		fprintf(stderr, "mkinitrd9p: --fstype auto: a %s image (%s)\n",
@@ -444,7 +446,7 @@ static int generate(const struct opts *o)
 		print_plan(&ms, dir);
 	if (!err)
 		err = o->init ? 0 : r9p_image_find_init(
-			r9p_image_tree_machine(&ms), &init, &why);
+			r9p_image_tree_machine(&ms), &init, &e);
 	if (!err) {
 		io.kver = o->kver;
 		io.init = o->init ? o->init : init;
@@ -453,10 +455,12 @@ static int generate(const struct opts *o)
 		io.scratch_helper = o->scratch_helper;
 		io.ms = &ms;
 		io.verbose = o->verbose;
-		err = r9p_image_collect(&c, &io, &why);
+		err = r9p_image_collect(&c, &io, &e);
 	}
-	if (why)
-		fprintf(stderr, "mkinitrd9p: %s\n", why);
+	/* mkinitrd9p's messages are one line, "ACTION TARGET: WHY: what to
+	 * try", which scripts and tests match: E->why holds all of it. */
+	if (err)
+		fprintf(stderr, "mkinitrd9p: %s\n", e.why);
 	if (!err)
 		err = write_image(&c, o, mtime, &raw, &packed);
 	if (!err) {
@@ -476,7 +480,6 @@ static int generate(const struct opts *o)
 			r9p_now_ms() - t0,
 			fs == R9P_MODS_VIRTIOFS ? "virtiofs" : "9p");
 	}
-	free(why);
 	free(dir);
 	free(init);
 	r9p_cpio_free(&c);
@@ -486,8 +489,8 @@ static int generate(const struct opts *o)
 
 int main(int argc, char **argv)
 {
+	struct r9p_err e;
 	struct opts o;
-	char *why = NULL;
 	int rc;
 
 	rc = parse_args(argc, argv, &o);
@@ -496,10 +499,9 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	if (o.list) {
-		rc = r9p_list_image(o.list, stdout, &why);
+		rc = r9p_list_image(o.list, stdout, &e);
 		if (rc)
-			fprintf(stderr, "mkinitrd9p: %s\n", why);
-		free(why);
+			fprintf(stderr, "mkinitrd9p: %s\n", e.why);
 	} else {
 		rc = check_compression(&o);
 		if (!rc)

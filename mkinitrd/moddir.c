@@ -16,6 +16,9 @@
 #include "mkinitrd/moddir.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define MODDIR_STEP "find the modules"
+
 /* Relative to BASE, in the order tried. */
 static const char *const prefixes[] = { "", "/usr" };
 #define NPREFIXES ARRAY_SIZE(prefixes)
@@ -62,7 +65,7 @@ static char *describe_kvers(const char *dir)
 }
 
 int r9p_moddir_find(const char *base, const char *kver, char **dir,
-		    char **why)
+		    struct r9p_err *e)
 {
 	char *cand[NPREFIXES] = { NULL }, *have[NPREFIXES] = { NULL };
 	char *path = NULL;
@@ -86,10 +89,11 @@ int r9p_moddir_find(const char *base, const char *kver, char **dir,
 			free(path);
 		}
 		path = NULL;
-		*why = xasprintf("no modules for kernel %s: neither %s nor %s "
-				 "exists (%s; %s): check -k, or give -b the "
-				 "root of an unpacked kernel", kver, cand[0],
-				 cand[1], have[0], have[1]);
+		r9p_errf(e, MODDIR_STEP, -ENOENT, NULL,
+			 "no modules for kernel %s: neither %s nor %s "
+			 "exists (%s; %s): check -k, or give -b the "
+			 "root of an unpacked kernel", kver, cand[0],
+			 cand[1], have[0], have[1]);
 		goto out;
 	}
 	path = xasprintf("%s/modules.dep", cand[found]);
@@ -97,8 +101,9 @@ int r9p_moddir_find(const char *base, const char *kver, char **dir,
 		free(path);
 		/* depmod -b wants the directory that holds lib/modules. */
 		path = xasprintf("%.*s%s", (int)len, base, prefixes[found]);
-		*why = xasprintf("no modules.dep in %s: run depmod -b %s %s",
-				 cand[found], *path ? path : "/", kver);
+		r9p_errf(e, MODDIR_STEP, -ENOENT, NULL,
+			 "no modules.dep in %s: run depmod -b %s %s",
+			 cand[found], *path ? path : "/", kver);
 		goto out;
 	}
 	*dir = cand[found];

@@ -9,12 +9,14 @@
 #ifndef R9P_MKINITRD_MODDIR_H
 #define R9P_MKINITRD_MODDIR_H
 
+#include "common/err.h"
+
 /*
  * *dir (malloc'd) gets the directory, which has a modules.dep. Returns
- * 0 or -ENOENT with *why (malloc'd) naming the paths tried and the
+ * 0 or -ENOENT with E filled, E->why naming the paths tried and the
  * kernel versions that are there, or the depmod command to run.
  */
 int r9p_moddir_find(const char *base, const char *kver, char **dir,
-		    char **why);
+		    struct r9p_err *e);
 
 #endif

@@ -19,6 +19,9 @@
 #include "mkinitrd/modules.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define MODULES_STEP "resolve the modules"
+
 /* What a 9p root cannot boot without: the root engine's list
  * (r9p_root_modules), the one the hooks get from mount9p --modules. */
 #define NREQUIRED ((size_t)R9P_ROOT_NMODULES)
@@ -222,7 +225,7 @@ char *r9p_modules_explain_missing(const struct r9p_root_module *const *req,
 }
 
 int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
-		     size_t nroots, char **why)
+		     size_t nroots, struct r9p_err *e)
 {
 	struct r9p_lnode *nodes = xmalloc(ms->n * sizeof(*nodes));
 	size_t i, at = 0;
@@ -236,24 +239,28 @@ int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
 	ms->order = xmalloc(ms->n * sizeof(*ms->order));
 	err = r9p_loadlist_order(nodes, ms->n, roots, nroots, ms->order, &at);
 	if (err == -ELOOP)
-		*why = xasprintf("module %s depends on itself through its "
-				 "dependencies: check modules.dep/softdeps",
-				 ms->v[at].name);
+		r9p_errf(e, MODULES_STEP, err, NULL,
+			 "module %s depends on itself through its "
+			 "dependencies: check modules.dep/softdeps",
+			 ms->v[at].name);
 	else if (err)
-		*why = xasprintf("ordering modules: %s", strerror(-err));
+		r9p_errf(e, MODULES_STEP, err, NULL,
+			 "ordering modules: %s", strerror(-err));
 	free(nodes);
 	return err;
 }
 
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 			const char *kver, int mmio, int *fs,
-			const char *const *extra, size_t nextra, char **why)
+			const char *const *extra, size_t nextra,
+			struct r9p_err *e)
 {
 	static const char *const no_config[] = { NULL };
 	const struct r9p_root_module *req[NREQUIRED];
 	struct resolver r;
 	int missing[NREQUIRED] = { 0 }, nmissing = 0, found, err = 0;
 	const char *name;
+	char *msg;
 	size_t i;
 
 	memset(ms, 0, sizeof(*ms));
@@ -262,7 +269,8 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 	r.dir = dir;
 	r.ctx = kmod_new(dir, no_config);
 	if (!r.ctx) {
-		*why = xasprintf("open module index in %s: libkmod failed", dir);
+		r9p_errf(e, MODULES_STEP, -ENOMEM, NULL,
+			 "open module index in %s: libkmod failed", dir);
 		return -ENOMEM;
 	}
 	kmod_set_log_fn(r.ctx, log_kmod, NULL);
@@ -288,15 +296,17 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 			missing[i] = 1;
 			nmissing++;
 		} else if (found == -ENOENT) {
-			*why = xasprintf("module %s not found in %s (no module, "
-					 "alias or built-in has that name): see "
-					 "%s/modules.order for names", name, dir,
-					 dir);
+			r9p_errf(e, MODULES_STEP, -ENOENT, NULL,
+				 "module %s not found in %s (no module, "
+				 "alias or built-in has that name): see "
+				 "%s/modules.order for names", name, dir,
+				 dir);
 			err = -ENOENT;
 			goto out;
 		} else if (found < 0) {
-			*why = xasprintf("look up module %s in %s: %s", name,
-					 dir, strerror(-found));
+			r9p_errf(e, MODULES_STEP, found, NULL,
+				 "look up module %s in %s: %s", name,
+				 dir, strerror(-found));
 			err = found;
 			goto out;
 		} else if (found == 0) {
@@ -304,18 +314,21 @@ int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 		}
 	}
 	if (nmissing) {
-		*why = r9p_modules_explain_missing(req, missing, dir, kver,
-						   *fs == R9P_MODS_VIRTIOFS);
+		msg = r9p_modules_explain_missing(req, missing, dir, kver,
+						  *fs == R9P_MODS_VIRTIOFS);
+		r9p_errf(e, MODULES_STEP, -ENOENT, NULL, "%s", msg);
+		free(msg);
 		err = -ENOENT;
 		goto out;
 	}
 	err = close_over_deps(&r);
 	if (err) {
-		*why = xasprintf("read dependencies in %s: %s", dir,
-				 strerror(-err));
+		r9p_errf(e, MODULES_STEP, err, NULL,
+			 "read dependencies in %s: %s", dir,
+			 strerror(-err));
 		goto out;
 	}
-	err = r9p_modset_order(ms, r.roots, r.nroots, why);
+	err = r9p_modset_order(ms, r.roots, r.nroots, e);
 out:
 	for (i = 0; i < ms->n; i++)
 		kmod_module_unref(r.mods[i]);

@@ -5,12 +5,15 @@
  * The only user of libkmod (modules.c). Given a kernel's module directory
  * and module names (names or aliases, '-' or '_'), resolve the closure
  * over dependencies and "pre:" soft dependencies, skipping built-ins, and
- * order it with loadlist.c. On failure, *why gets a message (malloc'd).
+ * order it with loadlist.c. A failure returns -errno with a struct
+ * r9p_err filled (E->code the same -errno, E->why the whole message).
  */
 #ifndef R9P_MKINITRD_MODULES_H
 #define R9P_MKINITRD_MODULES_H
 
 #include <stddef.h>
+
+#include "common/err.h"
 
 struct r9p_module {
 	char *name;	/* as the kernel knows it, e.g. "9pnet_virtio" */
@@ -48,13 +51,14 @@ enum r9p_mods_fs {
  */
 int r9p_modules_resolve(struct r9p_modset *ms, const char *dir,
 			const char *kver, int mmio, int *fs,
-			const char *const *extra, size_t nextra, char **why);
+			const char *const *extra, size_t nextra,
+			struct r9p_err *e);
 
 void r9p_modset_free(struct r9p_modset *ms);
 
 /* Order MS (its deps filled) into ms->order from ROOTS; -ELOOP on a cycle. */
 int r9p_modset_order(struct r9p_modset *ms, const size_t *roots,
-		     size_t nroots, char **why);
+		     size_t nroots, struct r9p_err *e);
 
 /* The message for a kernel lacking the MISSING[i] of REQ (malloc'd); the
  * root named is virtiofs when VIRTIOFS, else 9p. */

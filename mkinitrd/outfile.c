@@ -25,6 +25,15 @@
 /* A name taken by someone else is retried; this many is an attack. */
 #define NAME_TRIES 64
 
+/* E gets STEP on F's target failing with ERR (-errno). Returns ERR. */
+static int fill_err(const struct r9p_outfile *f, const char *step, int err,
+			struct r9p_err *e)
+{
+	r9p_errf(e, step, err, NULL, "%s %s: %s", step, f->path,
+		 strerror(-err));
+	return err;
+}
+
 /* ".BASE.<16 hex>": hidden, and unguessable so nobody can plant it. */
 static char *random_name(const char *base)
 {
@@ -92,17 +101,19 @@ static int create_named(struct r9p_outfile *f, mode_t mode)
 }
 
 int r9p_outfile_open(struct r9p_outfile *f, const char *path, mode_t mode,
-		     int flags, const char **step)
+		     int flags, struct r9p_err *e)
 {
+	const char *step;
 	int err;
 
 	f->fd = f->dirfd = -1;
 	f->base = f->tmp = NULL;
-	*step = "open the directory of";
+	f->path = path;
+	step = "open the directory of";
 	err = open_dir(f, path);
 	if (err)
 		goto fail;
-	*step = "create a temporary file beside";
+	step = "create a temporary file beside";
 	if (!(flags & R9P_OUTFILE_NAMED)) {
 		f->fd = openat(f->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
 			       mode);
@@ -119,7 +130,7 @@ int r9p_outfile_open(struct r9p_outfile *f, const char *path, mode_t mode,
 			goto fail;
 	}
 	/* umask must not decide the mode of a file meant for others. */
-	*step = "write";
+	step = "write";
 	if (fchmod(f->fd, mode) < 0) {
 		err = -errno;
 		goto fail;
@@ -127,7 +138,7 @@ int r9p_outfile_open(struct r9p_outfile *f, const char *path, mode_t mode,
 	return 0;
 fail:
 	drop(f);
-	return err;
+	return fill_err(f, step, err, e);
 }
 
 /* Give the unnamed file a random name, so it can be renamed. */
@@ -153,40 +164,41 @@ static int link_unnamed(struct r9p_outfile *f)
 	return -EEXIST;
 }
 
-int r9p_outfile_commit(struct r9p_outfile *f, const char **step)
+int r9p_outfile_commit(struct r9p_outfile *f, struct r9p_err *e)
 {
+	const char *step;
 	int err = 0;
 
-	*step = "write";
+	step = "write";
 	if (fsync(f->fd) < 0) {
 		err = -errno;
 		goto out;
 	}
-	*step = "link the new";
+	step = "link the new";
 	if (!f->tmp) {
 		err = link_unnamed(f);
 		if (err)
 			goto out;
 	}
 	/* rename replaces a link at the target; it never follows one. */
-	*step = "rename into";
+	step = "rename into";
 	if (renameat(f->dirfd, f->tmp, f->dirfd, f->base) < 0) {
 		err = -errno;
 		goto out;
 	}
 	free(f->tmp);
 	f->tmp = NULL;	/* now the target's name: keep it */
-	*step = "sync the directory of";
+	step = "sync the directory of";
 	if (fsync(f->dirfd) < 0) {
 		err = -errno;
 		goto out;
 	}
-	*step = "close";
+	step = "close";
 	err = close(f->fd) < 0 ? -errno : 0;
 	f->fd = -1;
 out:
 	drop(f);
-	return err;
+	return err ? fill_err(f, step, err, e) : 0;
 }
 
 void r9p_outfile_abort(struct r9p_outfile *f)

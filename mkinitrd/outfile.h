@@ -8,12 +8,15 @@
  * with O_CREAT|O_EXCL|O_NOFOLLOW, in the target's directory. Commit
  * syncs it, renames it over the target (a link at the target is
  * replaced, never followed) and syncs the directory. Functions return
- * 0 or -errno; *step names what failed, for the message.
+ * 0 or -errno with E filled: E->step names what failed ("rename
+ * into"), E->why is "STEP PATH: strerror", E->code the -errno.
  */
 #ifndef R9P_MKINITRD_OUTFILE_H
 #define R9P_MKINITRD_OUTFILE_H
 
 #include <sys/types.h>
+
+#include "common/err.h"
 
 /* r9p_outfile_open flags: skip O_TMPFILE (tests of the fallback). */
 #define R9P_OUTFILE_NAMED 1
@@ -23,13 +26,14 @@ struct r9p_outfile {
 	int dirfd;	/* the target's directory */
 	char *base;	/* the target's name in dirfd */
 	char *tmp;	/* the temporary name in dirfd, NULL while unnamed */
+	const char *path;	/* the target, as given (the caller's) */
 };
 
 /* Start a new version of path with permission bits mode (umask aside). */
 int r9p_outfile_open(struct r9p_outfile *f, const char *path, mode_t mode,
-		     int flags, const char **step);
+		     int flags, struct r9p_err *e);
 /* fsync, put in place of path, fsync the directory; frees f. */
-int r9p_outfile_commit(struct r9p_outfile *f, const char **step);
+int r9p_outfile_commit(struct r9p_outfile *f, struct r9p_err *e);
 /* Drop the new version (no file left behind); frees f. */
 void r9p_outfile_abort(struct r9p_outfile *f);
 

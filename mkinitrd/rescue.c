@@ -24,6 +24,9 @@
 #include "mkinitrd/image.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define RESCUE_STEP "add the rescue shell"
+
 #define CAPTURE_MAX (1024 * 1024)
 
 /* qemu-user's name for a machine: qemu-NAME-static, qemu-NAME. */
@@ -126,7 +129,7 @@ static int applet_ok(const char *name)
 }
 
 static int add_applets(struct r9p_cpio *c, const char *busybox,
-		       int verbose, char **why)
+		       int verbose, struct r9p_err *e)
 {
 	char *argv[] = { (char *)busybox, "--list", NULL, NULL };
 	char *list = NULL, *line, *next, *path, *qemu = NULL;
@@ -139,14 +142,15 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 	if (bb_machine > 0 && host_machine > 0 && bb_machine != host_machine) {
 		qemu = find_qemu(bb_machine);
 		if (!qemu) {
-			*why = xasprintf("run %s --list: it is for %s, this "
-					 "host is %s: apt-get install "
-					 "qemu-user-static (qemu-%s-static "
-					 "lists its applets)", busybox,
-					 r9p_elf_machine_name(bb_machine),
-					 r9p_elf_machine_name(host_machine),
-					 qemu_name(bb_machine) ? qemu_name(bb_machine)
-							       : "ARCH");
+			r9p_errf(e, RESCUE_STEP, -ENOEXEC, NULL,
+				 "run %s --list: it is for %s, this "
+				 "host is %s: apt-get install "
+				 "qemu-user-static (qemu-%s-static "
+				 "lists its applets)", busybox,
+				 r9p_elf_machine_name(bb_machine),
+				 r9p_elf_machine_name(host_machine),
+				 qemu_name(bb_machine) ? qemu_name(bb_machine)
+						       : "ARCH");
 			return -ENOEXEC;
 		}
 		argv[0] = qemu;
@@ -155,12 +159,13 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 	}
 	err = run_capture(argv, &list);
 	if (err) {
-		*why = xasprintf("run %s%s%s --list: %s: is it busybox? (apt-get "
-				 "install busybox-static)", qemu ? qemu : "",
-				 qemu ? " " : "", busybox,
-				 err == -ENOEXEC ? "it failed" :
-				 err == -EFBIG ? "more than 1 MiB of output"
-					       : strerror(-err));
+		r9p_errf(e, RESCUE_STEP, err, NULL,
+			 "run %s%s%s --list: %s: is it busybox? (apt-get "
+			 "install busybox-static)", qemu ? qemu : "",
+			 qemu ? " " : "", busybox,
+			 err == -ENOEXEC ? "it failed" :
+			 err == -EFBIG ? "more than 1 MiB of output"
+				       : strerror(-err));
 		free(qemu);
 		return err;
 	}
@@ -175,7 +180,8 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 		path = xasprintf("bin/%s", line);
 		err = r9p_cpio_add_symlink(c, path, "busybox");
 		if (err)
-			*why = xasprintf("add /%s: %s", path, strerror(-err));
+			r9p_errf(e, RESCUE_STEP, err, NULL,
+				 "add /%s: %s", path, strerror(-err));
 		free(path);
 		n++;
 	}
@@ -183,7 +189,8 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 	if (!err && !have_sh) {
 		err = r9p_cpio_add_symlink(c, "bin/sh", "busybox");
 		if (err)
-			*why = xasprintf("add /bin/sh: %s", strerror(-err));
+			r9p_errf(e, RESCUE_STEP, err, NULL,
+				 "add /bin/sh: %s", strerror(-err));
 	}
 	if (!err && verbose)
 		fprintf(stderr, "mkinitrd9p: rescue shell: %d applets of %s\n",
@@ -193,7 +200,7 @@ static int add_applets(struct r9p_cpio *c, const char *busybox,
 
 /* /bin/mount9p from next to init, only if it can run in the initrd. */
 static int add_mount9p(struct r9p_cpio *c, const char *init, int verbose,
-		       char **why)
+		       struct r9p_err *e)
 {
 	char *copy = xstrdup(init), *path;
 	unsigned char *buf;
@@ -217,12 +224,13 @@ static int add_mount9p(struct r9p_cpio *c, const char *init, int verbose,
 	free(path);
 	err = r9p_cpio_add_file(c, "bin/mount9p", 0755, buf, len);
 	if (err)
-		*why = xasprintf("add /bin/mount9p: %s", strerror(-err));
+		r9p_errf(e, RESCUE_STEP, err, NULL,
+			 "add /bin/mount9p: %s", strerror(-err));
 	return err;
 }
 
 int r9p_image_add_rescue(struct r9p_cpio *c, const char *busybox,
-			 const char *init, int verbose, char **why)
+			 const char *init, int verbose, struct r9p_err *e)
 {
 	unsigned char *buf;
 	size_t len;
@@ -230,25 +238,28 @@ int r9p_image_add_rescue(struct r9p_cpio *c, const char *busybox,
 
 	err = r9p_read_file(busybox, &buf, &len);
 	if (err) {
-		*why = xasprintf("read rescue shell %s: %s: apt-get install "
-				 "busybox-static, or give --rescue-shell=PATH",
-				 busybox, r9p_read_strerror(err));
+		r9p_errf(e, RESCUE_STEP, err, NULL,
+			 "read rescue shell %s: %s: apt-get install "
+			 "busybox-static, or give --rescue-shell=PATH",
+			 busybox, r9p_read_strerror(err));
 		return err;
 	}
 	if (r9p_elf_is_static(buf, len) == 0) {
 		free(buf);
-		*why = xasprintf("use %s as rescue shell: it is dynamically "
-				 "linked: use a static busybox "
-				 "(busybox-static)", busybox);
+		r9p_errf(e, RESCUE_STEP, -ENOEXEC, NULL,
+			 "use %s as rescue shell: it is dynamically "
+			 "linked: use a static busybox "
+			 "(busybox-static)", busybox);
 		return -ENOEXEC;
 	}
 	err = r9p_cpio_add_file(c, "bin/busybox", 0755, buf, len);
 	if (err) {
-		*why = xasprintf("add /bin/busybox: %s", strerror(-err));
+		r9p_errf(e, RESCUE_STEP, err, NULL,
+			 "add /bin/busybox: %s", strerror(-err));
 		return err;
 	}
-	err = add_applets(c, busybox, verbose, why);
+	err = add_applets(c, busybox, verbose, e);
 	if (!err)
-		err = add_mount9p(c, init, verbose, why);
+		err = add_mount9p(c, init, verbose, e);
 	return err;
 }

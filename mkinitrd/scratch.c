@@ -15,8 +15,11 @@
 #include "mkinitrd/image.h"
 #include "mkinitrd/util.h"
 
+/* The step of a struct r9p_err of this file (its why says the rest). */
+#define SCRATCH_STEP "add the scratch-disk helper"
+
 int r9p_image_add_scratch(struct r9p_cpio *c, const char *helper,
-			  const char *init, int verbose, char **why)
+			  const char *init, int verbose, struct r9p_err *e)
 {
 	char *copy, *path;
 	unsigned char *buf;
@@ -33,16 +36,18 @@ int r9p_image_add_scratch(struct r9p_cpio *c, const char *helper,
 	}
 	err = r9p_read_file(path, &buf, &len);
 	if (err) {
-		*why = xasprintf("read scratch-disk helper %s: %s: run make "
-				 "(it needs libblkid-dev), or give "
-				 "--scratch=PATH", path, r9p_read_strerror(err));
+		r9p_errf(e, SCRATCH_STEP, err, NULL,
+			 "read scratch-disk helper %s: %s: run make "
+			 "(it needs libblkid-dev), or give "
+			 "--scratch=PATH", path, r9p_read_strerror(err));
 		free(path);
 		return err;
 	}
 	/* The initrd has no libraries: only a static helper can run. */
 	if (r9p_elf_is_static(buf, len) != 1) {
-		*why = xasprintf("use %s as blkid9p: not a static executable",
-				 path);
+		r9p_errf(e, SCRATCH_STEP, -ENOEXEC, NULL,
+			 "use %s as blkid9p: not a static executable",
+			 path);
 		free(buf);
 		free(path);
 		return -ENOEXEC;
@@ -52,6 +57,7 @@ int r9p_image_add_scratch(struct r9p_cpio *c, const char *helper,
 	free(path);
 	err = r9p_cpio_add_file(c, "bin/blkid9p", 0755, buf, len);
 	if (err)
-		*why = xasprintf("add /bin/blkid9p: %s", strerror(-err));
+		r9p_errf(e, SCRATCH_STEP, err, NULL,
+			 "add /bin/blkid9p: %s", strerror(-err));
 	return err;
 }

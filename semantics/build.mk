@@ -30,9 +30,9 @@ $(GO)/semprobe: $(SEM_SRCS) $(SEM_HDRS)
 
 # semdurable: the durability writer and coherence poller (semantics/durability.sh,
 # coherence.sh); the host runs the same static file to check what survived.
-$(GO)/semdurable: semantics/durable.c
+$(GO)/semdurable: semantics/durable.c common/err.c
 	@mkdir -p $(dir $@)
-	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $<
+	$(SEM_CC) $(SEM_CFLAGS) -Os -ffile-prefix-map=$(CURDIR)=. -static -s -o $@ $^
 
 # semfault: the guest side of the fault runs (semantics/faults.sh); it
 # names errnos as semprobe does (errname.c), without the rest of the harness.

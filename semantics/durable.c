@@ -33,6 +33,7 @@
 
 #include "common/array.h"
 #include "common/clock.h"
+#include "common/err.h"
 
 #define REC_LEN 64		/* a record: "R%010u <payload> %08x\n" */
 #define REC_SUM_AT 54		/* the checksum covers bytes [0, 54) */
@@ -253,8 +254,13 @@ static int count_records(const char *path, unsigned *whole, long *tail,
 	return 0;
 }
 
-/* check_replace: 0 and the version when DIR/replace is one whole version. */
-static int check_replace(const char *dir, unsigned *v, const char **why)
+/* The step of check_replace's struct r9p_err; its why is the verdict
+ * run_check prints ("absent", "short (a torn version)" ...). */
+#define REPLACE_STEP "check the replaced file"
+
+/* check_replace: 0 and the version when DIR/replace is one whole version,
+ * else -1 with E filled. */
+static int check_replace(const char *dir, unsigned *v, struct r9p_err *e)
 {
 	static char got[VER_MAX + 1], want[VER_MAX];
 	char path[PATH_LEN];
@@ -264,30 +270,22 @@ static int check_replace(const char *dir, unsigned *v, const char **why)
 
 	snprintf(path, sizeof(path), "%s/replace", dir);
 	f = fopen(path, "re");
-	if (!f) {
-		*why = "absent";
-		return -1;
-	}
+	if (!f)
+		return r9p_errf(e, REPLACE_STEP, -errno, NULL, "absent");
 	n = fread(got, 1, sizeof(got), f);
 	fclose(f);
 	got[n < sizeof(got) ? n : sizeof(got) - 1] = '\0';
-	if (n == 0) {
-		*why = "empty";
-		return -1;
-	}
-	if (sscanf(got, "V%10u ", &ver) != 1) {
-		*why = "no version header";
-		return -1;
-	}
+	if (n == 0)
+		return r9p_errf(e, REPLACE_STEP, -1, NULL, "empty");
+	if (sscanf(got, "V%10u ", &ver) != 1)
+		return r9p_errf(e, REPLACE_STEP, -1, NULL, "no version header");
 	wn = make_version(ver, want);
-	if (n != wn) {
-		*why = n < wn ? "short (a torn version)" : "long (a mix)";
-		return -1;
-	}
-	if (memcmp(got, want, wn)) {
-		*why = "bytes differ (a mix)";
-		return -1;
-	}
+	if (n != wn)
+		return r9p_errf(e, REPLACE_STEP, -1, NULL, "%s", n < wn ?
+				"short (a torn version)" : "long (a mix)");
+	if (memcmp(got, want, wn))
+		return r9p_errf(e, REPLACE_STEP, -1, NULL,
+				"bytes differ (a mix)");
 	*v = ver;
 	return 0;
 }
@@ -316,7 +314,7 @@ static int run_check(const char *dir, unsigned synced, unsigned replaced,
 	char path[PATH_LEN];
 	unsigned whole, bad_at, v = 0, ns_whole, ns_bad;
 	long tail, ns_tail;
-	const char *why = NULL;
+	struct r9p_err e;
 	int broke = 0;
 
 	snprintf(path, sizeof(path), "%s/log", dir);
@@ -331,8 +329,9 @@ static int run_check(const char *dir, unsigned synced, unsigned replaced,
 		say("CHECK log PASS whole=%u synced=%u tail=%ld\n", whole, synced, tail);
 	}
 
-	if (check_replace(dir, &v, &why) < 0) {
-		say("CHECK replace FAIL differs: %s replaced=%u\n", why, replaced);
+	if (check_replace(dir, &v, &e) < 0) {
+		say("CHECK replace FAIL differs: %s replaced=%u\n", e.why,
+		    replaced);
 		broke = 1;
 	} else if (v < replaced) {
 		say("CHECK replace FAIL differs: version %u, %u was replaced and synced\n",

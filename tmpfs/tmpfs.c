@@ -58,7 +58,7 @@ static void add_item(char *buf, size_t size, const char *item)
 	snprintf(buf + n, size - n, "%s%s", n ? "," : "", item);
 }
 
-int r9p_tmp_parse(const char *value, struct r9p_tmp *t, char *msg, int len)
+int r9p_tmp_parse(const char *value, struct r9p_tmp *t, struct r9p_err *e)
 {
 	char buf[256], *p, *item;
 	int has_mode = 0;
@@ -73,10 +73,10 @@ int r9p_tmp_parse(const char *value, struct r9p_tmp *t, char *msg, int len)
 		value = "";
 	/* Room for the default mode in front of the user's options. */
 	if (strlen(value) + sizeof(DEFAULT_MODE) >= sizeof(buf)) {
-		snprintf(msg, len, "root9p.tmp=%.40s...: too long (at most %d "
-			 "characters)", value,
+		r9p_errf(e, "use root9p.tmp", -EINVAL, NULL, "root9p.tmp=%.40s...: "
+			 "too long (at most %d characters)", value,
 			 (int)(sizeof(buf) - sizeof(DEFAULT_MODE) - 1));
-		return -EINVAL;
+		return e->code;
 	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (p = buf; (item = strsep(&p, ",")) != NULL;) {

@@ -11,6 +11,8 @@
 #ifndef R9P_TMPFS_H
 #define R9P_TMPFS_H
 
+#include "common/err.h"
+
 /* What root9p.tmp=on means, and what root9p.tmp=OPTS adds to. */
 #define R9P_TMP_DEFAULT "mode=1777,nosuid,nodev"
 
@@ -24,9 +26,9 @@ struct r9p_tmp {
  * Parse root9p.tmp's value: "" or "on" (the defaults), "off", or tmpfs
  * options, which add to the defaults: nosuid, nodev and mode=1777 stay
  * unless the value says otherwise (suid, dev, mode=...). Returns 0 or
- * -EINVAL (with MSG, LEN bytes, saying why).
+ * -EINVAL with E filled (step "use root9p.tmp", E->code -EINVAL).
  */
-int r9p_tmp_parse(const char *value, struct r9p_tmp *t, char *msg, int len);
+int r9p_tmp_parse(const char *value, struct r9p_tmp *t, struct r9p_err *e);
 
 /*
  * T as mount(8) -o options, data first ("mode=1777,size=1m,nosuid,nodev"),

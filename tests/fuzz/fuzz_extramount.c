@@ -49,7 +49,7 @@ static void check_accepted(const char *value, const struct r9p_kernel *k,
 	static char form[R9P_DATA_MAX + 400];
 	size_t tlen = strlen(e->tag), plen = strlen(e->path);
 	struct r9p_diags d;
-	char msg[R9P_DIAG_LEN];
+	struct r9p_err err;
 
 	r9p_diags_init(&d);
 	NEED(tlen > 0 && tlen < sizeof(e->tag) && !strchr(e->tag, ':'));
@@ -66,31 +66,28 @@ static void check_accepted(const char *value, const struct r9p_kernel *k,
 	one.m[0] = *e;
 	r9p_extra_describe(&one, form, sizeof(form));
 	NEED(strlen(form) < sizeof(form) - 1);
-	NEED(r9p_extra_parse_one(form, k, &again, msg, sizeof(msg)) == 0);
+	NEED(r9p_extra_parse_one(form, k, &again, &err) == 0);
 	NEED(strcmp(again.tag, e->tag) == 0 && strcmp(again.path, e->path) == 0);
 	NEED(again.rdonly == e->rdonly && again.mflags == e->mflags);
 	NEED(strcmp(again.data, e->data) == 0);
 }
 
-static void check_one(const char *value, const struct r9p_kernel *k,
-		      size_t msglen)
+static void check_one(const char *value, const struct r9p_kernel *k)
 {
 	static struct r9p_extra e;
-	char *msg = malloc(msglen);
+	struct r9p_err err;
 	int rc;
 
-	NEED(msg != NULL);
 	memset(&e, 'Z', sizeof(e));
-	rc = r9p_extra_parse_one(value, k, &e, msg, msglen);
+	rc = r9p_extra_parse_one(value, k, &e, &err);
 	NEED(rc == 0 || rc == -EINVAL);
 	if (rc == 0) {
 		check_accepted(value, k, &e);
 	} else {
-		NEED(memchr(msg, '\0', msglen) != NULL);
-		NEED(strncmp(msg, "root9p.mount=", strlen(msg) < 13 ?
-			     strlen(msg) : 13) == 0);
+		NEED(err.code == rc && err.step && *err.step);
+		NEED(memchr(err.why, '\0', sizeof(err.why)) != NULL);
+		NEED(strncmp(err.why, "root9p.mount=", 13) == 0);
 	}
-	free(msg);
 }
 
 /* The text as a command line: the entries kept are those that pass. */
@@ -100,7 +97,7 @@ static void check_cmdline(const char *text, const struct r9p_kernel *k)
 	static struct r9p_extras x;
 	static struct r9p_extra e;
 	struct r9p_diags d;
-	char msg[R9P_DIAG_LEN];
+	struct r9p_err err;
 	int i, n = 0, refused = 0;
 
 	r9p_cmdline_parse(text, &c);
@@ -109,8 +106,7 @@ static void check_cmdline(const char *text, const struct r9p_kernel *k)
 	NEED(r9p_extra_parse(&c, k, &x, &d) == x.n);
 	NEED(x.n >= 0 && x.n <= c.nmounts);
 	for (i = 0; i < c.nmounts; i++) {
-		if (r9p_extra_parse_one(c.mounts[i], k, &e, msg,
-					sizeof(msg)) < 0) {
+		if (r9p_extra_parse_one(c.mounts[i], k, &e, &err) < 0) {
 			refused++;
 			continue;
 		}
@@ -124,23 +120,22 @@ static void check_cmdline(const char *text, const struct r9p_kernel *k)
 	NEED(d.nerr == 0);
 }
 
-/* Byte 0 picks the kernel profile, the message size (1-32 or 400) and
- * what the rest is: one root9p.mount= value, or a command line (bit 6). */
+/* Byte 0 picks the kernel profile and what the rest is: one root9p.mount=
+ * value, or a command line (bit 6); its bit 7 and low bits sized a
+ * message buffer before struct r9p_err (kept: the corpus means the same). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct r9p_kernel *k;
-	size_t msglen;
 	char *text;
 
 	if (size < 1)
 		return 0;
 	k = &kernels[data[0] % (sizeof(kernels) / sizeof(kernels[0]))];
-	msglen = data[0] & 0x80 ? (size_t)(data[0] & 0x1f) + 1 : 400;
 	text = fuzz_text(data + 1, size - 1);
 	if (data[0] & 0x40)
 		check_cmdline(text, k);
 	else
-		check_one(text, k, msglen);
+		check_one(text, k);
 	free(text);
 	return 0;
 }

@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
 	static char path[64];
-	char *text = NULL, *why = NULL;
+	struct r9p_err e;
+	char *text = NULL;
 	size_t len = 0;
 	FILE *out;
 	int rc;
@@ -112,15 +113,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	NEED(pwrite(fd, data, size, 0) == (ssize_t)size);
 	out = open_memstream(&text, &len);
 	NEED(out != NULL);
-	rc = r9p_list_image_max(path, out, LIST_MAX, &why);
+	rc = r9p_list_image_max(path, out, LIST_MAX, &e);
 	NEED(fclose(out) == 0);
 	NEED(rc <= 0);
 	NEED(printable(text, len));
 	if (rc == 0)
 		check_listing(text, len);
 	else
-		NEED(why != NULL && strlen(why) > 0);
-	free(why);
+		NEED(e.code == rc && strlen(e.why) > 0 &&
+		     memchr(e.why, '\0', sizeof(e.why)));
 	free(text);
 	check_escape(data, size < 512 ? size : 512);
 	return 0;

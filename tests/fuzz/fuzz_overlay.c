@@ -33,15 +33,14 @@ static int is_tag(const char *value)
 /* What the value should give: the kind, or -1 for a refusal. */
 static int kind_of(const char *value, struct r9p_scratch *disk)
 {
-	char msg[256];
+	struct r9p_err e;
 	int rc;
 
 	if (!*value)
 		return R9P_UPPER_NONE;
 	if (strcmp(value, "tmpfs") == 0)
 		return R9P_UPPER_TMPFS;
-	rc = r9p_scratch_parse("root9p.overlay", value, 0, disk, msg,
-			       sizeof(msg));
+	rc = r9p_scratch_parse("root9p.overlay", value, 0, disk, &e);
 	if (rc)
 		return rc == 1 ? R9P_UPPER_DISK : -1;
 	return is_tag(value) ? R9P_UPPER_TAG : -1;
@@ -66,7 +65,8 @@ static void check_accepted(const char *value, const struct r9p_upper *u,
 			   const struct r9p_scratch *disk)
 {
 	static struct r9p_upper again;
-	char form[512], msg[256];
+	char form[512];
+	struct r9p_err e;
 
 	NEED(r9p_upper_overlay_opts(u) != NULL);
 	NEED((u->kind == R9P_UPPER_NONE) == !*r9p_upper_overlay_opts(u));
@@ -81,31 +81,30 @@ static void check_accepted(const char *value, const struct r9p_upper *u,
 	/* the command-line form is the value (a disk's has no ,mkfs) */
 	NEED(r9p_upper_value(u, form, sizeof(form)) == form);
 	NEED(strcmp(form, value) == 0);
-	NEED(r9p_upper_parse(form, &again, msg, sizeof(msg)) == 0);
+	NEED(r9p_upper_parse(form, &again, &e) == 0);
 	NEED(again.kind == u->kind && strcmp(again.tag, u->tag) == 0 &&
 	     strcmp(again.disk.spec, u->disk.spec) == 0);
 }
 
-/* Byte 0 sizes the message buffer (1-256), byte 1 the description
+/* Byte 0 is unused (it sized a message buffer before struct r9p_err;
+ * kept so the corpus means the same), byte 1 sizes the description
  * buffer (1-256), the rest is the value. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct r9p_upper u;
 	static struct r9p_scratch disk;
-	size_t msglen, desclen;
-	char *value, *msg;
+	struct r9p_err e;
+	size_t desclen;
+	char *value;
 	int rc, want;
 
 	if (size < 2)
 		return 0;
-	msglen = (size_t)data[0] + 1;
 	desclen = (size_t)data[1] + 1;
 	value = fuzz_text(data + 2, size - 2);
-	msg = malloc(msglen);
-	NEED(msg != NULL);
 	want = kind_of(value, &disk);
 	memset(&u, 'Z', sizeof(u));
-	rc = r9p_upper_parse(value, &u, msg, msglen);
+	rc = r9p_upper_parse(value, &u, &e);
 	NEED(rc == 0 || rc == -EINVAL);
 	NEED((rc == 0) == (want >= 0));
 	if (rc == 0) {
@@ -113,11 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_accepted(value, &u, &disk);
 		check_describe(&u, desclen);
 	} else {
-		NEED(memchr(msg, '\0', msglen) != NULL);
-		NEED(strncmp(msg, PREFIX, strlen(msg) < strlen(PREFIX) ?
-			     strlen(msg) : strlen(PREFIX)) == 0);
+		NEED(e.code == -EINVAL && e.step && *e.step && e.try_);
+		NEED(memchr(e.why, '\0', sizeof(e.why)) != NULL);
+		NEED(strncmp(e.why, PREFIX, strlen(PREFIX)) == 0);
 	}
-	free(msg);
 	free(value);
 	return 0;
 }

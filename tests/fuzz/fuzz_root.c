@@ -116,7 +116,7 @@ static void check_ok(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	static struct r9p_scratch disk;
 	static struct r9p_upper u;
 	size_t tlen = strlen(r->tag);
-	char msg[300];
+	struct r9p_err e;
 	int i;
 
 	NEED(r->is9p == 1 && r->virtiofs == r9p_root_is_virtiofs(c));
@@ -131,15 +131,14 @@ static void check_ok(const struct r9p_cmdline *c, const struct r9p_kernel *k,
 	     (r->timeout_ms >= 0 && r->timeout_ms <= R9P_SECONDS_MAX * 1000LL));
 	check_modules(r);
 	NEED(r->tmp_checked == 1 && r->debug == c->debug);
-	NEED(r9p_scratch_parse("root9p.tmp", c->tmp, 1, &disk, msg,
-			       sizeof(msg)) >= 0);
+	NEED(r9p_scratch_parse("root9p.tmp", c->tmp, 1, &disk, &e) >= 0);
 	NEED(strcmp(disk.spec, r->tmp_disk.spec) == 0 &&
 	     disk.mkfs == r->tmp_disk.mkfs);
 	NEED(!*c->swap || (r9p_scratch_parse("root9p.swap", c->swap, 0, &disk,
-					     msg, sizeof(msg)) == 1 &&
+					     &e) == 1 &&
 			   strcmp(disk.spec, r->swap.spec) == 0));
 	NEED(*c->swap || !*r->swap.spec);
-	NEED(r9p_upper_parse(c->overlay, &u, msg, sizeof(msg)) == 0);
+	NEED(r9p_upper_parse(c->overlay, &u, &e) == 0);
 	NEED(u.kind == r->upper.kind && strcmp(u.tag, r->upper.tag) == 0);
 	NEED(r->extras.n >= 0 && r->extras.n <= R9P_CMDLINE_MOUNTS &&
 	     r->extras.n <= c->nmounts);

@@ -31,7 +31,8 @@ static void check_disk(const char *value, int mkfs_ok,
 		       const struct r9p_scratch *s)
 {
 	static struct r9p_scratch again;
-	char back[sizeof(s->spec) + 8], msg[256];
+	char back[sizeof(s->spec) + 8];
+	struct r9p_err e;
 	size_t n = strlen(s->spec);
 
 	NEED(n < sizeof(s->spec) && names_disk(s->spec));
@@ -41,59 +42,53 @@ static void check_disk(const char *value, int mkfs_ok,
 	NEED(strcmp(value + n, s->mkfs ? ",mkfs" : "") == 0);
 	NEED(!s->mkfs || (mkfs_ok && s->spec[0] == 'L'));
 	snprintf(back, sizeof(back), "%s%s", s->spec, s->mkfs ? ",mkfs" : "");
-	NEED(r9p_scratch_parse("root9p.tmp", back, mkfs_ok, &again, msg,
-			       sizeof(msg)) == 1);
+	NEED(r9p_scratch_parse("root9p.tmp", back, mkfs_ok, &again, &e) == 1);
 	NEED(strcmp(again.spec, s->spec) == 0 && again.mkfs == s->mkfs);
 }
 
-/* The message, cut to LEN, begins "KEY=". */
-static void check_msg(const char *key, const char *msg, int len)
+/* The failure: a step, -EINVAL, and a why that begins "KEY=". */
+static void check_err(const char *key, const struct r9p_err *e)
 {
 	char head[64];
 
-	NEED(memchr(msg, '\0', (size_t)len) != NULL);
+	NEED(e->step && *e->step && e->code == -EINVAL && e->try_);
+	NEED(memchr(e->why, '\0', sizeof(e->why)) != NULL);
 	snprintf(head, sizeof(head), "%s=", key);
-	NEED(strncmp(msg, head, strlen(msg) < strlen(head) ? strlen(msg) :
-		     strlen(head)) == 0);
+	NEED(strncmp(e->why, head, strlen(head)) == 0);
 }
 
-/* Byte 0 sizes the message buffer (0-255), byte 1 picks the key (bits
- * 1-2) and MKFS_OK (bit 0), the rest is the value. */
+/* Byte 0 is unused (it sized a message buffer before struct r9p_err;
+ * kept so the corpus means the same), byte 1 picks the key (bits 1-2)
+ * and MKFS_OK (bit 0), the rest is the value. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct r9p_scratch s;
 	const char *key;
-	char *value, *msg;
-	int msglen, mkfs_ok, rc;
+	struct r9p_err e;
+	char *value;
+	int mkfs_ok, rc;
 
 	if (size < 2)
 		return 0;
-	msglen = data[0];
 	mkfs_ok = data[1] & 1;
 	key = keys[(data[1] >> 1) % (sizeof(keys) / sizeof(keys[0]))];
 	value = fuzz_text(data + 2, size - 2);
-	msg = malloc(msglen ? (size_t)msglen : 1);
-	NEED(msg != NULL);
-	msg[0] = 'X';
 	memset(&s, 'Z', sizeof(s));
-	rc = r9p_scratch_parse(key, value, mkfs_ok, &s, msg, msglen);
+	rc = r9p_scratch_parse(key, value, mkfs_ok, &s, &e);
 	NEED(rc == 0 || rc == 1 || rc == -EINVAL);
 	NEED((rc == 0) == !names_disk(value));
 	if (rc == 0)
 		NEED(s.spec[0] == '\0' && s.mkfs == 0);
 	else if (rc == 1)
 		check_disk(value, mkfs_ok, &s);
-	else if (msglen)
-		check_msg(key, msg, msglen);
 	else
-		NEED(msg[0] == 'X');
+		check_err(key, &e);
 	NEED(r9p_scratch_wanted(value, "", "") ==
-	     (r9p_scratch_parse("", value, 1, &s, msg, msglen) == 1));
+	     (r9p_scratch_parse("", value, 1, &s, &e) == 1));
 	NEED(r9p_scratch_wanted("", value, "") ==
-	     (r9p_scratch_parse("", value, 0, &s, msg, msglen) == 1));
+	     (r9p_scratch_parse("", value, 0, &s, &e) == 1));
 	NEED(r9p_scratch_wanted("", "", value) ==
 	     r9p_scratch_wanted("", value, ""));
-	free(msg);
 	free(value);
 	return 0;
 }

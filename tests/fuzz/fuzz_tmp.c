@@ -75,7 +75,7 @@ static void check_round_trip(const char *value, const struct r9p_tmp *t,
 			     const char *desc)
 {
 	static struct r9p_tmp again;
-	char msg[256];
+	struct r9p_err e;
 	int rc;
 
 	/* Only when the defaults are all in: a description lists the flags
@@ -83,7 +83,7 @@ static void check_round_trip(const char *value, const struct r9p_tmp *t,
 	if (t->on && (t->mflags & (MS_NOSUID | MS_NODEV)) !=
 		     (MS_NOSUID | MS_NODEV))
 		return;
-	rc = r9p_tmp_parse(desc, &again, msg, sizeof(msg));
+	rc = r9p_tmp_parse(desc, &again, &e);
 	/* a longer text may hit the length limit; nothing else may fail */
 	NEED(rc == 0 || (rc == -EINVAL && strlen(desc) > strlen(value)));
 	if (rc)
@@ -92,24 +92,22 @@ static void check_round_trip(const char *value, const struct r9p_tmp *t,
 	NEED(strcmp(again.data, t->data) == 0);
 }
 
-/* Byte 0 sizes the message buffer (0-255), byte 1 the description
+/* Byte 0 is unused (it sized a message buffer before struct r9p_err;
+ * kept so the corpus means the same), byte 1 sizes the description
  * buffer (1-256), the rest is the value. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct r9p_tmp t;
 	static char whole[1024];
-	int msglen, desclen, rc;
-	char *value, *msg;
+	struct r9p_err e;
+	int desclen, rc;
+	char *value;
 
 	if (size < 2)
 		return 0;
-	msglen = data[0];
 	desclen = data[1] + 1;
 	value = fuzz_text(data + 2, size - 2);
-	msg = malloc(msglen ? (size_t)msglen : 1);
-	NEED(msg != NULL);
-	msg[0] = 'X';
-	rc = r9p_tmp_parse(value, &t, msg, msglen);
+	rc = r9p_tmp_parse(value, &t, &e);
 	NEED(rc == 0 || rc == -EINVAL);
 	if (rc == 0) {
 		check_accepted(value, &t);
@@ -117,12 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		NEED(strlen(whole) < sizeof(whole) - 1);
 		check_describe(&t, whole, desclen);
 		check_round_trip(value, &t, whole);
-	} else if (msglen) {
-		NEED(memchr(msg, '\0', (size_t)msglen) != NULL);
 	} else {
-		NEED(msg[0] == 'X');
+		NEED(e.code == -EINVAL && strcmp(e.step, "use root9p.tmp") == 0);
+		NEED(strncmp(e.why, "root9p.tmp=", 11) == 0);
+		NEED(memchr(e.why, '\0', sizeof(e.why)) != NULL);
 	}
-	free(msg);
 	free(value);
 	return 0;
 }

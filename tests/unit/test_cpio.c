@@ -255,14 +255,15 @@ static void test_list(const char *path, const char *comp)
 		"drwxr-xr-x   3 0     0              0 2009-02-13 23:31 a\n",
 		"# 12 entries in 1 segment\n",
 	};
-	char *out = NULL, *why = NULL, head[128];
+	char *out = NULL, head[128];
+	struct r9p_err e = { .why = "" };
 	size_t len = 0, i;
 	FILE *f = open_memstream(&out, &len);
 	int err;
 
-	err = r9p_list_image(path, f, &why);
+	err = r9p_list_image(path, f, &e);
 	fclose(f);
-	CHECK(err == 0, "--list %s: %s", path, why ? why : "");
+	CHECK(err == 0, "--list %s: %s", path, e.why);
 	snprintf(head, sizeof(head), "# segment 1 at offset 0: %s", comp);
 	CHECK(out && strncmp(out, head, strlen(head)) == 0,
 	      "--list %s: first line: %.60s", path, out ? out : "");
@@ -270,7 +271,6 @@ static void test_list(const char *path, const char *comp)
 		CHECK(strstr(out, lines[i]) != NULL, "--list %s: no line %s",
 		      comp, lines[i]);
 	free(out);
-	free(why);
 }
 
 static void check_extracted(const char *root, int is_root)

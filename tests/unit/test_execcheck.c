@@ -232,20 +232,25 @@ static const char *want_why(const struct exec_case *c, char *buf, size_t n)
 	return buf;
 }
 
-/* One case as i9p_init_check does it, through the walk when WALK. */
+/* One case as i9p_init_check does it, through the walk when WALK; WHY
+ * (LEN bytes) gets the failure's why, "" on success. */
 static int check_one(const char *init, int walk, char *why, size_t len)
 {
+	struct r9p_err e;
 	int fd, err;
 
-	if (!walk)
-		return i9p_init_check(base, init, why, len);
-	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = i9p_exec_check(fd, init, I9P_EXEC_WALK, why, len);
-	close(fd);
-	if (err && !*why)
-		snprintf(why, len, "%s", strerror(-err));
+	if (!walk) {
+		err = i9p_init_check(base, init, &e);
+	} else {
+		fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		err = i9p_exec_check(fd, init, I9P_EXEC_WALK, &e);
+		close(fd);
+		if (err && !*e.why)
+			snprintf(e.why, sizeof(e.why), "%s", strerror(-err));
+	}
+	snprintf(why, len, "%s", err ? e.why : "");
 	return err;
 }
 
@@ -306,7 +311,8 @@ static void run_as_nobody(void)
 
 int main(void)
 {
-	char why[600], root[300];
+	struct r9p_err e, passed;
+	char root[300];
 	const char *init;
 
 	SETUP(mkdtemp(base) != NULL, "mkdtemp: %s", strerror(errno));
@@ -314,31 +320,33 @@ int main(void)
 	make_tree();
 	run_cases(0);
 	run_as_nobody();
-	/* A short buffer is cut, never overrun; none at all is fine. */
-	CHECK(i9p_init_check(base, "/bin/dyn-missing", why, 10) == -ENOENT &&
-	      strcmp(why, "its ELF i") == 0, "short buffer: \"%s\"", why);
-	CHECK(i9p_init_check(base, "/bin/dyn-missing", NULL, 0) == -ENOENT,
-	      "no buffer");
+	/* The failure's record: its step and code beside the why. */
+	CHECK(i9p_init_check(base, "/bin/dyn-missing", &e) == -ENOENT &&
+	      e.code == -ENOENT && strcmp(e.why, "its ELF interpreter "
+	      "/lib64/ld-linux-x86-64.so.2 is missing") == 0,
+	      "record: %d \"%s\"", e.code, e.why);
+	CHECK(e.step && *e.step && e.try_ && !*e.try_, "step \"%s\"",
+	      e.step ? e.step : "(null)");
 
 	/* The kernel's list: /sbin/init is there but cannot run, /bin/sh can:
-	 * /bin/sh is taken and WHY tells why /sbin/init was passed over. */
-	init = i9p_init_choose(base, "", why, sizeof(why));
+	 * /bin/sh is taken and PASSED tells why /sbin/init was passed over. */
+	init = i9p_init_choose(base, "", &e, &passed);
 	CHECK(init && strcmp(init, "/bin/sh") == 0, "default: %s",
 	      init ? init : "(null)");
-	CHECK_STR(why, "/sbin/init: its ELF interpreter "
+	CHECK_STR(passed.why, "/sbin/init: its ELF interpreter "
 		  "/lib64/ld-linux-x86-64.so.2 is missing", "passed over");
-	init = i9p_init_choose(base, "/bin/script-missing", why,
-				   sizeof(why));
+	init = i9p_init_choose(base, "/bin/script-missing", &e, &passed);
 	CHECK(!init && errno == ENOENT, "requested: errno %d", errno);
-	CHECK_STR(why, "its #! interpreter /usr/bin/python3 is missing",
+	CHECK_STR(e.why, "its #! interpreter /usr/bin/python3 is missing",
 		  "requested");
 	snprintf(root, sizeof(root), "%s/empty", base);
-	init = i9p_init_choose(root, "", why, sizeof(why));
+	init = i9p_init_choose(root, "", &e, &passed);
 	CHECK(!init && errno == ENOENT, "empty root: errno %d", errno);
-	CHECK_STR(why, "No such file or directory", "empty root");
+	CHECK_STR(e.why, "No such file or directory", "empty root");
 	/* A real dynamic binary of this machine: its real PT_INTERP. */
-	CHECK(i9p_init_check("/", "/bin/sh", why, sizeof(why)) == 0,
-	      "this machine's /bin/sh: %s", why);
+	e.why[0] = '\0';
+	CHECK(i9p_init_check("/", "/bin/sh", &e) == 0,
+	      "this machine's /bin/sh: %s", e.why);
 
 	{
 		char cmd[400];

@@ -87,7 +87,7 @@ static void test_plant(const struct plant_case *pc)
 	char *names, *cmd;
 	unsigned char *got = NULL;
 	struct r9p_outfile f;
-	const char *step = "";
+	struct r9p_err e;
 	struct stat st;
 	size_t len = 0;
 	int err;
@@ -103,13 +103,12 @@ static void test_plant(const struct plant_case *pc)
 		CHECK(symlink(victim, link) == 0, "%s: plant", pc->what);
 		free(link);
 	}
-	err = r9p_outfile_open(&f, out, 0644, pc->flags, &step);
-	CHECK(err == 0, "%s: open: %s %s", pc->what, step, strerror(-err));
+	err = r9p_outfile_open(&f, out, 0644, pc->flags, &e);
+	CHECK(err == 0, "%s: open: %s", pc->what, e.why);
 	if (!err) {
 		CHECK(write(f.fd, "image\n", 6) == 6, "%s: write", pc->what);
-		err = r9p_outfile_commit(&f, &step);
-		CHECK(err == 0, "%s: commit: %s %s", pc->what, step,
-		      strerror(-err));
+		err = r9p_outfile_commit(&f, &e);
+		CHECK(err == 0, "%s: commit: %s", pc->what, e.why);
 	}
 	CHECK(r9p_read_file(victim, &got, &len) == 0 && len == strlen(VICTIM) &&
 	      memcmp(got, VICTIM, len) == 0, "%s: victim content changed",
@@ -136,13 +135,13 @@ static void test_outfile_errors(void)
 	char *dir = tpath("abort"), *out = tpath("abort/out.img"), *names;
 	char *nodir = tpath("missing/out.img");
 	struct r9p_outfile f;
-	const char *step = "";
+	struct r9p_err e;
 	int flags, err;
 
 	CHECK(mkdir(dir, 0755) == 0, "mkdir %s", dir);
 	/* An abort leaves nothing behind, however the file was made. */
 	for (flags = 0; flags <= R9P_OUTFILE_NAMED; flags++) {
-		err = r9p_outfile_open(&f, out, 0644, flags, &step);
+		err = r9p_outfile_open(&f, out, 0644, flags, &e);
 		CHECK(err == 0, "abort case %d: open: %s", flags, strerror(-err));
 		if (!err) {
 			CHECK(write(f.fd, "x", 1) == 1, "abort case %d", flags);
@@ -152,10 +151,10 @@ static void test_outfile_errors(void)
 		CHECK_STR(names, "", "abort leaves an empty directory");
 		free(names);
 	}
-	err = r9p_outfile_open(&f, nodir, 0644, 0, &step);
-	CHECK(err == -ENOENT && strcmp(step, "open the directory of") == 0,
-	      "missing directory: %d, step %s", err, step);
-	err = r9p_outfile_open(&f, "somedir/", 0644, 0, &step);
+	err = r9p_outfile_open(&f, nodir, 0644, 0, &e);
+	CHECK(err == -ENOENT && strcmp(e.step, "open the directory of") == 0,
+	      "missing directory: %d, step %s", err, e.step);
+	err = r9p_outfile_open(&f, "somedir/", 0644, 0, &e);
 	CHECK(err == -EISDIR, "OUT ending in /: %d", err);
 	free(nodir);
 	free(out);
@@ -339,19 +338,20 @@ static int file_sink(void *ctx, const void *buf, size_t len)
 	return fwrite(buf, 1, len, ctx) == len ? 0 : -EIO;
 }
 
-/* List path with a bound; out gets the listing, why the message. */
-static int list(const char *path, size_t max, char **out, char **why)
+/* List path with a bound; out gets the listing, E->why the message
+ * ("" when there is none). */
+static int list(const char *path, size_t max, char **out, struct r9p_err *e)
 {
 	size_t len;
 	FILE *f = open_memstream(out, &len);
 	int err;
 
-	*why = NULL;
+	e->why[0] = '\0';
 	if (!f) {
 		*out = NULL;
 		return -ENOMEM;
 	}
-	err = r9p_list_image_max(path, f, max, why);
+	err = r9p_list_image_max(path, f, max, e);
 	fclose(f);
 	return err;
 }
@@ -372,7 +372,8 @@ static const struct {
 
 static void test_list(void)
 {
-	char *path = tpath("evil.cpio"), *bomb = tpath("bomb.img"), *out, *why;
+	char *path = tpath("evil.cpio"), *bomb = tpath("bomb.img"), *out;
+	struct r9p_err e;
 	struct r9p_cpio c;
 	size_t i;
 	FILE *f;
@@ -387,35 +388,32 @@ static void test_list(void)
 	CHECK(f && r9p_cpio_write(&c, 0, file_sink, f, NULL) == 0 &&
 	      fclose(f) == 0, "write %s", path);
 	r9p_cpio_free(&c);
-	err = list(path, R9P_LIST_MAX, &out, &why);
-	CHECK(err == 0, "list escapes: %s", why ? why : "");
+	err = list(path, R9P_LIST_MAX, &out, &e);
+	CHECK(err == 0, "list escapes: %s", e.why);
 	CHECK(!strchr(out, '\033') && !strchr(out, '\a'),
 	      "a raw control byte in the listing");
 	CHECK(strstr(out, " evil\\033[31mred\n") != NULL, "escaped name");
 	CHECK(strstr(out, " link -> to\\033]0;title\\007\n") != NULL,
 	      "escaped target");
 	free(out);
-	free(why);
 
 	for (i = 0; i < ARRAY_SIZE(bombs); i++) {
 		CHECK(write_zeros(bomb, R9P_COMP_GZIP, bombs[i].seg1, 0) == 0 &&
 		      (!bombs[i].seg2 ||
 		       write_zeros(bomb, R9P_COMP_GZIP, bombs[i].seg2, 1) == 0),
 		      "%s: make", bombs[i].what);
-		err = list(bomb, MIB, &out, &why);
+		err = list(bomb, MIB, &out, &e);
 		CHECK(err == bombs[i].want, "%s: %d", bombs[i].what, err);
-		CHECK(!bombs[i].why || (why && strstr(why, bombs[i].why)),
-		      "%s: message %s", bombs[i].what, why ? why : "(none)");
+		CHECK(!bombs[i].why || strstr(e.why, bombs[i].why),
+		      "%s: message %s", bombs[i].what, e.why);
 		free(out);
-		free(why);
 	}
 	/* The file itself is bounded before any byte of it is read. */
 	CHECK(truncate(bomb, (off_t)(2 * MIB)) == 0, "grow %s", bomb);
-	err = list(bomb, MIB, &out, &why);
-	CHECK(err == -EFBIG && why && strstr(why, "larger than 1 MiB"),
-	      "file over the bound: %d %s", err, why ? why : "");
+	err = list(bomb, MIB, &out, &e);
+	CHECK(err == -EFBIG && strstr(e.why, "larger than 1 MiB"),
+	      "file over the bound: %d %s", err, e.why);
 	free(out);
-	free(why);
 	unlink(bomb);
 	free(bomb);
 	free(path);

@@ -166,8 +166,9 @@ int main(void)
 			      "warning \"%s\"", line, rows[i].warning);
 	}
 	for (i = 0; i < ARRAY_SIZE(values); i++) {
-		ret = r9p_extra_parse_one(values[i].value, &k, &e, buf,
-					  sizeof(buf));
+		ret = r9p_extra_parse_one(values[i].value, &k, &e, &f);
+		if (ret)
+			snprintf(buf, sizeof(buf), "%s", f.why);
 		CHECK((ret == 0) == values[i].ok, "%s: returned %d (%s)",
 		      values[i].value, ret, ret ? buf : "");
 		if ((ret == 0) != values[i].ok)
@@ -179,9 +180,9 @@ int main(void)
 			      values[i].value, buf);
 	}
 	/* The upper's own options. */
-	r9p_upper_parse("tmpfs", &u, buf, sizeof(buf));
+	r9p_upper_parse("tmpfs", &u, &f);
 	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tmpfs");
-	r9p_upper_parse("guest", &u, buf, sizeof(buf));
+	r9p_upper_parse("guest", &u, &f);
 	CHECK_STR(r9p_upper_overlay_opts(&u), ",redirect_dir=off", "tag");
 	CHECK_STR(r9p_upper_describe(&u, buf, sizeof(buf)), "9p tag guest",
 		  "describe");

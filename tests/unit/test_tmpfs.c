@@ -56,12 +56,13 @@ static void write_file(const char *path, const char *text)
 int main(void)
 {
 	struct r9p_tmp t;
-	char msg[200], reason[200], dir[] = "/tmp/r9p-tmpfs-XXXXXX", p[300];
+	struct r9p_err e;
+	char reason[200], dir[] = "/tmp/r9p-tmpfs-XXXXXX", p[300];
 	char big[400], desc[300];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		CHECK(r9p_tmp_parse(cases[i].value, &t, msg, sizeof(msg)) == 0,
+		CHECK(r9p_tmp_parse(cases[i].value, &t, &e) == 0,
 		      "%s", cases[i].value);
 		CHECK(t.on == cases[i].on && t.mflags == cases[i].mflags,
 		      "\"%s\": on %d flags %#lx", cases[i].value, t.on, t.mflags);
@@ -71,13 +72,13 @@ int main(void)
 	}
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	CHECK(r9p_tmp_parse(big, &t, msg, sizeof(msg)) < 0, "long value");
-	CHECK(strstr(msg, "root9p.tmp") != NULL, "message names the key: %s",
-	      msg);
+	CHECK(r9p_tmp_parse(big, &t, &e) < 0, "long value");
+	CHECK(strstr(e.why, "root9p.tmp") != NULL, "message names the key: %s",
+	      e.why);
 
 	/* Skip rules, on a fake root: no /tmp, then fstab has /tmp, off. */
 	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-	r9p_tmp_parse("", &t, msg, sizeof(msg));
+	r9p_tmp_parse("", &t, &e);
 	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
 	      "no /tmp folder must be skipped");
 	CHECK(strstr(reason, "no /tmp") != NULL, "%s", reason);
@@ -103,7 +104,7 @@ int main(void)
 	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1,
 	      "fstab /tmp must be skipped");
 	CHECK(strstr(reason, "fstab") != NULL, "%s", reason);
-	r9p_tmp_parse("off", &t, msg, sizeof(msg));
+	r9p_tmp_parse("off", &t, &e);
 	CHECK(r9p_tmp_mount(dir, &t, reason, sizeof(reason)) == 1, "off");
 	CHECK(strstr(reason, "off") != NULL, "%s", reason);
 	unlink(p);
