@@ -3,7 +3,9 @@
 # scripts/run9p.d/cache.sh - what run9p keeps between runs, and whom it trusts
 # for it: trust_test (owner, mode, no link), cache_get (ROOT9P_CACHE's
 # folders), stat once (ST), the index of facts learnt about files (IDX:
-# hashes, kernel versions, QEMU's features) and file_sums (SUM).
+# hashes, kernel versions, QEMU's features), file_sums (SUM), key_sum
+# (the initrd's key, remembered per set of inputs) and file_new (a new
+# file in a cache folder).
 # Sourced by scripts/run9p with the rest of run9p.d: the globals it
 # reads and sets (QEMU among them, from the environment) are
 # run9p_defaults' (args.sh), which shellcheck cannot see from here.
@@ -101,7 +103,8 @@ stat_startup() {
 	f=$base/run9p/paths
 	[ ! -f "$f" ] || [ -L "$f" ] || mapfile -t more <"$f"
 	stat_fetch "$rootdir" ${k:+"$k"} ${QEMU_PATH:+"$QEMU_PATH"} "$base" \
-		"$base/run9p" "$base/run9p/index" "$base/loop" "$base/vmlinux" "$f" "${more[@]}"
+		"$base/run9p" "$base/run9p/index" "$base/run9p/keys" "$base/loop" "$base/run" \
+		"$base/vmlinux" "$f" "${more[@]}"
 	# Remembered only from a list of the user's own (stat_remember).
 	if [ ${#more[@]} != 0 ] && trust_test "$f" 1; then
 		STAT_PATHS_LEN=0
@@ -156,6 +159,7 @@ idx_valid() {
 	sha256) [[ $2 =~ ^[0-9a-f]{64}$ ]] ;;
 	kver) [[ $2 =~ ^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$ ]] ;;
 	builtin9p | config-pvh | qemu-run-with-user | qemu-sandbox=*) [[ $2 =~ ^[01]$ ]] ;;
+	loop-missing) [[ $2 =~ ^(-|[A-Z0-9_]{1,32}(,[A-Z0-9_]{1,32}){0,15})$ ]] ;;
 	*) return 1 ;;
 	esac
 }
@@ -240,4 +244,85 @@ file_sums() {
 		idx_valid sha256 "${SUM[$p]}" || return 1
 		idx_put sha256 "$p" "${SUM[$p]}"
 	done < <(sha256sum -- "${todo[@]}")
+}
+
+# key_sum TEXT: KEY_OUT = the sha256 of TEXT and a newline (sha256sum
+# <<<TEXT), remembered per TEXT in ROOT9P_CACHE/run9p/keys beside the
+# index: the initrd's key (loop_initrd_key) names every input of the
+# image in TEXT, so any change to one is a TEXT never seen, hashed
+# afresh, and a warm run asks no sha256sum. One "SUM TEXT" line each
+# (TEXT as printf %q writes it: one line), the newest first, KEYS_MAX
+# kept. The file is trusted as the index is (trust_test): a planted
+# line would name another image.
+declare -gA KEYS=()
+KEYS_LIST=() KEYS_FILE="" KEYS_STATE=unread KEYS_MAX=32
+keys_load() {
+	local k t
+	[ "$KEYS_STATE" = unread ] || return 0
+	KEYS_STATE=off
+	idx_load
+	[ "$IDX_STATE" = on ] || return 0
+	KEYS_FILE=${IDX_FILE%/*}/keys
+	if [ -e "$KEYS_FILE" ] || [ -L "$KEYS_FILE" ]; then
+		{ trust_test "$KEYS_FILE" 1 && [ -f "$KEYS_FILE" ]; } || return 0
+		while IFS=' ' read -r k t; do
+			if [[ $k =~ ^[0-9a-f]{64}$ ]] && [ -n "$t" ] && [ -z "${KEYS[$t]:-}" ]; then
+				KEYS[$t]=$k
+				KEYS_LIST+=("$t")
+			fi
+		done <"$KEYS_FILE"
+	fi
+	KEYS_STATE=on
+}
+
+key_sum() {
+	local q tmp t n=1
+	printf -v q '%q' "$1"
+	keys_load
+	if [ -n "${KEYS[$q]:-}" ]; then KEY_OUT=${KEYS[$q]}; return 0; fi
+	KEY_OUT=$(sha256sum <<<"$1") || return 1
+	KEY_OUT=${KEY_OUT%% *}
+	[[ $KEY_OUT =~ ^[0-9a-f]{64}$ ]] || return 1
+	[ "$KEYS_STATE" = on ] || return 0
+	# (A new file renamed over the old, as the index is written.)
+	tmp=$(mktemp "$KEYS_FILE.XXXXXX" 2>/dev/null) || return 0
+	{
+		printf '%s %s\n' "$KEY_OUT" "$q"
+		for t in "${KEYS_LIST[@]}"; do
+			[ $((n += 1)) -le "$KEYS_MAX" ] || break
+			printf '%s %s\n' "${KEYS[$t]}" "$t"
+		done
+	} >"$tmp" || { rm -f -- "$tmp"; return 0; }
+	mv -f -- "$tmp" "$KEYS_FILE" || rm -f -- "$tmp"
+	KEYS[$q]=$KEY_OUT
+	KEYS_LIST=("$q" "${KEYS_LIST[@]}")
+}
+
+# umask_get: UMASK_OUT = run9p's umask, from /proc (no fork), else umask.
+umask_get() {
+	local line
+	UMASK_OUT=""
+	while read -r line; do
+		case $line in Umask:*) UMASK_OUT=${line#Umask:}; UMASK_OUT=${UMASK_OUT//[!0-7]/}; break ;; esac
+	done </proc/$$/status 2>/dev/null || true
+	[ -n "$UMASK_OUT" ] || UMASK_OUT=$(umask)
+}
+
+# file_new PATH: make PATH, empty and 0600, only when nothing is there:
+# never over a file, never through a link. bash's noclobber (set -C)
+# opens a new file with O_EXCL, which fails on any link, dangling or
+# not; but it opens an existing non-regular file (a link to a device)
+# as it is, so anything at PATH is refused first. For the cache folders
+# only (cache_get: the user's own, 0700): nobody but the user can put a
+# file there between the test and the open. No fork (umask from /proc).
+file_new() {
+	local rc=0
+	[ ! -e "$1" ] && [ ! -L "$1" ] || return 1
+	umask_get
+	umask 077
+	set -C
+	{ : >"$1"; } 2>/dev/null || rc=1
+	set +C
+	umask "$UMASK_OUT"
+	return $rc
 }

@@ -270,8 +270,11 @@ vfs_subid() {
 # are the overflow id, and chown to them fails (EINVAL).
 vfs_user() {
 	local name sub
-	vfs_uid=$(id -u) vfs_gid=$(id -g) vfs_maps=()
-	{ [ "$rootfs" = virtiofs ] || [ ${#vfs_shares[@]} != 0 ]; } && [ "$vfs_kind" = rust ] || return 0
+	vfs_maps=()
+	# (Asked only with a daemon to run: two forks a 9p run needs not.)
+	{ [ "$rootfs" = virtiofs ] || [ ${#vfs_shares[@]} != 0 ]; } || return 0
+	vfs_uid=$(id -u) vfs_gid=$(id -g)
+	[ "$vfs_kind" = rust ] || return 0
 	if [ "$is_root" = 1 ]; then
 		[ "$pt_as_root" = 0 ] || return 0
 		stat_get "$rootdir" || die "root directory '$rootdir' cannot be read (stat)"

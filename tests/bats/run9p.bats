@@ -432,6 +432,174 @@ hdr() {
 	[ -n "$k1" ] && [ "$LOOP_MODKEY" != "$k1" ]
 }
 
+# fresh: forget what this "run" learnt, as a new run9p would (the
+# index, the remembered keys and the stat cache stay on disk).
+fresh() {
+	ST=() SUM=() IDX=() KEYS=() KEYS_LIST=()
+	IDX_STATE=unread KEYS_STATE=unread
+}
+
+# key_inputs: a kernel, mkinitrd9p, payload9p and a module tree for
+# loop_initrd_key, each a file of its own.
+key_inputs() {
+	. "$RUN9P_DIR/run9p-loop"
+	mkdir -p "$W/m/lib/modules/6.1.0-t"
+	printf 'a.ko\n' >"$W/m/lib/modules/6.1.0-t/modules.order"
+	printf 'kernel' >"$W/k"
+	printf 'mkinitrd9p' >"$W/mk"
+	printf 'payload9p' >"$W/p"
+	KIMAGE=$W/k MKINITRD9P=$W/mk PAYLOAD9P=$W/p KVER=6.1.0-t KBUILD="" MODBASE=$W/m transport=pci
+}
+
+# key_now: LOOP_KEY for the inputs as they are, in a fresh run.
+key_now() {
+	fresh
+	loop_initrd_key
+}
+
+@test "loop_initrd_key: the same inputs reuse the key, with no sha256sum" {
+	key_inputs
+	key_now
+	k1=$LOOP_KEY
+	[[ $k1 =~ ^[0-9a-f]{24}$ ]]
+	grep -q "^$k1" "$ROOT9P_CACHE/run9p/keys"
+	# A sha256sum that fails: the index and the keys must answer.
+	printf '#!/bin/sh\nexit 1\n' >"$W/bin/sha256sum"
+	chmod +x "$W/bin/sha256sum"
+	hash -r
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	# The key is what sha256sum says of the inputs' text (and so the
+	# name an older run9p gave the same image).
+	rm "$W/bin/sha256sum"
+	hash -r
+	printf -v text '%s\n' "${SUM[$W/k]}" "${SUM[$W/mk]}" "${SUM[$W/p]}" 6.1.0-t pci \
+		"${LOOP_ARGS[@]}" "$LOOP_MODKEY"
+	[ "$(sha256sum <<<"$text" | cut -c1-24)" = "$k1" ]
+}
+
+@test "loop_initrd_key: a changed kernel, module set, payload9p, mkinitrd9p or argument gives a new key" {
+	key_inputs
+	key_now
+	k0=$LOOP_KEY
+	declare -A seen=([$k0]=base)
+	# new WHAT: the key now is one never seen.
+	new() {
+		key_now
+		[ -z "${seen[$LOOP_KEY]:-}" ] || { echo "$1: key $LOOP_KEY as for ${seen[$LOOP_KEY]}"; return 1; }
+		seen[$LOOP_KEY]=$1
+	}
+	# (The module set counts by its files' identity: written again,
+	# even as it was, it is a new set.)
+	printf 'a.ko\nb.ko\n' >"$W/m/lib/modules/6.1.0-t/modules.order"
+	new "module set"
+	k1=$LOOP_KEY
+	printf 'kernel 2' >"$W/k"
+	new kernel
+	printf 'payload9p 2' >"$W/p"
+	new "payload9p (the init)"
+	# (root9p's version is built into mkinitrd9p)
+	printf 'mkinitrd9p 2' >"$W/mk"
+	new "mkinitrd9p (root9p's version)"
+	overlay=tmpfs
+	new "mkinitrd9p's --modules (overlay)"
+	transport=mmio
+	new "--transport"
+	rootfs=virtiofs
+	new "--fstype=virtiofs"
+	MODBASE="" KBUILD=""
+	new "--no-modules"
+	# and back to the inputs as they were after the module set's
+	# change: its key again
+	printf 'kernel' >"$W/k"
+	printf 'payload9p' >"$W/p"
+	printf 'mkinitrd9p' >"$W/mk"
+	overlay="" transport=pci rootfs=9p MODBASE=$W/m
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+}
+
+@test "key_sum: a keys file others can write, or a link, is not used" {
+	key_inputs
+	key_now
+	k1=$LOOP_KEY
+	# A planted line for the same text, in a file the group can write.
+	sed -i "s/^[0-9a-f]\{64\}/$(printf '0%.0s' {1..64})/" "$ROOT9P_CACHE/run9p/keys"
+	chmod 664 "$ROOT9P_CACHE/run9p/keys"
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	mv "$ROOT9P_CACHE/run9p/keys" "$W/keys"
+	ln -s "$W/keys" "$ROOT9P_CACHE/run9p/keys"
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	[ -L "$ROOT9P_CACHE/run9p/keys" ]
+}
+
+@test "file_new: an empty 0600 file; never over a file, a link or a device link" {
+	mkdir -m 700 "$W/c"
+	file_new "$W/c/a"
+	[ -f "$W/c/a" ] && [ ! -s "$W/c/a" ]
+	[ "$(stat -c %a "$W/c/a")" = 600 ]
+	[ "$(umask)" = "$(bash -c umask)" ]
+	echo data >"$W/c/a"
+	run file_new "$W/c/a"
+	[ "$status" = 1 ]
+	[ "$(cat "$W/c/a")" = data ]
+	ln -s "$W/c/nowhere" "$W/c/dangling"
+	run file_new "$W/c/dangling"
+	[ "$status" = 1 ]
+	[ ! -e "$W/c/nowhere" ]
+	ln -s /dev/null "$W/c/null"
+	run file_new "$W/c/null"
+	[ "$status" = 1 ]
+	[ -c /dev/null ]
+}
+
+@test "loop_run_files: status and console in ROOT9P_CACHE/run, by pid; a kept pair's name is passed over" {
+	mkdir -p "$ROOT9P_CACHE/run"
+	chmod 700 "$ROOT9P_CACHE" "$ROOT9P_CACHE/run"
+	: >"$ROOT9P_CACHE/run/$$.console.log"
+	ln -s /dev/null "$ROOT9P_CACHE/run/$$-1.status"
+	loop_run_files
+	[ "$LOOP_STATUS" = "$ROOT9P_CACHE/run/$$-2.status" ]
+	[ "$LOOP_CONSOLE" = "$ROOT9P_CACHE/run/$$-2.console.log" ]
+	[ "$(stat -c %a "$LOOP_STATUS") $(stat -c %a "$LOOP_CONSOLE")" = "600 600" ]
+	[ "$(stat -c %a "$ROOT9P_CACHE/run")" = 700 ]
+	[ -L "$ROOT9P_CACHE/run/$$-1.status" ] && [ ! -e "$ROOT9P_CACHE/run/$$-1.console.log" ]
+	LOOP_KEEP=0
+	loop_run_remove
+	[ ! -e "$LOOP_STATUS" ] && [ ! -e "$LOOP_CONSOLE" ]
+	[ -e "$ROOT9P_CACHE/run/$$.console.log" ]
+}
+
+@test "loop_run_files: a run folder others can write is refused, saying why" {
+	mkdir -p "$ROOT9P_CACHE/run"
+	chmod 777 "$ROOT9P_CACHE/run"
+	run loop_run_files
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: keep the guest's status and console: the cache folder $ROOT9P_CACHE/run: its group or others can write it (mode 777)" ]
+	[[ ${lines[1]} == "run9p: try: ROOT9P_CACHE=DIR, a folder of your own no one else can write"* ]]
+}
+
+@test "loop_kconfig_missing: the builtins a config lacks, one grep, kept in the index" {
+	. "$RUN9P_DIR/run9p-loop"
+	printf 'CONFIG_9P_FS=y\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_TMPFS=y\nCONFIG_DEVTMPFS=y\n# CONFIG_OVERLAY_FS is not set\nCONFIG_VIRTIO_PCI=y\n' >"$W/config"
+	loop_kconfig_missing "$W/config"
+	[ "$LOOP_MISSING" = NET_9P_VIRTIO,VIRTIO_CONSOLE,OVERLAY_FS ]
+	printf '#!/bin/sh\nexit 2\n' >"$W/bin/grep"
+	chmod +x "$W/bin/grep"
+	hash -r
+	fresh
+	loop_kconfig_missing "$W/config"
+	rm "$W/bin/grep"
+	hash -r
+	[ "$LOOP_MISSING" = NET_9P_VIRTIO,VIRTIO_CONSOLE,OVERLAY_FS ]
+	printf 'CONFIG_%s=y\n' $LOOP_BUILTINS >"$W/config"
+	fresh
+	loop_kconfig_missing "$W/config"
+	[ -z "$LOOP_MISSING" ]
+}
+
 # --- the QEMU argv, per transport ---
 
 @test "share_args: -fsdev with its path's commas doubled, read-only, and the 9p device" {
@@ -532,14 +700,15 @@ hdr() {
 	[ "$output" = "$(printf 'second\nfirst')" ]
 }
 
-@test "run9p_cleanup: stops QEMU and the timer, removes the run folder and the XML's temporary file" {
+@test "run9p_cleanup: stops QEMU and the timer, removes the run's files and the XML's temporary file" {
 	PROC_STOP_WAIT=5
 	cleanup_add lv_tmp_remove
 	lv_tmp=$W/xml.tmp
 	: >"$lv_tmp"
 	cleanup_add loop_run_remove
 	LOOP_RUN=$W/run
-	mkdir "$LOOP_RUN"
+	: >"$LOOP_RUN.status"
+	: >"$LOOP_RUN.console.log"
 	cleanup_add qemu_stop
 	sleep 60 &
 	qemu_pid=$!
@@ -548,9 +717,13 @@ hdr() {
 	sleep 60 &
 	timer_pid=$!
 	run9p_cleanup
-	! kill -0 "$q" 2>/dev/null
-	[ ! -e "$W/run" ] && [ ! -e "$W/xml.tmp" ]
-	[ -z "$qemu_pid" ] && [ -z "$timer_pid" ]
+	run kill -0 "$q"
+	[ "$status" != 0 ]
+	[ ! -e "$W/run.status" ]
+	[ ! -e "$W/run.console.log" ]
+	[ ! -e "$W/xml.tmp" ]
+	[ -z "$qemu_pid" ]
+	[ -z "$timer_pid" ]
 }
 
 @test "vfs_mkdir: a socket path past 107 bytes is refused, saying why and what to try" {
@@ -576,12 +749,14 @@ hdr() {
 	[ ! -e "$d1" ] && [ ! -e "$d2" ]
 }
 
-@test "run9p_cleanup: keeps the run folder a message points into" {
+@test "run9p_cleanup: keeps the run's files a message points into" {
 	cleanup_add loop_run_remove
 	LOOP_RUN=$W/run LOOP_KEEP=1
-	mkdir "$LOOP_RUN"
+	: >"$LOOP_RUN.status"
+	: >"$LOOP_RUN.console.log"
 	run9p_cleanup
-	[ -d "$W/run" ]
+	[ -f "$W/run.status" ]
+	[ -f "$W/run.console.log" ]
 }
 
 @test "run9p_signal: SIGTERM goes on to QEMU, run9p ends 128+15" {
