@@ -397,6 +397,46 @@ hdr() {
 	! idx_get builtin9p "$W/f"
 }
 
+@test "idx_put: a fact about a file that is gone is dropped when the index is written" {
+	printf a >"$W/f"
+	printf b >"$W/g"
+	idx_put builtin9p "$W/f" 1
+	idx_put builtin9p "$W/g" 0
+	rm "$W/f"
+	printf c >"$W/h"
+	idx_put builtin9p "$W/h" 1
+	run grep -c " $W/f\$" "$ROOT9P_CACHE/run9p/index"
+	[ "$output" = 0 ]
+	grep -q " $W/g\$" "$ROOT9P_CACHE/run9p/index"
+	grep -q " $W/h\$" "$ROOT9P_CACHE/run9p/index"
+}
+
+@test "stat_remember: the next run's list is the paths this one used, not every path it was given" {
+	mkdir -p "$ROOT9P_CACHE/run9p"
+	chmod 700 "$ROOT9P_CACHE" "$ROOT9P_CACHE/run9p"
+	printf a >"$W/used"
+	# a list from an older run: a path since gone, one not used now
+	printf '%s\n' "$W/gone" "$W/root" >"$ROOT9P_CACHE/run9p/paths"
+	kernel=$W/vmlinuz rootdir=$W/root QEMU=qemu-system-x86_64
+	stat_startup
+	idx_load
+	stat_get "$W/used"
+	stat_remember
+	grep -qx "$W/used" "$ROOT9P_CACHE/run9p/paths"
+	run grep -cx -e "$W/gone" -e "$W/root" "$ROOT9P_CACHE/run9p/paths"
+	[ "$output" = 0 ]
+	# the same paths used again: the list is kept as it is (no write)
+	touch -d '2001-01-01' "$ROOT9P_CACHE/run9p/paths"
+	fresh
+	ST_USED=() STAT_LISTED=()
+	stat_startup
+	idx_load
+	mapfile -t want <"$ROOT9P_CACHE/run9p/paths"
+	for p in "${want[@]}"; do stat_get "$p" || true; done
+	stat_remember
+	[ "$(stat -c %Y "$ROOT9P_CACHE/run9p/paths")" = "$(date -d 2001-01-01 +%s)" ]
+}
+
 @test "file_sums: the sha256 of each file, as sha256sum says" {
 	printf one >"$W/a"
 	printf two >"$W/b"
