@@ -640,6 +640,72 @@ key_now() {
 	[ -z "$LOOP_MISSING" ]
 }
 
+# --- the kernel's configuration: one search for all its users ---
+
+# kconf_layout: a build tree with a bzImage, a Debian-like boot folder
+# with a vmlinuz and config beside it, and a stand-in /boot.
+kconf_layout() {
+	mkdir -p "$W/tree/arch/x86/boot" "$W/deb" "$W/boot"
+	hdr "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	hdr "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	KCONFIG_BOOT=$W/boot
+}
+
+@test "kernel_config: the build tree's .config first, then config-KVER beside the image, then /boot's" {
+	kconf_layout
+	printf 'CONFIG_A=y\n' >"$W/tree/.config"
+	printf 'CONFIG_B=y\n' >"$W/tree/arch/x86/boot/config-6.9.0-t"
+	printf 'CONFIG_C=y\n' >"$W/boot/config-6.9.0-t"
+	kernel_config "$W/tree" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ] && [ "$KCONFIG_TREE" = "$W/tree" ]
+	kernel_config "$W/tree/" ""
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ]
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ] && [ "$KCONFIG_TREE" = "$W/tree" ]
+	rm "$W/tree/.config"
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/arch/x86/boot/config-6.9.0-t" ] && [ -z "$KCONFIG_TREE" ]
+	rm "$W/tree/arch/x86/boot/config-6.9.0-t"
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/boot/config-6.9.0-t" ]
+	# a build tree without .config: not /boot's (the tree is no
+	# kernel of that version until built)
+	kernel_config "$W/tree" 6.9.0-t
+	[ -z "$KCONFIG_OUT" ]
+	# no version: nothing but a build tree's
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" ""
+	[ -z "$KCONFIG_OUT" ]
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ -z "$KCONFIG_OUT" ]
+	printf 'CONFIG_C=y\n' >"$W/boot/config-6.1.0-t"
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ "$KCONFIG_OUT" = "$W/boot/config-6.1.0-t" ]
+	printf 'CONFIG_B=y\n' >"$W/deb/config-6.1.0-t"
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ "$KCONFIG_OUT" = "$W/deb/config-6.1.0-t" ]
+}
+
+@test "kernel_config: --fs auto, the loop and PVH read the same file" {
+	kconf_layout
+	. "$RUN9P_DIR/run9p-loop"
+	printf 'CONFIG_9P_FS=m\nCONFIG_VIRTIO_FS=y\nCONFIG_PVH=y\n' >"$W/boot/config-6.1.0-t"
+	kernel=$W/deb/vmlinuz-6.1.0-t KIMAGE=$kernel KVER=6.1.0-t
+	vfs_kernel_fs
+	[ "$VFS_KFROM" = "$W/boot/config-6.1.0-t" ] && [ "$VFS_KVFS" = y ] && [ "$VFS_K9P" = y ]
+	initrd_mode=none rootfs=9p transport=pci arch=x86_64 cmdline="" diod_modules="" scratch=""
+	run loop_noinitrd
+	[ "$status" = 2 ]
+	[[ ${lines[0]} == "run9p: boot with no initrd (--initrd none): $W/boot/config-6.1.0-t does not build in CONFIG_9P_FS CONFIG_NET_9P_VIRTIO "* ]]
+	# PVH gets past the config (/boot's says CONFIG_PVH=y) to the
+	# unpacking, which the stand-in, a header alone, fails.
+	pvh_kernel "$kernel" || true
+	[ "$PVH_OUT" = "its payload did not unpack to a whole ELF kernel" ]
+	rm "$W/boot/config-6.1.0-t"
+	fresh
+	pvh_kernel "$kernel" || true
+	[ "$PVH_OUT" = "no config-6.1.0-t beside it or in $W/boot says whether it has CONFIG_PVH" ]
+}
+
 # --- the QEMU argv, per transport ---
 
 @test "share_args: -fsdev with its path's commas doubled, read-only, and the 9p device" {
