@@ -13,6 +13,8 @@ prog=run9p
 
 # root9p's default rootflags (the howto's, with root9p's msize and cache):
 # the one copy in the shell; -o replaces it, virtiofs and diod drop it.
+# mount9p decides them (R9P_DEFAULTS, `mount9p --explain`'s first line);
+# asking it would be a fork on every run, so bats checks the two agree.
 DEFAULT_ROOTFLAGS=trans=virtio,version=9p2000.L,msize=512000,cache=mmap
 
 # Byte sets spelled out, not as ranges or classes, for the checks run

@@ -75,6 +75,18 @@ hdr() {
 	[ "$TAG_MAX" = 31 ]
 }
 
+@test "DEFAULT_ROOTFLAGS: mount9p's own defaults (mount9p --explain), and --help's" {
+	local m=""
+	for m in "$TOP/${O:-build}"/*/mount9p; do [ -x "$m" ] && break; done
+	[ -x "$m" ] || skip "no mount9p built (make) to ask for its defaults"
+	run "$m" --explain
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "$DEFAULT_ROOTFLAGS" ]
+	run9p_defaults
+	run usage
+	[[ $output == *"(default"*"$DEFAULT_ROOTFLAGS)"* ]]
+}
+
 @test "parser: short and long options set the same globals" {
 	run9p_parse_args -k K -i I -r R -t T -m 1G -c 2 --ro
 	[ "$kernel" = K ] && [ "$initrd" = I ] && [ "$rootdir" = R ] && [ "$tag" = T ]
