@@ -118,10 +118,12 @@ stat_startup() {
 
 # stat_remember: keep the paths this run looked at (stat_get: ST_USED)
 # for the next (stat_startup), in the cache folder idx_load trusted,
-# when they are not the list it read (the same paths in another order
-# are the same list). The paths used, not all stat'ed: a list that
-# kept every path it was given would only grow, with every kernel,
-# tree and test run ever seen.
+# when the list it read lacks one of them, or holds more than
+# STAT_LIST_SLACK times as many paths. The paths used, not all stat'ed:
+# a list that kept every path it was given would only grow, with every
+# kernel, tree and test run ever seen; a few more than used (another
+# command line's, another run9p's) cost a stat each, not a rewrite.
+STAT_LIST_SLACK=2
 stat_remember() {
 	local p list="" n=0 same=1 tmp
 	[ -n "$STAT_PATHS_FILE" ] && [ "$IDX_STATE" = on ] || return 0
@@ -131,7 +133,7 @@ stat_remember() {
 		n=$((n + 1))
 		[ -n "${STAT_LISTED[$p]:-}" ] || same=0
 	done
-	[ "$same" = 0 ] || [ "$n" != ${#STAT_LISTED[@]} ] || return 0
+	[ "$same" = 0 ] || [ ${#STAT_LISTED[@]} -gt $((STAT_LIST_SLACK * n)) ] || return 0
 	tmp=$(mktemp "$STAT_PATHS_FILE.XXXXXX" 2>/dev/null) || return 0
 	printf '%s' "$list" >"$tmp" || { rm -f -- "$tmp"; return 0; }
 	mv -f -- "$tmp" "$STAT_PATHS_FILE" || rm -f -- "$tmp"

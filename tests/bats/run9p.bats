@@ -427,17 +427,20 @@ hdr() {
 	mkdir -p "$ROOT9P_CACHE/run9p"
 	chmod 700 "$ROOT9P_CACHE" "$ROOT9P_CACHE/run9p"
 	printf a >"$W/used"
-	# a list from an older run: a path since gone, one not used now
-	printf '%s\n' "$W/gone" "$W/root" >"$ROOT9P_CACHE/run9p/paths"
+	# a list from an older run: paths since gone, more than twice as
+	# many as this run uses
+	printf "$W/gone%s\\n" {1..40} >"$ROOT9P_CACHE/run9p/paths"
 	kernel=$W/vmlinuz rootdir=$W/root QEMU=qemu-system-x86_64
 	stat_startup
 	idx_load
 	stat_get "$W/used"
 	stat_remember
 	grep -qx "$W/used" "$ROOT9P_CACHE/run9p/paths"
-	run grep -cx -e "$W/gone" -e "$W/root" "$ROOT9P_CACHE/run9p/paths"
+	run grep -c "^$W/gone" "$ROOT9P_CACHE/run9p/paths"
 	[ "$output" = 0 ]
-	# the same paths used again: the list is kept as it is (no write)
+	# the same paths used again, and one path more listed (another
+	# run9p's): the list is kept as it is (no write)
+	echo "$W/root" >>"$ROOT9P_CACHE/run9p/paths"
 	touch -d '2001-01-01' "$ROOT9P_CACHE/run9p/paths"
 	fresh
 	ST_USED=() STAT_LISTED=()
