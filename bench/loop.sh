@@ -182,6 +182,11 @@ host_exec() {
 		"$logs/host-exec.err" "$1" --accel tcg -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root \
 		-- echo go) || true
 	rm -rf "${logs:?}/tmp/"run9p.*
+	# (a run9p that keeps the loop's status and console in its cache's
+	# run/ folder: the pair this run kept, named in its message)
+	local kept
+	kept=$(grep -o '/[^ ;()]*/run/[0-9-]*\.console\.log' "$logs/host-exec.err" | tail -n 1)
+	case $kept in */run/*.console.log) rm -f -- "$kept" "${kept%.console.log}.status" ;; esac
 	t1=$(cat "$stamp.at" 2>/dev/null) || return 1
 	echo $(((t1 - t0) / 1000))
 }

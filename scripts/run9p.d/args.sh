@@ -312,7 +312,7 @@ run9p_defaults() {
 	vfs_shares=() vfs_share_pids=() vfs_modules=""
 	lv_xml="" lv_serial="" lv_tmp=""
 	kconfig_tree=""
-	qemu_pid="" timer_pid="" qemu_rc=0 qemu_timed_out=0 LOOP_RUN="" LOOP_KEEP=0
+	qemu_pid="" timer_pid="" qemu_rc=0 qemu_timed_out=0 LOOP_RUN="" LOOP_KEEP=0 LOOP_STATUS="" LOOP_CONSOLE=""
 	RUN9P_CLEANUPS=()
 	LOOP_RELAY=""
 	# The loop (no --initrd): scripts/run9p-loop.

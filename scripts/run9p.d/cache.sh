@@ -3,7 +3,9 @@
 # scripts/run9p.d/cache.sh - what run9p keeps between runs, and whom it trusts
 # for it: trust_test (owner, mode, no link), cache_get (ROOT9P_CACHE's
 # folders), stat once (ST), the index of facts learnt about files (IDX:
-# hashes, kernel versions, QEMU's features) and file_sums (SUM).
+# hashes, kernel versions, QEMU's features), file_sums (SUM), key_sum
+# (the initrd's key, remembered per set of inputs) and file_new (a new
+# file in a cache folder).
 # Sourced by scripts/run9p with the rest of run9p.d: the globals it
 # reads and sets (QEMU among them, from the environment) are
 # run9p_defaults' (args.sh), which shellcheck cannot see from here.
@@ -65,10 +67,11 @@ stat_fetch() {
 		case $p in *$'\n'*) one+=("$p") ;; *) many+=("$p") ;; esac
 	done
 	for p in "${one[@]}"; do
-		out=$(stat -L --printf "$ST_FMT" -- "$p" 2>/dev/null) && ST[$p]=$out
+		out=$(exec stat -L --printf "$ST_FMT" -- "$p" 2>/dev/null) && ST[$p]=$out
 	done
 	[ ${#many[@]} != 0 ] || return 0
-	out=$(stat -L --printf "$ST_FMT %n\n" -- "${many[@]}" 2>/dev/null) || true
+	# (exec: with run9p's traps set, bash would fork once more for it)
+	out=$(exec stat -L --printf "$ST_FMT %n\n" -- "${many[@]}" 2>/dev/null) || true
 	set -f
 	# shellcheck disable=SC2206 # split on newlines, globbing off
 	many=($out)
@@ -81,7 +84,9 @@ stat_fetch() {
 
 # stat_get PATH: ST_OUT=(uid gid mode size mtime ctime inode device) of
 # PATH, from ST or a stat of its own. Fails when PATH cannot be stat'ed.
+declare -gA ST_USED=()
 stat_get() {
+	ST_USED[$1]=1
 	[ -n "${ST[$1]:-}" ] || stat_fetch "$1"
 	[ -n "${ST[$1]:-}" ] || return 1
 	# shellcheck disable=SC2206 # eight numbers, split on spaces
@@ -93,7 +98,8 @@ stat_get() {
 # looked at (ROOT9P_CACHE/run9p/paths: the initrd, its modules, the
 # unpacked kernel...), so that later checks find them in ST. The list
 # only says what to stat: a stale one costs a stat, nothing more.
-STAT_PATHS_FILE="" STAT_PATHS_LEN=-1
+declare -gA STAT_LISTED=()
+STAT_PATHS_FILE=""
 stat_startup() {
 	local base=${ROOT9P_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/root9p} k="" f p more=()
 	qemu_path
@@ -101,27 +107,33 @@ stat_startup() {
 	f=$base/run9p/paths
 	[ ! -f "$f" ] || [ -L "$f" ] || mapfile -t more <"$f"
 	stat_fetch "$rootdir" ${k:+"$k"} ${QEMU_PATH:+"$QEMU_PATH"} "$base" \
-		"$base/run9p" "$base/run9p/index" "$base/loop" "$base/vmlinux" "$f" "${more[@]}"
+		"$base/run9p" "$base/run9p/index" "$base/run9p/keys" "$base/loop" "$base/run" \
+		"$base/vmlinux" "$f" "${more[@]}"
 	# Remembered only from a list of the user's own (stat_remember).
 	if [ ${#more[@]} != 0 ] && trust_test "$f" 1; then
-		STAT_PATHS_LEN=0
-		for p in "${more[@]}"; do STAT_PATHS_LEN=$((STAT_PATHS_LEN + ${#p} + 1)); done
+		for p in "${more[@]}"; do STAT_LISTED[$p]=1; done
 	fi
 	STAT_PATHS_FILE=$f
 }
 
-# stat_remember: keep the paths this run stat'ed for the next
-# (stat_startup), in the cache folder idx_load trusted, when they are
-# not the list it read (told by its length: the same paths in another
-# order are the same list).
+# stat_remember: keep the paths this run looked at (stat_get: ST_USED)
+# for the next (stat_startup), in the cache folder idx_load trusted,
+# when the list it read lacks one of them, or holds more than
+# STAT_LIST_SLACK times as many paths. The paths used, not all stat'ed:
+# a list that kept every path it was given would only grow, with every
+# kernel, tree and test run ever seen; a few more than used (another
+# command line's, another run9p's) cost a stat each, not a rewrite.
+STAT_LIST_SLACK=2
 stat_remember() {
-	local p list="" tmp
+	local p list="" n=0 same=1 tmp
 	[ -n "$STAT_PATHS_FILE" ] && [ "$IDX_STATE" = on ] || return 0
-	for p in "${!ST[@]}"; do
+	for p in "${!ST_USED[@]}"; do
 		case $p in *$'\n'*) continue ;; esac
 		list+=$p$'\n'
+		n=$((n + 1))
+		[ -n "${STAT_LISTED[$p]:-}" ] || same=0
 	done
-	[ ${#list} != "$STAT_PATHS_LEN" ] || return 0
+	[ "$same" = 0 ] || [ ${#STAT_LISTED[@]} -gt $((STAT_LIST_SLACK * n)) ] || return 0
 	tmp=$(mktemp "$STAT_PATHS_FILE.XXXXXX" 2>/dev/null) || return 0
 	printf '%s' "$list" >"$tmp" || { rm -f -- "$tmp"; return 0; }
 	mv -f -- "$tmp" "$STAT_PATHS_FILE" || rm -f -- "$tmp"
@@ -132,9 +144,8 @@ stat_remember() {
 # file changed in place changes it). Fails for a path the index cannot
 # name (a control byte: the index is one line per entry).
 file_id() {
-	local LC_ALL=C
 	case $1 in /*) ;; *) return 1 ;; esac
-	case $1 in *[[:cntrl:]]*) return 1 ;; esac
+	case $1 in *["$BYTES_CNTRL"]*) return 1 ;; esac
 	stat_get "$1" || return 1
 	FILE_ID="${ST_OUT[3]} ${ST_OUT[4]} ${ST_OUT[5]} ${ST_OUT[6]} ${ST_OUT[7]}"
 }
@@ -151,13 +162,15 @@ IDX_FILE="" IDX_STATE=unread
 
 # idx_valid NAME VALUE: VALUE has the form NAME's facts have.
 idx_valid() {
-	local LC_ALL=C
+	local re up=$BYTES_UPPER al=$BYTES_UPPER$BYTES_LOWER$BYTES_DIGIT
 	case $1 in
-	sha256) [[ $2 =~ ^[0-9a-f]{64}$ ]] ;;
-	kver) [[ $2 =~ ^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$ ]] ;;
-	builtin9p | config-pvh | qemu-run-with-user | qemu-sandbox=*) [[ $2 =~ ^[01]$ ]] ;;
+	sha256) re=$RE_SHA256 ;;
+	kver) re="^[$al][$al._+~-]{0,63}\$" ;;
+	builtin9p | config-pvh | qemu-run-with-user | qemu-sandbox=*) re='^[01]$' ;;
+	loop-missing) re="^(-|[$up${BYTES_DIGIT}_]{1,32}(,[$up${BYTES_DIGIT}_]{1,32}){0,15})\$" ;;
 	*) return 1 ;;
 	esac
+	[[ $2 =~ $re ]]
 }
 
 # idx_load: read the index once. Without a cache folder run9p can use
@@ -210,6 +223,9 @@ idx_put() {
 	IDX["$1 $2"]="$3 $FILE_ID"
 	tmp=$(mktemp "$IDX_FILE.XXXXXX" 2>/dev/null) || return 0
 	for k in "${!IDX[@]}"; do
+		# (A fact about a file that is gone goes: every run reads the
+		# whole index, which would otherwise keep every file run9p saw.)
+		[ -e "${k#* }" ] || continue
 		printf '%s %s %s\n' "${k%% *}" "${IDX[$k]}" "${k#* }"
 	done >"$tmp" || { rm -f -- "$tmp"; return 0; }
 	mv -f -- "$tmp" "$IDX_FILE" || rm -f -- "$tmp"
@@ -240,4 +256,85 @@ file_sums() {
 		idx_valid sha256 "${SUM[$p]}" || return 1
 		idx_put sha256 "$p" "${SUM[$p]}"
 	done < <(sha256sum -- "${todo[@]}")
+}
+
+# key_sum TEXT: KEY_OUT = the sha256 of TEXT and a newline (sha256sum
+# <<<TEXT), remembered per TEXT in ROOT9P_CACHE/run9p/keys beside the
+# index: the initrd's key (loop_initrd_key) names every input of the
+# image in TEXT, so any change to one is a TEXT never seen, hashed
+# afresh, and a warm run asks no sha256sum. One "SUM TEXT" line each
+# (TEXT as printf %q writes it: one line), the newest first, KEYS_MAX
+# kept. The file is trusted as the index is (trust_test): a planted
+# line would name another image.
+declare -gA KEYS=()
+KEYS_LIST=() KEYS_FILE="" KEYS_STATE=unread KEYS_MAX=32
+keys_load() {
+	local k t
+	[ "$KEYS_STATE" = unread ] || return 0
+	KEYS_STATE=off
+	idx_load
+	[ "$IDX_STATE" = on ] || return 0
+	KEYS_FILE=${IDX_FILE%/*}/keys
+	if [ -e "$KEYS_FILE" ] || [ -L "$KEYS_FILE" ]; then
+		{ trust_test "$KEYS_FILE" 1 && [ -f "$KEYS_FILE" ]; } || return 0
+		while IFS=' ' read -r k t; do
+			if [[ $k =~ $RE_SHA256 ]] && [ -n "$t" ] && [ -z "${KEYS[$t]:-}" ]; then
+				KEYS[$t]=$k
+				KEYS_LIST+=("$t")
+			fi
+		done <"$KEYS_FILE"
+	fi
+	KEYS_STATE=on
+}
+
+key_sum() {
+	local q tmp t n=1
+	printf -v q '%q' "$1"
+	keys_load
+	if [ -n "${KEYS[$q]:-}" ]; then KEY_OUT=${KEYS[$q]}; return 0; fi
+	KEY_OUT=$(sha256sum <<<"$1") || return 1
+	KEY_OUT=${KEY_OUT%% *}
+	[[ $KEY_OUT =~ $RE_SHA256 ]] || return 1
+	[ "$KEYS_STATE" = on ] || return 0
+	# (A new file renamed over the old, as the index is written.)
+	tmp=$(mktemp "$KEYS_FILE.XXXXXX" 2>/dev/null) || return 0
+	{
+		printf '%s %s\n' "$KEY_OUT" "$q"
+		for t in "${KEYS_LIST[@]}"; do
+			[ $((n += 1)) -le "$KEYS_MAX" ] || break
+			printf '%s %s\n' "${KEYS[$t]}" "$t"
+		done
+	} >"$tmp" || { rm -f -- "$tmp"; return 0; }
+	mv -f -- "$tmp" "$KEYS_FILE" || rm -f -- "$tmp"
+	KEYS[$q]=$KEY_OUT
+	KEYS_LIST=("$q" "${KEYS_LIST[@]}")
+}
+
+# umask_get: UMASK_OUT = run9p's umask, from /proc (no fork), else umask.
+umask_get() {
+	local line
+	UMASK_OUT=""
+	while read -r line; do
+		case $line in Umask:*) UMASK_OUT=${line#Umask:}; UMASK_OUT=${UMASK_OUT//[!0-7]/}; break ;; esac
+	done </proc/$$/status 2>/dev/null || true
+	[ -n "$UMASK_OUT" ] || UMASK_OUT=$(umask)
+}
+
+# file_new PATH: make PATH, empty and 0600, only when nothing is there:
+# never over a file, never through a link. bash's noclobber (set -C)
+# opens a new file with O_EXCL, which fails on any link, dangling or
+# not; but it opens an existing non-regular file (a link to a device)
+# as it is, so anything at PATH is refused first. For the cache folders
+# only (cache_get: the user's own, 0700): nobody but the user can put a
+# file there between the test and the open. No fork (umask from /proc).
+file_new() {
+	local rc=0
+	[ ! -e "$1" ] && [ ! -L "$1" ] || return 1
+	umask_get
+	umask 077
+	set -C
+	{ : >"$1"; } 2>/dev/null || rc=1
+	set +C
+	umask "$UMASK_OUT"
+	return $rc
 }

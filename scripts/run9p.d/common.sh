@@ -13,7 +13,19 @@ prog=run9p
 
 # root9p's default rootflags (the howto's, with root9p's msize and cache):
 # the one copy in the shell; -o replaces it, virtiofs and diod drop it.
+# mount9p decides them (R9P_DEFAULTS, `mount9p --explain`'s first line);
+# asking it would be a fork on every run, so bats checks the two agree.
 DEFAULT_ROOTFLAGS=trans=virtio,version=9p2000.L,msize=512000,cache=mmap
+
+# Byte sets spelled out, not as ranges or classes, for the checks run
+# on every path and fact: they need no LC_ALL=C, each change of which
+# makes bash reload the locale (0.15 ms of locale files read, again on
+# the way back), dozens of times a run.
+BYTES_CNTRL=$'\001\002\003\004\005\006\007\010\011\012\013\014\015\016\017\020\021\022\023\024\025\026\027\030\031\032\033\034\035\036\037\177'
+BYTES_UPPER=ABCDEFGHIJKLMNOPQRSTUVWXYZ
+BYTES_LOWER=abcdefghijklmnopqrstuvwxyz
+BYTES_DIGIT=0123456789
+RE_SHA256="^[${BYTES_DIGIT}abcdef]{64}\$"
 
 log() { echo "$prog: $*" >&2; }
 die() {

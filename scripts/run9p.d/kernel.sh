@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # scripts/run9p.d/kernel.sh - the kernel image: its version (kernel_kver,
-# bzimage_kver), its payload (bzimage_payload), its PVH ELF under TCG
-# (pvh_kernel, run9p_pick_kernel).
+# bzimage_kver), its configuration (kernel_config), its payload
+# (bzimage_payload), its PVH ELF under TCG (pvh_kernel, run9p_pick_kernel).
 # Sourced by scripts/run9p with the rest of run9p.d: the globals it
 # reads and sets (QEMU among them, from the environment) are
 # run9p_defaults' (args.sh), which shellcheck cannot see from here.
@@ -18,6 +18,37 @@ kernel_kver() {
 	if idx_get kver "$p"; then KVER_OUT=$IDX_VAL; return 0; fi
 	KVER_OUT=$(bzimage_kver "$1") && [ -n "$KVER_OUT" ] || return 1
 	idx_put kver "$p" "$KVER_OUT"
+}
+
+# kernel_config KERNEL KVER: KCONFIG_OUT = the file that holds KERNEL's
+# configuration, "" when none is found; KCONFIG_TREE = its build tree
+# when it is the tree's. The one search, for --fs auto (vfs_kernel_fs),
+# the loop with no initrd (loop_noinitrd) and PVH (pvh_kernel), first
+# found wins:
+#   1. the build tree's .config: KERNEL is the tree, or its
+#      arch/x86/boot/bzImage;
+#   2. config-KVER beside the image (Debian's /boot, an unpacked package);
+#   3. $KCONFIG_BOOT/config-KVER (/boot: the installed kernel of that
+#      version).
+# KVER may be "" (a file that is no bzImage): then 1 only. No fork.
+KCONFIG_BOOT=/boot
+kernel_config() {
+	local k=$1 kv=$2 tree c
+	KCONFIG_OUT="" KCONFIG_TREE=""
+	if [ -d "$k" ]; then
+		tree=${k%/}
+	else
+		tree=${k%/arch/x86/boot/bzImage}
+		[ "$tree" != "$k" ] || tree=""
+	fi
+	if [ -n "$tree" ] && [ -f "$tree/.config" ]; then
+		KCONFIG_OUT=$tree/.config KCONFIG_TREE=$tree
+		return 0
+	fi
+	[ -n "$kv" ] && [ ! -d "$k" ] || return 0
+	case $k in */*) c=${k%/*}/config-$kv ;; *) c=./config-$kv ;; esac
+	[ -f "$c" ] || c=$KCONFIG_BOOT/config-$kv
+	[ ! -f "$c" ] || KCONFIG_OUT=$c
 }
 
 # The x86 boot protocol's setup header, as offsets in the bzImage file
@@ -100,8 +131,9 @@ bzimage_payload() {
 # learns about the kernel stays in run9p's index and SUM.)
 pvh_kernel() {
 	local k=$1 kv tree cfg="" dir sum elf tmp rc=0
-	tree=${k%/arch/x86/boot/bzImage}
-	if [ "$tree" != "$k" ] && [ -f "$tree/.config" ]; then
+	kernel_config "$k" ""
+	tree=$KCONFIG_TREE
+	if [ -n "$tree" ]; then
 		grep -qx 'CONFIG_PVH=y' "$tree/.config" ||
 			{ PVH_OUT="its build tree's .config has no CONFIG_PVH=y"; return 1; }
 		{ [ -f "$tree/vmlinux" ] && [ ! "$tree/vmlinux" -ot "$k" ]; } ||
@@ -112,8 +144,9 @@ pvh_kernel() {
 	kernel_kver "$k" || { PVH_OUT="it is no bzImage"; return 1; }
 	kv=$KVER_OUT
 	case $kv in */* | .*) PVH_OUT="its version '$kv' cannot name a file in the cache"; return 1 ;; esac
-	case $k in */*) cfg=${k%/*}/config-$kv ;; *) cfg=./config-$kv ;; esac
-	[ -f "$cfg" ] || { PVH_OUT="no $cfg beside it says whether it has CONFIG_PVH"; return 1; }
+	kernel_config "$k" "$kv"
+	cfg=$KCONFIG_OUT
+	[ -n "$cfg" ] || { PVH_OUT="no config-$kv beside it or in $KCONFIG_BOOT says whether it has CONFIG_PVH"; return 1; }
 	# (What the config says is kept in the index for it as it is.)
 	abs_path "$cfg"
 	if ! idx_get config-pvh "$ABS_OUT"; then

@@ -59,7 +59,7 @@ loop_relay_stop() {
 }
 # shellcheck disable=SC2317 # run by run9p_cleanup
 loop_run_remove() {
-	[ -z "$LOOP_RUN" ] || [ "$LOOP_KEEP" = 1 ] || rm -rf "$LOOP_RUN"
+	[ -z "$LOOP_RUN" ] || [ "$LOOP_KEEP" = 1 ] || rm -f -- "$LOOP_RUN.status" "$LOOP_RUN.console.log"
 }
 # shellcheck disable=SC2317 # run by run9p_cleanup
 lv_tmp_remove() {

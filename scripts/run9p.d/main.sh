@@ -51,7 +51,7 @@ run9p_run() {
 		# never writes: CMD's stdout goes through fd 3.
 		qemu_run >/dev/null
 		exec 3>&- 4>&-
-		[ -z "$status_copy" ] || cp "$LOOP_RUN/status" "$status_copy"
+		[ -z "$status_copy" ] || cp "$LOOP_STATUS" "$status_copy"
 		loop_result "$qemu_rc"
 	fi
 	qemu_run

@@ -50,7 +50,9 @@ share_args() {
 run9p_cmdline() {
 	if [ -z "$cmdline" ]; then
 		cmdline="root=$tag $mode rootfstype=${rootfs/#diod/9p}${rootflags:+ rootflags=$rootflags} console=$console"
-		[ "$loop" = 0 ] || cmdline="$cmdline panic=-1$([ "$show_console" = 1 ] || echo " quiet")"
+		# (Appended, not $(...): a subshell is a fork on every run.)
+		[ "$loop" = 0 ] || cmdline="$cmdline panic=-1"
+		[ "$loop" = 0 ] || [ "$show_console" = 1 ] || cmdline="$cmdline quiet"
 		# A slow TCG guest (a loaded host) can fail x86's IO-APIC timer check
 		# and panic at once ("IO-APIC + timer doesn't work"): skip it.
 		[ "$loop" = 0 ] || [ "$arch" != x86_64 ] || cmdline="$cmdline no_timer_check"
@@ -83,12 +85,13 @@ run9p_cmdline() {
 # diod serve theirs apart), then --overlay DIR's upper layer, each --rw
 # PATH, each --extra-9p TAG:DIR (checked here: its form, tag and folder).
 guest_shares() {
-	local spec etag edir i
+	local spec etag edir i ro=""
 	declare -A seen=([$tag]=1)
 	SHARE_TAGS=() SHARE_DIRS=() SHARE_RO=()
 	if [ "$rootfs" = 9p ]; then
 		SHARE_TAGS+=("$tag") SHARE_DIRS+=("$rootdir")
-		SHARE_RO+=("$([ "$share_mode" != ro ] || echo ro)")
+		[ "$share_mode" != ro ] || ro=ro
+		SHARE_RO+=("$ro")
 	fi
 	case $overlay in "" | tmpfs) ;; *) SHARE_TAGS+=(r9pupper) SHARE_DIRS+=("$overlay") SHARE_RO+=("") ;; esac
 	for i in "${!rw_paths[@]}"; do
@@ -103,6 +106,37 @@ guest_shares() {
 		seen[$etag]=1
 		SHARE_TAGS+=("$etag") SHARE_DIRS+=("$edir") SHARE_RO+=("")
 	done
+}
+
+# loop_run_files: LOOP_STATUS and LOOP_CONSOLE, the new files QEMU
+# writes CMD's status and the guest's console to, PID.status and
+# PID.console.log (PID-N.* when a kept pair has the name) in the cache
+# folder ROOT9P_CACHE/run (cache_get: the user's own, 0700), each made
+# by file_new (no clobber, 0600, never through a link). Not mktemp -d
+# in TMPDIR: its fork, and rm -rf's after, on every run. A dry run
+# only names them.
+LOOP_RUN_TRIES=100
+loop_run_files() {
+	local dir base n
+	cache_get run || die_try "keep the guest's status and console: $CACHE_OUT" "$CACHE_TRY"
+	dir=$CACHE_OUT
+	for ((n = 0; n < LOOP_RUN_TRIES; n++)); do
+		base=$dir/$$
+		[ "$n" = 0 ] || base+=-$n
+		if [ "$dry_run" = 1 ]; then
+			[ -e "$base.status" ] || [ -L "$base.status" ] || [ -e "$base.console.log" ] ||
+				[ -L "$base.console.log" ] || break
+			continue
+		fi
+		file_new "$base.status" || continue
+		LOOP_RUN=$base
+		file_new "$base.console.log" && break
+		rm -f -- "$base.status"
+		LOOP_RUN=""
+	done
+	[ "$n" -lt "$LOOP_RUN_TRIES" ] ||
+		die_try "make the guest's status and console files $dir/$$.*: $LOOP_RUN_TRIES names taken (or it cannot be written)" "remove the kept files in $dir"
+	LOOP_STATUS=$base.status LOOP_CONSOLE=$base.console.log
 }
 
 # qemu_argv: QEMU's command line in qemu: the machine, the kernel, the
@@ -122,9 +156,7 @@ qemu_argv() {
 	[ "$loop" = 0 ] || [ ${#guest_cmd[@]} = 0 ] || loop_cmd=1
 	if [ "$loop_cmd" = 1 ]; then
 		cleanup_add loop_run_remove
-		LOOP_RUN=$(mktemp -d "${TMPDIR:-/tmp}/run9p.XXXXXX") || die "cannot make a temporary folder"
-		: >"$LOOP_RUN/status"
-		: >"$LOOP_RUN/console.log"
+		loop_run_files
 		# shellcheck disable=SC2054 # the commas are QEMU's, inside one argument
 		qemu+=(-add-fd fd=3,set=1 -add-fd fd=4,set=2
 			-device virtio-serial-pci,id=r9pser
@@ -132,7 +164,7 @@ qemu_argv() {
 			-device virtserialport,bus=r9pser.0,chardev=r9pout,name=root9p.out
 			-chardev file,id=r9perr,path=/dev/fdset/2,append=on
 			-device virtserialport,bus=r9pser.0,chardev=r9perr,name=root9p.err
-			-chardev "file,id=r9pst,path=${LOOP_RUN//,/,,}/status"
+			-chardev "file,id=r9pst,path=${LOOP_STATUS//,/,,}"
 			-device virtserialport,bus=r9pser.0,chardev=r9pst,name=root9p.status
 			-chardev stdio,id=r9pin,signal=off
 			-device virtserialport,bus=r9pser.0,chardev=r9pin,name=root9p.in
@@ -141,7 +173,7 @@ qemu_argv() {
 			# shellcheck disable=SC2054 # the commas are QEMU's option syntax, one argument
 			qemu+=(-chardev file,id=con0,path=/dev/fdset/2,append=on -serial chardev:con0)
 		else
-			qemu+=(-chardev "file,id=con0,path=${LOOP_RUN//,/,,}/console.log" -serial chardev:con0)
+			qemu+=(-chardev "file,id=con0,path=${LOOP_CONSOLE//,/,,}" -serial chardev:con0)
 		fi
 	fi
 

@@ -45,19 +45,17 @@ vfs_find() {
 
 # vfs_kernel_fs: what the kernel says about 9p and virtiofs, in
 # VFS_K9P and VFS_KVFS (y: built in or a module; n: not; "" unknown), and
-# where it says it in VFS_KFROM: its build tree's .config, config-KVER
-# beside the bzImage, or its module tree (--modules, /lib/modules/KVER:
-# modules.builtin and modules.dep).
+# where it says it in VFS_KFROM: its configuration (kernel_config: the
+# build tree's .config, config-KVER beside the bzImage or in /boot), or
+# its module tree (--modules, /lib/modules/KVER: modules.builtin and
+# modules.dep).
 vfs_kernel_fs() {
-	local cfg="" dir="" kv=""
+	local cfg dir="" kv=""
 	VFS_K9P="" VFS_KVFS="" VFS_KFROM=""
-	if [ -d "$kernel" ]; then
-		cfg=$kernel/.config
-	elif kernel_kver "$kernel"; then
-		kv=$KVER_OUT
-		case $kernel in */*) cfg=${kernel%/*}/config-$kv ;; *) cfg=./config-$kv ;; esac
-	fi
-	if [ -n "$cfg" ] && [ -f "$cfg" ] && [ -r "$cfg" ]; then
+	[ -d "$kernel" ] || ! kernel_kver "$kernel" || kv=$KVER_OUT
+	kernel_config "$kernel" "$kv"
+	cfg=$KCONFIG_OUT
+	if [ -n "$cfg" ] && [ -r "$cfg" ]; then
 		VFS_KFROM=$cfg VFS_K9P=n VFS_KVFS=n
 		! grep -qE '^CONFIG_9P_FS=[ym]$' "$cfg" || VFS_K9P=y
 		! grep -qE '^CONFIG_VIRTIO_FS=[ym]$' "$cfg" || VFS_KVFS=y
@@ -106,7 +104,7 @@ vfs_auto() {
 	elif [ "$VFS_KVFS" = n ]; then
 		rootfs=9p why="$VFS_KFROM has no virtiofs (CONFIG_VIRTIO_FS)"
 	elif [ -z "$VFS_KVFS" ]; then
-		rootfs=9p why="nothing says whether kernel '$kernel' has virtiofs (no config-KVER beside it, no module tree)"
+		rootfs=9p why="nothing says whether kernel '$kernel' has virtiofs (no .config in its build tree, no config-KVER beside it or in $KCONFIG_BOOT, no module tree)"
 	elif vfs_usable; then
 		rootfs=virtiofs why="$VFS_KFROM has virtiofs and $vfsd can serve '$rootdir' as $(id -un 2>/dev/null || id -u)"
 	else
@@ -270,8 +268,11 @@ vfs_subid() {
 # are the overflow id, and chown to them fails (EINVAL).
 vfs_user() {
 	local name sub
-	vfs_uid=$(id -u) vfs_gid=$(id -g) vfs_maps=()
-	{ [ "$rootfs" = virtiofs ] || [ ${#vfs_shares[@]} != 0 ]; } && [ "$vfs_kind" = rust ] || return 0
+	vfs_maps=()
+	# (Asked only with a daemon to run: two forks a 9p run needs not.)
+	{ [ "$rootfs" = virtiofs ] || [ ${#vfs_shares[@]} != 0 ]; } || return 0
+	vfs_uid=$(id -u) vfs_gid=$(id -g)
+	[ "$vfs_kind" = rust ] || return 0
 	if [ "$is_root" = 1 ]; then
 		[ "$pt_as_root" = 0 ] || return 0
 		stat_get "$rootdir" || die "root directory '$rootdir' cannot be read (stat)"

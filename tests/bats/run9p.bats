@@ -75,6 +75,18 @@ hdr() {
 	[ "$TAG_MAX" = 31 ]
 }
 
+@test "DEFAULT_ROOTFLAGS: mount9p's own defaults (mount9p --explain), and --help's" {
+	local m=""
+	for m in "$TOP/${O:-build}"/*/mount9p; do [ -x "$m" ] && break; done
+	[ -x "$m" ] || skip "no mount9p built (make) to ask for its defaults"
+	run "$m" --explain
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "$DEFAULT_ROOTFLAGS" ]
+	run9p_defaults
+	run usage
+	[[ $output == *"(default"*"$DEFAULT_ROOTFLAGS)"* ]]
+}
+
 @test "parser: short and long options set the same globals" {
 	run9p_parse_args -k K -i I -r R -t T -m 1G -c 2 --ro
 	[ "$kernel" = K ] && [ "$initrd" = I ] && [ "$rootdir" = R ] && [ "$tag" = T ]
@@ -397,6 +409,49 @@ hdr() {
 	! idx_get builtin9p "$W/f"
 }
 
+@test "idx_put: a fact about a file that is gone is dropped when the index is written" {
+	printf a >"$W/f"
+	printf b >"$W/g"
+	idx_put builtin9p "$W/f" 1
+	idx_put builtin9p "$W/g" 0
+	rm "$W/f"
+	printf c >"$W/h"
+	idx_put builtin9p "$W/h" 1
+	run grep -c " $W/f\$" "$ROOT9P_CACHE/run9p/index"
+	[ "$output" = 0 ]
+	grep -q " $W/g\$" "$ROOT9P_CACHE/run9p/index"
+	grep -q " $W/h\$" "$ROOT9P_CACHE/run9p/index"
+}
+
+@test "stat_remember: the next run's list is the paths this one used, not every path it was given" {
+	mkdir -p "$ROOT9P_CACHE/run9p"
+	chmod 700 "$ROOT9P_CACHE" "$ROOT9P_CACHE/run9p"
+	printf a >"$W/used"
+	# a list from an older run: paths since gone, more than twice as
+	# many as this run uses
+	printf "$W/gone%s\\n" {1..40} >"$ROOT9P_CACHE/run9p/paths"
+	kernel=$W/vmlinuz rootdir=$W/root QEMU=qemu-system-x86_64
+	stat_startup
+	idx_load
+	stat_get "$W/used"
+	stat_remember
+	grep -qx "$W/used" "$ROOT9P_CACHE/run9p/paths"
+	run grep -c "^$W/gone" "$ROOT9P_CACHE/run9p/paths"
+	[ "$output" = 0 ]
+	# the same paths used again, and one path more listed (another
+	# run9p's): the list is kept as it is (no write)
+	echo "$W/root" >>"$ROOT9P_CACHE/run9p/paths"
+	touch -d '2001-01-01' "$ROOT9P_CACHE/run9p/paths"
+	fresh
+	ST_USED=() STAT_LISTED=()
+	stat_startup
+	idx_load
+	mapfile -t want <"$ROOT9P_CACHE/run9p/paths"
+	for p in "${want[@]}"; do stat_get "$p" || true; done
+	stat_remember
+	[ "$(stat -c %Y "$ROOT9P_CACHE/run9p/paths")" = "$(date -d 2001-01-01 +%s)" ]
+}
+
 @test "file_sums: the sha256 of each file, as sha256sum says" {
 	printf one >"$W/a"
 	printf two >"$W/b"
@@ -430,6 +485,240 @@ hdr() {
 	printf 'a.ko\nb.ko\n' >"$W/mods/modules.order"
 	loop_modset_key
 	[ -n "$k1" ] && [ "$LOOP_MODKEY" != "$k1" ]
+}
+
+# fresh: forget what this "run" learnt, as a new run9p would (the
+# index, the remembered keys and the stat cache stay on disk).
+fresh() {
+	ST=() SUM=() IDX=() KEYS=() KEYS_LIST=()
+	IDX_STATE=unread KEYS_STATE=unread
+}
+
+# key_inputs: a kernel, mkinitrd9p, payload9p and a module tree for
+# loop_initrd_key, each a file of its own.
+key_inputs() {
+	. "$RUN9P_DIR/run9p-loop"
+	mkdir -p "$W/m/lib/modules/6.1.0-t"
+	printf 'a.ko\n' >"$W/m/lib/modules/6.1.0-t/modules.order"
+	printf 'kernel' >"$W/k"
+	printf 'mkinitrd9p' >"$W/mk"
+	printf 'payload9p' >"$W/p"
+	KIMAGE=$W/k MKINITRD9P=$W/mk PAYLOAD9P=$W/p KVER=6.1.0-t KBUILD="" MODBASE=$W/m transport=pci
+}
+
+# key_now: LOOP_KEY for the inputs as they are, in a fresh run.
+key_now() {
+	fresh
+	loop_initrd_key
+}
+
+@test "loop_initrd_key: the same inputs reuse the key, with no sha256sum" {
+	key_inputs
+	key_now
+	k1=$LOOP_KEY
+	[[ $k1 =~ ^[0-9a-f]{24}$ ]]
+	grep -q "^$k1" "$ROOT9P_CACHE/run9p/keys"
+	# A sha256sum that fails: the index and the keys must answer.
+	printf '#!/bin/sh\nexit 1\n' >"$W/bin/sha256sum"
+	chmod +x "$W/bin/sha256sum"
+	hash -r
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	# The key is what sha256sum says of the inputs' text (and so the
+	# name an older run9p gave the same image).
+	rm "$W/bin/sha256sum"
+	hash -r
+	printf -v text '%s\n' "${SUM[$W/k]}" "${SUM[$W/mk]}" "${SUM[$W/p]}" 6.1.0-t pci \
+		"${LOOP_ARGS[@]}" "$LOOP_MODKEY"
+	[ "$(sha256sum <<<"$text" | cut -c1-24)" = "$k1" ]
+}
+
+@test "loop_initrd_key: a changed kernel, module set, payload9p, mkinitrd9p or argument gives a new key" {
+	key_inputs
+	key_now
+	k0=$LOOP_KEY
+	declare -A seen=([$k0]=base)
+	# new WHAT: the key now is one never seen.
+	new() {
+		key_now
+		[ -z "${seen[$LOOP_KEY]:-}" ] || { echo "$1: key $LOOP_KEY as for ${seen[$LOOP_KEY]}"; return 1; }
+		seen[$LOOP_KEY]=$1
+	}
+	# (The module set counts by its files' identity: written again,
+	# even as it was, it is a new set.)
+	printf 'a.ko\nb.ko\n' >"$W/m/lib/modules/6.1.0-t/modules.order"
+	new "module set"
+	k1=$LOOP_KEY
+	printf 'kernel 2' >"$W/k"
+	new kernel
+	printf 'payload9p 2' >"$W/p"
+	new "payload9p (the init)"
+	# (root9p's version is built into mkinitrd9p)
+	printf 'mkinitrd9p 2' >"$W/mk"
+	new "mkinitrd9p (root9p's version)"
+	overlay=tmpfs
+	new "mkinitrd9p's --modules (overlay)"
+	transport=mmio
+	new "--transport"
+	rootfs=virtiofs
+	new "--fstype=virtiofs"
+	MODBASE="" KBUILD=""
+	new "--no-modules"
+	# and back to the inputs as they were after the module set's
+	# change: its key again
+	printf 'kernel' >"$W/k"
+	printf 'payload9p' >"$W/p"
+	printf 'mkinitrd9p' >"$W/mk"
+	overlay="" transport=pci rootfs=9p MODBASE=$W/m
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+}
+
+@test "key_sum: a keys file others can write, or a link, is not used" {
+	key_inputs
+	key_now
+	k1=$LOOP_KEY
+	# A planted line for the same text, in a file the group can write.
+	sed -i "s/^[0-9a-f]\{64\}/$(printf '0%.0s' {1..64})/" "$ROOT9P_CACHE/run9p/keys"
+	chmod 664 "$ROOT9P_CACHE/run9p/keys"
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	mv "$ROOT9P_CACHE/run9p/keys" "$W/keys"
+	ln -s "$W/keys" "$ROOT9P_CACHE/run9p/keys"
+	key_now
+	[ "$LOOP_KEY" = "$k1" ]
+	[ -L "$ROOT9P_CACHE/run9p/keys" ]
+}
+
+@test "file_new: an empty 0600 file; never over a file, a link or a device link" {
+	mkdir -m 700 "$W/c"
+	file_new "$W/c/a"
+	[ -f "$W/c/a" ] && [ ! -s "$W/c/a" ]
+	[ "$(stat -c %a "$W/c/a")" = 600 ]
+	[ "$(umask)" = "$(bash -c umask)" ]
+	echo data >"$W/c/a"
+	run file_new "$W/c/a"
+	[ "$status" = 1 ]
+	[ "$(cat "$W/c/a")" = data ]
+	ln -s "$W/c/nowhere" "$W/c/dangling"
+	run file_new "$W/c/dangling"
+	[ "$status" = 1 ]
+	[ ! -e "$W/c/nowhere" ]
+	ln -s /dev/null "$W/c/null"
+	run file_new "$W/c/null"
+	[ "$status" = 1 ]
+	[ -c /dev/null ]
+}
+
+@test "loop_run_files: status and console in ROOT9P_CACHE/run, by pid; a kept pair's name is passed over" {
+	mkdir -p "$ROOT9P_CACHE/run"
+	chmod 700 "$ROOT9P_CACHE" "$ROOT9P_CACHE/run"
+	: >"$ROOT9P_CACHE/run/$$.console.log"
+	ln -s /dev/null "$ROOT9P_CACHE/run/$$-1.status"
+	loop_run_files
+	[ "$LOOP_STATUS" = "$ROOT9P_CACHE/run/$$-2.status" ]
+	[ "$LOOP_CONSOLE" = "$ROOT9P_CACHE/run/$$-2.console.log" ]
+	[ "$(stat -c %a "$LOOP_STATUS") $(stat -c %a "$LOOP_CONSOLE")" = "600 600" ]
+	[ "$(stat -c %a "$ROOT9P_CACHE/run")" = 700 ]
+	[ -L "$ROOT9P_CACHE/run/$$-1.status" ] && [ ! -e "$ROOT9P_CACHE/run/$$-1.console.log" ]
+	LOOP_KEEP=0
+	loop_run_remove
+	[ ! -e "$LOOP_STATUS" ] && [ ! -e "$LOOP_CONSOLE" ]
+	[ -e "$ROOT9P_CACHE/run/$$.console.log" ]
+}
+
+@test "loop_run_files: a run folder others can write is refused, saying why" {
+	mkdir -p "$ROOT9P_CACHE/run"
+	chmod 777 "$ROOT9P_CACHE/run"
+	run loop_run_files
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: keep the guest's status and console: the cache folder $ROOT9P_CACHE/run: its group or others can write it (mode 777)" ]
+	[[ ${lines[1]} == "run9p: try: ROOT9P_CACHE=DIR, a folder of your own no one else can write"* ]]
+}
+
+@test "loop_kconfig_missing: the builtins a config lacks, one grep, kept in the index" {
+	. "$RUN9P_DIR/run9p-loop"
+	printf 'CONFIG_9P_FS=y\nCONFIG_NET_9P_VIRTIO=m\nCONFIG_TMPFS=y\nCONFIG_DEVTMPFS=y\n# CONFIG_OVERLAY_FS is not set\nCONFIG_VIRTIO_PCI=y\n' >"$W/config"
+	loop_kconfig_missing "$W/config"
+	[ "$LOOP_MISSING" = NET_9P_VIRTIO,VIRTIO_CONSOLE,OVERLAY_FS ]
+	printf '#!/bin/sh\nexit 2\n' >"$W/bin/grep"
+	chmod +x "$W/bin/grep"
+	hash -r
+	fresh
+	loop_kconfig_missing "$W/config"
+	rm "$W/bin/grep"
+	hash -r
+	[ "$LOOP_MISSING" = NET_9P_VIRTIO,VIRTIO_CONSOLE,OVERLAY_FS ]
+	printf 'CONFIG_%s=y\n' $LOOP_BUILTINS >"$W/config"
+	fresh
+	loop_kconfig_missing "$W/config"
+	[ -z "$LOOP_MISSING" ]
+}
+
+# --- the kernel's configuration: one search for all its users ---
+
+# kconf_layout: a build tree with a bzImage, a Debian-like boot folder
+# with a vmlinuz and config beside it, and a stand-in /boot.
+kconf_layout() {
+	mkdir -p "$W/tree/arch/x86/boot" "$W/deb" "$W/boot"
+	hdr "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	hdr "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	KCONFIG_BOOT=$W/boot
+}
+
+@test "kernel_config: the build tree's .config first, then config-KVER beside the image, then /boot's" {
+	kconf_layout
+	printf 'CONFIG_A=y\n' >"$W/tree/.config"
+	printf 'CONFIG_B=y\n' >"$W/tree/arch/x86/boot/config-6.9.0-t"
+	printf 'CONFIG_C=y\n' >"$W/boot/config-6.9.0-t"
+	kernel_config "$W/tree" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ] && [ "$KCONFIG_TREE" = "$W/tree" ]
+	kernel_config "$W/tree/" ""
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ]
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/.config" ] && [ "$KCONFIG_TREE" = "$W/tree" ]
+	rm "$W/tree/.config"
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/tree/arch/x86/boot/config-6.9.0-t" ] && [ -z "$KCONFIG_TREE" ]
+	rm "$W/tree/arch/x86/boot/config-6.9.0-t"
+	kernel_config "$W/tree/arch/x86/boot/bzImage" 6.9.0-t
+	[ "$KCONFIG_OUT" = "$W/boot/config-6.9.0-t" ]
+	# a build tree without .config: not /boot's (the tree is no
+	# kernel of that version until built)
+	kernel_config "$W/tree" 6.9.0-t
+	[ -z "$KCONFIG_OUT" ]
+	# no version: nothing but a build tree's
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" ""
+	[ -z "$KCONFIG_OUT" ]
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ -z "$KCONFIG_OUT" ]
+	printf 'CONFIG_C=y\n' >"$W/boot/config-6.1.0-t"
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ "$KCONFIG_OUT" = "$W/boot/config-6.1.0-t" ]
+	printf 'CONFIG_B=y\n' >"$W/deb/config-6.1.0-t"
+	kernel_config "$W/deb/vmlinuz-6.1.0-t" 6.1.0-t
+	[ "$KCONFIG_OUT" = "$W/deb/config-6.1.0-t" ]
+}
+
+@test "kernel_config: --fs auto, the loop and PVH read the same file" {
+	kconf_layout
+	. "$RUN9P_DIR/run9p-loop"
+	printf 'CONFIG_9P_FS=m\nCONFIG_VIRTIO_FS=y\nCONFIG_PVH=y\n' >"$W/boot/config-6.1.0-t"
+	kernel=$W/deb/vmlinuz-6.1.0-t KIMAGE=$kernel KVER=6.1.0-t
+	vfs_kernel_fs
+	[ "$VFS_KFROM" = "$W/boot/config-6.1.0-t" ] && [ "$VFS_KVFS" = y ] && [ "$VFS_K9P" = y ]
+	initrd_mode=none rootfs=9p transport=pci arch=x86_64 cmdline="" diod_modules="" scratch=""
+	run loop_noinitrd
+	[ "$status" = 2 ]
+	[[ ${lines[0]} == "run9p: boot with no initrd (--initrd none): $W/boot/config-6.1.0-t does not build in CONFIG_9P_FS CONFIG_NET_9P_VIRTIO "* ]]
+	# PVH gets past the config (/boot's says CONFIG_PVH=y) to the
+	# unpacking, which the stand-in, a header alone, fails.
+	pvh_kernel "$kernel" || true
+	[ "$PVH_OUT" = "its payload did not unpack to a whole ELF kernel" ]
+	rm "$W/boot/config-6.1.0-t"
+	fresh
+	pvh_kernel "$kernel" || true
+	[ "$PVH_OUT" = "no config-6.1.0-t beside it or in $W/boot says whether it has CONFIG_PVH" ]
 }
 
 # --- the QEMU argv, per transport ---
@@ -532,14 +821,15 @@ hdr() {
 	[ "$output" = "$(printf 'second\nfirst')" ]
 }
 
-@test "run9p_cleanup: stops QEMU and the timer, removes the run folder and the XML's temporary file" {
+@test "run9p_cleanup: stops QEMU and the timer, removes the run's files and the XML's temporary file" {
 	PROC_STOP_WAIT=5
 	cleanup_add lv_tmp_remove
 	lv_tmp=$W/xml.tmp
 	: >"$lv_tmp"
 	cleanup_add loop_run_remove
 	LOOP_RUN=$W/run
-	mkdir "$LOOP_RUN"
+	: >"$LOOP_RUN.status"
+	: >"$LOOP_RUN.console.log"
 	cleanup_add qemu_stop
 	sleep 60 &
 	qemu_pid=$!
@@ -548,9 +838,13 @@ hdr() {
 	sleep 60 &
 	timer_pid=$!
 	run9p_cleanup
-	! kill -0 "$q" 2>/dev/null
-	[ ! -e "$W/run" ] && [ ! -e "$W/xml.tmp" ]
-	[ -z "$qemu_pid" ] && [ -z "$timer_pid" ]
+	run kill -0 "$q"
+	[ "$status" != 0 ]
+	[ ! -e "$W/run.status" ]
+	[ ! -e "$W/run.console.log" ]
+	[ ! -e "$W/xml.tmp" ]
+	[ -z "$qemu_pid" ]
+	[ -z "$timer_pid" ]
 }
 
 @test "vfs_mkdir: a socket path past 107 bytes is refused, saying why and what to try" {
@@ -576,12 +870,14 @@ hdr() {
 	[ ! -e "$d1" ] && [ ! -e "$d2" ]
 }
 
-@test "run9p_cleanup: keeps the run folder a message points into" {
+@test "run9p_cleanup: keeps the run's files a message points into" {
 	cleanup_add loop_run_remove
 	LOOP_RUN=$W/run LOOP_KEEP=1
-	mkdir "$LOOP_RUN"
+	: >"$LOOP_RUN.status"
+	: >"$LOOP_RUN.console.log"
 	run9p_cleanup
-	[ -d "$W/run" ]
+	[ -f "$W/run.status" ]
+	[ -f "$W/run.console.log" ]
 }
 
 @test "run9p_signal: SIGTERM goes on to QEMU, run9p ends 128+15" {

@@ -94,8 +94,12 @@ stub() {
 }
 # run ARGS...: run9p in the foreground; RC, and its stderr in $STUB/err.
 run() { "$RUN9P" "$@" </dev/null >"$STUB/out" 2>"$STUB/err" && RC=0 || RC=$?; }
-# left: the run9p folders left in TMPDIR.
-left() { (cd "$TMPD" && ls -d run9p* 2>/dev/null); }
+# left: the run9p folders left in TMPDIR, and the loop's status and
+# console files left in the cache's run folder (as run/NAME).
+left() {
+	(cd "$TMPD" && ls -d run9p* 2>/dev/null)
+	(cd "$ROOT9P_CACHE" 2>/dev/null && ls -d run/* 2>/dev/null)
+}
 # esc_free FILE: FILE holds no ESC (0x1b), CSI (0x9b) or BEL (0x07) byte.
 esc_free() { ! od -An -v -tx1 "$1" | tr ' ' '\n' | grep -qx -e 1b -e 9b -e 07; }
 # wait_file FILE: until FILE exists (10 s at most).
@@ -134,23 +138,28 @@ status_case() { # LABEL LINES WANT-RC
 	check "status '$1': exit $3" [ "$RC" = "$3" ]
 }
 status_case "exit 0 MS" 'start 5\nexit 0 812\n' 0
-check "status 'exit 0': no run9p.* folder left in TMPDIR" [ -z "$(left)" ]
+check "status 'exit 0': no run9p.* folder in TMPDIR, no file in the cache's run/" [ -z "$(left)" ]
 status_case "exit 3 MS" 'exit 3 812\n' 3
 status_case "exit 255 -1" 'exit 255 -1\n' 255
 status_case "exit 300" 'exit 300 812\n' 118
 check "status 'exit 300': said malformed, by the line" \
 	grep -qxF "run9p: the guest's status line is malformed: 'exit 300 812' (payload9p writes 'exit N MS', N 0-255, MS its clock or -1)" "$STUB/err"
-# kept_one_named: one run9p folder left, the one the message names.
-kept_one_named() { [ "$(left | wc -l)" = 1 ] && grep -qF "console log: $TMPD/$(left)/console.log" "$STUB/err"; }
-check "status 'exit 300': the folder kept is the one named, and only it" kept_one_named
-rm -rf "${TMPD:?}"/run9p.*
+# kept_one_named: one status and console pair left, the one the message names.
+kept_one_named() {
+	[ "$(left | wc -l)" = 2 ] && [ "$(left | grep -c '\.console\.log$')" = 1 ] &&
+		grep -qF "console log: $ROOT9P_CACHE/$(left | grep '\.console\.log$'))" "$STUB/err"
+}
+check "status 'exit 300': the files kept are the ones named, and only they" kept_one_named
+# clear_left: the kept folders and files removed.
+clear_left() { rm -rf "${TMPD:?}"/run9p.* "${ROOT9P_CACHE:?}"/run/*; }
+clear_left
 status_case "exit -1" 'exit -1 5\n' 118
 status_case "exit 12x" 'exit 12x 5\n' 118
 status_case "exit 0300" 'exit 0300 5\n' 118
 status_case "exit 256" 'exit 256\n' 118
 status_case "exit (no number)" 'exit\n' 118
 status_case "exit 7 then exit 999" 'exit 7 5\nexit 999 6\n' 118
-rm -rf "${TMPD:?}"/run9p.*
+clear_left
 status_case "exit 124 (CMD's own)" 'exit 124 812\n' 124
 # own_124: the note that 124 is CMD's own, and no timeout message.
 own_124() {
@@ -177,7 +186,7 @@ check "the panic line escaped" \
 # tail_escaped: the console's last lines as run9p shows them.
 tail_escaped() { said '  end \x1b[31mred' && said "  Booting"; }
 check "the console tail escaped, the serial line's CR dropped" tail_escaped
-rm -rf "${TMPD:?}"/run9p.*
+clear_left
 
 # --- signals ---------------------------------------------------------------
 # waited_for_qemu N: run9p exited N, QEMU gone, within 30 s of t0.
@@ -257,7 +266,7 @@ check "--fs virtiofs -- CMD: the initrd is built for virtiofs" grep -qx -- --fst
 # socket_and_status: QEMU's argv has the daemon's socket and the status port.
 socket_and_status() {
 	grep -q "^socket,id=vfs-fsRoot,path=$TMPD/run9p-vfs\." "$STUB/argv" &&
-		grep -q "^file,id=r9pst,path=$TMPD/run9p\." "$STUB/argv"
+		grep -q "^file,id=r9pst,path=$ROOT9P_CACHE/run/[0-9]*\.status$" "$STUB/argv"
 }
 # vfs_termed_nothing_left: the daemon got SIGTERM; TMPDIR is clean.
 vfs_termed_nothing_left() { vfs_termed && nothing_left; }
@@ -282,8 +291,8 @@ run "${LOOP[@]}" --timeout 1 -- sleep 60
 timed_out_within() { exited 124 && qemu_termed && within "$1"; }
 check "--timeout 1, loop: exit 124, QEMU got SIGTERM, within 60 s (its sleep: 300)" timed_out_within 60
 check "--timeout 1, loop: said, with the console log it keeps" \
-	grep -qF "run9p: QEMU stopped after the 1 s timeout: CMD did not end (console log: $TMPD/" "$STUB/err"
-rm -rf "${TMPD:?}"/run9p.*
+	grep -qF "run9p: QEMU stopped after the 1 s timeout: CMD did not end (console log: $ROOT9P_CACHE/run/" "$STUB/err"
+clear_left
 stub timeout-i
 STUB_SLEEP=300
 run "${BOOT[@]}" "${VFS[@]}" --timeout 1
