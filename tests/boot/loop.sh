@@ -35,11 +35,11 @@ t_workdir loop "loop tests" 'tiny' 'fake-*'
 # checks provoke) in the work dir, which goes with it.
 export TMPDIR=$WORK/tmp
 mkdir -p "$TMPDIR"
-# The plan: 47 checks on every run, 2 for a kernel without 9p (skipped
+# The plan: 48 checks on every run, 2 for a kernel without 9p (skipped
 # when this host runs that kernel), 9 on a kernel built from
 # linux-source-6.1 (skipped with --no-kbuild, 1 failure when the build
 # fails): its modules, and a kselftest target run from the tree.
-t_plan $((47 + 2 + 9))
+t_plan $((48 + 2 + 9))
 LOG=
 "$MAKE" -s "$O/mkinitrd9p" "$O/klibc/payload9p" "$O/klibc/mount9p" >/dev/null || {
 	fail "build mkinitrd9p and payload9p"
@@ -212,6 +212,12 @@ check "... and 'command not found' on stderr" said "no-such-command-r9p: command
 run panic -k "$KERNEL_IMAGE" --modules "$MODDIR" --host-root -- sh -c 'echo c >/proc/sysrq-trigger'
 check "a kernel panic in the guest: exit 123" [ "$RC" = 123 ]
 check "... said, with the console's last lines" said "the guest kernel panicked"
+# run9p keeps a crashed run's console and status in the cache's run/ for a
+# look, and names the console; this test's pair goes once checked
+kept=$(sed -n 's/.*last lines of its console (\(.*\.console\.log\)):$/\1/p' <<<"$ERR" | head -n 1)
+c_panic_console_kept() { [ -n "$kept" ] && grep -qa 'Kernel panic' "$kept"; }
+check "... and keeps the console it names" c_panic_console_kept
+[ -z "$kept" ] || rm -f -- "$kept" "${kept%.console.log}.status"
 
 # No CMD: an interactive shell on the console (driven through a FIFO).
 scripts/mkroot-tiny.sh "$WORK/tiny" "$O/klibc/mount9p" >/dev/null
