@@ -245,7 +245,7 @@ print_table() {
 			for (j = 1; j <= nw; j++) line(w[j] ", guest", "work", w[j])
 			print ""
 			for (i = 1; i <= nh; i++) {
-				printf "%s: Debian %s, %s, virtiofsd %s; load (1 min) at the start of its runs: median %s\n",
+				printf "%s: Debian %s, %s, virtiofsd %s; load (1 min) at the start of its runs: median %.1f\n",
 					h[i], info[h[i] ",debian"], info[h[i] ",qemu"], info[h[i] ",virtiofsd"], median(ld[h[i]])
 			}
 		}' "$1"
