@@ -186,7 +186,8 @@ guest_pid="" sampler=""
 cleanup() {
 	[ -z "$sampler" ] || kill "$sampler" 2>/dev/null || true
 	[ -z "$guest_pid" ] || { kill -TERM "$guest_pid" 2>/dev/null || true; wait "$guest_pid" 2>/dev/null || true; }
-	rm -f "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service"
+	rm -f "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service" \
+		"$root/etc/systemd/system/ioalt-probe.service"
 	rm -rf --one-file-system "$bench" "$img"
 }
 trap cleanup EXIT
@@ -362,11 +363,15 @@ for set in $sets; do
 		log "$set: $n workload results ($((SECONDS - t0)) s wall)"
 	fi
 	if [ $boot = 1 ]; then
-		ln -sfn /root9p-alt/ioalt-probe.service "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service"
+		# The unit in systemd's own folder: a .wants link to a file
+		# outside the unit paths is not loaded (systemd 252).
+		cp "$bench/ioalt-probe.service" "$root/etc/systemd/system/ioalt-probe.service"
+		ln -sfn ../ioalt-probe.service "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service"
 		[ "$set" != ext4 ] || mk_image
 		t0=$SECONDS
 		run_set "$set" "$out/logs/$set.boot.log" ""
-		rm -f "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service"
+		rm -f "$root/etc/systemd/system/multi-user.target.wants/ioalt-probe.service" \
+			"$root/etc/systemd/system/ioalt-probe.service"
 		mu=$(guest_lines "$out/logs/$set.boot.log" mu | head -n 1)
 		[[ $mu =~ ^[1-9][0-9]*$ ]] && mu=$((mu / 1000)) || mu=-
 		printf '%s\tboot\tmulti-user\t%s\t-\t-\t-\t-\n' "$set" "$mu" >>"$rows"
