@@ -3,6 +3,7 @@
  * mkroot/main.c - mkroot9p-convert: the CLI of the tree converter.
  *
  *   mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID] [-v] DIR
+ *   mkroot9p-convert in DIR OP ARGS...   (mkroot/inrootcli.c)
  *
  * Exit 0 when the whole tree is in the wanted form, 1 on an error (the tree
  * is then partly converted; running again finishes it), 2 on bad arguments.
@@ -19,11 +20,13 @@
 
 #include "common/array.h"
 #include "mkroot/convert.h"
+#include "mkroot/inroot.h"
 #include "mkroot/qxattr.h"
 
 static const char usage_text[] =
 	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID]\n"
 	"                        [--allow-privileged] [-v] DIR\n"
+	"       mkroot9p-convert in DIR OP ARGS...   (in DIR -h: the writes of mkroot9p)\n"
 	"\n"
 	"Rewrite the root directory DIR in place for QEMU's 9p security model:\n"
 	"  mapped-xattr  owners, modes and device numbers in user.virtfs.* xattrs,\n"
@@ -183,6 +186,8 @@ int main(int argc, char **argv)
 	const char *dir = NULL, *to = NULL, *owner = NULL;
 	int i, err;
 
+	if (argc > 1 && !strcmp(argv[1], "in"))
+		return r9p_inroot_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof(c));
 	c.rootfd = -1;
 	c.journal = -1;
