@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <linux/openat2.h>
 
+#include "common/err.h"
 #include "mkroot/inroot.h"
 
 /* A file this large is not one mkroot9p writes: compared only up to it. */
@@ -31,6 +32,14 @@
 /* The links a write follows in its last name's place: the kernel's own
  * limit (MAXSYMLINKS), so a loop ends as it would in open(2). */
 #define INROOT_MAX_HOPS 40
+
+/* E filled for STEP, which failed with ERR (-errno); returns ERR. What
+ * to try is the CLI's to say: its line names REL, which E cannot. */
+static int fail(struct r9p_err *e, const char *step, int err)
+{
+	r9p_errf(e, step, err, NULL, "%s", strerror(-err));
+	return err;
+}
 
 static int openat2_in(int rootfd, const char *rel, int flags, unsigned long long resolve)
 {
@@ -74,28 +83,25 @@ static int split(const char *rel, char *dir, char *name, size_t len)
 /* The folder above REL, as an O_PATH fd, resolved with RESOLVE (always
  * inside the root); NAME gets the last component. */
 static int open_parent_how(int rootfd, const char *rel, char *name, size_t len,
-			   unsigned long long resolve, const char **step)
+			   unsigned long long resolve, struct r9p_err *e)
 {
 	char dir[R9P_INROOT_PATH_MAX];
 	int fd, err = split(rel, dir, name, len);
 
-	if (err) {
-		*step = "take the path apart";
-		return err;
-	}
+	if (err)
+		return fail(e, "take the path apart", err);
 	fd = openat2_in(rootfd, dir, O_PATH | O_DIRECTORY, RESOLVE_IN_ROOT | resolve);
-	if (fd < 0)
-		*step = resolve & RESOLVE_NO_SYMLINKS ?
-			"open the folder above it (no symlink followed)" :
-			"open the folder of the symlink's target in the root";
-	return fd;
+	if (fd >= 0)
+		return fd;
+	return fail(e, resolve & RESOLVE_NO_SYMLINKS ?
+		    "open the folder above it (no symlink followed)" : R9P_INROOT_STEP_TARGET, fd);
 }
 
 /* The folder above REL, never through a symlink: every write's path. */
 static int open_parent(int rootfd, const char *rel, char *name, size_t len,
-		       const char **step)
+		       struct r9p_err *e)
 {
-	return open_parent_how(rootfd, rel, name, len, RESOLVE_NO_SYMLINKS, step);
+	return open_parent_how(rootfd, rel, name, len, RESOLVE_NO_SYMLINKS, e);
 }
 
 /* The host path of FD, from /proc/self/fd. */
@@ -116,7 +122,7 @@ static int fd_path(int fd, char *out, size_t len)
 
 /* The path of FD (opened under ROOTFD) from the root, with a leading /
  * ("/" for the root itself): its host path with the root's cut off. */
-static int path_in_root(int rootfd, int fd, char *out, size_t len, const char **step)
+static int path_in_root(int rootfd, int fd, char *out, size_t len, struct r9p_err *e)
 {
 	char root[R9P_INROOT_PATH_MAX], path[R9P_INROOT_PATH_MAX];
 	size_t rlen;
@@ -124,17 +130,13 @@ static int path_in_root(int rootfd, int fd, char *out, size_t len, const char **
 
 	if (!err)
 		err = fd_path(rootfd, root, sizeof(root));
-	if (err) {
-		*step = "read the path back from /proc/self/fd";
-		return err;
-	}
+	if (err)
+		return fail(e, "read the path back from /proc/self/fd", err);
 	rlen = strcmp(root, "/") ? strlen(root) : 0;
-	if (strncmp(path, root, rlen) || (path[rlen] && path[rlen] != '/')) {
-		*step = "find the root in the resolved path";
-		return -EXDEV;
-	}
+	if (strncmp(path, root, rlen) || (path[rlen] && path[rlen] != '/'))
+		return fail(e, "find the root in the resolved path", -EXDEV);
 	if ((size_t)snprintf(out, len, "%s", path[rlen] ? path + rlen : "/") >= len)
-		return -ENAMETOOLONG;
+		return fail(e, "read the path back from /proc/self/fd", -ENAMETOOLONG);
 	return 0;
 }
 
@@ -178,7 +180,7 @@ out:
  * folder is not in the root is -ENOENT, a loop -ELOOP.
  */
 static int follow_last(int rootfd, const char *rel, char *out, size_t len,
-		       const char **step)
+		       struct r9p_err *e)
 {
 	char path[R9P_INROOT_PATH_MAX], dir[R9P_INROOT_PATH_MAX];
 	char name[R9P_INROOT_PATH_MAX], target[R9P_INROOT_PATH_MAX];
@@ -188,34 +190,32 @@ static int follow_last(int rootfd, const char *rel, char *out, size_t len,
 	int dirfd, err;
 
 	if (strlen(rel) >= sizeof(path))
-		return -ENAMETOOLONG;
+		return fail(e, "take the path apart", -ENAMETOOLONG);
 	strcpy(path, rel);
 	for (hops = 0;; hops++) {
-		dirfd = open_parent_how(rootfd, path, name, sizeof(name), resolve, step);
+		dirfd = open_parent_how(rootfd, path, name, sizeof(name), resolve, e);
 		if (dirfd < 0)
 			return dirfd;
-		err = path_in_root(rootfd, dirfd, dir, sizeof(dir), step);
+		err = path_in_root(rootfd, dirfd, dir, sizeof(dir), e);
 		n = err ? 0 : readlinkat(dirfd, name, target, sizeof(target) - 1);
-		if (!err && n < 0 && errno != EINVAL && errno != ENOENT) {
-			*step = "read the symlink";
-			err = -errno;
-		}
+		if (!err && n < 0 && errno != EINVAL && errno != ENOENT)
+			err = fail(e, "read the symlink", -errno);
 		close(dirfd);
 		if (err)
 			return err;
 		if (!strcmp(dir, "/"))
 			*dir = 0;
-		if (n < 0)	/* a file, a folder or nothing: REL's file */
-			return (size_t)snprintf(out, len, "%s/%s", dir, name) >= len ?
-				-ENAMETOOLONG : 0;
-		if (hops == INROOT_MAX_HOPS) {
-			*step = "follow the symlinks in its place (a loop)";
-			return -ELOOP;
+		if (n < 0) {	/* a file, a folder or nothing: REL's file */
+			if ((size_t)snprintf(out, len, "%s/%s", dir, name) >= len)
+				return fail(e, "follow the symlinks in its place", -ENAMETOOLONG);
+			return 0;
 		}
+		if (hops == INROOT_MAX_HOPS)
+			return fail(e, R9P_INROOT_STEP_LOOP, -ELOOP);
 		target[n] = 0;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", *target == '/' ? "" : dir,
 				     target) >= sizeof(path))
-			return -ENAMETOOLONG;
+			return fail(e, "follow the symlinks in its place", -ENAMETOOLONG);
 		resolve = 0;
 	}
 }
@@ -227,18 +227,16 @@ static void tmp_name(char *name, size_t len, unsigned int i)
 		 (unsigned int)(getpid() ^ rand()) & 0xffffffU, i);
 }
 
-int r9p_inroot_open(const char *dir, int *rootfd, const char **step)
+int r9p_inroot_open(const char *dir, int *rootfd, struct r9p_err *e)
 {
 	*rootfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*rootfd < 0) {
-		*step = "open the root (not a symlink)";
-		return -errno;
-	}
+	if (*rootfd < 0)
+		return fail(e, "open the root (not a symlink)", -errno);
 	return 0;
 }
 
 int r9p_inroot_resolve(int rootfd, const char *rel, char *out, size_t len,
-		       const char **step)
+		       struct r9p_err *e)
 {
 	char path[R9P_INROOT_PATH_MAX];
 	char head[R9P_INROOT_PATH_MAX], tail[R9P_INROOT_PATH_MAX] = "";
@@ -246,9 +244,8 @@ int r9p_inroot_resolve(int rootfd, const char *rel, char *out, size_t len,
 	char *slash;
 	int fd, err;
 
-	*step = "resolve it inside the root";
 	if (strlen(rel) >= sizeof(head))
-		return -ENAMETOOLONG;
+		return fail(e, "resolve it inside the root", -ENAMETOOLONG);
 	strcpy(head, rel);
 	/* The longest part that exists, resolved by the kernel; what is
 	 * missing below it holds no link, so it is appended as it is. */
@@ -258,7 +255,7 @@ int r9p_inroot_resolve(int rootfd, const char *rel, char *out, size_t len,
 		if (!slash)
 			slash = head - 1;
 		if (!strcmp(slash + 1, ".."))
-			return -ENOENT;
+			return fail(e, "resolve it inside the root", -ENOENT);
 		memmove(tail + strlen(slash + 1) + 1, tail, strlen(tail) + 1);
 		tail[0] = '/';
 		memcpy(tail + 1, slash + 1, strlen(slash + 1));
@@ -267,7 +264,7 @@ int r9p_inroot_resolve(int rootfd, const char *rel, char *out, size_t len,
 			*head = 0;
 	}
 	if (fd < 0)
-		return fd;
+		return fail(e, "resolve it inside the root", fd);
 	/* The first missing name may be a link that points nowhere: its
 	 * target is not the name, so there is no path to give. */
 	if (*tail) {
@@ -279,34 +276,32 @@ int r9p_inroot_resolve(int rootfd, const char *rel, char *out, size_t len,
 			*slash = '/';
 		if (err) {
 			close(fd);
-			*step = "follow a symlink that points to nothing in the root";
-			return -ENOENT;
+			return fail(e, "follow a symlink that points to nothing in the root",
+				    -ENOENT);
 		}
 	}
-	err = path_in_root(rootfd, fd, path, sizeof(path), step);
+	err = path_in_root(rootfd, fd, path, sizeof(path), e);
 	close(fd);
 	if (err)
 		return err;
 	if ((size_t)snprintf(out, len, "%s%s", strcmp(path, "/") ? path : "", tail) >= len)
-		return -ENAMETOOLONG;
+		return fail(e, "resolve it inside the root", -ENAMETOOLONG);
 	if (!*out)
 		snprintf(out, len, "/");
 	return 0;
 }
 
-int r9p_inroot_mkdir(int rootfd, const char *rel, mode_t mode, const char **step)
+int r9p_inroot_mkdir(int rootfd, const char *rel, mode_t mode, struct r9p_err *e)
 {
 	char path[R9P_INROOT_PATH_MAX], *comp, *next, *save = NULL;
 	int cur, sub, last;
 
 	if (strlen(rel) >= sizeof(path))
-		return -ENAMETOOLONG;
+		return fail(e, "take the path apart", -ENAMETOOLONG);
 	strcpy(path, rel);
 	cur = dup(rootfd);
-	if (cur < 0) {
-		*step = "dup the root";
-		return -errno;
-	}
+	if (cur < 0)
+		return fail(e, "dup the root", -errno);
 	for (comp = strtok_r(path, "/", &save); comp; comp = next) {
 		next = strtok_r(NULL, "/", &save);
 		last = next == NULL;
@@ -314,23 +309,20 @@ int r9p_inroot_mkdir(int rootfd, const char *rel, mode_t mode, const char **step
 			continue;
 		if (!strcmp(comp, "..")) {
 			close(cur);
-			*step = "take the path apart (no ..)";
-			return -EINVAL;
+			return fail(e, "take the path apart (no ..)", -EINVAL);
 		}
 		if (mkdirat(cur, comp, last ? mode : 0755) < 0 && errno != EEXIST) {
+			fail(e, "mkdir", -errno);
 			close(cur);
-			*step = "mkdir";
-			return -errno;
+			return e->code;
 		}
 		/* What is there now, made by us or not, is entered only as a
 		 * real folder: a symlink in its place is refused. */
 		sub = openat2_in(cur, comp, O_PATH | O_DIRECTORY,
 				 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 		close(cur);
-		if (sub < 0) {
-			*step = "enter the folder (no symlink followed)";
-			return sub;
-		}
+		if (sub < 0)
+			return fail(e, "enter the folder (no symlink followed)", sub);
 		cur = sub;
 	}
 	close(cur);
@@ -338,7 +330,7 @@ int r9p_inroot_mkdir(int rootfd, const char *rel, mode_t mode, const char **step
 }
 
 int r9p_inroot_write(int rootfd, const char *rel, const char *data, size_t len,
-		     mode_t mode, const char **step)
+		     mode_t mode, struct r9p_err *e)
 {
 	char name[R9P_INROOT_PATH_MAX], tmp[sizeof(INROOT_TMP_PREFIX) + 16];
 	struct stat old;
@@ -352,18 +344,16 @@ int r9p_inroot_write(int rootfd, const char *rel, const char *data, size_t len,
 	 * replaced (trixie's /etc/default/locale -> ../locale.conf must stay
 	 * a link): follow_last says why that never leaves the root. The
 	 * file it names is then replaced by rename like any other. */
-	err = follow_last(rootfd, rel, real, sizeof(real), step);
+	err = follow_last(rootfd, rel, real, sizeof(real), e);
 	if (err)
 		return err;
-	dirfd = open_parent(rootfd, real, name, sizeof(name), step);
+	dirfd = open_parent(rootfd, real, name, sizeof(name), e);
 	if (dirfd < 0)
 		return dirfd;
 	if (same_bytes(dirfd, name, data, len, &old)) {
 		if (mode != R9P_INROOT_KEEP_MODE && (old.st_mode & 07777) != mode &&
-		    fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0) {
-			*step = "chmod";
-			err = -errno;
-		}
+		    fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0)
+			err = fail(e, "chmod", -errno);
 		close(dirfd);
 		return err ? err : R9P_INROOT_UNCHANGED;
 	}
@@ -377,33 +367,28 @@ int r9p_inroot_write(int rootfd, const char *rel, const char *data, size_t len,
 			break;
 	}
 	if (fd < 0) {
-		*step = "create a new file beside it";
-		err = -errno;
+		err = fail(e, "create a new file beside it", -errno);
 		goto out;
 	}
 	while (off < len) {
 		n = write(fd, data + off, len - off);
 		if (n < 0) {
-			*step = "write";
-			err = -errno;
+			err = fail(e, "write", -errno);
 			goto drop;
 		}
 		off += (size_t)n;
 	}
 	/* The old file's owner (/etc/shadow's group) when we may give it. */
 	if (had && geteuid() == 0 && fchown(fd, old.st_uid, old.st_gid) < 0) {
-		*step = "chown";
-		err = -errno;
+		err = fail(e, "chown", -errno);
 		goto drop;
 	}
 	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
-		*step = "chmod and fsync";
-		err = -errno;
+		err = fail(e, "chmod and fsync", -errno);
 		goto drop;
 	}
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		*step = "rename the new file over it";
-		err = -errno;
+		err = fail(e, "rename the new file over it", -errno);
 		goto drop;
 	}
 	close(fd);
@@ -431,7 +416,7 @@ static int link_to(int dirfd, const char *name, const char *target)
 }
 
 int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
-		       const char **step)
+		       struct r9p_err *e)
 {
 	char name[R9P_INROOT_PATH_MAX];
 	char tmp[sizeof(INROOT_TMP_PREFIX) + 16];
@@ -439,7 +424,7 @@ int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
 	unsigned int i;
 	int dirfd, err = -EEXIST;
 
-	dirfd = open_parent(rootfd, rel, name, sizeof(name), step);
+	dirfd = open_parent(rootfd, rel, name, sizeof(name), e);
 	if (dirfd < 0)
 		return dirfd;
 	if (link_to(dirfd, name, target)) {
@@ -448,19 +433,17 @@ int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
 	}
 	/* (a link, even to a folder, is replaced; a folder is not) */
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
-		*step = "replace it (a folder is there)";
 		close(dirfd);
-		return -EISDIR;
+		return fail(e, "replace it (a folder is there)", -EISDIR);
 	}
 	for (i = 0; i < INROOT_TMP_TRIES && err == -EEXIST; i++) {
 		tmp_name(tmp, sizeof(tmp), i);
 		err = symlinkat(target, dirfd, tmp) < 0 ? -errno : 0;
 	}
 	if (err) {
-		*step = "make the link beside it";
+		fail(e, "make the link beside it", err);
 	} else if (renameat(dirfd, tmp, dirfd, name) < 0) {
-		*step = "rename the link over it";
-		err = -errno;
+		err = fail(e, "rename the link over it", -errno);
 		unlinkat(dirfd, tmp, 0);
 	}
 	close(dirfd);
@@ -468,41 +451,42 @@ int r9p_inroot_symlink(int rootfd, const char *rel, const char *target,
 }
 
 int r9p_inroot_unlink_link(int rootfd, const char *rel, const char *target,
-			   const char **step)
+			   struct r9p_err *e)
 {
 	char name[R9P_INROOT_PATH_MAX];
+	struct r9p_err above;
 	int dirfd, err = R9P_INROOT_UNCHANGED;
 
-	dirfd = open_parent(rootfd, rel, name, sizeof(name), step);
+	/* no folder above: no link either (E untouched, nothing failed) */
+	dirfd = open_parent(rootfd, rel, name, sizeof(name), &above);
 	if (dirfd == -ENOENT)
 		return R9P_INROOT_UNCHANGED;
-	if (dirfd < 0)
+	if (dirfd < 0) {
+		*e = above;
 		return dirfd;
-	if (link_to(dirfd, name, target)) {
-		err = unlinkat(dirfd, name, 0) < 0 ? -errno : 0;
-		if (err)
-			*step = "unlink";
 	}
+	if (link_to(dirfd, name, target))
+		err = unlinkat(dirfd, name, 0) < 0 ? fail(e, "unlink", -errno) : 0;
 	close(dirfd);
 	return err;
 }
 
-int r9p_inroot_remove(int rootfd, const char *rel, const char **step)
+int r9p_inroot_remove(int rootfd, const char *rel, struct r9p_err *e)
 {
 	char name[R9P_INROOT_PATH_MAX];
+	struct r9p_err above;
 	int dirfd, err = 0;
 
-	dirfd = open_parent(rootfd, rel, name, sizeof(name), step);
+	dirfd = open_parent(rootfd, rel, name, sizeof(name), &above);
 	if (dirfd == -ENOENT)
 		return R9P_INROOT_UNCHANGED;
-	if (dirfd < 0)
+	if (dirfd < 0) {
+		*e = above;
 		return dirfd;
-	/* unlinkat without AT_REMOVEDIR: a symlink itself, never a folder */
-	if (unlinkat(dirfd, name, 0) < 0) {
-		err = errno == ENOENT ? R9P_INROOT_UNCHANGED : -errno;
-		if (err < 0)
-			*step = "unlink";
 	}
+	/* unlinkat without AT_REMOVEDIR: a symlink itself, never a folder */
+	if (unlinkat(dirfd, name, 0) < 0)
+		err = errno == ENOENT ? R9P_INROOT_UNCHANGED : fail(e, "unlink", -errno);
 	close(dirfd);
 	return err;
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "common/array.h"
+#include "common/err.h"
 #include "mkroot/inroot.h"
 
 /* The most mkroot9p writes in one file (a unit, /etc/shadow). */
@@ -91,9 +92,9 @@ static int read_stdin(char **buf, size_t *len)
 	return 0;
 }
 
-/* Run OP on REL: the word to print in *DONE, or -errno with *STEP. */
+/* Run OP on REL: the word to print in *DONE, or -errno with E filled. */
 static int run_op(int rootfd, const char *op, const char *rel, char **args,
-		  const char **done, const char **step)
+		  const char **done, struct r9p_err *e)
 {
 	char out[R9P_INROOT_PATH_MAX], *data = NULL;
 	size_t len;
@@ -101,7 +102,7 @@ static int run_op(int rootfd, const char *op, const char *rel, char **args,
 	int err;
 
 	if (!strcmp(op, "resolve")) {
-		err = r9p_inroot_resolve(rootfd, rel, out, sizeof(out), step);
+		err = r9p_inroot_resolve(rootfd, rel, out, sizeof(out), e);
 		if (!err)
 			printf("%s\n", out);
 		*done = NULL;
@@ -109,41 +110,43 @@ static int run_op(int rootfd, const char *op, const char *rel, char **args,
 	}
 	if ((!strcmp(op, "mkdir") || !strcmp(op, "write")) && args[0] &&
 	    parse_mode(args[0], &mode)) {
-		*step = "read the mode (octal, or keep)";
-		return -EINVAL;
+		r9p_errf(e, "read the mode (octal, or keep)", -EINVAL, NULL, "%s",
+			 strerror(EINVAL));
+		return e->code;
 	}
 	if (!strcmp(op, "mkdir")) {
 		*done = "made";
 		if (mode == R9P_INROOT_KEEP_MODE)
 			mode = 0755;
-		return r9p_inroot_mkdir(rootfd, rel, mode, step);
+		return r9p_inroot_mkdir(rootfd, rel, mode, e);
 	}
 	if (!strcmp(op, "write")) {
 		err = read_stdin(&data, &len);
 		if (err)
-			*step = "read stdin";
+			r9p_errf(e, "read stdin", err, NULL, "%s", strerror(-err));
 		else
-			err = r9p_inroot_write(rootfd, rel, data, len, mode, step);
+			err = r9p_inroot_write(rootfd, rel, data, len, mode, e);
 		free(data);
 		*done = err == R9P_INROOT_UNCHANGED ? "unchanged" : "wrote";
 		return err;
 	}
 	if (!strcmp(op, "symlink")) {
-		err = r9p_inroot_symlink(rootfd, rel, args[0], step);
+		err = r9p_inroot_symlink(rootfd, rel, args[0], e);
 		*done = err == R9P_INROOT_UNCHANGED ? "unchanged" : "linked";
 		return err;
 	}
 	if (!strcmp(op, "unlink-link"))
-		err = r9p_inroot_unlink_link(rootfd, rel, args[0], step);
+		err = r9p_inroot_unlink_link(rootfd, rel, args[0], e);
 	else
-		err = r9p_inroot_remove(rootfd, rel, step);
+		err = r9p_inroot_remove(rootfd, rel, e);
 	*done = err == R9P_INROOT_UNCHANGED ? "unchanged" : "removed";
 	return err;
 }
 
 int r9p_inroot_main(int argc, char **argv)
 {
-	const char *dir, *op, *rel, *done = NULL, *step = "";
+	const char *dir, *op, *rel, *done = NULL;
+	struct r9p_err e;
 	size_t i;
 	int nargs, rootfd, err;
 
@@ -164,19 +167,22 @@ int r9p_inroot_main(int argc, char **argv)
 		return 2;
 	}
 	umask(0);	/* modes are set exactly */
-	err = r9p_inroot_open(dir, &rootfd, &step);
+	err = r9p_inroot_open(dir, &rootfd, &e);
 	if (!err) {
-		err = run_op(rootfd, op, rel, argv + 4, &done, &step);
+		err = run_op(rootfd, op, rel, argv + 4, &done, &e);
 		close(rootfd);
 	}
+	/* the one place a failure is told: the operation, the path, the
+	 * step and why, then what to try (by the code and the step; the
+	 * line names REL) */
 	if (err < 0) {
-		fprintf(stderr, "mkroot9p-convert: %s %s in %s: %s: %s\n", op, rel, dir, step,
-			strerror(-err));
-		if (err == -ELOOP && strstr(step, "(a loop)"))
+		fprintf(stderr, "mkroot9p-convert: %s %s in %s: %s: %s\n", op, rel, dir, e.step,
+			e.why);
+		if (err == -ELOOP && !strcmp(e.step, R9P_INROOT_STEP_LOOP))
 			fprintf(stderr, "mkroot9p-convert: try: the symlinks in the place of %s "
 				"lead back to themselves: replace %s by a file or a link to one\n",
 				rel, rel);
-		else if (err == -ENOENT && strstr(step, "symlink's target"))
+		else if (err == -ENOENT && !strcmp(e.step, R9P_INROOT_STEP_TARGET))
 			fprintf(stderr, "mkroot9p-convert: try: %s is a symlink to a folder the "
 				"root does not have: make that folder in the root or replace "
 				"%s by a file\n", rel, rel);
