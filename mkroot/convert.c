@@ -21,15 +21,20 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "common/err.h"
 #include "mkroot/convert.h"
 #include "mkroot/links.h"
 #include "mkroot/qxattr.h"
 
-#define FAIL(what) do { *step = (what); err = -errno; goto out; } while (0)
-
 static int is_special(mode_t mode)
 {
 	return S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode) || S_ISSOCK(mode);
+}
+
+int r9p_conv_fail(struct r9p_err *e, const char *step, int err)
+{
+	r9p_errf(e, step, err, NULL, "%s", strerror(-err));
+	return err;
 }
 
 void r9p_convert_free(struct r9p_conv *c)
@@ -95,27 +100,23 @@ static void meta_of(const struct r9p_conv *c, const struct stat *st,
 
 /* Host owner and mode of a mapped-xattr file or directory. */
 static int host_fix(const struct r9p_conv *c, int dirfd, const char *name,
-		    const struct stat *st, const char **step)
+		    const struct stat *st, struct r9p_err *e)
 {
 	mode_t want = S_ISDIR(st->st_mode) ? R9P_CONV_DMODE : R9P_CONV_FMODE;
 
 	if ((st->st_uid != c->owner_uid || st->st_gid != c->owner_gid) &&
-	    fchownat(dirfd, name, c->owner_uid, c->owner_gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		*step = "fchownat";
-		return -errno;
-	}
+	    fchownat(dirfd, name, c->owner_uid, c->owner_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return r9p_conv_fail(e, "fchownat", -errno);
 	/* AT_SYMLINK_NOFOLLOW: glibc and musl do it through O_PATH. */
 	if ((st->st_mode & 07777) != want &&
-	    fchmodat(dirfd, name, want, AT_SYMLINK_NOFOLLOW) < 0) {
-		*step = "fchmodat";
-		return -errno;
-	}
+	    fchmodat(dirfd, name, want, AT_SYMLINK_NOFOLLOW) < 0)
+		return r9p_conv_fail(e, "fchmodat", -errno);
 	return 0;
 }
 
 /* Symlink or special file -> regular file with the mapped metadata. */
 static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
-			  const struct stat *st, const char *rel, const char **step)
+			  const struct stat *st, const char *rel, struct r9p_err *e)
 {
 	struct r9p_qxattr m;
 	char target[PATH_MAX];
@@ -124,42 +125,43 @@ static int rebuild_mapped(struct r9p_conv *c, int dirfd, const char *name,
 
 	if (S_ISLNK(st->st_mode)) {
 		n = readlinkat(dirfd, name, target, sizeof(target));
-		if (n < 0) {
-			*step = "readlinkat";
-			return -errno;
-		}
-		if (n == (ssize_t)sizeof(target)) {
-			*step = "readlinkat";
-			return -ENAMETOOLONG;
-		}
+		if (n < 0)
+			return r9p_conv_fail(e, "readlinkat", -errno);
+		if (n == (ssize_t)sizeof(target))
+			return r9p_conv_fail(e, "readlinkat", -ENAMETOOLONG);
 	}
 	unlinkat(dirfd, R9P_CONV_TMP, 0);	/* a leftover of a stopped run */
 	fd = openat(dirfd, R9P_CONV_TMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    R9P_CONV_FMODE);
-	if (fd < 0) {
-		*step = "openat";
-		return -errno;
-	}
-	if (n > 0 && write(fd, target, (size_t)n) != n)
-		FAIL("write");
+	if (fd < 0)
+		return r9p_conv_fail(e, "openat", -errno);
 	meta_of(c, st, &m);
-	err = r9p_qxattr_fset(fd, &m);
-	if (err) {
-		*step = "fsetxattr";
+	if (n > 0 && write(fd, target, (size_t)n) != n) {
+		err = r9p_conv_fail(e, "write", -errno);
 		goto out;
 	}
-	if (fchown(fd, c->owner_uid, c->owner_gid) < 0)
-		FAIL("fchown");
-	if (fchmod(fd, R9P_CONV_FMODE) < 0)
-		FAIL("fchmod");
+	err = r9p_qxattr_fset(fd, &m);
+	if (err) {
+		r9p_conv_fail(e, "fsetxattr", err);
+		goto out;
+	}
+	if (fchown(fd, c->owner_uid, c->owner_gid) < 0) {
+		err = r9p_conv_fail(e, "fchown", -errno);
+		goto out;
+	}
+	if (fchmod(fd, R9P_CONV_FMODE) < 0) {
+		err = r9p_conv_fail(e, "fchmod", -errno);
+		goto out;
+	}
 	if (st->st_nlink > 1) {
-		*step = "remember a hard link";
 		err = r9p_conv_remember_link(c, st, rel);
-		if (err)
+		if (err) {
+			r9p_conv_fail(e, "remember a hard link", err);
 			goto out;
+		}
 	}
 	if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0)
-		FAIL("renameat");
+		err = r9p_conv_fail(e, "renameat", -errno);
 out:
 	close(fd);
 	if (err)
@@ -168,52 +170,46 @@ out:
 }
 
 static int to_mapped(struct r9p_conv *c, int dirfd, const char *name,
-		     const struct stat *st, const char *rel, const char **step)
+		     const struct stat *st, const char *rel, struct r9p_err *e)
 {
 	struct r9p_qxattr m;
 	int err;
 
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
-		err = rebuild_mapped(c, dirfd, name, st, rel, step);
+		err = rebuild_mapped(c, dirfd, name, st, rel, e);
 		if (!err)
 			c->rewritten++;
 		return err;
 	}
 	meta_of(c, st, &m);
 	err = r9p_qxattr_get(dirfd, name, &m);
-	if (err < 0) {
-		*step = "lgetxattr";
-		return err;
-	}
+	if (err < 0)
+		return r9p_conv_fail(e, "lgetxattr", err);
 	if (err == 1) {
 		c->already++;
-		return host_fix(c, dirfd, name, st, step);
+		return host_fix(c, dirfd, name, st, e);
 	}
 	/* chown drops file capabilities, and an unprivileged QEMU could not
 	 * set security.* anyway: say so instead of losing them silently. */
 	if (r9p_qxattr_has_caps(dirfd, name))
 		c->caps_lost++;
 	err = r9p_qxattr_move_acls(dirfd, name, 1);
-	if (err < 0) {
-		*step = "move ACLs";
-		return err;
-	}
+	if (err < 0)
+		return r9p_conv_fail(e, "move ACLs", err);
 	c->acls += (unsigned long)err;
 	meta_of(c, st, &m);
 	err = r9p_qxattr_set(dirfd, name, &m);
-	if (err) {
-		*step = "lsetxattr";
-		return err;
-	}
+	if (err)
+		return r9p_conv_fail(e, "lsetxattr", err);
 	c->meta++;
-	return host_fix(c, dirfd, name, st, step);
+	return host_fix(c, dirfd, name, st, e);
 }
 
 /* Regular file holding a mapped symlink or special file -> the real thing
  * (M already without what is withheld). */
 static int rebuild_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 			       const struct stat *st, const char *rel,
-			       const struct r9p_qxattr *m, const char **step)
+			       const struct r9p_qxattr *m, struct r9p_err *e)
 {
 	char target[PATH_MAX];
 	ssize_t n;
@@ -222,38 +218,42 @@ static int rebuild_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 	unlinkat(dirfd, R9P_CONV_TMP, 0);
 	if (S_ISLNK(m->mode)) {
 		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0) {
-			*step = "openat";
-			return -errno;
-		}
+		if (fd < 0)
+			return r9p_conv_fail(e, "openat", -errno);
 		n = read(fd, target, sizeof(target) - 1);
 		err = n < 0 ? -errno : 0;
 		close(fd);
-		if (err || n == 0 || memchr(target, 0, (size_t)n)) {
-			*step = "read the symlink target";
-			return err ? err : -EINVAL;
-		}
+		if (err || n == 0 || memchr(target, 0, (size_t)n))
+			return r9p_conv_fail(e, "read the symlink target", err ? err : -EINVAL);
 		target[n] = 0;
-		if (symlinkat(target, dirfd, R9P_CONV_TMP) < 0)
-			FAIL("symlinkat");
+		if (symlinkat(target, dirfd, R9P_CONV_TMP) < 0) {
+			err = r9p_conv_fail(e, "symlinkat", -errno);
+			goto out;
+		}
 	} else if (mknodat(dirfd, R9P_CONV_TMP, m->mode & (S_IFMT | 07777),
 			   m->has_rdev ? m->rdev : 0) < 0) {
-		FAIL("mknodat");
+		err = r9p_conv_fail(e, "mknodat", -errno);
+		goto out;
 	}
-	if (fchownat(dirfd, R9P_CONV_TMP, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		FAIL("fchownat");
+	if (fchownat(dirfd, R9P_CONV_TMP, m->uid, m->gid, AT_SYMLINK_NOFOLLOW) < 0) {
+		err = r9p_conv_fail(e, "fchownat", -errno);
+		goto out;
+	}
 	/* after the chown, which clears set-id bits */
 	if (!S_ISLNK(m->mode) &&
-	    fchmodat(dirfd, R9P_CONV_TMP, m->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
-		FAIL("fchmodat");
+	    fchmodat(dirfd, R9P_CONV_TMP, m->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0) {
+		err = r9p_conv_fail(e, "fchmodat", -errno);
+		goto out;
+	}
 	if (st->st_nlink > 1) {
-		*step = "remember a hard link";
 		err = r9p_conv_remember_link(c, st, rel);
-		if (err)
+		if (err) {
+			r9p_conv_fail(e, "remember a hard link", err);
 			goto out;
+		}
 	}
 	if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0)
-		FAIL("renameat");
+		err = r9p_conv_fail(e, "renameat", -errno);
 out:
 	if (err)
 		unlinkat(dirfd, R9P_CONV_TMP, 0);
@@ -287,7 +287,7 @@ static int withhold_privileged(struct r9p_conv *c, const char *rel, struct r9p_q
 }
 
 static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
-			  const struct stat *st, const char *rel, const char **step)
+			  const struct stat *st, const char *rel, struct r9p_err *e)
 {
 	struct r9p_qxattr m;
 	int err, held;
@@ -301,11 +301,11 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 	m.gid = st->st_gid;
 	m.has_rdev = 0;
 	err = r9p_qxattr_get(dirfd, name, &m);
-	if (err <= 0) {
-		*step = "lgetxattr";
-		if (err == 0)
-			c->already++;
-		return err;
+	if (err < 0)
+		return r9p_conv_fail(e, "lgetxattr", err);
+	if (err == 0) {
+		c->already++;
+		return 0;
 	}
 	if ((S_ISREG(m.mode) || S_ISDIR(m.mode)) &&
 	    S_ISDIR(m.mode) != S_ISDIR(st->st_mode)) {
@@ -317,41 +317,37 @@ static int to_passthrough(struct r9p_conv *c, int dirfd, const char *name,
 		c->mismatched++;
 		return 0;
 	}
-	*step = "note what is withheld";
 	held = withhold_privileged(c, rel, &m);
 	if (held < 0)
-		return held;
+		return r9p_conv_fail(e, "note what is withheld", held);
 	/* A withheld device node stays the mapped file it is; a file whose
 	 * set-id bits were dropped keeps its user.virtfs.* xattrs, so that
 	 * converting back to mapped-xattr gives the guest what it had. */
 	if (held == 1)
 		return 0;
 	if (S_ISREG(m.mode) || S_ISDIR(m.mode)) {
-		*step = "fchownat";
 		if (fchownat(dirfd, name, m.uid, m.gid, AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
-		*step = "fchmodat";
+			return r9p_conv_fail(e, "fchownat", -errno);
 		if (fchmodat(dirfd, name, m.mode & 07777, AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
-		*step = "move ACLs";
+			return r9p_conv_fail(e, "fchmodat", -errno);
 		err = r9p_qxattr_move_acls(dirfd, name, 0);
 		if (err < 0)
-			return err;
+			return r9p_conv_fail(e, "move ACLs", err);
 		c->acls += (unsigned long)err;
 		c->meta++;
 		if (held)
 			return 0;
-		*step = "lremovexattr";
-		return r9p_qxattr_clear(dirfd, name);
+		err = r9p_qxattr_clear(dirfd, name);
+		return err ? r9p_conv_fail(e, "lremovexattr", err) : 0;
 	}
-	err = rebuild_passthrough(c, dirfd, name, st, rel, &m, step);
+	err = rebuild_passthrough(c, dirfd, name, st, rel, &m, e);
 	if (!err)
 		c->rewritten++;
 	return err;
 }
 
 int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
-		      const struct stat *st, const char *rel, const char **step)
+		      const struct stat *st, const char *rel, struct r9p_err *e)
 {
 	struct r9p_conv_link *l = r9p_conv_find_link(c, st);
 	struct r9p_qxattr m;
@@ -368,11 +364,11 @@ int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
 		type = r9p_qxattr_get(dirfd, name, &m) == 1 ? (m.mode & S_IFMT) : S_IFREG;
 	}
 	if (l && !S_ISREG(type) && !S_ISDIR(type)) {
-		err = r9p_conv_relink(c, dirfd, name, l, type, step);
+		err = r9p_conv_relink(c, dirfd, name, l, type, e);
 		if (err != -ESTALE)
 			return err;
 		r9p_conv_drop_link(c, l);	/* not what it says: rebuild this name */
 	}
-	return c->to_mapped ? to_mapped(c, dirfd, name, st, rel, step) :
-			      to_passthrough(c, dirfd, name, st, rel, step);
+	return c->to_mapped ? to_mapped(c, dirfd, name, st, rel, e) :
+			      to_passthrough(c, dirfd, name, st, rel, e);
 }

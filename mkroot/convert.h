@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "common/err.h"
+
 /* Host modes QEMU gives files and directories it creates in mapped mode
  * (SM_LOCAL_MODE_BITS, SM_LOCAL_DIR_MODE_BITS; -fsdev fmode=/dmode=). */
 #define R9P_CONV_FMODE 0600
@@ -62,11 +64,17 @@ struct r9p_conv {
 
 /*
  * Convert NAME in DIRFD (its lstat in ST; REL its path in the tree, for
- * messages and hard links). Returns 0 or -errno; on error, *STEP names the
- * system call that failed.
+ * messages and hard links). Returns 0 or -errno; on error E is filled
+ * (common/err.h): its step names the system call that failed, its why is
+ * strerror's text, its code the -errno returned.
  */
 int r9p_convert_entry(struct r9p_conv *c, int dirfd, const char *name,
-		      const struct stat *st, const char *rel, const char **step);
+		      const struct stat *st, const char *rel, struct r9p_err *e);
+
+/* E filled for STEP, which failed with ERR (-errno): the why is
+ * strerror(-ERR), nothing to try. Returns ERR. The one way mkroot/'s
+ * library code writes a failure down. */
+int r9p_conv_fail(struct r9p_err *e, const char *step, int err);
 
 /* Free the hard-link table and the withheld list. */
 void r9p_convert_free(struct r9p_conv *c);
@@ -88,7 +96,9 @@ int r9p_mount_id_at(int dirfd, const char *name, int flags, unsigned long long *
  * Convert the whole tree under DIR (DIR included), never following a
  * symlink and never leaving DIR's mount (mount points, bind mounts of the
  * same filesystem included, are counted in SKIPPED). Prints the first error as "mkroot9p-convert: REL: STEP: why"
- * and returns -errno, else 0.
+ * and returns -errno, else 0: the walk is the one place that tells a
+ * failure of r9p_convert_entry (its struct r9p_err) because only the walk
+ * knows REL.
  */
 int r9p_convert_tree(struct r9p_conv *c, const char *dir);
 

@@ -192,7 +192,7 @@ out:
 }
 
 int r9p_conv_relink(struct r9p_conv *c, int dirfd, const char *name,
-		    const struct r9p_conv_link *l, mode_t type, const char **step)
+		    const struct r9p_conv_link *l, mode_t type, struct r9p_err *e)
 {
 	char proc[64];
 	int fd, err = 0;
@@ -204,11 +204,9 @@ int r9p_conv_relink(struct r9p_conv *c, int dirfd, const char *name,
 	/* linkat() of an O_PATH fd through /proc: no CAP_DAC_READ_SEARCH needed */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (linkat(AT_FDCWD, proc, dirfd, R9P_CONV_TMP, AT_SYMLINK_FOLLOW) < 0) {
-		*step = "linkat";
-		err = -errno;
+		err = r9p_conv_fail(e, "linkat", -errno);
 	} else if (renameat(dirfd, R9P_CONV_TMP, dirfd, name) < 0) {
-		*step = "renameat";
-		err = -errno;
+		err = r9p_conv_fail(e, "renameat", -errno);
 		unlinkat(dirfd, R9P_CONV_TMP, 0);
 	} else {
 		c->relinked++;

@@ -23,10 +23,10 @@ int r9p_conv_remember_link(struct r9p_conv *c, const struct stat *st, const char
 /*
  * NAME in DIRFD is another name of L's old inode: make it a link to L's
  * rebuilt entry, which must be of type TYPE in converted form. 0, -ESTALE
- * when L's name holds no such entry (the caller rebuilds NAME itself), or
- * -errno with *STEP naming the failed call.
+ * when L's name holds no such entry (the caller rebuilds NAME itself; E
+ * untouched), or -errno with E filled (its step the failed call).
  */
 int r9p_conv_relink(struct r9p_conv *c, int dirfd, const char *name,
-		    const struct r9p_conv_link *l, mode_t type, const char **step);
+		    const struct r9p_conv_link *l, mode_t type, struct r9p_err *e);
 
 #endif

@@ -3,6 +3,7 @@
  * mkroot/main.c - mkroot9p-convert: the CLI of the tree converter.
  *
  *   mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID] [-v] DIR
+ *   mkroot9p-convert in DIR OP ARGS...   (mkroot/inrootcli.c)
  *
  * Exit 0 when the whole tree is in the wanted form, 1 on an error (the tree
  * is then partly converted; running again finishes it), 2 on bad arguments.
@@ -18,12 +19,19 @@
 #include <sys/time.h>
 
 #include "common/array.h"
+#include "common/err.h"
 #include "mkroot/convert.h"
+#include "mkroot/inroot.h"
 #include "mkroot/qxattr.h"
+
+/* The step of check_xattrs's failures (main prints the why, which names
+ * DIR, and the try on one line, as before the idiom). */
+#define XATTR_STEP "check that DIR keeps user xattrs"
 
 static const char usage_text[] =
 	"usage: mkroot9p-convert --to mapped-xattr|passthrough [--owner UID:GID]\n"
 	"                        [--allow-privileged] [-v] DIR\n"
+	"       mkroot9p-convert in DIR OP ARGS...   (in DIR -h: the writes of mkroot9p)\n"
 	"\n"
 	"Rewrite the root directory DIR in place for QEMU's 9p security model:\n"
 	"  mapped-xattr  owners, modes and device numbers in user.virtfs.* xattrs,\n"
@@ -98,29 +106,31 @@ static int default_owner(struct r9p_conv *c)
 	return 0;
 }
 
-/* QEMU needs user xattrs on the host: check on DIR itself. */
-static int check_xattrs(const char *dir)
+/* QEMU needs user xattrs on the host: check on DIR itself. 0, or -errno
+ * with E filled (its why names DIR; main says it). */
+static int check_xattrs(const char *dir, struct r9p_err *e)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int err;
 
 	if (fd < 0) {
-		fprintf(stderr, "mkroot9p-convert: %s: %s\n", dir, strerror(errno));
-		return -1;
+		r9p_errf(e, XATTR_STEP, -errno, NULL, "%s: %s", dir, strerror(errno));
+		return e->code;
 	}
 	err = r9p_qxattr_probe(fd);
 	close(fd);
 	if (err == -ENOTSUP || err == -EOPNOTSUPP) {
-		fprintf(stderr, "mkroot9p-convert: %s is on a filesystem (%s) that does not "
-			"keep user xattrs, and QEMU's mapped-xattr model stores owners and "
-			"modes in them; put the root on ext4, xfs or btrfs (or tmpfs from "
-			"Linux 6.6), or keep it for passthrough\n", dir, fs_name(dir));
-		return -1;
+		r9p_errf(e, XATTR_STEP, err, "put the root on ext4, xfs or btrfs (or tmpfs "
+			 "from Linux 6.6), or keep it for passthrough", "%s is on a "
+			 "filesystem (%s) that does not keep user xattrs, and QEMU's "
+			 "mapped-xattr model stores owners and modes in them", dir,
+			 fs_name(dir));
+		return err;
 	}
 	if (err) {
-		fprintf(stderr, "mkroot9p-convert: %s: cannot set a user xattr: %s\n",
-			dir, strerror(-err));
-		return -1;
+		r9p_errf(e, XATTR_STEP, err, NULL, "%s: cannot set a user xattr: %s", dir,
+			 strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -179,10 +189,13 @@ static void report(const struct r9p_conv *c, const char *dir, double secs)
 int main(int argc, char **argv)
 {
 	struct r9p_conv c;
+	struct r9p_err e;
 	struct timeval t0;
 	const char *dir = NULL, *to = NULL, *owner = NULL;
 	int i, err;
 
+	if (argc > 1 && !strcmp(argv[1], "in"))
+		return r9p_inroot_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof(c));
 	c.rootfd = -1;
 	c.journal = -1;
@@ -233,8 +246,11 @@ int main(int argc, char **argv)
 			"another owner (%s)\n", owner);
 		return 2;
 	}
-	if (c.to_mapped && check_xattrs(dir))
+	if (c.to_mapped && check_xattrs(dir, &e)) {
+		fprintf(stderr, "mkroot9p-convert: %s%s%s\n", e.why, *e.try_ ? "; " : "",
+			e.try_);
 		return 1;
+	}
 	umask(0);	/* modes are set exactly */
 	gettimeofday(&t0, NULL);
 	err = r9p_convert_tree(&c, dir);

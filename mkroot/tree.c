@@ -86,10 +86,20 @@ static int read_names(int dirfd, struct names *ns)
 	return err;
 }
 
+/* The one place a failure of the walk is told: "REL: STEP: why". */
+static int report(const char *rel, const struct r9p_err *e)
+{
+	fprintf(stderr, "mkroot9p-convert: %s: %s: %s\n", rel, e->step, e->why);
+	return e->code;
+}
+
+/* The walk's own failures (a system call of its own, ERR -errno). */
 static int fail(const char *rel, const char *step, int err)
 {
-	fprintf(stderr, "mkroot9p-convert: %s: %s: %s\n", rel, step, strerror(-err));
-	return err;
+	struct r9p_err e;
+
+	r9p_conv_fail(&e, step, err);
+	return report(rel, &e);
 }
 
 /* The mount ID of NAME in DIRFD (NAME "" with AT_EMPTY_PATH: DIRFD itself),
@@ -126,7 +136,7 @@ static int walk(struct r9p_conv *c, int dirfd, const char *rel);
 
 static int visit(struct r9p_conv *c, int dirfd, const char *name, const char *rel)
 {
-	const char *step = "";
+	struct r9p_err e;
 	unsigned long long id = 0;
 	struct stat st, sst;
 	int sub, err;
@@ -143,9 +153,9 @@ static int visit(struct r9p_conv *c, int dirfd, const char *name, const char *re
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode) || c->to_mapped) {
-		err = r9p_convert_entry(c, dirfd, name, &st, rel, &step);
+		err = r9p_convert_entry(c, dirfd, name, &st, rel, &e);
 		if (err)
-			return fail(rel, step, err);
+			return report(rel, &e);
 		if (c->verbose)
 			printf("%s\n", rel);
 	}
@@ -165,8 +175,8 @@ static int visit(struct r9p_conv *c, int dirfd, const char *name, const char *re
 	close(sub);
 	if (err || c->to_mapped)
 		return err;
-	err = r9p_convert_entry(c, dirfd, name, &st, rel, &step);
-	return err ? fail(rel, step, err) : 0;
+	err = r9p_convert_entry(c, dirfd, name, &st, rel, &e);
+	return err ? report(rel, &e) : 0;
 }
 
 static int walk(struct r9p_conv *c, int dirfd, const char *rel)

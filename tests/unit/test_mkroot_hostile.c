@@ -6,9 +6,12 @@
  * be entered; a symlink with two names must keep one inode when the run is
  * stopped between its names and resumed (both directions); user.virtfs.*
  * values that ask for a set-uid file or a block device must not make them
- * real on the way back to passthrough. Only r9p_convert_tree() with the
- * settings every version has, so the test builds against older converters
- * too. Needs root (mount, mknod, chown) and a TMPDIR with user xattrs.
+ * real on the way back to passthrough. mkroot9p's writes (mkroot/inroot.h)
+ * must not follow a symlink of the tree above the path (etc -> the host);
+ * a link in the written file's place is the root's own name for a file and
+ * is written through, kept, and followed inside the root only (absolute,
+ * ../../.., dangling, a loop); no reader resolves a link out of the root.
+ * Needs root (mount, mknod, chown) and a TMPDIR with user xattrs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <sys/xattr.h>
 
 #include "mkroot/convert.h"
+#include "mkroot/inroot.h"
 #include "mkroot/qxattr.h"
 #include "tests/unit/t.h"
 
@@ -261,6 +265,134 @@ static void test_privileged(void)
 	CHECK(lstat(at("pv/fifo"), &st) == 0 && S_ISFIFO(st.st_mode), "a fifo is made real");
 }
 
+/* The bytes of REL (at most 255), or "" when it cannot be read. */
+static const char *slurp(const char *rel)
+{
+	static char buf[256];
+	int fd = open(at(rel), O_RDONLY | O_NOFOLLOW);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
+/* mkroot9p's writes in a root "ir" whose links point out of it ("out", a
+ * sibling standing for the host) or at files of its own. */
+static void test_inroot(void)
+{
+	struct r9p_err e;
+	char out[R9P_INROOT_PATH_MAX], outabs[1100], mirror[1200];
+	struct stat st, dst;
+	int root = -1, err;
+
+	snprintf(outabs, sizeof(outabs), "%s", at("out"));
+	snprintf(mirror, sizeof(mirror), "ir%s", outabs);
+	if (mkdir(at("ir"), 0755) || mkdir(at("ir/etc"), 0755) || mkdir(at("ir/usr"), 0755) || mkdir(at("ir/out"), 0755) ||
+	    mkdir(at("ir/etc/default"), 0755) ||
+	    mkdir(at("out"), 0755) || put("out/passwd", "host\n", 0644) ||
+	    put("out/hosts", "host\n", 0644) || put("ir/etc/locale.conf", "LANG=fr\n", 0644) ||
+	    put("ir/usr/os-release", "ID=debian\n", 0644) ||
+	    symlink(outabs, at("ir/hostetc")) || symlink("../../../out", at("ir/up")) ||
+	    symlink("../usr/os-release", at("ir/etc/hostname")) ||
+	    symlink("../locale.conf", at("ir/etc/default/locale")) ||
+	    symlink(at("out/hosts"), at("ir/etc/hosts")) || symlink("usr", at("ir/lib")) ||
+	    symlink("../../../../../../../../out/passwd", at("ir/etc/passwd")) ||
+	    symlink("/etc/made", at("ir/etc/dangling")) ||
+	    symlink("/nowhere/made", at("ir/etc/nowhere")) ||
+	    symlink("loop2", at("ir/etc/loop1")) || symlink("/etc/loop1", at("ir/etc/loop2")) ||
+	    symlink("/nowhere", at("ir/dangling")) ||
+	    r9p_inroot_open(at("ir"), &root, &e) ||
+	    r9p_inroot_mkdir(root, outabs, 0755, &e)) {
+		SKIP("cannot build the hostile root for mkroot9p's writes: %s", strerror(errno));
+		return;
+	}
+	/* above the path: a link to the host, absolute or by .. */
+	err = r9p_inroot_write(root, "/hostetc/passwd", "pwned\n", 6, 0644, &e);
+	CHECK(err == -ELOOP && !strcmp(slurp("out/passwd"), "host\n"),
+	      "a write through an absolute link to the host is refused (%d)", err);
+	err = r9p_inroot_write(root, "up/passwd", "pwned\n", 6, 0644, &e);
+	CHECK(err == -ELOOP && !strcmp(slurp("out/passwd"), "host\n"),
+	      "a write through a ../.. link is refused (%d)", err);
+	err = r9p_inroot_mkdir(root, "/hostetc/new/deeper", 0755, &e);
+	CHECK(err == -ELOOP && lstat(at("out/new"), &st) < 0,
+	      "mkdir -p through a link to the host is refused, nothing made there (%d)", err);
+	err = r9p_inroot_symlink(root, "/up/evil", "/bin/sh", &e);
+	CHECK(err == -ELOOP && lstat(at("out/evil"), &st) < 0,
+	      "a symlink made through a link is refused (%d)", err);
+	err = r9p_inroot_mkdir(root, "/lib/modules", 0755, &e);
+	CHECK(err == -ELOOP && lstat(at("ir/usr/modules"), &st) < 0,
+	      "even the root's own link (lib -> usr) is not followed by a mkdir (%d)", err);
+	/* the last name: the root's own link written through, kept */
+	err = r9p_inroot_write(root, "/etc/default/locale", "LANG=C.UTF-8\n", 13, 0644, &e);
+	CHECK(err == 0 && !strcmp(slurp("ir/etc/locale.conf"), "LANG=C.UTF-8\n") &&
+	      lstat(at("ir/etc/default/locale"), &st) == 0 && S_ISLNK(st.st_mode),
+	      "a relative link in the written file's place: its target written, the link kept (%d)", err);
+	err = r9p_inroot_write(root, "/etc/hostname", "guest\n", 6, 0644, &e);
+	CHECK(err == 0 && !strcmp(slurp("ir/usr/os-release"), "guest\n") &&
+	      lstat(at("ir/etc/hostname"), &st) == 0 && S_ISLNK(st.st_mode),
+	      "a ../ link to another folder of the root: written there, the link kept (%d)", err);
+	snprintf(out, sizeof(out), "%s/hosts", mirror);
+	err = r9p_inroot_write(root, "/etc/hosts", "127.0.0.1 localhost\n", 20, 0644, &e);
+	CHECK(err == 0 && !strcmp(slurp("out/hosts"), "host\n") &&
+	      !strcmp(slurp(out), "127.0.0.1 localhost\n") &&
+	      lstat(at("ir/etc/hosts"), &st) == 0 && S_ISLNK(st.st_mode),
+	      "an absolute link naming a host file: resolved in the root, the host file untouched (%d)", err);
+	err = r9p_inroot_write(root, "/etc/passwd", "root:x:0:0\n", 11, 0644, &e);
+	CHECK(err == 0 && !strcmp(slurp("out/passwd"), "host\n") &&
+	      !strcmp(slurp("ir/out/passwd"), "root:x:0:0\n") &&
+	      lstat(at("ir/etc/passwd"), &st) == 0 && S_ISLNK(st.st_mode),
+	      "a link escaping by ../../..: .. stops at the root, written there (%d)", err);
+	err = r9p_inroot_write(root, "/etc/dangling", "new\n", 4, 0644, &e);
+	CHECK(err == 0 && !strcmp(slurp("ir/etc/made"), "new\n") &&
+	      lstat(at("ir/etc/dangling"), &st) == 0 && S_ISLNK(st.st_mode),
+	      "a dangling link to a folder of the root: its target made, the link kept (%d)", err);
+	err = r9p_inroot_write(root, "/etc/nowhere", "new\n", 4, 0644, &e);
+	CHECK(err == -ENOENT && lstat(at("ir/etc/nowhere"), &st) == 0 && S_ISLNK(st.st_mode) &&
+	      lstat(at("ir/nowhere"), &st) < 0 && !strcmp(e.step, R9P_INROOT_STEP_TARGET),
+	      "a dangling link to a folder the root lacks: refused, nothing made (%d: %s)", err, e.step);
+	err = r9p_inroot_write(root, "/etc/loop1", "x\n", 2, 0644, &e);
+	CHECK(err == -ELOOP && lstat(at("ir/etc/loop1"), &st) == 0 && S_ISLNK(st.st_mode) &&
+	      !strcmp(e.step, R9P_INROOT_STEP_LOOP),
+	      "a loop in the written file's place: -ELOOP, the links kept (%d: %s)", err, e.step);
+	err = r9p_inroot_remove(root, "/hostetc", &e);
+	CHECK(err == 0 && lstat(at("ir/hostetc"), &st) < 0 && stat(at("out/passwd"), &st) == 0,
+	      "remove takes the link away, not what it points to (%d)", err);
+	/* nothing to do: nothing touched */
+	CHECK(r9p_inroot_write(root, "/etc/motd", "guest\n", 6, 0644, &e) == 0 &&
+	      lstat(at("ir/etc/motd"), &st) == 0 && S_ISREG(st.st_mode), "a new file is made");
+	stat(at("ir/etc"), &dst);
+	sleep(1);
+	err = r9p_inroot_write(root, "/etc/motd", "guest\n", 6, 0600, &e);
+	CHECK(err == R9P_INROOT_UNCHANGED && stat(at("ir/etc/motd"), &st) == 0 &&
+	      (st.st_mode & 07777) == 0600,
+	      "the same bytes: unchanged, only the mode set (%d)", err);
+	CHECK(stat(at("ir/etc"), &st) == 0 && st.st_mtime == dst.st_mtime,
+	      "the same bytes: the folder's mtime kept");
+	CHECK(chown(at("ir/etc/motd"), 0, 42) == 0 && chmod(at("ir/etc/motd"), 0640) == 0 &&
+	      r9p_inroot_write(root, "etc/motd", "other\n", 6, R9P_INROOT_KEEP_MODE, &e) == 0 &&
+	      stat(at("ir/etc/motd"), &st) == 0 && st.st_gid == 42 &&
+	      (st.st_mode & 07777) == 0640,
+	      "keep: a rewritten file keeps its owner and mode (/etc/shadow's root:shadow 0640)");
+	/* links made and taken back: only the helper's own */
+	CHECK(r9p_inroot_symlink(root, "etc/mask", "/dev/null", &e) == 0 &&
+	      r9p_inroot_symlink(root, "etc/mask", "/dev/null", &e) == R9P_INROOT_UNCHANGED &&
+	      r9p_inroot_unlink_link(root, "etc/mask", "/dev/zero", &e) == R9P_INROOT_UNCHANGED &&
+	      lstat(at("ir/etc/mask"), &st) == 0,
+	      "a link made twice is made once; one to another target is not removed");
+	CHECK(r9p_inroot_symlink(root, "/etc", "x", &e) == -EISDIR,
+	      "a folder is never replaced by a link");
+	/* reading: the tree's links followed inside it only */
+	CHECK(r9p_inroot_resolve(root, "/lib/modules/6.1", out, sizeof(out), &e) == 0 &&
+	      !strcmp(out, "/usr/modules/6.1"), "resolve: lib -> usr inside the root (%s)", out);
+	CHECK(r9p_inroot_resolve(root, "/up/passwd", out, sizeof(out), &e) == 0 &&
+	      !strcmp(out, "/out/passwd"), "resolve: .. stops at the root (%s)", out);
+	CHECK(r9p_inroot_resolve(root, "/dangling/x", out, sizeof(out), &e) == -ENOENT,
+	      "resolve: a link to nothing is no path");
+	close(root);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -279,6 +411,7 @@ int main(void)
 	}
 	test_resume_links();
 	test_privileged();
+	test_inroot();
 	snprintf(cmd, sizeof(cmd), "rm -rf --one-file-system '%s'", base);
 	CHECK(system(cmd) == 0, "clean up");
 	return t_done("test_mkroot_hostile");
