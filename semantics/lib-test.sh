@@ -8,8 +8,6 @@
 # user xattrs.
 #
 # Ends with "semantics-lib: N passed, N failed, N skipped".
-# The checks are strings that check() evals: expanded then, on purpose.
-# shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . tests/boot/lib.sh
@@ -21,18 +19,23 @@ trap 'rm -rf --one-file-system "$W"' EXIT
 LOG=
 
 # --- sem_config ---
-check "sem_config: the default row" eval 'sem_config 9p-mmap && [ "$C_PATH $C_FS $C_MODEL $C_CACHE $C_OWNER" = "init9p 9p mapped-xattr mmap user" ] && [ -z "$C_ARGS" ]'
-check "sem_config: kernel arguments kept" eval 'sem_config 9p-mmap-nopin && [ "$C_ARGS" = root9p.pin=0 ]'
-check "sem_config: virtiofs rows are root's trees" eval 'sem_config vfs-none && [ "$C_FS $C_OWNER $C_CACHE" = "virtiofs root none" ]'
-check "sem_config: an unknown name is refused" eval '! sem_config no-such'
-check "sem_config_names: every row, the default first" eval '[ "$(sem_config_names | head -n 1)" = 9p-mmap ] && [ "$(sem_config_names | wc -l)" = 12 ]'
+c_sem_config_default_row() { sem_config 9p-mmap && [ "$C_PATH $C_FS $C_MODEL $C_CACHE $C_OWNER" = "init9p 9p mapped-xattr mmap user" ] && [ -z "$C_ARGS" ]; }
+check "sem_config: the default row" c_sem_config_default_row
+c_sem_config_kernel_args() { sem_config 9p-mmap-nopin && [ "$C_ARGS" = root9p.pin=0 ]; }
+check "sem_config: kernel arguments kept" c_sem_config_kernel_args
+c_sem_config_virtiofs_rows() { sem_config vfs-none && [ "$C_FS $C_OWNER $C_CACHE" = "virtiofs root none" ]; }
+check "sem_config: virtiofs rows are root's trees" c_sem_config_virtiofs_rows
+c_sem_config_refuses_unknown() { ! sem_config no-such; }
+check "sem_config: an unknown name is refused" c_sem_config_refuses_unknown
+c_sem_config_names_every_row() { [ "$(sem_config_names | head -n 1)" = 9p-mmap ] && [ "$(sem_config_names | wc -l)" = 12 ]; }
+check "sem_config_names: every row, the default first" c_sem_config_names_every_row
 
 # --- sem_lines, sem_parse ---
 printf '%s\r\n' '[    7.1] SEM unlink.fstat PASS ok' 'noise' '[   12.5] SEM unlink.mmap FAIL errno=ENOENT mmap of it' \
 	'HOST unlink.setup sem.1/a size=3' '[ 12.6] SEMPROBE-END 2' >"$W/console"
 sem_lines "$W/console" >"$W/lines"
-check "sem_lines: timestamps and \\r gone, other lines dropped" \
-	eval '[ "$(wc -l <"$W/lines")" = 4 ] && [ "$(head -n 1 "$W/lines")" = "SEM unlink.fstat PASS ok" ]'
+c_sem_lines_cleaned() { [ "$(wc -l <"$W/lines")" = 4 ] && [ "$(head -n 1 "$W/lines")" = "SEM unlink.fstat PASS ok" ]; }
+check "sem_lines: timestamps and \\r gone, other lines dropped" c_sem_lines_cleaned
 sem_parse "$W/lines" "$W/res"
 check "sem_parse: probe, result and detail" grep -qx 'unlink.mmap FAIL errno=ENOENT mmap of it' "$W/res"
 check "sem_parse: a complete run" grep -qx 'run.complete PASS 2 results' "$W/res"
@@ -50,28 +53,45 @@ printf abc >"$d/sem.1/a"
 ln "$d/sem.1/a" "$d/sem.1/b"
 chmod 4750 "$d/sem.1/a"
 h() { sem_host_check "$d" "$1" "$2" "$3"; }
-check "sha256= alike" eval '[ "$(h passthrough sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad sem.1/a)" = "PASS sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ]'
-check "sha256= differs" eval 'h passthrough sha256=00 sem.1/a | grep -q "^FAIL differs: sha256=ba78.* on the host, 00 in the guest"'
-check "size= alike" eval '[ "$(h passthrough size=3 sem.1/a)" = "PASS size=3" ]'
-check "size= differs" eval 'h passthrough size=4 sem.1/a | grep -q "^FAIL differs: size=3 on the host, 4 in the guest"'
-check "nlink=" eval '[ "$(h passthrough nlink=2 sem.1/a)" = "PASS nlink=2" ]'
-check "mode= passthrough, set-uid kept, leading zeros alike" eval '[ "$(h passthrough mode=04750 sem.1/a)" = "PASS mode=04750" ]'
-check "mode= passthrough differs" eval 'h passthrough mode=755 sem.1/a | grep -q "^FAIL differs: mode=4750 on the host, 755 in the guest"'
-check "absent: alike" eval '[ "$(h passthrough absent sem.1/none)" = "PASS absent" ]'
-check "absent: it exists" eval 'h passthrough absent sem.1/a | grep -q "^FAIL differs: sem.1/a exists on the host"'
-check "a file not on the host: ENOENT" eval 'h passthrough size=1 sem.1/none | grep -q "^FAIL errno=ENOENT"'
-check "a path out of the folder is refused" eval 'h passthrough size=3 ../dir/sem.1/a | grep -q "^FAIL differs: path .* leaves the folder"'
-check "an unknown check is named" eval 'h passthrough colour=red sem.1/a | grep -q "^FAIL differs: unknown check .colour=red."'
+c_sha256_alike() { [ "$(h passthrough sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad sem.1/a)" = "PASS sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ]; }
+check "sha256= alike" c_sha256_alike
+c_sha256_differs() { h passthrough sha256=00 sem.1/a | grep -q "^FAIL differs: sha256=ba78.* on the host, 00 in the guest"; }
+check "sha256= differs" c_sha256_differs
+c_size_alike() { [ "$(h passthrough size=3 sem.1/a)" = "PASS size=3" ]; }
+check "size= alike" c_size_alike
+c_size_differs() { h passthrough size=4 sem.1/a | grep -q "^FAIL differs: size=3 on the host, 4 in the guest"; }
+check "size= differs" c_size_differs
+c_nlink() { [ "$(h passthrough nlink=2 sem.1/a)" = "PASS nlink=2" ]; }
+check "nlink=" c_nlink
+c_mode_passthrough_setuid() { [ "$(h passthrough mode=04750 sem.1/a)" = "PASS mode=04750" ]; }
+check "mode= passthrough, set-uid kept, leading zeros alike" c_mode_passthrough_setuid
+c_mode_passthrough_differs() { h passthrough mode=755 sem.1/a | grep -q "^FAIL differs: mode=4750 on the host, 755 in the guest"; }
+check "mode= passthrough differs" c_mode_passthrough_differs
+c_absent_alike() { [ "$(h passthrough absent sem.1/none)" = "PASS absent" ]; }
+check "absent: alike" c_absent_alike
+c_absent_exists() { h passthrough absent sem.1/a | grep -q "^FAIL differs: sem.1/a exists on the host"; }
+check "absent: it exists" c_absent_exists
+c_missing_file_enoent() { h passthrough size=1 sem.1/none | grep -q "^FAIL errno=ENOENT"; }
+check "a file not on the host: ENOENT" c_missing_file_enoent
+c_path_out_of_folder_refused() { h passthrough size=3 ../dir/sem.1/a | grep -q "^FAIL differs: path .* leaves the folder"; }
+check "a path out of the folder is refused" c_path_out_of_folder_refused
+c_unknown_check_named() { h passthrough colour=red sem.1/a | grep -q "^FAIL differs: unknown check .colour=red."; }
+check "an unknown check is named" c_unknown_check_named
 if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"x")' "$d/sem.1/a" 2>/dev/null; then
 	# QEMU's mapped-xattr: the guest's mode in user.virtfs.mode, LE.
 	python3 -c 'import os, sys, struct; os.setxattr(sys.argv[1], "user.virtfs.mode", struct.pack("<I", 0o100640))' "$d/sem.1/b"
 	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtfs.trusted.t", bytes.fromhex("0102"))' "$d/sem.1/a"
-	check "mode= mapped-xattr reads user.virtfs.mode" eval '[ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]'
-	check "xattr: user.* as it is" eval '[ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]'
-	check "xattr: mapped trusted.* under user.virtfs." eval '[ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]'
+	c_mode_mapped_xattr() { [ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]; }
+	check "mode= mapped-xattr reads user.virtfs.mode" c_mode_mapped_xattr
+	c_xattr_user() { [ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]; }
+	check "xattr: user.* as it is" c_xattr_user
+	c_xattr_mapped_trusted() { [ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]; }
+	check "xattr: mapped trusted.* under user.virtfs." c_xattr_mapped_trusted
 	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtiofs.trusted.v", bytes.fromhex("0a0b"))' "$d/sem.1/a"
-	check "xattr: virtiofsd's trusted.* under user.virtiofs." eval '[ "$(h passthrough xattr:trusted.v=0a0b sem.1/a)" = "PASS xattr:trusted.v=0a0b" ]'
-	check "xattr: none on the host: ENODATA" eval 'h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"'
+	c_xattr_virtiofsd_trusted() { [ "$(h passthrough xattr:trusted.v=0a0b sem.1/a)" = "PASS xattr:trusted.v=0a0b" ]; }
+	check "xattr: virtiofsd's trusted.* under user.virtiofs." c_xattr_virtiofsd_trusted
+	c_xattr_none_enodata() { h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"; }
+	check "xattr: none on the host: ENODATA" c_xattr_none_enodata
 else
 	for n in 1 2 3 4 5; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
 fi
@@ -79,11 +99,13 @@ fi
 # --- sem_host_checks ---
 printf '%s\n' 'HOST a.b sem.1/a size=3' 'SEM a.b PASS ok' 'HOST a.c sem.1/a nlink=1' >"$W/hl"
 sem_host_checks "$W/hl" "$d" passthrough "" >"$W/hr"
-check "sem_host_checks: one .host result per HOST line" \
-	eval '[ "$(cat "$W/hr")" = "a.b.host PASS size=3
-a.c.host FAIL differs: nlink=2 on the host, 1 in the guest" ]'
-check "sem_host_checks: all SKIP with a reason" \
-	eval '[ "$(sem_host_checks "$W/hl" "$d" passthrough "no files" | grep -c " SKIP no files$")" = 2 ]'
+c_host_checks_one_per_line() {
+	[ "$(cat "$W/hr")" = "a.b.host PASS size=3
+a.c.host FAIL differs: nlink=2 on the host, 1 in the guest" ]
+}
+check "sem_host_checks: one .host result per HOST line" c_host_checks_one_per_line
+c_host_checks_all_skip() { [ "$(sem_host_checks "$W/hl" "$d" passthrough "no files" | grep -c " SKIP no files$")" = 2 ]; }
+check "sem_host_checks: all SKIP with a reason" c_host_checks_all_skip
 
 # --- sem_statfs_check ---
 read -r bs b bf f ff nm < <(stat -f -c '%S %b %f %c %d %l' "$W")
@@ -93,16 +115,16 @@ check "statfs: the host's own figures pass" grep -q '^statfs.values.host PASS' <
 echo "SEM statfs.values INFO bsize=507904 blocks=$((bs * b / 507904)) bfree=$((bs * bf / 507904)) files=$f ffree=$ff namemax=$nm" >"$W/sf9"
 check "statfs: 9p's larger blocks, rounded down, pass" grep -q '^statfs.values.host PASS' <(sem_statfs_check "$W/sf9" "$W")
 echo "SEM statfs.values INFO bsize=$bs blocks=$((b / 2)) bfree=$bf files=$((f + 1)) ffree=$ff namemax=$nm" >"$W/sfx"
-check "statfs: another total and file count are named" \
-	eval 'sem_statfs_check "$W/sfx" "$W" | grep -q "^statfs.values.host FAIL differs: total=.* files=$((f + 1)) host $f"'
+c_statfs_other_total_named() { sem_statfs_check "$W/sfx" "$W" | grep -q "^statfs.values.host FAIL differs: total=.* files=$((f + 1)) host $f"; }
+check "statfs: another total and file count are named" c_statfs_other_total_named
 check "statfs: no line from the guest is a skip" grep -q '^statfs.values.host SKIP' <(sem_statfs_check /dev/null "$W")
 
 # --- sem_unique ---
 printf '%s\n' 'a.x.host PASS mode=640' 'a.y PASS' 'a.x.host FAIL differs: m' >"$W/dup"
 sem_unique "$W/dup"
 sem_unique "$W/dup"
-check "sem_unique: a name again gets .2, once" \
-	eval '[ "$(cut -d" " -f1 "$W/dup" | tr "\n" " ")" = "a.x.host a.y a.x.host.2 " ]'
+c_sem_unique_once() { [ "$(cut -d" " -f1 "$W/dup" | tr "\n" " ")" = "a.x.host a.y a.x.host.2 " ]; }
+check "sem_unique: a name again gets .2, once" c_sem_unique_once
 
 # --- sem_compare ---
 printf '%s\n' '# comment' 'a.x PASS' 'a.y FAIL' 'a.z SKIP' 'a.gone PASS' 'a.s PASS' 'a.p SKIP' 'a.f SKIP' >"$W/exp"
@@ -120,14 +142,15 @@ check "sem_compare: notes a result not in the file" grep -qF "note t a.new" <<<"
 # --- durability.sh: the virtiofsd-kill configuration ---
 # shellcheck source=semantics/durability.sh
 . semantics/durability.sh
-check "dur_flags: virtiofs-killd boots virtiofs" eval '[ "$(dur_flags virtiofs-killd)" = "--fs virtiofs --vfs-cache auto" ]'
-check "dur_victim: the daemon for virtiofs-killd, QEMU else" \
-	eval '[ "$(dur_victim virtiofs-killd) $(dur_victim virtiofs) $(dur_victim mmap)" = "virtiofsd qemu-system qemu-system" ]'
+c_dur_flags_virtiofs_killd() { [ "$(dur_flags virtiofs-killd)" = "--fs virtiofs --vfs-cache auto" ]; }
+check "dur_flags: virtiofs-killd boots virtiofs" c_dur_flags_virtiofs_killd
+c_dur_victim() { [ "$(dur_victim virtiofs-killd) $(dur_victim virtiofs) $(dur_victim mmap)" = "virtiofsd qemu-system qemu-system" ]; }
+check "dur_victim: the daemon for virtiofs-killd, QEMU else" c_dur_victim
 (exec -a sem-victim-a sleep 60) & va=$!
 (exec -a sem-victim-b sleep 60) & vb=$!
 sleep 0.2
-check "dur_procs_of: every process of the name below PID, no other" \
-	eval '[ "$(dur_procs_of $$ sleep | sort -n | tr "\n" " ")" = "$(printf "%s\n" $va $vb | sort -n | tr "\n" " ")" ] && [ -z "$(dur_procs_of $va sleep)" ]'
+c_dur_procs_of() { [ "$(dur_procs_of $$ sleep | sort -n | tr "\n" " ")" = "$(printf "%s\n" $va $vb | sort -n | tr "\n" " ")" ] && [ -z "$(dur_procs_of $va sleep)" ]; }
+check "dur_procs_of: every process of the name below PID, no other" c_dur_procs_of
 kill $va $vb 2>/dev/null
 wait $va $vb 2>/dev/null
 
@@ -139,31 +162,33 @@ printf '%s\n' config,kernel,probe,result,detail \
 	9p-mmap,6.1.0-1,a.d,SKIP,s 9p-mmap,6.1.0-1,a.b.host,PASS,ok \
 	9p-none,6.1.0-1,run.start,INFO,x 9p-none,6.1.0-1,a.b,FAIL,e 9p-none,6.1.0-1,a.c,FAIL,e \
 	9p-none,6.1.0-1,a.d,PASS,ok 9p-none,6.1.0-1,a.b.host,FAIL,e vfs-auto,6.1.0-1,a.b,FAIL,e >"$W/cite.csv"
-check "sem_cite_rows: FAIL count, PASS/FAIL rows unlike 9p-mmap (no SKIP, no .host)" \
-	eval '[ "$(sem_cite_rows "$W/cite.csv")" = "mmap 6.1.0-1 1 -
-none 6.1.0-1 3 a.b FAIL" ]'
-check "mount9p/semcite.h is what cite.sh makes of docs/semantics.csv" \
-	eval 'sem_cite_header docs/semantics.csv | cmp -s - mount9p/semcite.h'
+c_sem_cite_rows() {
+	[ "$(sem_cite_rows "$W/cite.csv")" = "mmap 6.1.0-1 1 -
+none 6.1.0-1 3 a.b FAIL" ]
+}
+check "sem_cite_rows: FAIL count, PASS/FAIL rows unlike 9p-mmap (no SKIP, no .host)" c_sem_cite_rows
+c_semcite_h_current() { sem_cite_header docs/semantics.csv | cmp -s - mount9p/semcite.h; }
+check "mount9p/semcite.h is what cite.sh makes of docs/semantics.csv" c_semcite_h_current
 
 # --- faults.sh: the verdicts from semfault's lines ---
 # shellcheck source=semantics/faults.sh
 . semantics/faults.sh
 printf '%s\n' 'FILL write errno=ENOSPC at=4194304' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=4194304 read=4194304' >"$W/f1"
-check "fault_full_verdict: an error at write is where it shows" \
-	eval 'fault_full_verdict "$W/f1" 4194304 | grep -q "^fault.full PASS error at write (write:ENOSPC); guest wrote 4194304"'
+c_fault_full_error_at_write() { fault_full_verdict "$W/f1" 4194304 | grep -q "^fault.full PASS error at write (write:ENOSPC); guest wrote 4194304"; }
+check "fault_full_verdict: an error at write is where it shows" c_fault_full_error_at_write
 printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync errno=ENOSPC' 'FILL close ok' 'FILL size stat=8388608 read=4194304' >"$W/f2"
-check "fault_full_verdict: an error only at fsync" \
-	eval 'fault_full_verdict "$W/f2" 4194304 | grep -q "^fault.full PASS error at fsync (fsync:ENOSPC)"'
+c_fault_full_error_at_fsync() { fault_full_verdict "$W/f2" 4194304 | grep -q "^fault.full PASS error at fsync (fsync:ENOSPC)"; }
+check "fault_full_verdict: an error only at fsync" c_fault_full_error_at_fsync
 printf '%s\n' 'FILL write ok bytes=8388608' 'FILL fsync ok' 'FILL close ok' 'FILL size stat=8388608 read=8388608' >"$W/f3"
-check "fault_full_verdict: no error and less on the host is silently lost" \
-	eval 'fault_full_verdict "$W/f3" 4194304 | grep -q "^fault.full FAIL differs: silently lost"'
-check "fault_full_verdict: no FILL size line is an unfinished guest" \
-	eval 'head -n 2 "$W/f1" >"$W/f4"; fault_full_verdict "$W/f4" 0 | grep -q "^fault.full FAIL differs: the guest never finished"'
+c_fault_full_silently_lost() { fault_full_verdict "$W/f3" 4194304 | grep -q "^fault.full FAIL differs: silently lost"; }
+check "fault_full_verdict: no error and less on the host is silently lost" c_fault_full_silently_lost
+c_fault_full_unfinished() { head -n 2 "$W/f1" >"$W/f4"; fault_full_verdict "$W/f4" 0 | grep -q "^fault.full FAIL differs: the guest never finished"; }
+check "fault_full_verdict: no FILL size line is an unfinished guest" c_fault_full_unfinished
 printf '%s\n' 'GONE stat ok ms=0' 'GONE open ok ms=0' 'GONE stat errno=ENOENT ms=400' 'GONE-END' >"$W/g1"
-check "fault_gone_verdict: each call's last outcome, bounded" \
-	eval '[ "$(fault_gone_verdict "$W/g1" yes rename)" = "fault.rename PASS bounded; last: stat=errno=ENOENT open=ok" ]'
-check "fault_gone_verdict: a guest that did not end is a hang" \
-	eval 'fault_gone_verdict "$W/g1" no remove | grep -q "^fault.remove FAIL differs: the guest did not end within $FAULT_BOUND s"'
+c_fault_gone_bounded() { [ "$(fault_gone_verdict "$W/g1" yes rename)" = "fault.rename PASS bounded; last: stat=errno=ENOENT open=ok" ]; }
+check "fault_gone_verdict: each call's last outcome, bounded" c_fault_gone_bounded
+c_fault_gone_hang() { fault_gone_verdict "$W/g1" no remove | grep -q "^fault.remove FAIL differs: the guest did not end within $FAULT_BOUND s"; }
+check "fault_gone_verdict: a guest that did not end is a hang" c_fault_gone_hang
 
 # --- twoguest.sh: the verdicts from the two guests' lines ---
 # shellcheck source=semantics/twoguest.sh
@@ -177,8 +202,8 @@ tg_verdicts "$W/pa" "$W/pb" "$W/app" >"$W/tg"
 check "tg_verdicts: a step seen, after how long" grep -qx 'twoguest.write PASS seen after 250 ms .*' "$W/tg"
 check "tg_verdicts: a step never seen fails" grep -q '^twoguest.unlink FAIL differs: never seen by b' "$W/tg"
 check "tg_verdicts: 400 whole records pass" grep -q '^twoguest.append PASS 400 records' "$W/tg"
-check "tg_verdicts: a lock granted to both fails, one refused passes" \
-	eval 'grep -q "^twoguest.flock FAIL differs: not excluded" "$W/tg" && grep -q "^twoguest.posix PASS excluded: b refused (EAGAIN)" "$W/tg"'
+c_tg_lock_exclusion() { grep -q "^twoguest.flock FAIL differs: not excluded" "$W/tg" && grep -q "^twoguest.posix PASS excluded: b refused (EAGAIN)" "$W/tg"; }
+check "tg_verdicts: a lock granted to both fails, one refused passes" c_tg_lock_exclusion
 head -n 390 "$W/app" >"$W/app2"
 tg_verdicts "$W/pa" "$W/pb" "$W/app2" >"$W/tg2"
 check "tg_verdicts: lost appends fail" grep -q '^twoguest.append FAIL differs: 390 whole records of 400' "$W/tg2"

@@ -87,24 +87,29 @@ loopdry() {
 }
 ktree "$W/kt"
 ktree "$W/kt-noovl" OVERLAY_FS
-# shellcheck disable=SC2034 # read by the eval below
 payload=$(cd build/klibc 2>/dev/null && pwd -P)/payload9p
 loopdry -k "$W/kt" -- true
-check "loop, built-in kernel: no -initrd, init= the build tree's payload9p at its host path" \
-	eval '[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=$payload\ " <<<"$OUT"'
+c_loop_builtin_init_payload() {
+	[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=$payload\ " <<<"$OUT"
+}
+check "loop, built-in kernel: no -initrd, init= the build tree's payload9p at its host path" c_loop_builtin_init_payload
 loopdry -k "$W/kt" --initrd own -- true
-check "... --initrd own: run9p's initrd, no init=" \
-	eval '[ "$RC" = 0 ] && grep -qF -- " -initrd $W/cache/loop/" <<<"$OUT" && ! grep -qF -- "init=" <<<"$OUT"'
+c_initrd_own_no_init() { [ "$RC" = 0 ] && grep -qF -- " -initrd $W/cache/loop/" <<<"$OUT" && ! grep -qF -- "init=" <<<"$OUT"; }
+check "... --initrd own: run9p's initrd, no init=" c_initrd_own_no_init
 loopdry -k "$W/kt-noovl" --initrd none -- true
-check "--initrd none, a kernel without overlayfs built in: exit 2, naming CONFIG_OVERLAY_FS" \
-	eval '[ "$RC" = 2 ] && grep -qF -- "boot with no initrd (--initrd none): $W/kt-noovl/.config does not build in CONFIG_OVERLAY_FS" <<<"$OUT" &&
-		grep -qF "run9p: try: a kernel built with kconfig/root9p-loop.config" <<<"$OUT"'
+c_initrd_none_no_overlayfs() {
+	[ "$RC" = 2 ] && grep -qF -- "boot with no initrd (--initrd none): $W/kt-noovl/.config does not build in CONFIG_OVERLAY_FS" <<<"$OUT" &&
+		grep -qF "run9p: try: a kernel built with kconfig/root9p-loop.config" <<<"$OUT"
+}
+check "--initrd none, a kernel without overlayfs built in: exit 2, naming CONFIG_OVERLAY_FS" c_initrd_none_no_overlayfs
 loopdry -k "$W/kt" -r "$W/root" --passthrough-as-root --initrd none -- true
-check "--initrd none, -r DIR with no payload9p in it: refused, saying so" \
-	eval '[ "$RC" = 2 ] && grep -qF -- "the root '\''$W/root'\'' holds no payload9p" <<<"$OUT"'
+c_initrd_none_root_no_payload() { [ "$RC" = 2 ] && grep -qF -- "the root '$W/root' holds no payload9p" <<<"$OUT"; }
+check "--initrd none, -r DIR with no payload9p in it: refused, saying so" c_initrd_none_root_no_payload
 mkdir -p "$W/root/usr/lib/root9p"
 cp build/klibc/payload9p "$W/root/usr/lib/root9p/payload9p" 2>/dev/null
 loopdry -k "$W/kt" -r "$W/root" --passthrough-as-root -- true
-check "-r DIR holding usr/lib/root9p/payload9p: no -initrd, init=/usr/lib/root9p/payload9p" \
-	eval '[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=/usr/lib/root9p/payload9p\ " <<<"$OUT"'
+c_root_payload_no_initrd() {
+	[ "$RC" = 0 ] && ! grep -qF -- " -initrd " <<<"$OUT" && grep -qF -- "\ init=/usr/lib/root9p/payload9p\ " <<<"$OUT"
+}
+check "-r DIR holding usr/lib/root9p/payload9p: no -initrd, init=/usr/lib/root9p/payload9p" c_root_payload_no_initrd
 t_done run9p-dryrun

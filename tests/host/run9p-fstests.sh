@@ -87,12 +87,15 @@ run() {
 	"$RUN9P" "$@" </dev/null >"$STUB/out" 2>"$STUB/err" && RC=0 || RC=$?
 }
 said() { grep -qF -- "$1" "$STUB/err"; }
+# c_exit2_qemu_not_started: run9p's status was 2 and the stand-in QEMU
+# recorded no argv.
+c_exit2_qemu_not_started() { [ "$RC" = 2 ] && [ ! -e "$STUB/argv" ]; }
 # refused NAME TEXT ARGS...: exit 2, TEXT in the message, QEMU not started.
 refused() {
 	local name=$1 text=$2
 	shift 2
 	run "$name" "$@"
-	check "$name: exit 2, QEMU not started" eval '[ "$RC" = 2 ] && [ ! -e "$STUB/argv" ]'
+	check "$name: exit 2, QEMU not started" c_exit2_qemu_not_started
 	check "$name: says '$text'" said "$text"
 }
 
@@ -128,8 +131,8 @@ MOUNT9P=$W/nothing/mount9p refused no-mount9p "check the fstests shares' options
 	"${LOOP[@]}" --fstests "$FT" --fstests-results "$W/r"
 export STUB_STATUS='exit 0 500\n'
 run no-trans "${LOOP[@]}" --fstests "$FT" --fstests-results "$W/res-nt" -o cache=loose
-check "no trans=: mount9p's virtio (the kernel's default), the options as given" \
-	eval '[ "$RC" = 0 ] && grep -qx "export PLAN9_MOUNT_OPTIONS=\"-o cache=loose\"" "$W/res-nt/local.config"'
+c_no_trans_options_as_given() { [ "$RC" = 0 ] && grep -qx "export PLAN9_MOUNT_OPTIONS=\"-o cache=loose\"" "$W/res-nt/local.config"; }
+check "no trans=: mount9p's virtio (the kernel's default), the options as given" c_no_trans_options_as_given
 refused with-root "drop -r, --host-root and --overlay" "${LOOP[@]}" -r "$W/empty" \
 	--fstests "$FT" --fstests-results "$W/r"
 refused in-tree "it is inside the fstests tree, which the guest sees read-only" \
@@ -151,11 +154,16 @@ export STUB_STATUS='exit 3 500\n'
 run ok "${LOOP[@]}" --fstests "$FT" --fstests-results "$W/res" \
 	-o trans=virtio,version=9p2000.L,cache=loose -- -g quick -x 'dangerous stress'
 check "a run: exit 3, ./check's status" [ "$RC" = 3 ]
-check "the results folder holds local.config, run-check.sh, test, scratch, results" \
-	eval '[ -f "$W/res/local.config" ] && [ -f "$W/res/run-check.sh" ] && [ -d "$W/res/test" ] && [ -d "$W/res/scratch" ] && [ -d "$W/res/results" ]'
-check "local.config: FSTYP=9p, the tags, the mount points" eval 'grep -qx "export FSTYP=9p" "$W/res/local.config" &&
-	grep -qx "export TEST_DEV=fstest" "$W/res/local.config" && grep -qx "export SCRATCH_DEV=fscratch" "$W/res/local.config" &&
-	grep -qx "export TEST_DIR=/mnt/fstests/test" "$W/res/local.config" && grep -qx "export SCRATCH_MNT=/mnt/fstests/scratch" "$W/res/local.config"'
+c_results_folder_holds() {
+	[ -f "$W/res/local.config" ] && [ -f "$W/res/run-check.sh" ] && [ -d "$W/res/test" ] && [ -d "$W/res/scratch" ] && [ -d "$W/res/results" ]
+}
+check "the results folder holds local.config, run-check.sh, test, scratch, results" c_results_folder_holds
+c_local_config_9p_tags_mounts() {
+	grep -qx "export FSTYP=9p" "$W/res/local.config" &&
+		grep -qx "export TEST_DEV=fstest" "$W/res/local.config" && grep -qx "export SCRATCH_DEV=fscratch" "$W/res/local.config" &&
+		grep -qx "export TEST_DIR=/mnt/fstests/test" "$W/res/local.config" && grep -qx "export SCRATCH_MNT=/mnt/fstests/scratch" "$W/res/local.config"
+}
+check "local.config: FSTYP=9p, the tags, the mount points" c_local_config_9p_tags_mounts
 check "local.config: PLAN9_MOUNT_OPTIONS from -o" \
 	grep -qx 'export PLAN9_MOUNT_OPTIONS="-o trans=virtio,version=9p2000.L,cache=loose"' "$W/res/local.config"
 check "local.config: RESULT_BASE in the results folder" grep -qx "export RESULT_BASE=$W/res/results" "$W/res/local.config"
@@ -164,64 +172,86 @@ check "run-check.sh: ./check with the arguments after --, quoted" \
 check "run-check.sh: it runs in the tree" grep -qxF "cd $FT || exit 2" "$W/res/run-check.sh"
 check "QEMU: the TEST share, tag fstest" grep -qF "mount_tag=fstest" "$STUB/argv"
 check "QEMU: the SCRATCH share, tag fscratch" grep -qF "mount_tag=fscratch" "$STUB/argv"
-check "QEMU: the host's / read-only, the results folder read-write" \
-	eval 'grep -q "^local,.*path=/,readonly=on$" "$STUB/argv" && grep -q "^local,.*id=fsdev-r9prw0,path=$W/res$" "$STUB/argv"'
-check "the root keeps its own options (cache=mmap), the guest runs run-check.sh" \
-	eval 'grep -q "rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=mmap " "$STUB/argv" &&
+c_qemu_host_ro_results_rw() { grep -q "^local,.*path=/,readonly=on$" "$STUB/argv" && grep -q "^local,.*id=fsdev-r9prw0,path=$W/res$" "$STUB/argv"; }
+check "QEMU: the host's / read-only, the results folder read-write" c_qemu_host_ro_results_rw
+c_root_own_options_runs_check() {
+	grep -q "rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=mmap " "$STUB/argv" &&
 		grep -q "root9p.overlay=tmpfs" "$STUB/argv" && grep -q "root9p.mount=r9prw0:$W/res" "$STUB/argv" &&
-		grep -q "root9p.run=" "$STUB/argv"'
+		grep -q "root9p.run=" "$STUB/argv"
+}
+check "the root keeps its own options (cache=mmap), the guest runs run-check.sh" c_root_own_options_runs_check
 export STUB_STATUS='exit 0 500\n'
 run default "${LOOP[@]}" --fstests "$FT" --fstests-results "$W/res2"
 check "no -o: the shares get the root's default options" \
 	grep -qx 'export PLAN9_MOUNT_OPTIONS="-o trans=virtio,version=9p2000.L,msize=512000,cache=mmap"' "$W/res2/local.config"
-check "no arguments: ./check alone, exit 0" eval '[ "$RC" = 0 ] && grep -qxF "HOST_OPTIONS=$W/res2/local.config exec ./check" "$W/res2/run-check.sh"'
+c_no_arguments_check_alone() { [ "$RC" = 0 ] && grep -qxF "HOST_OPTIONS=$W/res2/local.config exec ./check" "$W/res2/run-check.sh"; }
+check "no arguments: ./check alone, exit 0" c_no_arguments_check_alone
 
 # --- virtiofs: a daemon and a device per share, the root 9p ----------------
 export STUB_STATUS='exit 4 500\n'
 run vfs "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
 	--fstests-results "$W/vres" -o dax -- -g quick
 check "virtiofs: exit 4, ./check's status" [ "$RC" = 4 ]
-check "virtiofs: local.config: FSTYP=virtiofs, the tags as TEST_DEV and SCRATCH_DEV" \
-	eval 'grep -qx "export FSTYP=virtiofs" "$W/vres/local.config" &&
-	grep -qx "export TEST_DEV=fstest" "$W/vres/local.config" && grep -qx "export SCRATCH_DEV=fscratch" "$W/vres/local.config"'
-check "virtiofs: local.config: -o as MOUNT_OPTIONS and TEST_FS_MOUNT_OPTS, no PLAN9_MOUNT_OPTIONS" \
-	eval 'grep -qx "export MOUNT_OPTIONS=\"-o dax\"" "$W/vres/local.config" &&
-	grep -qx "export TEST_FS_MOUNT_OPTS=\"-o dax\"" "$W/vres/local.config" && ! grep -q PLAN9 "$W/vres/local.config"'
+c_vfs_local_config_tags() {
+	grep -qx "export FSTYP=virtiofs" "$W/vres/local.config" &&
+		grep -qx "export TEST_DEV=fstest" "$W/vres/local.config" && grep -qx "export SCRATCH_DEV=fscratch" "$W/vres/local.config"
+}
+check "virtiofs: local.config: FSTYP=virtiofs, the tags as TEST_DEV and SCRATCH_DEV" c_vfs_local_config_tags
+c_vfs_local_config_mount_options() {
+	grep -qx "export MOUNT_OPTIONS=\"-o dax\"" "$W/vres/local.config" &&
+		grep -qx "export TEST_FS_MOUNT_OPTS=\"-o dax\"" "$W/vres/local.config" && ! grep -q PLAN9 "$W/vres/local.config"
+}
+check "virtiofs: local.config: -o as MOUNT_OPTIONS and TEST_FS_MOUNT_OPTS, no PLAN9_MOUNT_OPTIONS" c_vfs_local_config_mount_options
 check "virtiofs: run-check.sh mounts the TEST share as virtiofs" \
 	grep -qF "mount -t virtiofs -o dax fstest /mnt/fstests/test" "$W/vres/run-check.sh"
 # The sockets QEMU connects to, and the daemons that made them.
-# shellcheck disable=SC2034 # read by the checks' eval
 socks=$(sed -n 's/^socket,id=vfs-\(fstest\|fscratch\),path=//p' "$STUB/argv" | sort)
-check "virtiofs: QEMU: a vhost-user-fs device per share, tags fstest and fscratch" \
-	eval 'grep -qx "vhost-user-fs-pci,chardev=vfs-fstest,tag=fstest" "$STUB/argv" &&
-	grep -qx "vhost-user-fs-pci,chardev=vfs-fscratch,tag=fscratch" "$STUB/argv"'
-check "virtiofs: QEMU: two sockets, one private folder, sock-TAG" \
-	eval '[ "$(echo "$socks" | wc -l)" = 2 ] && [ "$(for s in $socks; do dirname "$s"; done | sort -u | wc -l)" = 1 ] &&
-	echo "$socks" | grep -q "/run9p-vfs\.[^/]*/sock-fstest$"'
-check "virtiofs: QEMU: the guest's RAM shared once (memfd), no 9p share for the tags" \
-	eval '[ "$(grep -c "^memory-backend-memfd,id=vfs-mem," "$STUB/argv")" = 1 ] && ! grep -q "mount_tag=fs\(test\|scratch\)" "$STUB/argv"'
-check "virtiofs: the root stays 9p: the host's / read-only, rootfstype=9p, the results 9p" \
-	eval 'grep -q "^local,.*path=/,readonly=on$" "$STUB/argv" && grep -q "rootfstype=9p " "$STUB/argv" &&
-	grep -q "^local,.*id=fsdev-r9prw0,path=$W/vres$" "$STUB/argv"'
-check "virtiofs: a daemon for test/, at QEMU's fstest socket" \
-	eval 'grep -qx -- "--shared-dir=$W/vres/test" "$STUB/vfs-sock-fstest.argv" &&
-	grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fstest$")" "$STUB/vfs-sock-fstest.argv"'
-check "virtiofs: a daemon for scratch/, read-write, at QEMU's fscratch socket" \
-	eval 'grep -qx -- "--shared-dir=$W/vres/scratch" "$STUB/vfs-sock-fscratch.argv" &&
-	! grep -qx -- --readonly "$STUB/vfs-sock-fscratch.argv" &&
-	grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fscratch$")" "$STUB/vfs-sock-fscratch.argv"'
-check "virtiofs: both daemons ended (TERM), their folder removed" \
-	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && grep -qx TERM "$STUB/vfs-sock-fscratch.signals" &&
-	! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+c_vfs_device_per_share() {
+	grep -qx "vhost-user-fs-pci,chardev=vfs-fstest,tag=fstest" "$STUB/argv" &&
+		grep -qx "vhost-user-fs-pci,chardev=vfs-fscratch,tag=fscratch" "$STUB/argv"
+}
+check "virtiofs: QEMU: a vhost-user-fs device per share, tags fstest and fscratch" c_vfs_device_per_share
+c_vfs_two_sockets_one_folder() {
+	[ "$(echo "$socks" | wc -l)" = 2 ] && [ "$(for s in $socks; do dirname "$s"; done | sort -u | wc -l)" = 1 ] &&
+		echo "$socks" | grep -q "/run9p-vfs\.[^/]*/sock-fstest$"
+}
+check "virtiofs: QEMU: two sockets, one private folder, sock-TAG" c_vfs_two_sockets_one_folder
+c_vfs_ram_shared_once() {
+	[ "$(grep -c "^memory-backend-memfd,id=vfs-mem," "$STUB/argv")" = 1 ] && ! grep -q "mount_tag=fs\(test\|scratch\)" "$STUB/argv"
+}
+check "virtiofs: QEMU: the guest's RAM shared once (memfd), no 9p share for the tags" c_vfs_ram_shared_once
+c_vfs_root_stays_9p() {
+	grep -q "^local,.*path=/,readonly=on$" "$STUB/argv" && grep -q "rootfstype=9p " "$STUB/argv" &&
+		grep -q "^local,.*id=fsdev-r9prw0,path=$W/vres$" "$STUB/argv"
+}
+check "virtiofs: the root stays 9p: the host's / read-only, rootfstype=9p, the results 9p" c_vfs_root_stays_9p
+c_vfs_daemon_test() {
+	grep -qx -- "--shared-dir=$W/vres/test" "$STUB/vfs-sock-fstest.argv" &&
+		grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fstest$")" "$STUB/vfs-sock-fstest.argv"
+}
+check "virtiofs: a daemon for test/, at QEMU's fstest socket" c_vfs_daemon_test
+c_vfs_daemon_scratch() {
+	grep -qx -- "--shared-dir=$W/vres/scratch" "$STUB/vfs-sock-fscratch.argv" &&
+		! grep -qx -- --readonly "$STUB/vfs-sock-fscratch.argv" &&
+		grep -qx -- "--socket-path=$(echo "$socks" | grep "sock-fscratch$")" "$STUB/vfs-sock-fscratch.argv"
+}
+check "virtiofs: a daemon for scratch/, read-write, at QEMU's fscratch socket" c_vfs_daemon_scratch
+c_vfs_daemons_ended_folder_gone() {
+	grep -qx TERM "$STUB/vfs-sock-fstest.signals" && grep -qx TERM "$STUB/vfs-sock-fscratch.signals" &&
+		! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1
+}
+check "virtiofs: both daemons ended (TERM), their folder removed" c_vfs_daemons_ended_folder_gone
 check "virtiofs: the loop's initrd loads virtiofs for the shares" grep -q "^--modules=.*,virtiofs" "$STUB/mkinitrd.argv"
 # Every way out ends every daemon: the second one failing to start...
 STUB_VFS_FAIL=fscratch run vfs-fail "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" \
 	--fstests "$FT" --fstests-results "$W/vres3"
-check "virtiofs: the fscratch daemon fails: exit 2, its message, QEMU not started" \
-	eval '[ "$RC" = 2 ] && said "virtiofsd ($W/bin/virtiofsd for fscratch) ended before its socket appeared" &&
-	said "stand-in: cannot serve" && [ ! -e "$STUB/argv" ]'
-check "virtiofs: ... the fstest daemon already started is ended, the folder removed" \
-	eval 'grep -qx TERM "$STUB/vfs-sock-fstest.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+c_vfs_fscratch_daemon_fails() {
+	[ "$RC" = 2 ] && said "virtiofsd ($W/bin/virtiofsd for fscratch) ended before its socket appeared" &&
+		said "stand-in: cannot serve" && [ ! -e "$STUB/argv" ]
+}
+check "virtiofs: the fscratch daemon fails: exit 2, its message, QEMU not started" c_vfs_fscratch_daemon_fails
+c_vfs_fstest_daemon_ended() { grep -qx TERM "$STUB/vfs-sock-fstest.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1; }
+check "virtiofs: ... the fstest daemon already started is ended, the folder removed" c_vfs_fstest_daemon_ended
 # ... and SIGTERM to run9p while the guest runs.
 n=$((n + 1))
 export STUB=$W/$n-vfs-term STUB_SLEEP=60
@@ -234,13 +264,17 @@ kill -TERM $pid
 RC=0
 wait $pid || RC=$?
 unset STUB_SLEEP
-check "virtiofs: SIGTERM while the guest runs: exit 143, both daemons ended, the folder removed" \
-	eval '[ "$RC" = 143 ] && grep -qx TERM "$STUB/vfs-sock-fstest.signals" &&
-	grep -qx TERM "$STUB/vfs-sock-fscratch.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1'
+c_vfs_sigterm_ends_all() {
+	[ "$RC" = 143 ] && grep -qx TERM "$STUB/vfs-sock-fstest.signals" &&
+		grep -qx TERM "$STUB/vfs-sock-fscratch.signals" && ! ls -d "$W/tmp"/run9p-vfs.* >/dev/null 2>&1
+}
+check "virtiofs: SIGTERM while the guest runs: exit 143, both daemons ended, the folder removed" c_vfs_sigterm_ends_all
 run vfs-dry "${LOOP[@]}" --fs virtiofs --virtiofsd "$W/bin/virtiofsd" --fstests "$FT" \
 	--fstests-results "$W/vres2" --dry-run
-check "virtiofs --dry-run: the two daemons' commands, then QEMU's, nothing started" \
-	eval '[ "$RC" = 0 ] && [ "$(grep -c "^$W/bin/virtiofsd --socket-path=.*/sock-\(fstest\|fscratch\) --shared-dir=$W/vres2/" "$STUB/out")" = 2 ] &&
-	[ ! -e "$STUB/argv" ] && ! ls "$STUB"/vfs-* >/dev/null 2>&1'
+c_vfs_dry_run_nothing_started() {
+	[ "$RC" = 0 ] && [ "$(grep -c "^$W/bin/virtiofsd --socket-path=.*/sock-\(fstest\|fscratch\) --shared-dir=$W/vres2/" "$STUB/out")" = 2 ] &&
+		[ ! -e "$STUB/argv" ] && ! ls "$STUB"/vfs-* >/dev/null 2>&1
+}
+check "virtiofs --dry-run: the two daemons' commands, then QEMU's, nothing started" c_vfs_dry_run_nothing_started
 
 t_done run9p-fstests

@@ -12,8 +12,6 @@
 #
 # Ends with "run9p-vfsauto: N passed, N failed, N skipped"; fewer
 # results than planned is a failure.
-# The checks are eval'ed strings, expanded when they run:
-# shellcheck disable=SC2016
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/boot/lib.sh
@@ -107,8 +105,8 @@ as_other() {
 }
 
 auto both vfs-rust
-check "both in the kernel, the Rust daemon: virtiofs, and why" \
-	eval 'picked virtiofs "config-$KV has virtiofs and $W/vfs-rust can serve"'
+c_both_rust_virtiofs_why() { picked virtiofs "config-$KV has virtiofs and $W/vfs-rust can serve"; }
+check "both in the kernel, the Rust daemon: virtiofs, and why" c_both_rust_virtiofs_why
 auto cloud vfs-rust
 check "no 9p (a cloud kernel), the Rust daemon: virtiofs" picked virtiofs "has virtiofs"
 auto only9p vfs-rust
@@ -117,8 +115,8 @@ auto neither vfs-rust
 check "neither 9p nor virtiofs: refused, naming both" \
 	refused "has neither 9p (CONFIG_9P_FS) nor virtiofs (CONFIG_VIRTIO_FS)"
 auto_loop noconfig vfs-rust --modules "$W/mods" -r "$W/tree"
-check "no config, a module tree with virtiofs.ko: virtiofs, from the tree" \
-	eval 'picked virtiofs "$M has virtiofs"'
+c_module_tree_virtiofs() { picked virtiofs "$M has virtiofs"; }
+check "no config, a module tree with virtiofs.ko: virtiofs, from the tree" c_module_tree_virtiofs
 auto noconfig vfs-rust
 check "nothing says what the kernel has: 9p, saying so" picked 9p "nothing says whether kernel"
 auto_loop both vfs-rust --host-root --modules "$W/mods"
@@ -130,29 +128,37 @@ OUT=$(as_other "$RUN9P" -k "$W/both/vmlinuz" -i "$W/initrd.img" -r "$W/tree" --a
 check "as a user, only QEMU's C daemon: 9p (it runs only as root)" picked 9p "runs only as root"
 OUT=$(as_other "$RUN9P" -k "$W/cloud/vmlinuz" -i "$W/initrd.img" -r "$W/tree" --accel tcg --no-pvh \
 	--dry-run --fs auto --virtiofsd "$W/vfs-c" 2>&1) && RC=0 || RC=$?
-check "as a user, a cloud kernel, only the C daemon: refused, naming the daemon and what to do" \
-	eval 'refused "has no 9p (CONFIG_9P_FS), and $W/vfs-c (QEMU'"'"'s C virtiofsd) runs only as root" &&
-		refused "run9p: try: the Rust virtiofsd"'
+c_user_cloud_c_daemon_refused() {
+	refused "has no 9p (CONFIG_9P_FS), and $W/vfs-c (QEMU's C virtiofsd) runs only as root" &&
+		refused "run9p: try: the Rust virtiofsd"
+}
+check "as a user, a cloud kernel, only the C daemon: refused, naming the daemon and what to do" c_user_cloud_c_daemon_refused
 OUT=$(as_other "$RUN9P" -k "$W/both/vmlinuz" -i "$W/initrd.img" -r "$W/tree" --accel tcg --no-pvh \
 	--dry-run --fs virtiofs --virtiofsd "$W/vfs-c" 2>&1) && RC=0 || RC=$?
-check "as a user, --fs virtiofs with the C daemon: refused, naming it and the Rust one" \
-	eval 'refused "(QEMU'"'"'s C virtiofsd) as " && refused "it runs only as root" &&
-		refused "try: the Rust virtiofsd, which runs as an ordinary user"'
+c_user_virtiofs_c_daemon_refused() {
+	refused "(QEMU's C virtiofsd) as " && refused "it runs only as root" &&
+		refused "try: the Rust virtiofsd, which runs as an ordinary user"
+}
+check "as a user, --fs virtiofs with the C daemon: refused, naming it and the Rust one" c_user_virtiofs_c_daemon_refused
 OUT=$(as_other "$RUN9P" -k "$W/both/vmlinuz" -i "$W/initrd.img" -r "$W/tree" --accel tcg --no-pvh \
 	--dry-run --fs virtiofs --ro --virtiofsd "$W/vfs-rust" 2>&1) && RC=0 || RC=$?
-check "as a user, the Rust daemon: maps the user to 0, --readonly for --ro, no file handles" \
-	eval '[ "$RC" = 0 ] && grep -qE "^$W/vfs-rust .*--readonly --uid-map=:0:[0-9]+:1: --gid-map=:0:[0-9]+:1: &" <<<"$OUT" &&
-		! grep -q -- --inode-file-handles <<<"$OUT"'
+c_user_rust_maps_to_0() {
+	[ "$RC" = 0 ] && grep -qE "^$W/vfs-rust .*--readonly --uid-map=:0:[0-9]+:1: --gid-map=:0:[0-9]+:1: &" <<<"$OUT" &&
+		! grep -q -- --inode-file-handles <<<"$OUT"
+}
+check "as a user, the Rust daemon: maps the user to 0, --readonly for --ro, no file handles" c_user_rust_maps_to_0
 if [ "$(id -u)" = 0 ]; then
 	auto both vfs-rust --passthrough-as-root
-	check "as root with --passthrough-as-root: the daemon stays root, file handles preferred, no maps" \
-		eval 'grep -qE "^$W/vfs-rust .*--modcaps=-mknod:-setfcap --inode-file-handles=prefer &" <<<"$OUT" &&
-			! grep -q -- --uid-map <<<"$OUT"'
+	c_root_passthrough_daemon_root() {
+		grep -qE "^$W/vfs-rust .*--modcaps=-mknod:-setfcap --inode-file-handles=prefer &" <<<"$OUT" &&
+			! grep -q -- --uid-map <<<"$OUT"
+	}
+	check "as root with --passthrough-as-root: the daemon stays root, file handles preferred, no maps" c_root_passthrough_daemon_root
 	chown 0:0 "$W/tree"
 	OUT=$("$RUN9P" -k "$W/both/vmlinuz" -i "$W/initrd.img" -r "$W/tree" --accel tcg --no-pvh \
 		--dry-run --fs virtiofs --virtiofsd "$W/vfs-rust" 2>&1) && RC=0 || RC=$?
-	check "as root, a tree of root's without --passthrough-as-root: refused, saying what to do" \
-		eval 'refused "it is root'"'"'s (0:0)" && refused "try: a tree owned by an ordinary user"'
+	c_root_tree_of_root_refused() { refused "it is root's (0:0)" && refused "try: a tree owned by an ordinary user"; }
+	check "as root, a tree of root's without --passthrough-as-root: refused, saying what to do" c_root_tree_of_root_refused
 else
 	skip "as root with --passthrough-as-root (runs as root only)"
 	skip "as root, a tree of root's (runs as root only)"
@@ -171,14 +177,16 @@ mkauto() {
 	OUT=$(build/mkinitrd9p -k "$KVER" -b "$KERNEL_BASE" -o "$W/$1.img" 2>&1) && RC=0 || RC=$?
 }
 if mkauto bookworm; then
-	check "mkinitrd9p --fstype auto, Debian's kernel (both): 9p, saying virtiofs is there too" \
-		eval '[ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a 9p image (the kernel has virtiofs too: --modules=virtiofs" <<<"$OUT"'
+	c_mkauto_debian_9p() {
+		[ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a 9p image (the kernel has virtiofs too: --modules=virtiofs" <<<"$OUT"
+	}
+	check "mkinitrd9p --fstype auto, Debian's kernel (both): 9p, saying virtiofs is there too" c_mkauto_debian_9p
 else
 	skip "mkinitrd9p --fstype auto, Debian's kernel (not cached: tests/boot fetch it)"
 fi
 if mkauto cloud; then
-	check "mkinitrd9p --fstype auto, Debian's cloud kernel (no 9p): virtiofs, saying why" \
-		eval '[ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a virtiofs image (the kernel has no 9p)" <<<"$OUT"'
+	c_mkauto_cloud_virtiofs() { [ "$RC" = 0 ] && grep -q "^mkinitrd9p: --fstype auto: a virtiofs image (the kernel has no 9p)" <<<"$OUT"; }
+	check "mkinitrd9p --fstype auto, Debian's cloud kernel (no 9p): virtiofs, saying why" c_mkauto_cloud_virtiofs
 else
 	skip "mkinitrd9p --fstype auto, Debian's cloud kernel (not cached: tests/boot fetch it)"
 fi
