@@ -53,45 +53,32 @@ printf abc >"$d/sem.1/a"
 ln "$d/sem.1/a" "$d/sem.1/b"
 chmod 4750 "$d/sem.1/a"
 h() { sem_host_check "$d" "$1" "$2" "$3"; }
-c_sha256_alike() { [ "$(h passthrough sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad sem.1/a)" = "PASS sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ]; }
-check "sha256= alike" c_sha256_alike
-c_sha256_differs() { h passthrough sha256=00 sem.1/a | grep -q "^FAIL differs: sha256=ba78.* on the host, 00 in the guest"; }
-check "sha256= differs" c_sha256_differs
-c_size_alike() { [ "$(h passthrough size=3 sem.1/a)" = "PASS size=3" ]; }
-check "size= alike" c_size_alike
-c_size_differs() { h passthrough size=4 sem.1/a | grep -q "^FAIL differs: size=3 on the host, 4 in the guest"; }
-check "size= differs" c_size_differs
-c_nlink() { [ "$(h passthrough nlink=2 sem.1/a)" = "PASS nlink=2" ]; }
-check "nlink=" c_nlink
-c_mode_passthrough_setuid() { [ "$(h passthrough mode=04750 sem.1/a)" = "PASS mode=04750" ]; }
-check "mode= passthrough, set-uid kept, leading zeros alike" c_mode_passthrough_setuid
-c_mode_passthrough_differs() { h passthrough mode=755 sem.1/a | grep -q "^FAIL differs: mode=4750 on the host, 755 in the guest"; }
-check "mode= passthrough differs" c_mode_passthrough_differs
-c_absent_alike() { [ "$(h passthrough absent sem.1/none)" = "PASS absent" ]; }
-check "absent: alike" c_absent_alike
-c_absent_exists() { h passthrough absent sem.1/a | grep -q "^FAIL differs: sem.1/a exists on the host"; }
-check "absent: it exists" c_absent_exists
-c_missing_file_enoent() { h passthrough size=1 sem.1/none | grep -q "^FAIL errno=ENOENT"; }
-check "a file not on the host: ENOENT" c_missing_file_enoent
-c_path_out_of_folder_refused() { h passthrough size=3 ../dir/sem.1/a | grep -q "^FAIL differs: path .* leaves the folder"; }
-check "a path out of the folder is refused" c_path_out_of_folder_refused
-c_unknown_check_named() { h passthrough colour=red sem.1/a | grep -q "^FAIL differs: unknown check .colour=red."; }
-check "an unknown check is named" c_unknown_check_named
+# host_is MODE CHECK PATH LINE: sem_host_check's verdict is LINE exactly;
+# host_says MODE CHECK PATH PATTERN: it matches PATTERN (grep's basic syntax)
+host_is() { [ "$(h "$1" "$2" "$3")" = "$4" ]; }
+host_says() { h "$1" "$2" "$3" | grep -q -- "$4"; }
+check "sha256= alike" host_is passthrough sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad sem.1/a "PASS sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+check "sha256= differs" host_says passthrough sha256=00 sem.1/a "^FAIL differs: sha256=ba78.* on the host, 00 in the guest"
+check "size= alike" host_is passthrough size=3 sem.1/a "PASS size=3"
+check "size= differs" host_says passthrough size=4 sem.1/a "^FAIL differs: size=3 on the host, 4 in the guest"
+check "nlink=" host_is passthrough nlink=2 sem.1/a "PASS nlink=2"
+check "mode= passthrough, set-uid kept, leading zeros alike" host_is passthrough mode=04750 sem.1/a "PASS mode=04750"
+check "mode= passthrough differs" host_says passthrough mode=755 sem.1/a "^FAIL differs: mode=4750 on the host, 755 in the guest"
+check "absent: alike" host_is passthrough absent sem.1/none "PASS absent"
+check "absent: it exists" host_says passthrough absent sem.1/a "^FAIL differs: sem.1/a exists on the host"
+check "a file not on the host: ENOENT" host_says passthrough size=1 sem.1/none "^FAIL errno=ENOENT"
+check "a path out of the folder is refused" host_says passthrough size=3 ../dir/sem.1/a "^FAIL differs: path .* leaves the folder"
+check "an unknown check is named" host_says passthrough colour=red sem.1/a "^FAIL differs: unknown check .colour=red."
 if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.t", b"x")' "$d/sem.1/a" 2>/dev/null; then
 	# QEMU's mapped-xattr: the guest's mode in user.virtfs.mode, LE.
 	python3 -c 'import os, sys, struct; os.setxattr(sys.argv[1], "user.virtfs.mode", struct.pack("<I", 0o100640))' "$d/sem.1/b"
 	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtfs.trusted.t", bytes.fromhex("0102"))' "$d/sem.1/a"
-	c_mode_mapped_xattr() { [ "$(h mapped-xattr mode=640 sem.1/b)" = "PASS mode=640" ]; }
-	check "mode= mapped-xattr reads user.virtfs.mode" c_mode_mapped_xattr
-	c_xattr_user() { [ "$(h mapped-xattr xattr:user.t=78 sem.1/a)" = "PASS xattr:user.t=78" ]; }
-	check "xattr: user.* as it is" c_xattr_user
-	c_xattr_mapped_trusted() { [ "$(h mapped-xattr xattr:trusted.t=0102 sem.1/a)" = "PASS xattr:trusted.t=0102" ]; }
-	check "xattr: mapped trusted.* under user.virtfs." c_xattr_mapped_trusted
+	check "mode= mapped-xattr reads user.virtfs.mode" host_is mapped-xattr mode=640 sem.1/b "PASS mode=640"
+	check "xattr: user.* as it is" host_is mapped-xattr xattr:user.t=78 sem.1/a "PASS xattr:user.t=78"
+	check "xattr: mapped trusted.* under user.virtfs." host_is mapped-xattr xattr:trusted.t=0102 sem.1/a "PASS xattr:trusted.t=0102"
 	python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.virtiofs.trusted.v", bytes.fromhex("0a0b"))' "$d/sem.1/a"
-	c_xattr_virtiofsd_trusted() { [ "$(h passthrough xattr:trusted.v=0a0b sem.1/a)" = "PASS xattr:trusted.v=0a0b" ]; }
-	check "xattr: virtiofsd's trusted.* under user.virtiofs." c_xattr_virtiofsd_trusted
-	c_xattr_none_enodata() { h passthrough xattr:user.none=00 sem.1/a | grep -q "^FAIL errno=ENODATA"; }
-	check "xattr: none on the host: ENODATA" c_xattr_none_enodata
+	check "xattr: virtiofsd's trusted.* under user.virtiofs." host_is passthrough xattr:trusted.v=0a0b sem.1/a "PASS xattr:trusted.v=0a0b"
+	check "xattr: none on the host: ENODATA" host_says passthrough xattr:user.none=00 sem.1/a "^FAIL errno=ENODATA"
 else
 	for n in 1 2 3 4 5; do skip "xattr check $n: no user xattrs on $W's filesystem"; done
 fi
