@@ -117,16 +117,16 @@ elif ! command -v virtiofsd >/dev/null && [ "$(id -u)" != 0 ]; then
 else
 	run vfs --fs virtiofs --fstests-results "$R" -- -g quick
 	check "virtiofs: ./check's exit status 3 is run9p's" [ "$RC" = 3 ]
-	check "virtiofs: ./check read FSTYP=virtiofs, the two tags" \
-		eval 'grep -qx FSTYP=virtiofs "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"'
-	check "virtiofs: TEST and SCRATCH mounted as virtiofs in the guest" \
-		eval 'grep -q " /mnt/fstests/test .* - virtiofs fstest " "$R/results/mountinfo" &&
-		grep -q " /mnt/fstests/scratch .* - virtiofs fscratch " "$R/results/mountinfo"'
-	check "virtiofs: the root stays 9p, the results folder 9p, ./check's output on stdout" \
-		eval 'grep -q " - 9p fsRoot " "$R/results/mountinfo" && grep -q " $R .* - 9p r9prw0 " "$R/results/mountinfo" &&
-		grep -qx "Ran: -g quick" "$WORK/vfs.out"'
-	check "virtiofs: a file written on the TEST share is in the host's test/" \
-		eval '[ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]'
+	c_virtiofs_check_read_fstyp_virtiofs() { grep -qx FSTYP=virtiofs "$R/results/config" && grep -qx TEST_DEV=fstest "$R/results/config" && grep -qx SCRATCH_DEV=fscratch "$R/results/config"; }
+	check "virtiofs: ./check read FSTYP=virtiofs, the two tags" c_virtiofs_check_read_fstyp_virtiofs
+	c_virtiofs_test_scratch_mounted_virtiofs() { grep -q " /mnt/fstests/test .* - virtiofs fstest " "$R/results/mountinfo" &&
+		grep -q " /mnt/fstests/scratch .* - virtiofs fscratch " "$R/results/mountinfo"; }
+	check "virtiofs: TEST and SCRATCH mounted as virtiofs in the guest" c_virtiofs_test_scratch_mounted_virtiofs
+	c_virtiofs_root_stays_9p_results() { grep -q " - 9p fsRoot " "$R/results/mountinfo" && grep -q " $R .* - 9p r9prw0 " "$R/results/mountinfo" &&
+		grep -qx "Ran: -g quick" "$WORK/vfs.out"; }
+	check "virtiofs: the root stays 9p, the results folder 9p, ./check's output on stdout" c_virtiofs_root_stays_9p_results
+	c_virtiofs_file_written_test_share() { [ "$(cat "$R/test/written" 2>/dev/null)" = "from the guest" ]; }
+	check "virtiofs: a file written on the TEST share is in the host's test/" c_virtiofs_file_written_test_share
 fi
 
 t_done fstests

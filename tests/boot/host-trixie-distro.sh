@@ -66,12 +66,12 @@ outside() {
 # (what the packages install: the hooks, mount9p in /usr/lib/root9p).
 build_stage() {
 	LOG=$LOGDIR/build.log
-	check "build with trixie's gcc and klibc (make O=$O)" \
-		eval 'nice -n 10 make -j2 O="$O" all >"$LOG" 2>&1'
+	c_build_with_trixie_gcc_klibc() { nice -n 10 make -j2 O="$O" all >"$LOG" 2>&1; }
+	check "build with trixie's gcc and klibc (make O=$O)" c_build_with_trixie_gcc_klibc
 	# shellcheck disable=SC2034 # read by the eval below and the images' sections
 	STAGE=$WORK/stage
-	check "make install PREFIX=/usr DESTDIR=stage (O=$O)" \
-		eval 'make -s install O="$O" PREFIX=/usr DESTDIR="$STAGE" >>"$LOG" 2>&1'
+	c_make_install_prefix_usr_destdir() { make -s install O="$O" PREFIX=/usr DESTDIR="$STAGE" >>"$LOG" 2>&1; }
+	check "make install PREFIX=/usr DESTDIR=stage (O=$O)" c_make_install_prefix_usr_destdir
 }
 
 # lv_cleanup: one path for what the libvirt section starts: the domain,
@@ -127,12 +127,12 @@ section_libvirt() {
 	# QEMU runs as libvirt-qemu: a kernel it can read (the cache is root's).
 	cp "$KERNEL_IMAGE" "$WORK/vmlinuz" && chmod 0644 "$WORK/vmlinuz"
 	LOG=$LOGDIR/lv-run9p.log
-	check "libvirt: run9p --fs virtiofs --libvirt-xml writes a TCG domain (type qemu)" \
-		eval '"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --fstype=virtiofs -o "$img" 2>"$LOG" &&
+	c_libvirt_run9p_fs_virtiofs_libvirt() { "$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" --fstype=virtiofs -o "$img" 2>"$LOG" &&
 			"$RUN9P" -k "$WORK/vmlinuz" -i "$img" -r "$ROOT" --accel tcg --fs virtiofs --passthrough-as-root \
 				--libvirt-xml "$xml" --libvirt-serial "$WORK/lv-console.log" \
 				-a "probe.token=$token probe.hold panic=-1 no_timer_check" 2>>"$LOG" &&
-			grep -q "<domain type=.qemu.>" "$xml"'
+			grep -q "<domain type=.qemu.>" "$xml"; }
+	check "libvirt: run9p --fs virtiofs --libvirt-xml writes a TCG domain (type qemu)" c_libvirt_run9p_fs_virtiofs_libvirt
 	LV_NAME=$(sed -n 's:.*<name>\(.*\)</name>.*:\1:p' "$xml")
 	LOG=$LOGDIR/libvirtd.log
 	if ! lv_private; then
@@ -161,17 +161,17 @@ section_libvirt() {
 	# shellcheck disable=SC2034 # read by the eval'd check
 	qemu_log=/var/log/libvirt/qemu/$LV_NAME.log
 	cp /var/log/libvirt/qemu/* "$LOGDIR/" 2>/dev/null
-	check "libvirt: QEMU under TCG with a vhost-user-fs device, virtiofsd started by libvirt" \
-		eval 'grep -q -- "-accel tcg" "$qemu_log" && grep -q "vhost-user-fs-pci" "$qemu_log" &&
-			pgrep -f "virtiofsd.*$ROOT" >/dev/null'
-	check "libvirt: / is virtiofs from tag fsRoot, rw; the probe ran" \
-		eval 'has "@@ hold" && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"'
-	check "libvirt: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]'
+	c_libvirt_qemu_under_tcg_with() { grep -q -- "-accel tcg" "$qemu_log" && grep -q "vhost-user-fs-pci" "$qemu_log" &&
+			pgrep -f "virtiofsd.*$ROOT" >/dev/null; }
+	check "libvirt: QEMU under TCG with a vhost-user-fs device, virtiofsd started by libvirt" c_libvirt_qemu_under_tcg_with
+	c_libvirt_virtiofs_from_tag_fsroot() { has "@@ hold" && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"; }
+	check "libvirt: / is virtiofs from tag fsRoot, rw; the probe ran" c_libvirt_virtiofs_from_tag_fsroot
+	c_libvirt_guest_write_reached_host() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$token" ]; }
+	check "libvirt: the guest's write reached the host" c_libvirt_guest_write_reached_host
 	LOG=$LOGDIR/lv-destroy.log
-	check "libvirt: virsh destroy ends it; no QEMU, no virtiofsd left" \
-		eval 'virsh -c qemu:///system destroy "$LV_NAME" >"$LOG" 2>&1 && sleep 1 &&
-			! pgrep -f "qemu-system.*$LV_NAME" >/dev/null && ! pgrep -f "virtiofsd.*$ROOT" >/dev/null'
+	c_libvirt_virsh_destroy_ends_no() { virsh -c qemu:///system destroy "$LV_NAME" >"$LOG" 2>&1 && sleep 1 &&
+			! pgrep -f "qemu-system.*$LV_NAME" >/dev/null && ! pgrep -f "virtiofsd.*$ROOT" >/dev/null; }
+	check "libvirt: virsh destroy ends it; no QEMU, no virtiofsd left" c_libvirt_virsh_destroy_ends_no
 	lv_cleanup
 }
 
@@ -198,17 +198,17 @@ boot_howto() {
 check_howto() {
 	local lbl=$1 sysroot=$2 mi
 	mi=$(mountinfo_of /)
-	check "$lbl: the probe ran to the end, the real init as PID 1" \
-		eval 'probe_is done yes && probe_is pid 1'
+	c_probe_ran_end_real_init() { probe_is "done" yes && probe_is pid 1; }
+	check "$lbl: the probe ran to the end, the real init as PID 1" c_probe_ran_end_real_init
 	check "$lbl: / is 9p from tag fsRoot, rw" grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw.* - 9p fsRoot ' <<<"$mi"
-	check "$lbl: the rootflags: msize clamped to 512000, cache as 6.12 shows it ($CACHE_SHOWN), posixacl" \
-		eval 'grep -q "msize=512000" <<<"$mi" && grep -q -- "$CACHE_SHOWN" <<<"$mi" && grep -q posixacl <<<"$mi"'
+	c_rootflags_msize_clamped_512000_cache() { grep -q "msize=512000" <<<"$mi" && grep -q -- "$CACHE_SHOWN" <<<"$mi" && grep -q posixacl <<<"$mi"; }
+	check "$lbl: the rootflags: msize clamped to 512000, cache as 6.12 shows it ($CACHE_SHOWN), posixacl" c_rootflags_msize_clamped_512000_cache
 	check "$lbl: root9p's hook mounted it (mount9p's report)" \
 		grep -qE "mount9p: mounted fsRoot on $sysroot in [0-9]+ ms" <(console)
-	check "$lbl: /tmp is mount9p's tmpfs, mode 1777" \
-		eval 'grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777'
-	check "$lbl: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$TOKEN" ]'
+	c_tmp_mount9p_tmpfs_mode_1777() { grep -qE " /tmp rw,nosuid,nodev[^ ]* .*- tmpfs " <<<"$(mountinfo_of /tmp)" && probe_is tmpmode 1777; }
+	check "$lbl: /tmp is mount9p's tmpfs, mode 1777" c_tmp_mount9p_tmpfs_mode_1777
+	c_guest_write_reached_host() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$TOKEN" ]; }
+	check "$lbl: the guest's write reached the host" c_guest_write_reached_host
 }
 
 # itools: trixie's mkinitramfs with root9p's hooks laid over the tree's
@@ -218,10 +218,10 @@ section_itools() {
 	local img=$WORK/it.img
 	LOG=$LOGDIR/it.mkinitramfs.log
 	itools_conf "$WORK/itconf" MODULES=list
-	check "initramfs-tools $(dpkg-query -W -f '${Version}' initramfs-tools): mkinitramfs builds an image with root9p's hook" \
-		eval 'itools_image "$img" "$WORK/itconf" "$STAGE" >"$LOG" 2>&1 &&
+	c_itools_image_root9p_hook() { itools_image "$img" "$WORK/itconf" "$STAGE" >"$LOG" 2>&1 &&
 			lsinitramfs "$img" >"$WORK/it.list" 2>/dev/null &&
-			grep -qx "usr/sbin/mount9p" "$WORK/it.list" && grep -qx "scripts/9p" "$WORK/it.list"'
+			grep -qx "usr/sbin/mount9p" "$WORK/it.list" && grep -qx "scripts/9p" "$WORK/it.list"; }
+	check "initramfs-tools $(dpkg-query -W -f '${Version}' initramfs-tools): mkinitramfs builds an image with root9p's hook" c_itools_image_root9p_hook
 	SIZES+=("initramfs-tools $(stat -c %s "$img" 2>/dev/null || echo 0)")
 	if [ ! -s "$img" ]; then
 		t_skip $((6 + 3)) "initramfs-tools: no image"
@@ -235,8 +235,8 @@ section_itools() {
 	check "initramfs-tools virtiofs: the probe ran to the end" probe_is "done" yes
 	check "initramfs-tools virtiofs: / is virtiofs from tag fsRoot, rw, dax=never" \
 		grep -qE '^[0-9]+ [0-9]+ [0-9:]+ / / rw.* - virtiofs fsRoot rw,dax=never' <<<"$(mountinfo_of /)"
-	check "initramfs-tools virtiofs: the guest's write reached the host" \
-		eval '[ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$TOKEN" ]'
+	c_initramfs_tools_virtiofs_guest_write() { [ "$(cat "$ROOT/out/written" 2>/dev/null)" = "$TOKEN" ]; }
+	check "initramfs-tools virtiofs: the guest's write reached the host" c_initramfs_tools_virtiofs_guest_write
 }
 
 # dracut: trixie's dracut with 90root9p beside the tree's modules, a
@@ -246,11 +246,11 @@ section_dracut() {
 	local img=$WORK/dracut.img
 	LOG=$LOGDIR/dracut.log
 	dracut_tree "$WORK/base" hooks/dracut/90root9p
-	check "dracut $(dpkg-query -W -f '${Version}' dracut-core): builds a systemd image with 90root9p" \
-		eval 'ROOT9P_MOUNT9P=$STAGE/usr/sbin/mount9p \
+	c_dracut_systemd_image_90root9p() { ROOT9P_MOUNT9P=$STAGE/usr/sbin/mount9p \
 			dracut_image "$img" systemd root9p "$DRACUT_LEAN_OMIT" "$WORK/base" "$WORK" >"$LOG" 2>&1 &&
 			lsinitrd "$img" >"$WORK/dracut.list" 2>/dev/null && grep -qE " usr/sbin/mount9p\$" "$WORK/dracut.list" &&
-			grep -q "root9p-generator" "$WORK/dracut.list"'
+			grep -q "root9p-generator" "$WORK/dracut.list"; }
+	check "dracut $(dpkg-query -W -f '${Version}' dracut-core): builds a systemd image with 90root9p" c_dracut_systemd_image_90root9p
 	SIZES+=("dracut $(stat -c %s "$img" 2>/dev/null || echo 0)")
 	if [ ! -s "$img" ]; then
 		t_skip 6 "dracut: no image"

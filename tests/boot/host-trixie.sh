@@ -259,17 +259,18 @@ vfsuser_once() {
 	local out
 	LOG=
 	VROOT=$WORK/root-vfsuser
-	check "the user's virtiofs root (uid 65534's copy, its own init)" eval 'vfsuser_root "$VROOT"'
+	c_user_virtiofs_root_uid_65534() { vfsuser_root "$VROOT"; }
+	check "the user's virtiofs root (uid 65534's copy, its own init)" c_user_virtiofs_root_uid_65534
 	out=$(vfsuser_run9p --dry-run -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs 2>&1)
-	check "as a user: virtiofsd --sandbox=namespace maps the user to the guest's root" \
-		eval 'grep -qE "^/usr/libexec/virtiofsd .*--sandbox=namespace .*--uid-map=:0:65534:1: --gid-map=:0:65534:1:" <<<"$out"'
+	c_user_virtiofsd_sandbox_namespace_maps() { grep -qE "^/usr/libexec/virtiofsd .*--sandbox=namespace .*--uid-map=:0:65534:1: --gid-map=:0:65534:1:" <<<"$out"; }
+	check "as a user: virtiofsd --sandbox=namespace maps the user to the guest's root" c_user_virtiofsd_sandbox_namespace_maps
 	out=$("$RUN9P" --dry-run --accel tcg -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs 2>&1)
-	check "as root: virtiofsd drops to the tree's owner (setpriv), with the same maps" \
-		eval 'grep -qE "^setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/libexec/virtiofsd .*--uid-map=:0:65534:1:" <<<"$out"'
+	c_root_virtiofsd_drops_tree_owner() { grep -qE "^setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/libexec/virtiofsd .*--uid-map=:0:65534:1:" <<<"$out"; }
+	check "as root: virtiofsd drops to the tree's owner (setpriv), with the same maps" c_root_virtiofsd_drops_tree_owner
 	out=$(vfsuser_run9p --dry-run -k "$VK" -i "$VIMG" -r "$VROOT" --fs auto 2>&1)
-	check "as a user: --fs auto picks virtiofs (virtiofs in the kernel, the Rust daemon) and says so" \
-		eval 'grep -q "^run9p: --fs auto: virtiofs: .* has virtiofs and /usr/libexec/virtiofsd can serve" <<<"$out" &&
-			grep -q " rootfstype=virtiofs" <<<"$out"'
+	c_user_fs_auto_picks_virtiofs() { grep -q "^run9p: --fs auto: virtiofs: .* has virtiofs and /usr/libexec/virtiofsd can serve" <<<"$out" &&
+			grep -q " rootfstype=virtiofs" <<<"$out"; }
+	check "as a user: --fs auto picks virtiofs (virtiofs in the kernel, the Rust daemon) and says so" c_user_fs_auto_picks_virtiofs
 }
 
 # vfsuser_root DIR: the probe root, owned by $VFSU, with /usr/bin/env and
@@ -337,22 +338,22 @@ vfsuser_kernel() {
 	local before
 	rm -f "$VROOT/out/made"
 	vfsuser_boot "$K-vfsuser" -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs -a "panic=-1"
-	check "$K vfs user: a tree of uid 65534 boots over virtiofs, run9p run by that user" \
-		eval 'probe_is done yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"'
+	c_vfs_user_tree_uid_65534() { probe_is "done" yes && grep -qE " / / rw.* - virtiofs fsRoot " <<<"$(mountinfo_of /)"; }
+	check "$K vfs user: a tree of uid 65534 boots over virtiofs, run9p run by that user" c_vfs_user_tree_uid_65534
 	check "$K vfs user: the guest sees /usr/bin/env and /etc/passwd as 0:0" probe_is own "0:0 0:0 "
-	check "$K vfs user: a file the guest's root makes is 0:0 in the guest" \
-		eval 'probe_is write ok && probe_is made 0:0'
-	check "$K vfs user: on the host that file is the user's ($VFSU)" \
-		eval '[ "$(stat -c %u:%g "$VROOT/out/made" 2>/dev/null)" = "$VFSU" ]'
-	check "$K vfs user: after the guest wrote, nothing under the tree is root's on the host (find -uid 0 -o -gid 0)" \
-		eval '[ -e "$VROOT/out/made" ] && [ -z "$(find "$VROOT" \( -uid 0 -o -gid 0 \) -print -quit)" ]'
+	c_vfs_user_file_guest_root() { probe_is write ok && probe_is made 0:0; }
+	check "$K vfs user: a file the guest's root makes is 0:0 in the guest" c_vfs_user_file_guest_root
+	c_vfs_user_host_that_file() { [ "$(stat -c %u:%g "$VROOT/out/made" 2>/dev/null)" = "$VFSU" ]; }
+	check "$K vfs user: on the host that file is the user's ($VFSU)" c_vfs_user_host_that_file
+	c_vfs_user_after_guest_wrote() { [ -e "$VROOT/out/made" ] && [ -z "$(find "$VROOT" \( -uid 0 -o -gid 0 \) -print -quit)" ]; }
+	check "$K vfs user: after the guest wrote, nothing under the tree is root's on the host (find -uid 0 -o -gid 0)" c_vfs_user_after_guest_wrote
 	rm -f "$VROOT/out/made"
 	# shellcheck disable=SC2034 # read by the eval below
 	before=$(treesum "$VROOT")
 	vfsuser_boot "$K-vfsuser-ro" -k "$VK" -i "$VIMG" -r "$VROOT" --fs virtiofs --ro -a "probe.remount panic=-1"
-	check "$K vfs user --ro: the guest's write fails (EROFS, / made rw again) and nothing changes" \
-		eval 'probe_is done yes && probe_has write "^failed: .*Read-only file system" &&
-			[ ! -e "$VROOT/out/made" ] && [ "$before" = "$(treesum "$VROOT")" ]'
+	c_vfs_user_ro_guest_write() { probe_is "done" yes && probe_has write "^failed: .*Read-only file system" &&
+			[ ! -e "$VROOT/out/made" ] && [ "$before" = "$(treesum "$VROOT")" ]; }
+	check "$K vfs user --ro: the guest's write fails (EROFS, / made rw again) and nothing changes" c_vfs_user_ro_guest_write
 }
 
 inside() {

@@ -176,15 +176,16 @@ OUT=$(cat "$LOGDIR/loop-noinitrd.out")
 ERR=$(cat "$LOGDIR/loop-noinitrd.err")
 # Every check is of the boot with no initrd: each asks that it was one.
 noinitrd_boot() { grep -q "^cmdline .* init=$payload " <<<"$OUT" && grep -qx "unpack 0" <<<"$OUT"; }
-check "the loop with no initrd (--host-root, auto): init=$payload, no initrd; the kernel unpacked no initramfs" \
-	eval 'noinitrd_boot && ! grep -q "^cmdline .*initrd=" <<<"$OUT"'
-check "... CMD's exit code 7 comes back" eval 'noinitrd_boot && [ "$RC" = 7 ]'
-check "... stdin reaches CMD, stdout and stderr come back apart" \
-	eval 'noinitrd_boot && grep -qx "stdin bytes-from-stdin" <<<"$OUT" && grep -qx to-stderr <<<"$ERR" && ! grep -qx to-stderr <<<"$OUT"'
-check "... / is the overlay over the kernel's own 9p mount (/run/root9p/lower is 9p)" \
-	eval 'noinitrd_boot && grep -qx "rootfs overlay" <<<"$OUT" && grep -qx "lowerfs 9p" <<<"$OUT"'
-check "... the guest wrote $probe_file in its /, and the host's has no such file" \
-	eval 'noinitrd_boot && grep -qx "wrote written" <<<"$OUT" && [ ! -e "$probe_file" ]'
+c_loop_with_no_initrd_host() { noinitrd_boot && ! grep -q "^cmdline .*initrd=" <<<"$OUT"; }
+check "the loop with no initrd (--host-root, auto): init=$payload, no initrd; the kernel unpacked no initramfs" c_loop_with_no_initrd_host
+c_cmd_exit_code_7_comes() { noinitrd_boot && [ "$RC" = 7 ]; }
+check "... CMD's exit code 7 comes back" c_cmd_exit_code_7_comes
+c_stdin_reaches_cmd_stdout_stderr() { noinitrd_boot && grep -qx "stdin bytes-from-stdin" <<<"$OUT" && grep -qx to-stderr <<<"$ERR" && ! grep -qx to-stderr <<<"$OUT"; }
+check "... stdin reaches CMD, stdout and stderr come back apart" c_stdin_reaches_cmd_stdout_stderr
+c_overlay_over_kernel_own_9p() { noinitrd_boot && grep -qx "rootfs overlay" <<<"$OUT" && grep -qx "lowerfs 9p" <<<"$OUT"; }
+check "... / is the overlay over the kernel's own 9p mount (/run/root9p/lower is 9p)" c_overlay_over_kernel_own_9p
+c_guest_wrote_host_has_no() { noinitrd_boot && grep -qx "wrote written" <<<"$OUT" && [ ! -e "$probe_file" ]; }
+check "... the guest wrote $probe_file in its /, and the host's has no such file" c_guest_wrote_host_has_no
 rm -f "$probe_file"
 
 # A plain root with no overlay: payload9p installed in it, --initrd none.
@@ -197,8 +198,8 @@ RC=0
 	>"$LOGDIR/loop-plain.out" 2>"$LOGDIR/loop-plain.err" || RC=$?
 OUT=$(cat "$LOGDIR/loop-plain.out")
 check "-r DIR holding payload9p, --initrd none: CMD's exit code 5 comes back" [ "$RC" = 5 ]
-check "... init=/usr/lib/root9p/payload9p, no initramfs unpacked" \
-	eval 'grep -q "^cmdline .* init=/usr/lib/root9p/payload9p " <<<"$OUT" && grep -qx "unpack 0" <<<"$OUT"'
+c_init_usr_lib_root9p_payload9p() { grep -q "^cmdline .* init=/usr/lib/root9p/payload9p " <<<"$OUT" && grep -qx "unpack 0" <<<"$OUT"; }
+check "... init=/usr/lib/root9p/payload9p, no initramfs unpacked" c_init_usr_lib_root9p_payload9p
 check "... / is the 9p root the kernel mounted (/proc/self/mountinfo)" grep -qx 'rootfs 9p' <<<"$OUT"
 rm -rf "$WORK/tiny/usr/lib/root9p"
 
