@@ -102,9 +102,8 @@ fuzz_pid=$!
 # semantics suites (148 s) moved to A; CPU seconds summed over the
 # suites ~5900 plus the fuzzer's ~500: the two cores were busy
 # throughout, so a third lane would not shorten it.
-# The Debian packages (tests/boot/packages.sh): built once, at the start
-# of lane A, into PKG_DEBS; their guests boot in both lanes (packages is
-# the longest suite). Lane B waits for the build's end (the .ended file)
+# The packages (tests/boot/packages.sh --debs) are built into PKG_DEBS at
+# the start of lane A; lane B waits for the build's end (the .ended file)
 # before its part; a failed build fails each part too, by name.
 PKG_DEBS=$(mktemp -d /var/tmp/r9p-debs.XXXXXX) || exit 2
 packages() { "$MAKE" -s check-packages PKG_DEBS="$PKG_DEBS" PKG_ONLY="$*"; }
@@ -147,16 +146,7 @@ lane_b() {
 	run lint tests/lint.sh
 	# run9p's functions and refusals, one bats test each (#25)
 	run bats tests/bats/run.sh
-	# each in an empty TMPDIR of its own: what a suite leaves there fails it
-	# (tests/lib/suites.sh, RUN_TMPDIR); 0755, as QEMU and virtiofsd run as
-	# other users below it
-	host_tmp=$(mktemp -d /var/tmp/r9h.XXXXXX) && chmod 0755 "$host_tmp" || exit 2
-	for t in tests/host/*.sh; do
-		[ -e "$t" ] || continue
-		RUN_TMPDIR=$host_tmp run "$(basename "$t" .sh)" "$t"
-	done
-	# left with what a failed suite left, for a look
-	rmdir "$host_tmp" 2>/dev/null
+	run_host_suites || exit 2
 	run mkroot9p tests/boot/mkroot9p.sh
 	run dracut tests/boot/dracut.sh
 	run initramfs-tools tests/boot/initramfs-tools.sh

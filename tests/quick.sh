@@ -28,16 +28,7 @@ fuzz_log=$(mktemp)
 fuzz_pid=$!
 run lint tests/lint.sh
 run bats tests/bats/run.sh
-# each in an empty TMPDIR of its own: what a suite leaves there fails it
-# (tests/lib/suites.sh, RUN_TMPDIR); 0755, as QEMU and virtiofsd run as
-# other users below it
-host_tmp=$(mktemp -d /var/tmp/r9h.XXXXXX) && chmod 0755 "$host_tmp" || exit 2
-for t in tests/host/*.sh; do
-	[ -e "$t" ] || continue
-	RUN_TMPDIR=$host_tmp run "$(basename "$t" .sh)" "$t"
-done
-# left with what a failed suite left, for a look
-rmdir "$host_tmp" 2>/dev/null
+run_host_suites || exit 2
 wait "$fuzz_pid"
 run fuzz fuzz_result "$fuzz_log"
 rm -f "$fuzz_log"
