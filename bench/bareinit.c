@@ -10,7 +10,8 @@
  * (under TCG, their first translation too); init9p's time above it is its
  * checks'. It logs "bare: steps in ms: ..." in the words of init9p's
  * root9p.debug line (init/init9p.c, log_steps) for bench/boottime.sh, then
- * execs /sbin/init. A failed step is logged and the guest powered off.
+ * execs /sbin/init. A failed step returns what failed to main(), which
+ * logs it and powers the guest off (a bench boot then ends at once).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +36,7 @@
 #define LOAD_LIST "root9p.load"	/* mkinitrd9p's list, init9p's too */
 #define TAG_DIR "/sys/bus/virtio/drivers/9pnet_virtio"
 #define POLL_US 20000		/* init9p's (mount9p/mount.c) */
+#define TAG_WAIT_MS 30000	/* then the boot is a failed one */
 #define CMDLINE_MAX 4096
 #define LIST_MAX 16384
 #define PATH_LEN 512
@@ -58,6 +60,13 @@ static const struct {
 	{ "devtmpfs",	"/dev",		MS_NOSUID },
 	{ "proc",	"/proc",	MS_NOSUID | MS_NODEV | MS_NOEXEC },
 	{ "sysfs",	"/sys",		MS_NOSUID | MS_NODEV | MS_NOEXEC },
+};
+
+/* What failed: the step, its target, the errno. */
+struct failure {
+	const char *step;
+	char target[PATH_LEN];
+	int err;
 };
 
 static int kmsg = 2;	/* the console until /dev/kmsg is open */
@@ -91,36 +100,37 @@ static void power_off(void) { reboot(RB_POWER_OFF, NULL); }
 static void power_off(void) { reboot(RB_POWER_OFF); }
 #endif
 
-/* PID 1 must not exit: say what failed, then power off (a bench boot
- * ends at once rather than at its timeout). */
-static void stop(const char *step, const char *target, int err)
+/* -1, with F naming the failure. */
+static int failed(struct failure *f, const char *step, const char *target,
+		  int err)
 {
-	say(3, "cannot %s %s: %s", step, target, strerror(err));
-	say(3, "try: this is bench/bareinit, a measuring stick: boot init9p");
-	sync();
-	for (;;) {
-		power_off();
-		sleep(1);
-	}
+	f->step = step;
+	snprintf(f->target, sizeof(f->target), "%s", target);
+	f->err = err;
+	return -1;
 }
 
-/* A whole small file into BUF, NUL-terminated; its length. */
-static size_t read_file(const char *path, char *buf, size_t len)
+/* A whole small file into BUF, NUL-terminated: 0, or -1 and F. */
+static int read_file(const char *path, char *buf, size_t len,
+		     struct failure *f)
 {
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		stop("open", path, errno);
+		return failed(f, "open", path, errno);
 	n = read(fd, buf, len - 1);
 	if (n < 0)
-		stop("read", path, errno);
+		n = -errno;
 	close(fd);
+	if (n < 0)
+		return failed(f, "read", path, (int)-n);
 	buf[n] = '\0';
-	return n;
+	return 0;
 }
 
-/* root= and rootflags= of the command line (the last of each wins). */
+/* root= and rootflags= of the command line (the last of each wins; no
+ * quotes: run9p's rootflags have no blank). */
 static void parse_cmdline(char *line, const char **root, const char **flags)
 {
 	char *w, *p = line;
@@ -146,30 +156,33 @@ static int finit_module(int fd, const char *params, int flags)
 }
 #endif
 
-/* finit_module each entry of the image's list, in its order. */
-
-static void load_modules(void)
+/* finit_module each entry of the image's list, in its order: 0, or -1
+ * and F. */
+static int load_modules(struct failure *f)
 {
 	static char list[LIST_MAX];
 	char kdir[PATH_LEN], path[PATH_LEN * 2], *p = list, *line;
 	struct utsname u;
-	int fd;
+	int fd, err;
 
 	uname(&u);
 	snprintf(kdir, sizeof(kdir), "%s/%s", MODROOT, u.release);
 	snprintf(path, sizeof(path), "%s/%s", kdir, LOAD_LIST);
-	read_file(path, list, sizeof(list));
+	if (read_file(path, list, sizeof(list), f) < 0)
+		return -1;
 	while ((line = strsep(&p, "\n")) != NULL) {
 		if (!*line || *line == '#')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", kdir, line);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			stop("open", path, errno);
-		if (finit_module(fd, "", 0) < 0 && errno != EEXIST)
-			stop("load", path, errno);
+			return failed(f, "open", path, errno);
+		err = finit_module(fd, "", 0) < 0 && errno != EEXIST ? errno : 0;
 		close(fd);
+		if (err)
+			return failed(f, "load", path, err);
 	}
+	return 0;
 }
 
 /* Is TAG among the 9p virtio devices' mount tags yet? (init9p's look:
@@ -221,19 +234,14 @@ static void log_steps(long long t0, const long long *mark)
 	say(6, "steps in ms: %s; own %lld", line, own);
 }
 
-int main(int argc, char **argv)
+/* The steps, each marked in MARK as it ends; then the switch and the
+ * exec: returns only on a failure, -1 and F. */
+static int boot(char **argv, long long t0, long long *mark, struct failure *f)
 {
 	static char cmdline[CMDLINE_MAX];
 	const char *root = "", *flags = "";
-	long long t0 = r9p_now_ms(), mark[STEP_N];
 	size_t i;
 
-	(void)argc;
-	if (getpid() != 1) {
-		fprintf(stderr, "bareinit: run it as PID 1: it is a bench's "
-			"measuring stick (bench/boottime.sh)\n");
-		return 2;
-	}
 	for (i = 0; i < ARRAY_SIZE(early_mounts); i++) {
 		mkdir(early_mounts[i].dir, 0755);
 		mount(early_mounts[i].fstype, early_mounts[i].dir,
@@ -244,26 +252,32 @@ int main(int argc, char **argv)
 		kmsg = 2;
 	mark[STEP_EARLY] = r9p_now_ms();
 
-	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline), f) < 0)
+		return -1;
 	parse_cmdline(cmdline, &root, &flags);
 	mark[STEP_CONFIG] = r9p_now_ms();
 
-	load_modules();
+	if (load_modules(f) < 0)
+		return -1;
 	mark[STEP_MODULES] = r9p_now_ms();
 
-	while (!tag_present(root))
+	/* The clock only after a miss: no syscall more when the tag is
+	 * there at the first look. */
+	mkdir(NEWROOT, 0755);
+	while (!tag_present(root)) {
+		if (r9p_now_ms() - mark[STEP_MODULES] > TAG_WAIT_MS)
+			return failed(f, "find the mount tag", root, ETIMEDOUT);
 		usleep(POLL_US);
+	}
 	mark[STEP_WAIT] = r9p_now_ms();
 
-	mkdir(NEWROOT, 0755);
 	if (mount(root, NEWROOT, "9p", 0, flags) < 0)
-		stop("mount the root", root, errno);
+		return failed(f, "mount the root", root, errno);
 	mark[STEP_MOUNT] = r9p_now_ms();
 
 	if (mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
-		say(4, "warning: cannot mount tmpfs on %s/tmp: %s", NEWROOT,
-		    strerror(errno));
+		return failed(f, "mount tmpfs on", NEWROOT "/tmp", errno);
 	mark[STEP_TMP] = r9p_now_ms();
 	mark[STEP_INIT] = mark[STEP_PIN] = mark[STEP_TMP];
 
@@ -274,16 +288,38 @@ int main(int argc, char **argv)
 
 		snprintf(to, sizeof(to), "%s%s", NEWROOT, early_mounts[i].dir);
 		if (mount(early_mounts[i].dir, to, NULL, MS_MOVE, NULL) < 0)
-			stop("move", early_mounts[i].dir, errno);
+			return failed(f, "move", early_mounts[i].dir, errno);
 	}
 	mark[STEP_WIPE] = r9p_now_ms();
 	log_steps(t0, mark);
 
 	if (chdir(NEWROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
 	    chroot(".") < 0 || chdir("/") < 0)
-		stop("switch to", NEWROOT, errno);
+		return failed(f, "switch to", NEWROOT, errno);
 	argv[0] = "/sbin/init";
 	execv(argv[0], argv);
-	stop("exec", argv[0], errno);
-	return 1;
+	return failed(f, "exec", argv[0], errno);
+}
+
+int main(int argc, char **argv)
+{
+	static struct failure f;
+	long long t0 = r9p_now_ms(), mark[STEP_N];
+
+	(void)argc;
+	if (getpid() != 1) {
+		fprintf(stderr, "bareinit: run it as PID 1: it is a bench's "
+			"measuring stick (bench/boottime.sh)\n");
+		return 2;
+	}
+	boot(argv, t0, mark, &f);
+	/* PID 1 must not exit: say what failed, then power off. */
+	say(3, "cannot %s %s: %s", f.step, f.target, strerror(f.err));
+	say(3, "try: boot init9p's image (mkinitrd9p without --init): "
+	    "bareinit checks nothing, it only measures");
+	sync();
+	for (;;) {
+		power_off();
+		sleep(1);
+	}
 }
