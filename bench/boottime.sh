@@ -23,6 +23,9 @@ the guest time at realinit: median, min, max in ms, and the ratio of the
 medians to the first image given (the reference).
 ROOTDIR must have an init that logs "realinit: started" to /dev/kmsg first
 and then powers off: make one with scripts/mkroot-tiny.sh DIR.
+An image whose /init is bench/bareinit (mkinitrd9p --init build/klibc/bareinit)
+is the floor of init9p's own steps: every other image with a "steps in ms"
+line gets a line of its own steps above it.
 
   -n N            boots per image (default 5)
   -c CPUS         virtual CPUs of every guest (default 1)
@@ -44,7 +47,10 @@ EOF
 # (bench/busybox-initrd.sh) in the same words; the last four are the
 # kernel's: unpacking the initramfs (start, end: it runs alongside the
 # kernel's own start-up), the 9p client and the 9p filesystem registering
-# (the modules loaded, whoever loaded them).
+# (the modules loaded, whoever loaded them). Then, from a "steps in ms"
+# line, its "modules", "tag wait", "mount" and "tmpfs" (each from the end
+# of the step before, so that the own steps add up to "own") and the
+# image's kind: "bare" for bench/bareinit's line (the floor), else "-".
 parse_log() {
 	tr -d '\r' <"$1" | awk '
 	function ts(line) {
@@ -63,14 +69,15 @@ parse_log() {
 		return substr(line, RSTART + length(name) + 1, RLENGTH - length(name) - 1) + 0
 	}
 	BEGIN { ri = rl = mod = mnt = tmp = start = u0 = u1 = net = fs = "-"
-		wait = early = cfg = ichk = wipe = own = pin = sw = "-" }
+		wait = early = cfg = ichk = wipe = own = pin = sw = "-"
+		smod = swait = smnt = stmp = kind = "-" }
 	/\] Run \/init as init process/ && ri == "-" { ri = ts($0) }
 	/\] realinit: started/ && rl == "-" { rl = ts($0) }
 	/\] Trying to unpack rootfs image as initramfs/ && u0 == "-" { u0 = ts($0) }
 	/\] Freeing initrd memory/ && u1 == "-" { u1 = ts($0) }
 	/\] 9pnet: Installing 9P2000 support/ && net == "-" { net = ts($0) }
 	/\] 9p: Installing v9fs/ && fs == "-" { fs = ts($0) }
-	!/(init9p|bbinit): / { next }
+	!/(init9p|bbinit|bare): / { next }
 	/: loaded [0-9]+ modules in [0-9]+ ms/ && mod == "-" { mod = ms($0) }
 	/: mounted tmpfs on [^ ]+ in [0-9]+ ms/ { if (tmp == "-") tmp = ms($0); next }
 	/: mounted [^ ]+ on [^ ]+ in [0-9]+ ms/ && mnt == "-" { mnt = ms($0) }
@@ -83,6 +90,9 @@ parse_log() {
 		# Since issue 28: pin, the switch (API mounts moved, wipe) and
 		# "own", all the steps but the modules.
 		pin = step($0, "pin"); sw = step($0, "wipe"); own = step($0, "own")
+		smod = step($0, "modules"); swait = step($0, "tag wait")
+		smnt = step($0, "mount"); stmp = step($0, "tmpfs")
+		if ($0 ~ /bare: steps in ms: /) kind = "bare"
 	}
 	# An older init9p has no "own": its time to the exec less the
 	# modules, plus the wipe (the same steps, the move of /dev etc. and
@@ -90,12 +100,16 @@ parse_log() {
 	END {
 		if (own == "-" && start != "-" && mod != "-" && wipe != "-")
 			own = start - mod + wipe
-		print ri, rl, mod, mnt, tmp, start, u0, u1, net, fs, wait, early, cfg, ichk, wipe, own, pin, sw
+		print ri, rl, mod, mnt, tmp, start, u0, u1, net, fs, wait, early, cfg, ichk, wipe, own, pin, sw, \
+			smod, swait, smnt, stmp, kind
 	}'
 }
 
 # summarize RESULTS_TSV: the tables. Rows: idx name round status rc
-# run_init realinit phase mod mount tmp start unpack0 unpack1 9pnet v9fs log.
+# run_init realinit phase mod mount tmp start unpack0 unpack1 9pnet v9fs log
+# wait early cmdline initchk wipe own pin switch smod swait smount stmp kind.
+# The floor: the first image of kind "bare" (bench/bareinit), whose own
+# steps every other image's are compared with, step by step.
 summarize() {
 	awk -F '\t' -v nboots="$nboots" "$AWK_STATS"'
 	# "median min max", rounded
@@ -115,6 +129,17 @@ summarize() {
 		add($1 ",u0", $13); add($1 ",u1", $14); add($1 ",ri", $6); add($1 ",fs", $16); add($1 ",rl", $7)
 		add($1 ",wait", $18); add($1 ",early", $19); add($1 ",cfg", $20); add($1 ",ichk", $21)
 		add($1 ",wipe", $22); add($1 ",own", $23); add($1 ",pin", $24); add($1 ",switch", $25)
+		# bareinit says its steps on the one line: they fill the
+		# steps table where no line of their own was seen
+		if ($9 == "-") add($1 ",mod", $26)
+		if ($10 == "-") add($1 ",mount", $28)
+		if ($11 == "-") add($1 ",tmp", $29)
+		if ($18 == "-") add($1 ",wait", $27)
+		# the own-steps table: the steps line spans where there is one
+		add($1 ",owait", $27 != "-" ? $27 : $18)
+		add($1 ",omount", $28 != "-" ? $28 : $10)
+		add($1 ",otmp", $29 != "-" ? $29 : $11)
+		if ($30 == "bare" && floor == "") floor = $1
 		if ($13 != "-" && $14 != "-") add($1 ",unpack", $14 - $13)
 		if ($16 != "-") { add($1 ",tofs", $16 - $6); add($1 ",fsto", $7 - $16) }
 	}
@@ -144,16 +169,35 @@ summarize() {
 		print ""
 		print "init9p'"'"'s own steps: all but the modules step (the kernel'"'"'s finit_module work)"
 		print "and the real init'"'"'s exec, median ms, goal <= 20 (issue 28); \"switch\": the API"
-		print "mounts moved and the wipe; only with root9p.debug:"
+		print "mounts moved and the wipe; only with root9p.debug, or bench/bareinit'"'"'s \"bare:\" line"
+		print "(the floor: the same syscalls with no check; its init check and pin are 0):"
 		printf "%-17s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n", "image", "early", "cmdline", \
 			"tag wait", "9p mount", "tmpfs", "init chk", "pin", "switch", "own", "goal"
 		for (i = 1; i <= nimg; i++) {
 			k = order[i]
 			printf "%-17s", name[k]
-			n = split("early cfg wait mount tmp ichk pin switch own", s, " ")
+			n = split("early cfg owait omount otmp ichk pin switch own", s, " ")
 			for (j = 1; j <= n; j++) { split(stats(vals[k "," s[j]]), m, " "); printf " %8s", m[1] }
 			split(stats(vals[k ",own"]), m, " ")
 			printf " %8s\n", m[1] == "-" ? "-" : (m[1] <= 20 ? "met" : "x" sprintf("%.1f", m[1] / 20))
+		}
+		if (floor != "") {
+			# the median of each step less that of the floor
+			split("early cfg owait omount otmp ichk pin switch own", s, " ")
+			split("early,command line,tag wait,mount,tmpfs,init check,pin,wipe,own", label, ",")
+			for (j = 1; j <= 9; j++) { split(stats(vals[floor "," s[j]]), m, " "); fl[j] = m[1] }
+			for (i = 1; i <= nimg; i++) {
+				k = order[i]
+				split(stats(vals[k ",own"]), m, " ")
+				if (k == floor || m[1] == "-") continue
+				line = ""
+				for (j = 1; j <= 9; j++) {
+					split(stats(vals[k "," s[j]]), m, " ")
+					d = (m[1] == "-" || fl[j] == "-") ? "-" : sprintf("%+d", m[1] - fl[j])
+					line = line (j == 1 ? "" : (j == 9 ? "; " : ", ")) label[j] " " d
+				}
+				printf "%s above the floor (%s): %s\n", name[k], name[floor], line
+			}
 		}
 		print ""
 		print "timeline, median guest time in ms (kernel messages; \"9p loaded\": 9p: Installing v9fs):"
@@ -230,7 +274,8 @@ for round in $(seq 1 "$nboots"); do
 		rc=0
 		"$RUN9P" --accel tcg --timeout "$timeout" --passthrough-as-root -c "$cpus" -k "$kernel" -i "${initrds[$i]}" \
 			-r "$rootdir" -a "${extras[$i]}" </dev/null >"$out" 2>"$out.err" || rc=$?
-		read -r ri rl mod mnt tmp start u0 u1 net fs wait early cfg ichk wipe own pin sw < <(parse_log "$out")
+		read -r ri rl mod mnt tmp start u0 u1 net fs wait early cfg ichk wipe own pin sw smod swait smnt stmp \
+			kind < <(parse_log "$out")
 		phase=- status=ok
 		if [ "$ri" = - ]; then
 			status=no-run-init
@@ -244,9 +289,10 @@ for round in $(seq 1 "$nboots"); do
 			[ $rc = 124 ] && status=timeout
 			[ $rc != 0 ] && [ $rc != 124 ] && status=rc$rc
 		fi
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$name" \
-			"$round" "$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start" \
-			"$u0" "$u1" "$net" "$fs" "$out" "$wait" "$early" "$cfg" "$ichk" "$wipe" "$own" "$pin" "$sw" >>"$results"
+		row=("$i" "$name" "$round" "$status" "$rc" "$ri" "$rl" "$phase" "$mod" "$mnt" "$tmp" "$start"
+			"$u0" "$u1" "$net" "$fs" "$out" "$wait" "$early" "$cfg" "$ichk" "$wipe" "$own" "$pin" "$sw"
+			"$smod" "$swait" "$smnt" "$stmp" "$kind")
+		(IFS=$'\t'; printf '%s\n' "${row[*]}") >>"$results"
 		msg=$status
 		[ "$phase" = - ] || msg="$status, $phase ms"
 		log "boot $k/$total: $name round $round: $msg"
@@ -255,7 +301,7 @@ done
 
 if [ -n "$csv" ]; then
 	{
-		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,unpack_start_ms,unpack_end_ms,9pnet_ms,v9fs_ms,log,tag_wait_ms,early_ms,cmdline_ms,init_check_ms,wipe_ms,own_ms,pin_ms,switch_ms"
+		echo "image,round,status,rc,run_init_ms,realinit_ms,initramfs_ms,modules_ms,mount_ms,tmpfs_ms,exec_ms,unpack_start_ms,unpack_end_ms,9pnet_ms,v9fs_ms,log,tag_wait_ms,early_ms,cmdline_ms,init_check_ms,wipe_ms,own_ms,pin_ms,switch_ms,modules_step_ms,tag_wait_step_ms,mount_step_ms,tmpfs_step_ms,kind"
 		# "-" (not seen) becomes an empty field.
 		cut -f 2- "$results" | awk -F '\t' -v OFS=, '{ for (i = 1; i <= NF; i++) if ($i == "-") $i = ""; $1 = $1; print }'
 	} >"$csv"

@@ -7,3 +7,10 @@ all: $(O)/iobench
 
 $(O)/iobench: bench/iobench.c | $(O)
 	$(CC) $(CSTD) $(WARN) $(DEFS) $(DEPFLAGS) -I. -O2 -static -o $@ $<
+
+# bareinit: the floor of init9p's own steps (bench/boottime.sh's "bare"
+# row), a guest PID 1 built like init9p. Not installed, not packaged.
+all: $(GO)/bareinit
+
+$(GO)/bareinit: $(GO)/obj/bench/bareinit.o
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $<

@@ -6,9 +6,10 @@
 #
 #   own    init9p's own steps (bench/boottime.sh, root9p.debug; goal <= 20
 #          ms), 3 boots of init9p with root9p.debug and without (what the
-#          debug lines cost: the "to exec" column) beside the busybox
-#          baseline, then the two init9p alone with QEMU and run9p under
-#          chrt -f 10
+#          debug lines cost: the "to exec" column) beside bench/bareinit's
+#          image (the floor: the same syscalls, no check) and the busybox
+#          baseline, then the two init9p and the floor alone with QEMU and
+#          run9p under chrt -f 10
 #   host   run9p's own host time before QEMU (bench/loop.sh --host-only;
 #          goal <= 100 ms warm), as the host is and under chrt -f 10, as
 #          a dry run and to QEMU's exec in a real run (--host-exec: the
@@ -89,18 +90,25 @@ part_own() {
 		die "make $d/busybox.img: busybox-initrd.sh failed; try: see $d/busybox.log"
 	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/init9p" -o "$d/init9p.img" 2>"$d/mkinitrd9p.log" ||
 		die "make $d/init9p.img: mkinitrd9p failed; try: see $d/mkinitrd9p.log"
+	# the floor: the same modules and list, bareinit as /init
+	"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/klibc/bareinit" -o "$d/bare.img" 2>"$d/mkinitrd9p-bare.log" ||
+		die "make $d/bare.img: mkinitrd9p failed; try: see $d/mkinitrd9p-bare.log"
 	bench/boottime.sh -n 3 -k "$KERNEL_IMAGE" -r "$d/root" --csv "$d/boot.csv" --logs "$d/logs" \
-		"init9p-debug=$d/init9p.img:root9p.debug" "init9p=$d/init9p.img" "busybox=$d/busybox.img"
+		"init9p-debug=$d/init9p.img:root9p.debug" "bare=$d/bare.img" "init9p=$d/init9p.img" \
+		"busybox=$d/busybox.img"
 	# run9p and its QEMU in the real-time class: a wrapper as RUN9P.
 	printf '#!/bin/sh\nexec chrt -f 10 %s "$@"\n' "$PWD/scripts/run9p" >"$rt"
 	chmod 755 "$rt"
 	echo
 	echo "-- the same init9p under chrt -f 10 (QEMU and run9p real time: a quiet host's stand-in)"
 	RUN9P=$rt bench/boottime.sh -n 3 -k "$KERNEL_IMAGE" -r "$d/root" --csv "$d/boot-rt.csv" \
-		--logs "$d/logs-rt" "init9p-debug=$d/init9p.img:root9p.debug" "init9p=$d/init9p.img"
+		--logs "$d/logs-rt" "init9p-debug=$d/init9p.img:root9p.debug" "bare=$d/bare.img" "init9p=$d/init9p.img"
 	echo
 	goal "init9p's own steps, median of 3 as the host is" "$(csv_median "$d/boot.csv" init9p-debug own_ms)" 20
 	goal "init9p's own steps, median of 3 under chrt -f 10" "$(csv_median "$d/boot-rt.csv" init9p-debug own_ms)" 20
+	# not a goal: what the same syscalls cost with no check (bareinit)
+	echo "the floor (bench/bareinit's own steps), median of 3: $(csv_median "$d/boot.csv" bare own_ms) ms" \
+		"as the host is, $(csv_median "$d/boot-rt.csv" bare own_ms) ms under chrt -f 10" | tee -a "$out/goals.txt"
 	rm -rf "$d/root" "$d"/*.img
 }
 
