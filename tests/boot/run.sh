@@ -23,6 +23,7 @@ case_howto() {
 	boot "$K-howto" -k "$KERNEL_IMAGE" -i "$IMG" -r "$ROOT" \
 		--cmdline "root=fsRoot rw rootfstype=9p rootflags=$HOWTO_FLAGS console=ttyS0 probe.token=$token"
 	check_9p_root "$K howto"
+	check_wipe "$K howto"
 	check "$K howto: init9p logged the mount with its time and options" \
 		grep -qE "init9p: mounted fsRoot on /root in [0-9]+ ms \(rw msize=512000 cache=$CACHE_WORD posixacl\)" <(console)
 	check "$K howto: init9p reported the msize clamp" \
@@ -328,14 +329,14 @@ case_opts() {
 	fi
 }
 
-# checks_for K: one kernel's checks: 3, then the cases': howto 18
-# (check_9p_root's 10 among them), ro 5, init_args 6, bad_tag 7,
+# checks_for K: one kernel's checks: 3, then the cases': howto 20
+# (check_9p_root's 10 and check_wipe's 2 among them), ro 5, init_args 6, bad_tag 7,
 # bad_init 3, wait 2, rootwait 2, rescue 3, bad_interp 6, rescue_mount 3,
 # debug_modules 8, pin 10, noshell 2, break 2, opts 7 on 6.1 (5 later).
 # Debian's: bookworm 6.1, trixie 6.12; another kernel's version is not
 # known before it is fetched, and the suite then has no plan.
 checks_for() {
-	local n=$((3 + 18 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 8 + 10 + 2 + 2))
+	local n=$((3 + 20 + 5 + 6 + 7 + 3 + 2 + 2 + 3 + 6 + 3 + 8 + 10 + 2 + 2))
 	case $1 in
 	bookworm) echo $((n + 7)) ;;
 	trixie) echo $((n + 5)) ;;
