@@ -65,6 +65,10 @@ struct r9p_root {
 	struct r9p_upper upper;	/* root9p.overlay: kind NONE for a plain root */
 	int overlay_rdonly;	/* the overlay's ro/rw (the lower is always ro) */
 	struct r9p_extras extras;	/* root9p.mount= entries that passed */
+	int newroot_free;	/* set by a caller that found NEWROOT no
+				 * mount point itself (init9p: st_dev):
+				 * r9p_root_mount then reads no mountinfo
+				 * before a plain root's mount */
 };
 
 /*
@@ -138,7 +142,8 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 
 /*
  * Mount R's tag on NEWROOT (left alone when something is mounted there
- * already: a rescue shell, systemd's sysroot.mount), with the ENOENT
+ * already: a rescue shell, systemd's sysroot.mount; not looked for when
+ * R->newroot_free and the root is plain, not an overlay), with the ENOENT
  * retry in what is left of the timeout since START_MS, then read the
  * mount back and say what differs. Returns 0, or -1 with F filled.
  */

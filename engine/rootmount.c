@@ -87,18 +87,12 @@ int r9p_root_wait(const struct r9p_root *r, r9p_say_fn say, void *ctx,
 	return 0;
 }
 
-int r9p_root_mount(const struct r9p_root *r, const char *newroot,
-		   long long start_ms, r9p_say_fn say, void *ctx,
-		   struct r9p_err *f)
-{
-	if (r->upper.kind != R9P_UPPER_NONE)
-		return r9p_overlay_mount(r, newroot, start_ms, say, ctx, f);
-	return r9p_root_mount_tag(r, newroot, start_ms, say, ctx, f);
-}
-
-int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
-		       long long start_ms, r9p_say_fn say, void *ctx,
-		       struct r9p_err *f)
+/* r9p_root_mount_tag; with UNMOUNTED (the caller knows NEWROOT is no mount
+ * point) without the mountinfo read that asks: 17-25 ms of a 1-vCPU TCG
+ * boot, the first read's code paths (issue 28). */
+static int mount_tag(const struct r9p_root *r, const char *newroot,
+		     long long start_ms, int unmounted, r9p_say_fn say, void *ctx,
+		     struct r9p_err *f)
 {
 	struct r9p_effective eff;
 	struct r9p_diags notes;
@@ -106,7 +100,7 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 	char flags[128];
 	int err, tries;
 
-	if (r9p_effective_read(newroot, &eff) == 0) {
+	if (!unmounted && r9p_effective_read(newroot, &eff) == 0) {
 		r9p_root_sayf(say, ctx, R9P_SAY_INFO, "%s is mounted already (%s from "
 		     "%s): left as it is", newroot, eff.fstype, eff.source);
 		return 0;
@@ -156,6 +150,22 @@ int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
 	r9p_effective_compare(&r->opts, &eff, &r->kernel, &notes);
 	r9p_root_say_diags(&notes, say, ctx);
 	return 0;
+}
+
+int r9p_root_mount_tag(const struct r9p_root *r, const char *newroot,
+		       long long start_ms, r9p_say_fn say, void *ctx,
+		       struct r9p_err *f)
+{
+	return mount_tag(r, newroot, start_ms, 0, say, ctx, f);
+}
+
+int r9p_root_mount(const struct r9p_root *r, const char *newroot,
+		   long long start_ms, r9p_say_fn say, void *ctx,
+		   struct r9p_err *f)
+{
+	if (r->upper.kind != R9P_UPPER_NONE)
+		return r9p_overlay_mount(r, newroot, start_ms, say, ctx, f);
+	return mount_tag(r, newroot, start_ms, r->newroot_free, say, ctx, f);
 }
 
 static void say_disk_waiting(void *ctx, long long waited)

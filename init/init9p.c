@@ -172,8 +172,9 @@ static int load_modules(struct boot *b, int list_only, struct r9p_err *f)
 }
 
 /* Is NEWROOT a mount point already (a rescue shell mounted the root by
- * hand)? Its st_dev against the initramfs's: no mountinfo read, and
- * the engine's mount step reads it anyway when it is. */
+ * hand)? Its st_dev against the initramfs's: no mountinfo read. When it
+ * is, the engine's mount step reads mountinfo to say what is there;
+ * when not, the engine is told so and skips that read. */
 static int newroot_mounted(void)
 {
 	struct stat root, st;
@@ -190,7 +191,8 @@ static int mount_root(struct boot *b, struct r9p_err *f)
 	maybe_break(b, "premount");
 	mkdir(NEWROOT, 0755);
 	/* A rescue shell may have mounted it already: no wait then. */
-	if (!newroot_mounted()) {
+	b->root.newroot_free = !newroot_mounted();
+	if (b->root.newroot_free) {
 		if (r9p_root_wait(&b->root, say, b, f) < 0)
 			return -1;
 		maybe_break(b, "mount");

@@ -4,15 +4,19 @@
  *
  * rootfs cannot be pivot_root'ed away, so this is the switch_root dance
  * of klibc's run-init and busybox: MS_MOVE the new root onto "/", chroot
- * into it. Before that, the initramfs's files are deleted to give their
- * memory back, staying on rootfs's own device.
+ * into it. The initramfs's files are deleted to give their memory back,
+ * staying on rootfs's own device: by root9p-wipe, a child forked just
+ * before the moves, while PID 1 goes on to the real init.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/time.h>
@@ -28,6 +32,13 @@
 #endif
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
+#ifndef SCHED_IDLE
+#define SCHED_IDLE 5		/* klibc's sched.h lacks it */
+#endif
+
+#define WIPE_NAME "root9p-wipe"	/* the background wipe's name in ps */
+#define WIPE_LINE_MAX 128	/* its "removed N ... in M ms" line */
+#define WIPE_FD_MAX 64		/* inherited descriptors it closes */
 
 static const char *const api_mounts[] = { "/dev", "/proc", "/sys", "/run" };
 static const char *const default_inits[] = {
@@ -105,10 +116,49 @@ const char *i9p_init_choose(const char *newroot, const char *requested,
 	return NULL;
 }
 
+/* The entry N of DFD, a directory of device DEV, emptied when it is one,
+ * then removed; *COUNT counts it. 0 or -errno. */
+static int nuke_entry(int dfd, const char *n, dev_t dev, int dry_run,
+		      long *count)
+{
+	struct stat st;
+	int sub, err = 0;
+
+	if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	/* The guard of the whole file: another device is a mount (the 9p
+	 * root, moved /dev ...), never entered. */
+	if (st.st_dev != dev)
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		/* Judged by the directory as opened, not by the name: a
+		 * mount made on it since the fstatat (PID 1 moves /dev,
+		 * /proc, /sys, /run and the root while a background wipe
+		 * runs) shows as another device here. */
+		sub = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			     O_CLOEXEC);
+		if (sub < 0)
+			return -errno;
+		if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+			close(sub);
+			return 0;
+		}
+		err = i9p_nuke(sub, dev, dry_run, count);
+		close(sub);
+	}
+	(*count)++;
+	if (dry_run)
+		return err;
+	/* Relative to DFD, of DEV: a mount point's name gives EBUSY. */
+	if (unlinkat(dfd, n, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 &&
+	    !err)
+		err = -errno;
+	return err;
+}
+
 int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count)
 {
 	struct dirent *de;
-	struct stat st;
 	DIR *d;
 	int fd, err = 0, e;
 
@@ -127,30 +177,8 @@ int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count)
 
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
 			continue;
-		if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		/* The guard of the whole file: another device is a mount
-		 * (the 9p root, moved /dev ...), never entered. */
-		if (st.st_dev != dev)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dfd, n, O_RDONLY | O_DIRECTORY |
-					 O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub < 0) {
-				err = err ? err : -errno;
-				continue;
-			}
-			e = i9p_nuke(sub, dev, dry_run, count);
-			close(sub);
-			err = err ? err : e;
-		}
-		(*count)++;
-		if (dry_run)
-			continue;
-		if (unlinkat(dfd, n, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0
-		    && !err)
-			err = -errno;
+		e = nuke_entry(dfd, n, dev, dry_run, count);
+		err = err ? err : e;
 	}
 	closedir(d);
 	return err;
@@ -209,8 +237,8 @@ static void move_api_mounts(const char *newroot, dev_t rootdev)
 	}
 }
 
-/* Milliseconds, for the wipe's cost in the debug log (this file links
- * into host tests without the engine's r9p_now_ms). */
+/* Milliseconds, for the wipe's cost in the log (this file links into
+ * host tests without the engine's r9p_now_ms). */
 static long long now_ms(void)
 {
 	struct timeval tv;
@@ -219,36 +247,95 @@ static long long now_ms(void)
 	return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
+/* The wipe of the directory ROOTFD (rootfs's "/", of device DEV): the
+ * count and time as LINE's text, "" when all went well, else why not. */
+static void wipe(int rootfd, dev_t dev, char *line, size_t size)
+{
+	long long t = now_ms();
+	long count = 0;
+	int err = i9p_nuke(rootfd, dev, 0, &count);
+
+	snprintf(line, size, "removed %ld initramfs entries in %lld ms",
+		 count, now_ms() - t);
+	if (err)	/* memory stays used, the boot goes on */
+		i9p_warn("wiping the initramfs left files behind: %s",
+			 strerror(-err));
+}
+
+/*
+ * root9p-wipe, the forked child: it deletes the initramfs's files while
+ * PID 1 goes on to the real init, at SCHED_IDLE so that it takes no CPU
+ * time the boot wants. Its place is ROOTFD, rootfs's "/" opened before
+ * the switch, and its root and working directory stay there: it holds
+ * nothing of the new root. Its one line goes to KMSG (opened before the
+ * switch: /dev is the new root's afterwards); the new init reaps it.
+ */
+static void wipe_child(int rootfd, int kmsg, dev_t dev)
+{
+	struct sched_param sp = { 0 };
+	struct statfs sfs;
+	char line[WIPE_LINE_MAX];
+	int fd, n;
+
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	prctl(PR_SET_NAME, (unsigned long)WIPE_NAME, 0, 0, 0);
+	sched_setscheduler(0, SCHED_IDLE, &sp);
+	for (fd = 0; fd < WIPE_FD_MAX; fd++)
+		if (fd != rootfd && fd != kmsg)
+			close(fd);
+	/* The checks of PID 1, again on the fd this child walks from. */
+	if (fchdir(rootfd) < 0 || fstatfs(rootfd, &sfs) < 0 ||
+	    ((unsigned long)sfs.f_type != RAMFS_MAGIC &&
+	     (unsigned long)sfs.f_type != TMPFS_MAGIC))
+		_exit(1);
+	wipe(rootfd, dev, line, sizeof(line));
+	n = strlen(line);
+	/* init9p's log line, by hand: the log's /dev/kmsg path is gone. */
+	if (kmsg >= 0) {
+		char msg[WIPE_LINE_MAX + 32];
+
+		n = snprintf(msg, sizeof(msg), "<6>init9p: %s (background)\n",
+			     line);
+		if (n > 0 && write(kmsg, msg, n) < 0)
+			_exit(1);
+	}
+	_exit(0);
+}
+
 int i9p_switch_prepare(const char *newroot, struct r9p_err *e)
 {
 	struct stat rootst;
-	const char *step;
-	long count = 0;
-	long long t;
-	int rootfd, err;
+	char line[WIPE_LINE_MAX];
+	pid_t pid;
+	int rootfd, kmsg, err;
 
 	err = check_switch(newroot, &rootst, e);
 	if (err)
 		return err;
-	move_api_mounts(newroot, rootst.st_dev);
-
-	step = "wipe the initramfs";
 	rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
-		return switch_fail(e, step, -errno);
+		return switch_fail(e, "wipe the initramfs", -errno);
+	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	/* The wipe off the boot's path: forked before the moves, it holds
+	 * rootfs's "/" by ROOTFD whatever is mounted over it later. */
+	pid = fork();
+	if (pid == 0)
+		wipe_child(rootfd, kmsg, rootst.st_dev);
+	if (kmsg >= 0)
+		close(kmsg);
+	move_api_mounts(newroot, rootst.st_dev);
 	if (chdir(newroot) < 0) {
 		err = -errno;
 		close(rootfd);
-		return switch_fail(e, step, err);
+		return switch_fail(e, "wipe the initramfs", err);
 	}
-	t = now_ms();
-	err = i9p_nuke(rootfd, rootst.st_dev, 0, &count);
+	if (pid < 0) {	/* no child: the wipe in this process, as before */
+		wipe(rootfd, rootst.st_dev, line, sizeof(line));
+		i9p_log("%s", line);
+	}
 	close(rootfd);
-	if (err)	/* memory stays used, the boot goes on */
-		i9p_warn("wiping the initramfs left files behind: %s",
-			strerror(-err));
-	i9p_debug("removed %ld initramfs entries in %lld ms", count,
-		  now_ms() - t);
 	return 0;
 }
 

@@ -99,6 +99,15 @@ say initramfs_left "$(ls /init /lib/modules 2>/dev/null | wc -l)"
 for m in 9p 9pnet 9pnet_virtio; do
 	[ -d /sys/module/$m ] && say module "$m"
 done
+# root9p-wipe (init9p) deletes the initramfs in the background at idle
+# priority: give it 5 s to end (its line is in dmesg then), and say how
+# many are left.
+i=0
+while [ $i -lt 50 ] && grep -qx root9p-wipe /proc/[0-9]*/comm 2>/dev/null; do
+	sleep 0.1 2>/dev/null || sleep 1
+	i=$((i + 1))
+done
+say wipe_left "$(grep -lx root9p-wipe /proc/[0-9]*/comm 2>/dev/null | wc -l)"
 dmesg | grep 'init9p:' | sayall dmesg
 
 # root9p-pin (init9p): what it holds, one "pin" line per process. It

@@ -226,6 +226,15 @@ check_9p_root() {
 	check "$1: 9p modules loaded" probe_has module '^9pnet_virtio$'
 }
 
+# check_wipe LABEL: init9p's root9p-wipe (init/switchroot.c) deleted the
+# initramfs in the background, logged it with a count above 0, and ended
+# (the probe waits 5 s for it). Reads the probe of the last boot.
+check_wipe() {
+	check "$1: root9p-wipe logged its background wipe" \
+		probe_has dmesg 'init9p: removed [1-9][0-9]* initramfs entries in [0-9]+ ms \(background\)$'
+	check "$1: no root9p-wipe process is left" probe_is wipe_left 0
+}
+
 # probe_unit ROOT: a systemd unit that runs ROOT's /usr/local/sbin/root9p-probe
 # (the caller writes it) once multi-user.target is reached.
 probe_unit() {
