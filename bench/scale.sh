@@ -26,7 +26,7 @@
 #             under /var/tmp or the checkout: the trixie tree sees those.
 #
 #   bench/scale.sh [-N "1 2 4 8"] [--copies-N LIST] [--modes "overlay copies"]
-#                  [--fs "9p virtiofs"] [-m MEM] [--csv FILE] [--tiny] -o DIR
+#                  [--fs "9p virtiofs"] [-m MEM] [--limit S] [--csv FILE] [--tiny] -o DIR
 #   bench/scale.sh [--modes LIST] [--fs LIST] --table DIR/rows.tsv
 #
 # Per batch the host starts N run9p at once and polls their consoles. A
@@ -45,6 +45,8 @@
 # --copies-N: the guest counts of the copies mode alone (default -N's):
 # each copy is the whole tree on disk, so bench/cost.sh runs 8 copies
 # only, beside 1 2 4 8 on the one lower.
+# --limit: a batch's time in seconds (default 240 + 120 N; --tiny 60 + 30 N),
+# for a host so loaded that the guests need longer.
 # --table: the tables again from a run's rows.tsv (one that was cut short;
 # an older run's rows, without the virtiofs columns, are 9p's).
 # --tiny: scripts/mkroot-tiny.sh's root and the host's kernel (the probe is
@@ -58,7 +60,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-counts="1 2 4 8" copies_counts="" modes="overlay copies" fses=9p mem=1G out="" csv="" tiny=0 table=""
+counts="1 2 4 8" copies_counts="" modes="overlay copies" fses=9p mem=1G batch_s="" out="" csv="" tiny=0 table=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	-N) [ $# -ge 2 ] || die "-N needs a list of guest counts"; counts=$2; shift ;;
@@ -66,11 +68,12 @@ while [ $# -gt 0 ]; do
 	--modes) [ $# -ge 2 ] || die "--modes needs a list"; modes=$2; shift ;;
 	--fs) [ $# -ge 2 ] || die "--fs needs a list; try: --fs \"9p virtiofs\""; fses=$2; shift ;;
 	-m) [ $# -ge 2 ] || die "-m needs a size"; mem=$2; shift ;;
+	--limit) [ $# -ge 2 ] || die "--limit needs seconds"; batch_s=$2; shift ;;
 	--csv) [ $# -ge 2 ] || die "--csv needs a file"; csv=$2; shift ;;
 	--tiny) tiny=1 ;;
 	--table) [ $# -ge 2 ] || die "--table needs a rows.tsv"; table=$2; shift ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift ;;
-	*) die "usage: bench/scale.sh [-N \"1 2 4 8\"] [--copies-N LIST] [--modes \"overlay copies\"] [--fs \"9p virtiofs\"] [-m MEM] [--csv FILE] [--tiny] -o DIR | --table ROWS" ;;
+	*) die "usage: bench/scale.sh [-N \"1 2 4 8\"] [--copies-N LIST] [--modes \"overlay copies\"] [--fs \"9p virtiofs\"] [-m MEM] [--limit S] [--csv FILE] [--tiny] -o DIR | --table ROWS" ;;
 	esac
 	shift
 done
@@ -162,6 +165,8 @@ for n in $copies_counts; do
 done
 bench_words_in --modes mode "$modes" "overlay copies"
 bench_words_in --fs transport "$fses" "9p virtiofs"
+[ -z "$batch_s" ] || [[ $batch_s =~ ^[1-9][0-9]{1,4}$ ]] ||
+	die "--limit '$batch_s': not a number of seconds from 10 to 99999; try: --limit 1500"
 [ -n "$out" ] || die "no output directory; try: -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (mkroot9p, 9p passthrough, other users' QEMU memory maps)"
 case " $fses " in *" virtiofs "*)
@@ -383,6 +388,7 @@ batch() {
 	cache0=$(meminfo_kib Cached) shmem0=$(meminfo_kib Shmem) load0=$(cut -d' ' -f1 /proc/loadavg)
 	limit=$((240 + 120 * n))
 	[ $tiny = 0 ] || limit=$((60 + 30 * n))
+	[ -z "$batch_s" ] || limit=$batch_s
 	guest_pids=()
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$n"); do start_guest "$fs" "$mode" "${roots[$((i - 1))]}" "$lg.$i.log"; done
