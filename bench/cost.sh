@@ -18,8 +18,12 @@
 #   ioalt  9p none/mmap/loose, virtiofs none/auto/always, an ext4 image,
 #          with the boots to multi-user.target (bench/ioalt.sh --quick)
 #   scale  1 2 4 8 Debian guests on one lower with tmpfs overlays and 8
-#          copies as plain roots (bench/scale.sh -N "1 2 4 8" --copies-N 8;
-#          fewer copies when the disk has no room for 8)
+#          copies as plain roots, over 9p and over virtiofs (Debian 13's
+#          host tree: QEMU 10, the Rust virtiofsd, one per guest)
+#          (bench/scale.sh -N "1 2 4 8" --copies-N 8 --fs "9p virtiofs";
+#          fewer copies when the disk has no room for 8; 9p alone, said
+#          so, without the Debian 13 tree or with DIR outside /var/tmp
+#          and the checkout, which that tree cannot see)
 #
 #   bench/cost.sh [--parts "own host floor ioalt scale"] [-o DIR]
 #
@@ -139,17 +143,25 @@ part_ioalt() {
 }
 
 # scale: 8 copies need 8 trees on disk (plus the lower and its twin in
-# ioalt's folder, gone by then); fewer when the disk has no room.
+# ioalt's folder, gone by then); fewer when the disk has no room. Both
+# transports boot the same copies, one batch after the other: no more room.
 part_scale() {
-	local avail need=750 copies=8
+	local avail need=750 copies=8 fs="9p virtiofs"
 	avail=$(df -Pm "$out" | awk 'NR == 2 { print $4 }')
 	while [ "$copies" -gt 1 ] && [ $(((copies + 1) * need + 1024)) -gt "$avail" ]; do copies=$((copies / 2)); done
 	echo "disk: $avail MiB free in $(df -P "$out" | awk 'NR == 2 { print $6 }'); a copy of the tree is ~650 MiB: $copies copies"
 	[ "$copies" = 8 ] || echo "(8 copies need $((9 * need + 1024)) MiB: $copies instead)"
-	echo "virtiofs guests are not in this table: each would need its own virtiofsd on the one lower,"
-	echo "and Debian 12's C virtiofsd guests map their RAM as shared memfd, which /proc/meminfo counts"
-	echo "under Shmem and Cached, so the page-cache columns would need another reading (bench/README.md)"
-	nice -n 10 bench/scale.sh -N "1 2 4 8" --copies-N "$copies" -o "$out/scale"
+	if ! scripts/host-env.sh path >/dev/null 2>&1; then
+		fs=9p
+		echo "virtiofs rows skipped: no Debian 13 host tree (QEMU 10, the Rust virtiofsd); try: scripts/host-env.sh build"
+	else
+		case $(cd "$out" && pwd -P)/ in
+		/var/tmp/* | "$(pwd -P)"/*) ;;
+		*) fs=9p
+			echo "virtiofs rows skipped: $out is outside /var/tmp and the checkout, which the Debian 13 host tree sees; try: -o /var/tmp/cost" ;;
+		esac
+	fi
+	nice -n 10 bench/scale.sh -N "1 2 4 8" --copies-N "$copies" --fs "$fs" -o "$out/scale"
 }
 
 main() {
