@@ -23,6 +23,9 @@
 #   overlay-mmap  the same with the lower at cache=mmap (rootflags)
 #   loose    the root9p root with rootflags cache=loose: the opt-in for a
 #            guest that needs not see host-side edits at once
+#   usr-loose  the root9p root (cache=mmap, root9p-pin) with its /usr a
+#            second share at cache=loose (run9p --usr-cache loose): the
+#            opt-in that keeps host-side edits to /etc, /var, /home seen
 #
 #   bench/userspace.sh [-n BOOTS] [--variants "howto plain ..."] [--smoke] [-o DIR]
 #
@@ -47,7 +50,7 @@ cd "$(dirname "$0")/.."
 O=${O:-build}
 RUN9P=${RUN9P:-scripts/run9p}
 
-boots=3 variants="howto plain root9p nopin overlay overlay-mmap loose" out="" smoke=0 timeout=900
+boots=3 variants="howto plain root9p nopin overlay overlay-mmap loose usr-loose" out="" smoke=0 timeout=900
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) [ $# -ge 2 ] || die "-n needs a number"; boots=$2; shift ;;
@@ -63,8 +66,8 @@ done
 [ -n "$out" ] || die "give -o DIR"
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot, 9p passthrough)"
 for v in $variants; do
-	case $v in howto | plain | root9p | nopin | overlay | overlay-mmap | loose) ;;
-	*) die "variant '$v': use howto plain root9p nopin overlay overlay-mmap loose" ;; esac
+	case $v in howto | plain | root9p | nopin | overlay | overlay-mmap | loose | usr-loose) ;;
+	*) die "variant '$v': use howto plain root9p nopin overlay overlay-mmap loose usr-loose" ;; esac
 done
 mkdir -p "$out/logs"
 make -s "$O/mkinitrd9p" "$O/klibc/init9p" >/dev/null
@@ -195,6 +198,7 @@ boot() {
 		args=(-a root9p.overlay=tmpfs -o "trans=virtio,version=9p2000.L,msize=512000,cache=mmap") ;;
 	loose) args=(-o "trans=virtio,version=9p2000.L,msize=512000,cache=loose") ;;
 	nopin) args=(-a root9p.pin=0) ;;
+	usr-loose) args=(--usr-cache loose) ;;
 	esac
 	timeout $((timeout + 30)) "$RUN9P" --accel tcg -c 1 -m 1G --timeout "$timeout" --passthrough-as-root \
 		-k "$root/boot/vmlinuz-$KV" -i "$img" -r "$root" "${args[@]}" \

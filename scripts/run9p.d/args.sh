@@ -59,6 +59,16 @@ PATH; "--ro" stays.
       --ro                mount the root read-only (default read-write).
                           QEMU serves it read-only too (-fsdev readonly=on):
                           a guest's remount,rw cannot write
+      --usr-cache loose   ROOTDIR/usr as a second 9p share (tag r9pusr, the
+                          root's security model, read-only with --ro)
+                          mounted over the guest's /usr with cache=loose
+                          (root9p.mount=r9pusr:/usr:cache=loose), the root
+                          itself staying at its cache=mmap: faster boots and
+                          programs, but the running guest does not see
+                          host-side edits under /usr, and its writes there
+                          reach the host at writeback or sync (DESIGN.md,
+                          "A loose /usr"). ROOTDIR/usr must be a folder, not
+                          a link; a 9p root only, no --overlay
   -a, --append "ARGS"     extra kernel arguments after the generated ones
                           (e.g. "root9p.debug init=/bin/sh"); more than one
                           -a add up, in their order
@@ -303,7 +313,7 @@ run9p_defaults() {
 	# QEMU 7.2: MAX_TAG_LEN 32 including the NUL (hw/9pfs/9p.h).
 	TAG_MAX=31
 	kernel="" initrd="" rootdir="" tag=fsRoot mode=rw extra_append="" cmdline=""
-	rootflags=$DEFAULT_ROOTFLAGS
+	rootflags=$DEFAULT_ROOTFLAGS usr_cache=""
 	mem=512M cpus=1 accel=auto timeout=0 secmodel="" sandbox=1 dry_run=0 pvh=auto
 	runas="" pt_as_root=0 allow_host_root=0 arch=x86_64 transport=pci
 	extra_9p=() extra_tcp=() cmdline_extra="" qemu_user=() scratch="" scratch_qemu=() scratch_file=""
@@ -337,6 +347,7 @@ run9p_parse_args() {
 		--rw) [ $# -ge 2 ] || die "--rw needs a PATH to make writable (the root is read-write by default; see --help)"
 			rw_paths+=("$2"); shift ;;
 		--ro) mode=ro ;;
+		--usr-cache) need_arg "$1" $#; usr_cache=$2; shift ;;
 		--modules) need_arg "$1" $#; modules_dir=$2; shift ;;
 		--host-root) host_root=1 ;;
 		--overlay) need_arg "$1" $#; overlay=$2; shift ;;

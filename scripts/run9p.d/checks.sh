@@ -143,6 +143,7 @@ run9p_check_args() {
 	check_tag "$tag"
 	vfs_check
 	vfs_shares_check
+	usr_cache_check
 	[[ $mem =~ ^[0-9]+[KMGTkmgt]?$ ]] || die "memory '$mem' is not a size like 512M or 2G"
 	[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "cpus '$cpus' is not a positive number"
 	[[ $timeout =~ ^[0-9]+$ ]] || die "timeout '$timeout' is not a number of seconds"
@@ -171,6 +172,29 @@ run9p_check_args() {
 	[ -z "$cmdline" ] || check_cmdline_text "--cmdline" "$cmdline"
 	[ -z "$lv_xml" ] || lv_check
 	diod_check
+}
+
+# usr_cache_check: --usr-cache MODE, for a 9p root whose ROOTDIR/usr is
+# a folder. Refused: a link there (QEMU would serve where it leads, and
+# the engine never mounts through one), virtiofs and diod (their roots'
+# caches are their daemons' and rootflags'), an overlay (its lower layer,
+# /usr with it, is cache=loose already).
+usr_cache_check() {
+	[ -n "$usr_cache" ] || return 0
+	[ "$usr_cache" = loose ] ||
+		die_try "use --usr-cache '$usr_cache': not a cache mode run9p gives /usr" "--usr-cache loose (or no --usr-cache: /usr stays at the root's cache=mmap)"
+	case $rootfs in
+	9p) ;;
+	virtiofs) die_try "use --usr-cache with --fs virtiofs: the daemon's cache covers the whole root" "--vfs-cache always for a cached root, or --fs 9p --usr-cache loose" ;;
+	*) die_try "use --usr-cache with --fs $rootfs: /usr is a second virtio-9p share, for a virtio-9p root" "--fs 9p, or -o with cache=loose for the whole root" ;;
+	esac
+	[ -z "$overlay" ] ||
+		die_try "use --usr-cache with --overlay or --host-root: the overlay's lower layer, /usr with it, is cache=loose already" "drop --usr-cache"
+	if [ -L "$rootdir/usr" ]; then
+		die_try "share $rootdir/usr for --usr-cache: it is a symbolic link (run9p never serves or mounts through a link in the guest's tree)" "make usr a folder in the root (merged /usr has /bin -> usr/bin, not usr -> elsewhere)"
+	fi
+	[ -d "$rootdir/usr" ] ||
+		die_try "share $rootdir/usr for --usr-cache: the root has no usr folder" "mkdir $rootdir/usr (a root with its programs in /usr), or drop --usr-cache"
 }
 
 # run9p_check_user: the security model and the user QEMU runs as

@@ -61,6 +61,12 @@ run9p_cmdline() {
 	elif [ -n "$extra_append" ]; then
 		die "--cmdline replaces the whole command line: put the -a arguments in it"
 	fi
+	# --usr-cache: the engine mounts the r9pusr share over /usr (--cmdline too).
+	if [ -n "$usr_cache" ]; then
+		cmdline="$cmdline root9p.mount=r9pusr:/usr:"
+		[ "$share_mode" != ro ] || cmdline+=ro,
+		cmdline+=cache=$usr_cache
+	fi
 	# The loop's keys: the overlay, the writable shares, the command, its folder.
 	if [ "$loop" = 1 ]; then
 		case $overlay in
@@ -83,7 +89,8 @@ run9p_cmdline() {
 # share reaches both or neither: SHARE_TAGS, SHARE_DIRS and SHARE_RO ("ro"
 # when QEMU serves it read-only). The root's first (9p only: virtiofs and
 # diod serve theirs apart), then --overlay DIR's upper layer, each --rw
-# PATH, each --extra-9p TAG:DIR (checked here: its form, tag and folder).
+# PATH, --usr-cache's ROOTDIR/usr, each --extra-9p TAG:DIR (checked
+# here: its form, tag and folder).
 guest_shares() {
 	local spec etag edir i ro=""
 	declare -A seen=([$tag]=1)
@@ -97,6 +104,12 @@ guest_shares() {
 	for i in "${!rw_paths[@]}"; do
 		SHARE_TAGS+=("r9prw$i") SHARE_DIRS+=("${rw_paths[$i]}") SHARE_RO+=("")
 	done
+	# --usr-cache: ROOTDIR/usr, served as the root is (read-only with --ro).
+	if [ -n "$usr_cache" ]; then
+		[ -z "${seen[r9pusr]:-}" ] || die "tag 'r9pusr' is --usr-cache's: give the root another tag (-t)"
+		SHARE_TAGS+=(r9pusr) SHARE_DIRS+=("$rootdir/usr") SHARE_RO+=("$ro")
+		seen[r9pusr]=1
+	fi
 	for spec in "${extra_9p[@]}"; do
 		case $spec in *:*) ;; *) die "--extra-9p '$spec': use TAG:DIR" ;; esac
 		etag=${spec%%:*} edir=${spec#*:}

@@ -898,3 +898,103 @@ kconf_layout() {
 	[ "${lines[0]}" = "run9p: SIGTERM: passed on to QEMU; waiting for it to end" ]
 	[ "${lines[1]}" = "rc 143" ]
 }
+
+# --- --usr-cache: ROOTDIR/usr as a second share at cache=loose ---
+
+@test "parser: --usr-cache takes a mode; none by default" {
+	[ -z "$usr_cache" ]
+	run9p_parse_args --usr-cache loose
+	[ "$usr_cache" = loose ]
+	run run9p_parse_args --usr-cache
+	[ "$status" = 2 ]
+}
+
+@test "main: --usr-cache loose shares ROOTDIR/usr as r9pusr and mounts it over /usr; / keeps cache=mmap" {
+	mkdir -p "$W/root/usr"
+	dry --usr-cache loose
+	[ "$status" = 0 ]
+	grep -qF -- "-fsdev local\\,security_model=passthrough\\,multidevs=remap\\,id=fsdev-r9pusr\\,path=$W/root/usr -device virtio-9p-pci\\,id=r9pusr\\,fsdev=fsdev-r9pusr\\,mount_tag=r9pusr " <<<"$output"
+	grep -qF 'rootflags=trans=virtio\,version=9p2000.L\,msize=512000\,cache=mmap\ ' <<<"$output"
+	grep -qF 'root9p.mount=r9pusr:/usr:cache=loose ' <<<"$output"
+}
+
+@test "main: --usr-cache with --ro: the /usr share read-only too, mounted ro" {
+	mkdir -p "$W/root/usr"
+	dry --usr-cache loose --ro
+	[ "$status" = 0 ]
+	grep -qF "id=fsdev-r9pusr\\,path=$W/root/usr\\,readonly=on " <<<"$output"
+	grep -qF 'root9p.mount=r9pusr:/usr:ro\,cache=loose ' <<<"$output"
+}
+
+@test "main: --usr-cache reaches --cmdline's line and the libvirt domain" {
+	mkdir -p "$W/root/usr"
+	dry --usr-cache loose --cmdline "root=fsRoot rootfstype=9p console=ttyS0"
+	[ "$status" = 0 ]
+	grep -qF -- '-append root=fsRoot\ rootfstype=9p\ console=ttyS0\ root9p.mount=r9pusr:/usr:cache=loose ' <<<"$output"
+	dry --usr-cache loose --libvirt-xml -
+	[ "$status" = 0 ]
+	grep -qF "<source dir='$W/root/usr'/>" <<<"$output"
+	grep -qF "<target dir='r9pusr'/>" <<<"$output"
+	grep -qF 'root9p.mount=r9pusr:/usr:cache=loose</cmdline>' <<<"$output"
+}
+
+@test "main: --usr-cache refuses a mode other than loose" {
+	mkdir -p "$W/root/usr"
+	dry --usr-cache mmap
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: use --usr-cache 'mmap': not a cache mode run9p gives /usr" ]
+	[ "${lines[1]}" = "run9p: try: --usr-cache loose (or no --usr-cache: /usr stays at the root's cache=mmap)" ]
+}
+
+@test "main: --usr-cache refuses a root with no usr folder" {
+	dry --usr-cache loose
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: share $W/root/usr for --usr-cache: the root has no usr folder" ]
+	[ "${lines[1]}" = "run9p: try: mkdir $W/root/usr (a root with its programs in /usr), or drop --usr-cache" ]
+	: >"$W/root/usr"
+	dry --usr-cache loose
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: share $W/root/usr for --usr-cache: the root has no usr folder" ]
+}
+
+@test "main: --usr-cache refuses ROOTDIR/usr as a symbolic link, even to a folder" {
+	mkdir -p "$W/elsewhere"
+	ln -s "$W/elsewhere" "$W/root/usr"
+	dry --usr-cache loose
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: share $W/root/usr for --usr-cache: it is a symbolic link (run9p never serves or mounts through a link in the guest's tree)" ]
+	[ "${lines[1]}" = "run9p: try: make usr a folder in the root (merged /usr has /bin -> usr/bin, not usr -> elsewhere)" ]
+}
+
+@test "usr_cache_check: refused with --overlay (and --host-root), --fs virtiofs and --fs diod" {
+	mkdir -p "$W/root/usr"
+	usr_cache=loose rootdir=$W/root rootfs=9p overlay=tmpfs
+	run usr_cache_check
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: use --usr-cache with --overlay or --host-root: the overlay's lower layer, /usr with it, is cache=loose already" ]
+	overlay="" rootfs=virtiofs
+	run usr_cache_check
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: use --usr-cache with --fs virtiofs: the daemon's cache covers the whole root" ]
+	[ "${lines[1]}" = "run9p: try: --vfs-cache always for a cached root, or --fs 9p --usr-cache loose" ]
+	rootfs=diod
+	run usr_cache_check
+	[ "$status" = 2 ]
+	[ "${lines[0]}" = "run9p: use --usr-cache with --fs diod: /usr is a second virtio-9p share, for a virtio-9p root" ]
+	rootfs=9p
+	usr_cache_check
+}
+
+@test "main: --usr-cache and a root tagged r9pusr: the tag is named" {
+	mkdir -p "$W/root/usr"
+	dry --usr-cache loose -t r9pusr
+	[ "$status" = 2 ]
+	[ "$output" = "run9p: tag 'r9pusr' is --usr-cache's: give the root another tag (-t)" ]
+}
+
+@test "run9p_cmdline: the loop (-r DIR -- CMD) gets root9p.mount for /usr too" {
+	cmdline="" loop=1 usr_cache=loose share_mode=rw console=ttyS0 LOOP_CMDLINE_MAX=2048
+	run9p_cmdline
+	[[ " $cmdline " == *" root9p.mount=r9pusr:/usr:cache=loose "* ]]
+	[[ " $cmdline " == *" rootflags=$DEFAULT_ROOTFLAGS "* ]]
+}

@@ -8,7 +8,7 @@
 #   tests/boot/overlay.sh [--kernels "bookworm trixie"]
 #
 # Debian 12's kernel gets every case; the others the two overlay kinds.
-# CASES="tmpfs tag two fail" (the default) picks cases, for a quick look.
+# CASES="tmpfs tag two fail usr" (the default) picks cases, for a quick look.
 # Ends with "overlay: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -17,10 +17,10 @@ LIBC=klibc
 . tests/boot/lib.sh
 t_options "$0 [--libc L] [--kernels LIST]" "$@"
 O=${O:-build}
-CASES=${CASES:-tmpfs tag two fail}
+CASES=${CASES:-tmpfs tag two fail usr}
 want() { case " $CASES " in *" $1 "*) return 0 ;; esac; return 1; }
 
-t_workdir overlay "overlay tests" 'root-*' 'up-*' 'data'
+t_workdir overlay "overlay tests" 'root-*' 'up-*' 'data' 'usrroot-*'
 
 # The guest's init for these boots: report mountinfo, what an earlier boot
 # left, then write, delete, rename, chmod and read it all back; with
@@ -152,6 +152,40 @@ case_two() {
 	check "$K two guests: the base is unchanged" [ "$before" = "$(treesum "$ROOT")" ]
 }
 
+# run9p --usr-cache loose on a merged-/usr root (/bin and /sbin links
+# into usr): / read-write at the default cache=mmap, ROOT/usr a second
+# share the engine mounts over /usr with cache=loose before it checks
+# and starts /sbin/init, which it reaches through the /sbin link into
+# the new mount. The init writes under /usr, syncs and powers off.
+case_usr() {
+	local r=$WORK/usrroot-$K
+	rm -rf "$r"
+	cp -a "$ROOT" "$r"
+	mv "$r/bin" "$r/usr/bin" && ln -s usr/bin "$r/bin"
+	mv "$r/sbin" "$r/usr/sbin" && ln -s usr/sbin "$r/sbin"
+	cat >"$r/usr/sbin/init" <<'INIT'
+#!/bin/sh
+export PATH=/bin:/sbin
+say() { echo "<5>@@ $*" > /dev/kmsg; }
+arg() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" /proc/cmdline | tail -n 1; }
+while read -r l; do say mi "$l"; done < /proc/self/mountinfo
+if echo "$(arg usr.token)" > /usr/written 2>/dev/null; then say write ok; else say write failed; fi
+sync
+say done yes
+poweroff -f
+INIT
+	chmod 0755 "$r/usr/sbin/init"
+	boot "$K-usr" -k "$KERNEL_IMAGE" -i "$IMG" -r "$r" --usr-cache loose -a "root9p.debug usr.token=u-$K"
+	check "$K usr-cache: the engine mounted r9pusr on /usr, /sbin/init ran through /sbin -> usr/sbin" \
+		grep -qE 'init9p: mounted r9pusr on /usr in [0-9]+ ms \(.*cache=loose' <(console)
+	c_usr_cache_usr_loose() { grep -qE " /usr rw[, ].*- 9p r9pusr .*(loose|cache=0xf)" <<<"$(mi /usr)"; }
+	check "$K usr-cache: the guest's /usr is 9p r9pusr, read-write, cache=loose" c_usr_cache_usr_loose
+	c_usr_cache_root_mmap() { grep -qE " / / rw[, ].*- 9p fsRoot .*$CACHE_SHOWN" <<<"$(mi /)"; }
+	check "$K usr-cache: / stays 9p fsRoot at cache=mmap" c_usr_cache_root_mmap
+	c_usr_cache_write_host() { probe_is write ok && [ "$(cat "$r/usr/written" 2>/dev/null)" = "u-$K" ]; }
+	check "$K usr-cache: the guest's write under /usr is on the host after poweroff" c_usr_cache_write_host
+}
+
 # What a user can get wrong: each a clear message, nothing written.
 case_fail() {
 	local before
@@ -172,12 +206,13 @@ case_fail() {
 }
 
 # The plan, from the loop below: each kernel 1 check, tmpfs 8 and tag 7;
-# the first kernel that runs also tmpfs's 4 shares, two 4 and fail 5.
+# the first kernel that runs also tmpfs's 4 shares, two 4, fail 5, usr 4.
 per_kernel=1 first_extra=0
 want tmpfs && per_kernel=$((per_kernel + 8)) first_extra=$((first_extra + 4))
 want tag && per_kernel=$((per_kernel + 7))
 want two && first_extra=$((first_extra + 4))
 want fail && first_extra=$((first_extra + 5))
+want usr && first_extra=$((first_extra + 4))
 read -ra kernels <<<"$KERNELS"
 t_plan $((${#kernels[@]} * per_kernel + (${#kernels[@]} > 0 ? first_extra : 0)))
 
@@ -205,6 +240,7 @@ for K in $KERNELS; do
 		want fail && check "$K: mkinitrd9p builds the image without overlay" \
 			"$O/mkinitrd9p" -k "$KVER" -b "$KERNEL_BASE" --init "$O/$LIBC/init9p" -o "$IMG_PLAIN" &&
 			case_fail
+		want usr && case_usr
 	fi
 	first=0
 done
