@@ -83,7 +83,7 @@ parse_log() {
 	/: mounted [^ ]+ on [^ ]+ in [0-9]+ ms/ && mnt == "-" { mnt = ms($0) }
 	/: starting [^ ]+ after [0-9]+ ms/ && start == "-" { start = ms($0) }
 	/: found mount tag [^ ]+ in [0-9]+ ms/ && wait == "-" { wait = ms($0) }
-	/: removed [0-9]+ initramfs entries in [0-9]+ ms/ && wipe == "-" { wipe = ms($0) }
+	/: removed [0-9]+ initramfs entries in [0-9]+ ms/ && !/background/ && wipe == "-" { wipe = ms($0) }
 	/: steps in ms: / && early == "-" {
 		early = step($0, "early"); cfg = step($0, "command line")
 		ichk = step($0, "init check")

@@ -348,6 +348,8 @@ start_guest() {
 # probe_val LOG: "=" and the probe's value, once it printed its line
 # (after a kernel timestamp, or systemd's status escapes on the console).
 probe_val() {
+	# the guest's shell may not have made its log yet
+	[ -e "$1" ] || return 0
 	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' |
 		sed -n "s/^.*@@ $probe_key\( \(.*\)\)\{0,1\}\$/=\2/p" | head -n 1
 }
