@@ -318,19 +318,24 @@ int i9p_switch_prepare(const char *newroot, struct r9p_err *e)
 	if (rootfd < 0)
 		return switch_fail(e, "wipe the initramfs", -errno);
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	/* The wipe off the boot's path: forked before the moves, it holds
-	 * rootfs's "/" by ROOTFD whatever is mounted over it later. */
+	move_api_mounts(newroot, rootst.st_dev);
+	if (chdir(newroot) < 0) {
+		err = -errno;
+		close(rootfd);
+		if (kmsg >= 0)
+			close(kmsg);
+		return switch_fail(e, "wipe the initramfs", err);
+	}
+	/* The wipe off the boot's path, forked where the in-process wipe
+	 * ran: a failure up to here still finds the initramfs and its
+	 * shell whole, and PID 1's next acts (MS_MOVE, chroot, exec) take
+	 * few copy-on-write faults. ROOTFD holds rootfs's "/" whatever is
+	 * mounted over it since. */
 	pid = fork();
 	if (pid == 0)
 		wipe_child(rootfd, kmsg, rootst.st_dev);
 	if (kmsg >= 0)
 		close(kmsg);
-	move_api_mounts(newroot, rootst.st_dev);
-	if (chdir(newroot) < 0) {
-		err = -errno;
-		close(rootfd);
-		return switch_fail(e, "wipe the initramfs", err);
-	}
 	if (pid < 0) {	/* no child: the wipe in this process, as before */
 		wipe(rootfd, rootst.st_dev, line, sizeof(line));
 		i9p_log("%s", line);

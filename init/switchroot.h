@@ -53,11 +53,11 @@ int i9p_nuke(int dfd, dev_t dev, int dry_run, long *count);
 /*
  * The switch, in two halves so that the caller can time the first.
  * i9p_switch_prepare checks that this is PID 1 on a ramfs/tmpfs root and
- * that NEWROOT is another filesystem, forks root9p-wipe (a child that
- * deletes the initramfs in the background, at SCHED_IDLE, logs its count
- * through /dev/kmsg and exits; the real init reaps it; without a child
- * the wipe runs here), moves /dev /proc /sys /run into NEWROOT and leaves
- * the working directory in NEWROOT: 0, or -errno with E filled (step
+ * that NEWROOT is another filesystem, moves /dev /proc /sys /run into
+ * NEWROOT, leaves the working directory in NEWROOT, then forks
+ * root9p-wipe (a child that deletes the initramfs in the background, at
+ * SCHED_IDLE, logs its count through /dev/kmsg and exits; the real init
+ * reaps it; without a child the wipe runs here): 0, or -errno with E filled (step
  * "switch to the root", the why naming what failed).
  * i9p_switch_exec then makes "." (NEWROOT) the root and execs INIT with
  * ARGV (argv[0] is replaced by INIT); it returns only on failure, -errno
