@@ -30,6 +30,7 @@
 
 #include "common/array.h"
 #include "common/clock.h"
+#include "common/steps.h"
 
 #define NEWROOT "/root"
 #define MODROOT "/lib/modules"
@@ -42,16 +43,6 @@
 #define PATH_LEN 512
 #define TAG_LEN 256
 #define LINE_LEN 512
-
-/* init9p's steps, in its words and order: "own" is all but the modules. */
-enum {
-	STEP_EARLY, STEP_CONFIG, STEP_MODULES, STEP_WAIT, STEP_MOUNT, STEP_TMP,
-	STEP_INIT, STEP_PIN, STEP_WIPE, STEP_N
-};
-static const char *const step_names[STEP_N] = {
-	"early", "command line", "modules", "tag wait", "mount", "tmpfs",
-	"init check", "pin", "wipe",
-};
 
 static const struct {
 	const char *fstype, *dir;
@@ -217,20 +208,12 @@ static int tag_present(const char *tag)
 	return found;
 }
 
+/* init9p's "steps in ms" line, in its words (common/steps.h). */
 static void log_steps(long long t0, const long long *mark)
 {
 	char line[LINE_LEN];
-	size_t i, n = 0;
-	long long prev = t0, own = 0, d;
+	long long own = r9p_steps_line(line, sizeof(line), t0, mark);
 
-	for (i = 0; i < STEP_N && n < sizeof(line); i++) {
-		d = mark[i] - prev;
-		if (i != STEP_MODULES)
-			own += d;
-		n += snprintf(line + n, sizeof(line) - n, "%s%s %lld",
-			      i ? ", " : "", step_names[i], d);
-		prev = mark[i];
-	}
 	say(6, "steps in ms: %s; own %lld", line, own);
 }
 
@@ -250,36 +233,36 @@ static int boot(char **argv, long long t0, long long *mark, struct failure *f)
 	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (kmsg < 0)
 		kmsg = 2;
-	mark[STEP_EARLY] = r9p_now_ms();
+	mark[R9P_STEP_EARLY] = r9p_now_ms();
 
 	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline), f) < 0)
 		return -1;
 	parse_cmdline(cmdline, &root, &flags);
-	mark[STEP_CONFIG] = r9p_now_ms();
+	mark[R9P_STEP_CONFIG] = r9p_now_ms();
 
 	if (load_modules(f) < 0)
 		return -1;
-	mark[STEP_MODULES] = r9p_now_ms();
+	mark[R9P_STEP_MODULES] = r9p_now_ms();
 
 	/* The clock only after a miss: no syscall more when the tag is
 	 * there at the first look. */
 	mkdir(NEWROOT, 0755);
 	while (!tag_present(root)) {
-		if (r9p_now_ms() - mark[STEP_MODULES] > TAG_WAIT_MS)
+		if (r9p_now_ms() - mark[R9P_STEP_MODULES] > TAG_WAIT_MS)
 			return failed(f, "find the mount tag", root, ETIMEDOUT);
 		usleep(POLL_US);
 	}
-	mark[STEP_WAIT] = r9p_now_ms();
+	mark[R9P_STEP_WAIT] = r9p_now_ms();
 
 	if (mount(root, NEWROOT, "9p", 0, flags) < 0)
 		return failed(f, "mount the root", root, errno);
-	mark[STEP_MOUNT] = r9p_now_ms();
+	mark[R9P_STEP_MOUNT] = r9p_now_ms();
 
 	if (mount("tmpfs", NEWROOT "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=1777") < 0)
 		return failed(f, "mount tmpfs on", NEWROOT "/tmp", errno);
-	mark[STEP_TMP] = r9p_now_ms();
-	mark[STEP_INIT] = mark[STEP_PIN] = mark[STEP_TMP];
+	mark[R9P_STEP_TMP] = r9p_now_ms();
+	mark[R9P_STEP_INIT] = mark[R9P_STEP_PIN] = mark[R9P_STEP_TMP];
 
 	/* init9p's "wipe" step moves the API mounts too; nothing is
 	 * deleted here. */
@@ -290,7 +273,7 @@ static int boot(char **argv, long long t0, long long *mark, struct failure *f)
 		if (mount(early_mounts[i].dir, to, NULL, MS_MOVE, NULL) < 0)
 			return failed(f, "move", early_mounts[i].dir, errno);
 	}
-	mark[STEP_WIPE] = r9p_now_ms();
+	mark[R9P_STEP_WIPE] = r9p_now_ms();
 	log_steps(t0, mark);
 
 	if (chdir(NEWROOT) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 ||
@@ -304,7 +287,7 @@ static int boot(char **argv, long long t0, long long *mark, struct failure *f)
 int main(int argc, char **argv)
 {
 	static struct failure f;
-	long long t0 = r9p_now_ms(), mark[STEP_N];
+	long long t0 = r9p_now_ms(), mark[R9P_STEP_N];
 
 	(void)argc;
 	if (getpid() != 1) {

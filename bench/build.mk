@@ -12,5 +12,5 @@ $(O)/iobench: bench/iobench.c | $(O)
 # row), a guest PID 1 built like init9p. Not installed, not packaged.
 all: $(GO)/bareinit
 
-$(GO)/bareinit: $(GO)/obj/bench/bareinit.o
-	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $<
+$(GO)/bareinit: $(GO)/obj/bench/bareinit.o $(GO)/obj/common/steps.o
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $^

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/array.h"
+#include "common/steps.h"
 #include "engine/cmdline.h"
 #include "engine/root.h"
 #include "init/early.h"
@@ -57,22 +58,10 @@ static const struct {
 	{ "cleanup", "bottom" }, { "init", "bottom" },
 };
 
-/* The steps whose cost root9p.debug logs (bench/boottime.sh reads them);
- * each runs from the end of the one before, so together they cover
- * init9p's time from main() to the exec. */
-enum {
-	STEP_EARLY, STEP_CONFIG, STEP_MODULES, STEP_WAIT, STEP_MOUNT, STEP_TMP,
-	STEP_INIT, STEP_PIN, STEP_WIPE, STEP_N
-};
-static const char *const step_names[STEP_N] = {
-	"early", "command line", "modules", "tag wait", "mount", "tmpfs",
-	"init check", "pin", "wipe",
-};
-
 /* root9p.modules plus the modules the settings add: as long as the
  * engine's own list that it ends in (struct r9p_root's modules). */
 #define WANT_MODULES_MAX 512
-/* The "steps in ms" line: STEP_N names and numbers, and the total. */
+/* The "steps in ms" line: the steps' names and numbers. */
 #define STEPS_LINE_MAX 256
 
 struct boot {
@@ -85,7 +74,7 @@ struct boot {
 	char modules[WANT_MODULES_MAX];	/* root9p.modules plus what the
 					 * settings need */
 	long long t0;
-	long long mark[STEP_N];	/* when each step ended (r9p_now_ms) */
+	long long mark[R9P_STEP_N];	/* when each step ended (r9p_now_ms) */
 };
 
 /* The engine's messages, through init9p's log (kmsg priorities). */
@@ -197,35 +186,24 @@ static int mount_root(struct boot *b, struct r9p_err *f)
 			return -1;
 		maybe_break(b, "mount");
 	}
-	b->mark[STEP_WAIT] = r9p_now_ms();
+	b->mark[R9P_STEP_WAIT] = r9p_now_ms();
 	if (r9p_root_mount(&b->root, NEWROOT, t, say, b, f) < 0)
 		return -1;
-	b->mark[STEP_MOUNT] = r9p_now_ms();
+	b->mark[R9P_STEP_MOUNT] = r9p_now_ms();
 	r9p_root_mount_tmp(&b->root, NEWROOT, say, b);
 	r9p_root_mount_extra(&b->root, NEWROOT, say, b);
-	b->mark[STEP_TMP] = r9p_now_ms();
+	b->mark[R9P_STEP_TMP] = r9p_now_ms();
 	return 0;
 }
 
 /* "steps in ms: early 12, command line 3, ..., wipe 7; own 31;
- * mountinfo reads 3" (root9p.debug): each step from the end of the one
- * before, early from init9p's start; "own" is all of them but the
- * modules step, whose time is the kernel's finit_module work (issue 28's
- * goal: 20 ms). */
+ * mountinfo reads 3" (root9p.debug; common/steps.h): each step from the
+ * end of the one before, early from init9p's start. */
 static void log_steps(const struct boot *b)
 {
 	char line[STEPS_LINE_MAX];
-	size_t i, n = 0;
-	long long prev = b->t0, own = 0, d;
+	long long own = r9p_steps_line(line, sizeof(line), b->t0, b->mark);
 
-	for (i = 0; i < STEP_N && n < sizeof(line); i++) {
-		d = b->mark[i] - prev;
-		if (i != STEP_MODULES)
-			own += d;
-		n += snprintf(line + n, sizeof(line) - n, "%s%s %lld",
-			      i ? ", " : "", step_names[i], d);
-		prev = b->mark[i];
-	}
 	i9p_debug("steps in ms: %s; own %lld; mountinfo reads %u", line, own,
 		  r9p_mountinfo_reads());
 }
@@ -265,7 +243,7 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	int cfg;
 
 	cfg = read_config(b, f);
-	b->mark[STEP_CONFIG] = r9p_now_ms();
+	b->mark[R9P_STEP_CONFIG] = r9p_now_ms();
 	maybe_break(b, "top");
 	/* A refused command line still gets the image's modules: the rescue
 	 * shell then sees the tags and can mount the root by hand. */
@@ -276,7 +254,7 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 	}
 	if (load_modules(b, cfg == 1, f) < 0)
 		return -1;
-	b->mark[STEP_MODULES] = r9p_now_ms();
+	b->mark[R9P_STEP_MODULES] = r9p_now_ms();
 	/* ip=: a root or share over trans=tcp needs the network. */
 	if (i9p_net_start(b->cmd.ip, b->root.timeout_ms, f) < 0)
 		return -1;
@@ -296,13 +274,13 @@ static int boot_once(struct boot *b, struct r9p_err *f)
 				b->cmd.init : "none of /sbin/init, /etc/init, "
 				"/bin/init, /bin/sh", unusable.why);
 	}
-	b->mark[STEP_INIT] = r9p_now_ms();
+	b->mark[R9P_STEP_INIT] = r9p_now_ms();
 	maybe_break(b, "bottom");
 	pin = start_pin(b);
-	b->mark[STEP_PIN] = r9p_now_ms();
+	b->mark[R9P_STEP_PIN] = r9p_now_ms();
 	i9p_log("starting %s after %lld ms", init, r9p_now_ms() - b->t0);
 	if (i9p_switch_prepare(NEWROOT, f) == 0) {
-		b->mark[STEP_WIPE] = r9p_now_ms();
+		b->mark[R9P_STEP_WIPE] = r9p_now_ms();
 		log_steps(b);
 		i9p_switch_exec(init, (char **)b->argv, f);
 	}
@@ -330,7 +308,7 @@ int main(int argc, char **argv)
 	uname(&u);
 	i9p_log("root9p %s (%s) on Linux %s", R9P_VERSION, LIBC_NAME,
 		u.release);
-	b.mark[STEP_EARLY] = r9p_now_ms();
+	b.mark[R9P_STEP_EARLY] = r9p_now_ms();
 	/* The one failure exit: say what failed, then reboot, rescue shell
 	 * (and try again) or wait, as the command line says. */
 	for (;;) {
